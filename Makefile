@@ -1,0 +1,69 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make run    venv, install, translations, migrate, reference + demo data, serve on :5000
+#   make test   the whole suite (unit, web, end-to-end in Chromium, accessibility)
+# DATABASE_URL picks the database (default: SQLite under instance/).
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test test-quick install install-dev translations translations-extract chromium node db seed bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-runtime: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.stamp-runtime
+
+install: $(VENV)/.stamp-runtime translations
+install-dev: $(VENV)/.stamp-dev translations node chromium
+
+# Compile the German (and English) catalogs; .mo files are build output, not committed.
+translations: $(VENV)/.stamp-runtime
+	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+
+# Re-extract msgids after changing UI text, then translate the new entries in app/translations/de.
+translations-extract: $(VENV)/.stamp-runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --no-location
+
+db: install
+	$(BIN)/flask db upgrade
+
+seed: db
+	$(BIN)/flask seed reference
+	$(BIN)/flask seed demo
+
+run: seed
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium for the browser tests; never a downloaded browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (needs root and apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+# axe-core for the accessibility checks (test-only, never served).
+node: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the browser: a quick loop while developing.
+test-quick: install-dev
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules instance/outbox tests/screenshots

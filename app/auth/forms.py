@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+
+from app.auth.services import PASSWORD_MAX, PASSWORD_MIN
+from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
+from app.reference import municipalities
+
+PASSWORD_LENGTH_MESSAGE = _l("The password must be between 12 and 128 characters long.")
+
+
+def valid_email(form, field) -> None:
+    try:
+        field.data = validate_email(field.data or "", check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValidationError(_l("Please enter a valid e-mail address.")) from exc
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class SignupForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email],
+        filters=[_strip],
+    )
+    password = PasswordField(
+        _l("Password"),
+        description=_l("At least 12 characters. A sentence you can remember works well."),
+        validators=[DataRequired(_l("Please choose a password.")), Length(PASSWORD_MIN, PASSWORD_MAX, PASSWORD_LENGTH_MESSAGE)],
+    )
+    password_confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(_l("Please repeat the password.")), EqualTo("password", _l("The passwords do not match."))],
+    )
+    display_name = StringField(
+        _l("Display name"),
+        description=_l("Shown with your ideas and comments. A pseudonym is fine."),
+        validators=[DataRequired(_l("Please enter a display name.")), Length(2, 60, _l("Between 2 and 60 characters, please."))],
+        filters=[_strip],
+    )
+    account_type = RadioField(
+        _l("I am signing up as"),
+        choices=[(ACCOUNT_CITIZEN, _l("Citizen")), (ACCOUNT_ORGANISATION, _l("Business / organisation"))],
+        default=ACCOUNT_CITIZEN,
+        validators=[DataRequired(_l("Please choose an account type."))],
+    )
+    organisation_name = StringField(
+        _l("Name of the organisation"),
+        description=_l("Only for businesses and organisations; shown on their ideas."),
+        validators=[Length(max=120, message=_l("At most 120 characters, please."))],
+        filters=[_strip],
+    )
+    municipality_id = SelectField(_l("Home municipality (optional)"), coerce=int, validators=[Optional()])
+    # Honeypot: hidden from people by CSS and from screen readers by aria-hidden; bots fill it in.
+    website = StringField(_l("Leave this field empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = [(0, _l("No answer"))] + [(m.id, m.name) for m in municipalities()]
+
+    def validate_organisation_name(self, field) -> None:
+        if self.account_type.data == ACCOUNT_ORGANISATION and not field.data:
+            raise ValidationError(_l("Please enter the name of your organisation."))
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
+        filters=[_strip],
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=PASSWORD_MAX)]
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email],
+        filters=[_strip],
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 12 characters."),
+        validators=[DataRequired(_l("Please choose a password.")), Length(PASSWORD_MIN, PASSWORD_MAX, PASSWORD_LENGTH_MESSAGE)],
+    )
+    password_confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(_l("Please repeat the password.")), EqualTo("password", _l("The passwords do not match."))],
+    )

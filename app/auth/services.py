@@ -1,0 +1,120 @@
+"""Account rules. Functions flush but never commit; the view commits once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.auth import sessions
+from app.errors import DomainError, InvalidInput
+from app.extensions import db
+from app.models import User, UserRole, utcnow
+from app.models.user import ACCOUNT_ORGANISATION, ACCOUNT_TYPES, STAFF_ROLES
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 128
+
+# Verified against when the e-mail is unknown, so a log-in takes as long either way.
+_DUMMY_HASH = generate_password_hash("not-a-real-password-000")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def check_password_rules(password: str) -> None:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise InvalidInput(_l("The password must be between 12 and 128 characters long."))
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
+    return generate_password_hash(password)  # Werkzeug's default: scrypt
+
+
+@dataclass
+class Registration:
+    user: User
+    is_new: bool
+
+
+def register_account(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    account_type: str,
+    organisation_name: str | None = None,
+    municipality_id: int | None = None,
+) -> Registration:
+    """Create an unconfirmed account, or return the existing one unchanged.
+
+    The caller sends a mail either way and shows the same page, so the
+    response never reveals whether an address is registered.
+    """
+    if account_type not in ACCOUNT_TYPES:
+        raise InvalidInput()
+    organisation_name = (organisation_name or "").strip() or None
+    if account_type == ACCOUNT_ORGANISATION and not organisation_name:
+        raise InvalidInput(_l("Please enter the name of your organisation."))
+    existing = find_user_by_email(email)
+    if existing is not None:
+        return Registration(existing, is_new=False)
+    user = User(
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        display_name=display_name.strip(),
+        account_type=account_type,
+        organisation_name=organisation_name if account_type == ACCOUNT_ORGANISATION else None,
+        municipality_id=municipality_id or None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return Registration(user, is_new=True)
+
+
+def confirm_account(user: User) -> bool:
+    """Mark the e-mail address confirmed. Returns False if it already was."""
+    if user.confirmed_at is not None:
+        return False
+    user.confirmed_at = utcnow()
+    return True
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user for these credentials, or None. Blocked accounts cannot log in."""
+    user = find_user_by_email(email) if len(email) <= 254 else None
+    if user is None or len(password) > PASSWORD_MAX:
+        check_password_hash(_DUMMY_HASH, password[:PASSWORD_MAX])
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    if user.is_blocked:
+        return None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    """New password; every signed-in browser of this account is logged out."""
+    user.password_hash = hash_password(password)
+    if user.confirmed_at is None:
+        # Following a link sent to the address proves it as well as a confirmation does.
+        user.confirmed_at = utcnow()
+    sessions.end_all_sessions(user)
+
+
+def grant_role(user: User, role: str) -> bool:
+    if role not in STAFF_ROLES:
+        raise DomainError(_l("Unknown role."))
+    if user.has_role(role):
+        return False
+    user.roles.append(UserRole(role=role))
+    db.session.flush()
+    return True

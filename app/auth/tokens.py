@@ -1,0 +1,72 @@
+"""Signed, expiring, single-use tokens for mail links.
+
+Single use comes from binding each token to state that the action changes:
+a confirmation token to the unconfirmed e-mail address, a reset token to the
+current password hash. Once used, the state differs and the token is dead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.models import User
+
+CONFIRM_SALT = "account-confirm"
+RESET_SALT = "password-reset"
+
+
+class TokenInvalid(Exception):
+    pass
+
+
+class TokenExpired(TokenInvalid):
+    pass
+
+
+def _serializer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _fingerprint(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def make_confirm_token(user: User) -> str:
+    return _serializer(CONFIRM_SALT).dumps({"uid": user.id, "em": _fingerprint(user.email)})
+
+
+def make_reset_token(user: User) -> str:
+    return _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _fingerprint(user.password_hash)})
+
+
+def _load(token: str, salt: str, max_age: int) -> dict:
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise TokenExpired() from exc
+    except BadSignature as exc:
+        raise TokenInvalid() from exc
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int):
+        raise TokenInvalid()
+    return data
+
+
+def read_confirm_token(token: str) -> tuple[int, str]:
+    data = _load(token, CONFIRM_SALT, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    return data["uid"], str(data.get("em", ""))
+
+
+def read_reset_token(token: str) -> tuple[int, str]:
+    data = _load(token, RESET_SALT, current_app.config["RESET_TOKEN_MAX_AGE"])
+    return data["uid"], str(data.get("pw", ""))
+
+
+def email_matches(user: User, fingerprint: str) -> bool:
+    return _fingerprint(user.email) == fingerprint
+
+
+def password_matches(user: User, fingerprint: str) -> bool:
+    return _fingerprint(user.password_hash) == fingerprint

@@ -1,0 +1,87 @@
+"""`flask seed ...` and `flask users ...`: idempotent, each with --help."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from app.auth import services as auth_services
+from app.errors import DomainError
+from app.extensions import db
+from app.models import utcnow
+from app.models.user import ACCOUNT_TYPES, STAFF_ROLES
+
+seed_cli = AppGroup("seed", help="Load reference data and demo content (idempotent).")
+users_cli = AppGroup("users", help="Manage accounts from the command line.")
+
+
+@seed_cli.command("reference")
+def seed_reference() -> None:
+    """Municipalities, action fields and the portfolio projects P1–P28."""
+    from app.seed.reference import load_reference_data
+
+    result = load_reference_data()
+    db.session.commit()
+    click.echo(f"Reference data: {result.created} created, {result.existing} already there.")
+
+
+@seed_cli.command("demo")
+def seed_demo() -> None:
+    """About 40 demo ideas with comments and supports, and one account per role (printed)."""
+    from app.seed.demo import DEMO_PASSWORD, load_demo_data
+    from app.seed.reference import load_reference_data
+
+    load_reference_data()
+    result = load_demo_data()
+    db.session.commit()
+    click.echo(f"Demo data: {result.ideas_created} ideas created, {result.ideas_existing} already there.")
+    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for role, email in result.accounts:
+        click.echo(f"  {role:<28} {email}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, type=click.Choice(STAFF_ROLES), help="Staff role; repeat for several.")
+@click.option("--name", "display_name", default=None, help="Display name (default: the part before @).")
+@click.option("--password", default=None, help="Password (at least 12 characters). Asked for if not given.")
+@click.option("--account-type", type=click.Choice(ACCOUNT_TYPES), default="citizen", show_default=True)
+@click.option("--organisation", "organisation_name", default=None, help="Organisation name (organisation accounts).")
+def users_create(email, roles, display_name, password, account_type, organisation_name) -> None:
+    """Create a confirmed account, or add roles to an existing one. Safe to run twice."""
+    user = auth_services.find_user_by_email(email)
+    if user is None:
+        if password is None:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            registration = auth_services.register_account(
+                email=email,
+                password=password,
+                display_name=display_name or email.split("@")[0],
+                account_type=account_type,
+                organisation_name=organisation_name,
+            )
+        except DomainError as error:
+            raise click.ClickException(str(error.message)) from error
+        user = registration.user
+        user.confirmed_at = utcnow()
+        click.echo(f"Created {user.email}.")
+    else:
+        click.echo(f"{user.email} exists already.")
+    for role in roles:
+        if auth_services.grant_role(user, role):
+            click.echo(f"Granted role {role}.")
+    db.session.commit()
+
+
+@users_cli.command("grant")
+@click.argument("email")
+@click.argument("role", type=click.Choice(STAFF_ROLES))
+def users_grant(email, role) -> None:
+    """Give an existing account a staff role."""
+    user = auth_services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email}.")
+    changed = auth_services.grant_role(user, role)
+    db.session.commit()
+    click.echo(f"Granted role {role}." if changed else f"{email} already has role {role}.")

@@ -1,0 +1,126 @@
+"""Settings, read from the environment. See README "Configuration"."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people write postgres:// or postgresql:// and use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Requests: the idea card is at most ~12,000 characters; 256 KiB leaves room
+    # for percent-encoded umlauts and rejects anything larger with a 413.
+    MAX_CONTENT_LENGTH = 256 * 1024
+
+    # Cookies
+    SESSION_COOKIE_NAME = "ideen_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    # Forms
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Language and time
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    # Mail: SMTP when MAIL_SERVER is set, otherwise .eml files in MAIL_OUTBOX
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Coesfeld 12.0 Ideenplattform <noreply@coesfeld.example>")
+    MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX", "")  # default: <instance>/outbox
+
+    # Links in mails need an absolute address
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Tokens
+    CONFIRM_TOKEN_MAX_AGE = _int("CONFIRM_TOKEN_MAX_AGE", 3 * 24 * 3600)
+    RESET_TOKEN_MAX_AGE = _int("RESET_TOKEN_MAX_AGE", 3600)
+
+    # Rate limits (Flask-Limiter); Redis when REDIS_URL is set
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per 15 minutes")
+    RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per hour")
+    RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "20 per hour")
+
+    IDEAS_PER_PAGE = 20
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
+    RATELIMIT_ENABLED = False  # the rate-limit tests switch it back on
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = ""
+    PUBLIC_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    return CONFIGS.get(os.environ.get("APP_ENV", "development"), DevelopmentConfig)
+
+
+def check_production(config) -> None:
+    """Refuse to run in production without a real secret key and a database."""
+    if config.get("ENV_NAME") != "production":
+        return
+    secret = config.get("SECRET_KEY") or ""
+    if secret == Config.SECRET_KEY or len(secret) < 32:
+        raise RuntimeError("Production needs SECRET_KEY (at least 32 characters) in the environment.")
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        raise RuntimeError("Production needs DATABASE_URL in the environment.")

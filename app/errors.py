@@ -1,0 +1,72 @@
+"""Domain errors (raised by services, carrying a German message) and the HTTP error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A rule of the domain refused an action. `message` is shown to the person."""
+
+    default_message = _l("This action is not possible.")
+
+    def __init__(self, message=None):
+        self.message = message or self.default_message
+        super().__init__(str(self.message))
+
+
+class NotAllowed(DomainError):
+    default_message = _l("You are not allowed to do that.")
+
+
+class InvalidTransition(DomainError):
+    default_message = _l("This change of state is not possible.")
+
+
+class InvalidInput(DomainError):
+    default_message = _l("Please check your input.")
+
+
+ERROR_PAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You are not allowed to open this page.")),
+    404: (_l("Page not found"), _l("This page does not exist or is not public (any more).")),
+    405: (_l("Not allowed"), _l("This address cannot be used this way.")),
+    413: (_l("Too much data"), _l("What you sent is too large. Please shorten your text and try again.")),
+    429: (_l("Too many requests"), _l("You have tried this too often. Please wait a little and try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error occurred. We have been notified; please try again later.")),
+}
+
+
+def render_error(code: int, message=None):
+    title, text = ERROR_PAGES.get(code, ERROR_PAGES[500])
+    return render_template("errors/error.html", code=code, title=title, text=message or text), code
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(
+            400, _l("Your form has expired or was sent from another page. Please reload the page and try again.")
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in ERROR_PAGES:
+            return render_error(error.code)
+        return error
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,1 @@
+"""Ideas on the draft card: writing, publishing, editing, withdrawing, browsing, search."""

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from app.ideas.services import REASON_MAX, IdeaCard
+from app.models.idea import LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
+from app.reference import action_fields, municipalities
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _too_long(limit: int):
+    return Length(max=limit, message=_l("At most %(max)d characters, please.", max=limit))
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class IdeaForm(FlaskForm):
+    """The strategy's draft card ("ENTWURF")."""
+
+    title = StringField(
+        _l("Title"),
+        validators=[DataRequired(_l("Please give your idea a title.")), _too_long(TITLE_MAX)],
+        filters=[_strip],
+    )
+    summary = TextAreaField(
+        _l("Short description"),
+        description=_l("What is the idea? In a few sentences."),
+        validators=[DataRequired(_l("Please describe your idea briefly.")), _too_long(SUMMARY_MAX)],
+        filters=[_strip],
+    )
+    benefit = TextAreaField(
+        _l("Central benefit of the idea"),
+        description=_l("Who gains what? Paragraphs, lists and links are possible."),
+        validators=[DataRequired(_l("Please describe the central benefit.")), _too_long(LONG_TEXT_MAX)],
+        filters=[_strip],
+    )
+    challenges = TextAreaField(
+        _l("Expected challenges and difficulties"),
+        description=_l("What could stand in the way? Paragraphs, lists and links are possible."),
+        validators=[DataRequired(_l("Please name the expected challenges.")), _too_long(LONG_TEXT_MAX)],
+        filters=[_strip],
+    )
+    action_field_ids = CheckboxListField(
+        _l("Action fields"),
+        description=_l("Choose one or more."),
+        coerce=int,
+        validators=[DataRequired(_l("Please choose at least one action field."))],
+    )
+    municipality_id = SelectField(
+        _l("Municipality"),
+        description=_l("Where should the idea take effect? Choose the district for ideas that concern every town."),
+        coerce=int,
+    )
+    partners = TextAreaField(
+        _l("Possible partners (optional)"),
+        description=_l("Who could help make it happen: partners, networks, clubs."),
+        validators=[_too_long(PARTNERS_MAX)],
+        filters=[_strip],
+    )
+    save_draft = SubmitField(_l("Save as draft"))
+    publish = SubmitField(_l("Publish"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action_field_ids.choices = [(f.id, f.name) for f in action_fields()]
+        self.municipality_id.choices = [(0, _l("Please choose"))] + [(m.id, m.name) for m in municipalities()]
+
+    def validate_municipality_id(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Please choose a municipality."))
+
+    def card(self) -> IdeaCard:
+        return IdeaCard(
+            title=self.title.data or "",
+            summary=self.summary.data or "",
+            benefit=self.benefit.data or "",
+            challenges=self.challenges.data or "",
+            municipality_id=self.municipality_id.data or 0,
+            action_field_ids=list(self.action_field_ids.data or []),
+            partners=self.partners.data or "",
+        )
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Shown publicly on the idea page."),
+        validators=[DataRequired(_l("Please give a reason.")), _too_long(REASON_MAX)],
+        filters=[_strip],
+    )

@@ -1,0 +1,178 @@
+"""Reading ideas for lists: filters, sort orders, search and pages.
+
+A page of the list costs a fixed number of queries whatever its size:
+the ideas with author and municipality in one joined query, their action
+fields in one more (selectin), and one count. Counts of supports and
+comments are stored counters on the idea.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, and_, func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from app import search
+from app.extensions import db
+from app.models import ActionField, Idea, Municipality, Support, User, idea_action_fields, utcnow
+from app.models.idea import DRAFT, MERGED, PUBLIC_STATUSES, WITHDRAWN
+from app.models.user import ACCOUNT_TYPES
+
+TRENDING_DAYS = 14
+QUERY_MAX = 200
+
+SORTS = {
+    "newest": _l("Newest"),
+    "supported": _l("Most supported"),
+    "discussed": _l("Most discussed"),
+    "trending": _l("Trending (last 14 days)"),
+}
+DEFAULT_SORT = "newest"
+# Without a status filter, the list shows the ideas still in play and what became of them,
+# but not the ones merged into another or withdrawn (they can be filtered for).
+DEFAULT_HIDDEN_STATUSES = (MERGED, WITHDRAWN)
+
+
+@dataclass
+class IdeaFilters:
+    q: str = ""
+    fields: list[str] = field(default_factory=list)  # action field slugs
+    municipality: str = ""  # municipality slug
+    status: str = ""
+    submitter: str = ""  # citizen | organisation
+    sort: str = DEFAULT_SORT
+    page: int = 1
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.fields or self.municipality or self.status or self.submitter)
+
+
+def parse_filters(args) -> IdeaFilters:
+    """Read filters from query arguments; anything unknown is ignored, never an error."""
+    try:
+        page = max(1, min(int(args.get("page", 1)), 100_000))
+    except (TypeError, ValueError):
+        page = 1
+    status = args.get("status", "")
+    submitter = args.get("submitter", "")
+    sort = args.get("sort", DEFAULT_SORT)
+    return IdeaFilters(
+        q=(args.get("q") or "").strip()[:QUERY_MAX],
+        fields=[slug for slug in args.getlist("field") if slug][:20],
+        municipality=(args.get("municipality") or "")[:60],
+        status=status if status in PUBLIC_STATUSES else "",
+        submitter=submitter if submitter in ACCOUNT_TYPES else "",
+        sort=sort if sort in SORTS else DEFAULT_SORT,
+        page=page,
+    )
+
+
+@dataclass
+class Page:
+    items: list[Idea]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def visible_ideas(load: bool = True) -> Select:
+    """Published (non-draft), not hidden ideas, with author and municipality joined.
+
+    With load=False it selects only ids (for counting)."""
+    stmt = (
+        select(Idea if load else Idea.id)
+        .join(Idea.author)
+        .join(Idea.municipality)
+        .where(Idea.status != DRAFT, Idea.is_hidden.is_(False))
+    )
+    if load:
+        stmt = stmt.options(
+            contains_eager(Idea.author), contains_eager(Idea.municipality), selectinload(Idea.action_fields)
+        )
+    return stmt
+
+
+def _apply_filters(stmt: Select, filters: IdeaFilters, fields: list[ActionField], municipalities: list[Municipality]) -> Select:
+    if filters.status:
+        stmt = stmt.where(Idea.status == filters.status)
+    else:
+        stmt = stmt.where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES))
+    if filters.fields:
+        field_ids = [f.id for f in fields if f.slug in filters.fields]
+        stmt = stmt.where(
+            Idea.id.in_(select(idea_action_fields.c.idea_id).where(idea_action_fields.c.action_field_id.in_(field_ids)))
+        )
+    if filters.municipality:
+        ids = [m.id for m in municipalities if m.slug == filters.municipality]
+        stmt = stmt.where(Idea.municipality_id.in_(ids))
+    if filters.submitter:
+        stmt = stmt.where(User.account_type == filters.submitter)
+    if filters.q:
+        condition = search.search_filter(filters.q, db.engine.dialect.name)
+        if condition is not None:
+            stmt = stmt.where(condition)
+    return stmt
+
+
+def _apply_sort(stmt: Select, sort: str) -> Select:
+    if sort == "supported":
+        return stmt.order_by(Idea.support_count.desc(), Idea.published_at.desc(), Idea.id.desc())
+    if sort == "discussed":
+        return stmt.order_by(Idea.comment_count.desc(), Idea.published_at.desc(), Idea.id.desc())
+    if sort == "trending":
+        since = utcnow() - timedelta(days=TRENDING_DAYS)
+        recent = (
+            select(Support.idea_id, func.count().label("recent"))
+            .where(Support.created_at >= since)
+            .group_by(Support.idea_id)
+            .subquery()
+        )
+        return stmt.outerjoin(recent, and_(recent.c.idea_id == Idea.id)).order_by(
+            func.coalesce(recent.c.recent, 0).desc(), Idea.support_count.desc(), Idea.id.desc()
+        )
+    return stmt.order_by(Idea.published_at.desc(), Idea.id.desc())
+
+
+def list_ideas(
+    filters: IdeaFilters, per_page: int, fields: list[ActionField], municipalities: list[Municipality]
+) -> Page:
+    stmt = _apply_filters(visible_ideas(), filters, fields, municipalities)
+    ids = _apply_filters(visible_ideas(load=False), filters, fields, municipalities)
+    total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
+    pages = max(1, math.ceil((total or 0) / per_page))
+    page = min(filters.page, pages)
+    items = list(db.session.scalars(_apply_sort(stmt, filters.sort).limit(per_page).offset((page - 1) * per_page)).unique())
+    return Page(items=items, total=total or 0, page=page, per_page=per_page)
+
+
+def top_ideas(sort: str, limit: int) -> list[Idea]:
+    stmt = _apply_sort(visible_ideas().where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
+    return list(db.session.scalars(stmt).unique())
+
+
+def idea_counts_by_action_field() -> dict[int, int]:
+    """How many visible ideas each action field has (one grouped query)."""
+    rows = db.session.execute(
+        select(idea_action_fields.c.action_field_id, func.count())
+        .join(Idea, Idea.id == idea_action_fields.c.idea_id)
+        .where(Idea.status != DRAFT, Idea.is_hidden.is_(False), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES))
+        .group_by(idea_action_fields.c.action_field_id)
+    )
+    return {field_id: count for field_id, count in rows}

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import reference
+from app.auth.decorators import confirmed_required
+from app.errors import DomainError
+from app.extensions import db, limiter
+from app.forms import ActionForm
+from app.ideas import queries, services, states
+from app.ideas.forms import IdeaForm, WithdrawForm
+from app.models import Idea
+from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
+
+bp = Blueprint("ideas", __name__, url_prefix="/ideen")
+
+
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "?"
+
+
+def _get_idea(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    user = current_user if current_user.is_authenticated else None
+    if idea is None or not services.can_view(idea, user):
+        abort(404)
+    return idea
+
+
+def _own_idea(idea_id: int) -> Idea:
+    idea = _get_idea(idea_id)
+    if idea.author_id != current_user.id:
+        abort(403)
+    return idea
+
+
+@bp.route("")
+def index():
+    filters = queries.parse_filters(request.args)
+    fields = reference.action_fields(active_only=False)
+    municipalities = reference.municipalities()
+    page = queries.list_ideas(filters, current_app.config["IDEAS_PER_PAGE"], fields, municipalities)
+    return render_template(
+        "ideas/index.html",
+        page=page,
+        filters=filters,
+        fields=fields,
+        municipalities=municipalities,
+        sorts=queries.SORTS,
+        statuses=[(s, states.label(s)) for s in states.LABELS if s != "draft"],
+        submitters=[(ACCOUNT_CITIZEN, _("Citizens")), (ACCOUNT_ORGANISATION, _("Businesses / organisations"))],
+    )
+
+
+@bp.route("/neu", methods=["GET", "POST"])
+@confirmed_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], key_func=_user_key, methods=["POST"])
+def new():
+    form = IdeaForm()
+    if form.validate_on_submit():
+        publish = bool(form.publish.data)
+        try:
+            idea = services.submit_idea(current_user, form.card(), publish=publish)
+        except DomainError as error:
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 200 if request.method == "GET" else 422
+    return render_template("ideas/form.html", form=form, idea=None), status
+
+
+@bp.route("/<int:idea_id>")
+def show(idea_id: int):
+    idea = _get_idea(idea_id)
+    user = current_user if current_user.is_authenticated else None
+    return render_template(
+        "ideas/show.html",
+        idea=idea,
+        can_edit=services.can_edit(idea, user),
+        is_author=user is not None and user.id == idea.author_id,
+        form=ActionForm(),
+    )
+
+
+@bp.route("/<int:idea_id>/bearbeiten", methods=["GET", "POST"])
+@confirmed_required
+def edit(idea_id: int):
+    idea = _own_idea(idea_id)
+    if not services.can_edit(idea, current_user):
+        flash(_("This idea is being reviewed by the moderation and can no longer be edited."), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+    form = IdeaForm(obj=idea)
+    if request.method == "GET":
+        form.action_field_ids.data = [f.id for f in idea.action_fields]
+    if form.validate_on_submit():
+        try:
+            services.edit_idea(idea, current_user, form.card())
+            if form.publish.data and idea.is_draft:
+                services.publish_idea(idea, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 200 if request.method == "GET" else 422
+    return render_template("ideas/form.html", form=form, idea=idea), status
+
+
+@bp.route("/<int:idea_id>/veroeffentlichen", methods=["POST"])
+@confirmed_required
+def publish(idea_id: int):
+    idea = _own_idea(idea_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.publish_idea(idea, current_user)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("Your idea is published. Thank you!"), "success")
+    return redirect(url_for("ideas.show", idea_id=idea.id))
+
+
+@bp.route("/<int:idea_id>/zurueckziehen", methods=["GET", "POST"])
+@confirmed_required
+def withdraw(idea_id: int):
+    idea = _own_idea(idea_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_idea(idea, current_user, form.reason.data)
+        except DomainError as error:
+            form.reason.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your idea has been withdrawn."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 200 if request.method == "GET" else 422
+    return render_template("ideas/withdraw.html", form=form, idea=idea), status
+
+
+@bp.route("/<int:idea_id>/loeschen", methods=["POST"])
+@confirmed_required
+def delete(idea_id: int):
+    idea = _own_idea(idea_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_draft(idea, current_user)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id))
+    db.session.commit()
+    flash(_("Your draft has been deleted."), "success")
+    return redirect(url_for("ideas.index"))

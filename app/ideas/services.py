@@ -1,0 +1,175 @@
+"""Rules for writing and changing ideas. Functions flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from app import search
+from app.errors import InvalidInput, InvalidTransition, NotAllowed
+from app.extensions import db
+from app.ideas import states
+from app.models import ActionField, Idea, IdeaStateChange, Municipality, User, utcnow
+from app.models.idea import DRAFT, LONG_TEXT_MAX, PARTNERS_MAX, PUBLISHED, SUMMARY_MAX, TITLE_MAX, WITHDRAWN
+
+REASON_MAX = 1000
+
+
+@dataclass
+class IdeaCard:
+    """The content of the draft card, as the author wrote it."""
+
+    title: str
+    summary: str
+    benefit: str
+    challenges: str
+    municipality_id: int
+    action_field_ids: list[int] = field(default_factory=list)
+    partners: str = ""
+
+    def cleaned(self) -> IdeaCard:
+        return IdeaCard(
+            title=" ".join(self.title.split()),
+            summary=self.summary.strip(),
+            benefit=self.benefit.strip(),
+            challenges=self.challenges.strip(),
+            municipality_id=self.municipality_id,
+            action_field_ids=sorted(set(self.action_field_ids)),
+            partners=(self.partners or "").strip(),
+        )
+
+
+def _check_card(card: IdeaCard) -> tuple[Municipality, list[ActionField]]:
+    limits = (
+        (card.title, TITLE_MAX),
+        (card.summary, SUMMARY_MAX),
+        (card.benefit, LONG_TEXT_MAX),
+        (card.challenges, LONG_TEXT_MAX),
+        (card.partners, PARTNERS_MAX),
+    )
+    if not (card.title and card.summary and card.benefit and card.challenges):
+        raise InvalidInput(_l("Please fill in every field of the card."))
+    if any(len(value) > limit for value, limit in limits):
+        raise InvalidInput(_l("A text is longer than allowed."))
+    municipality = db.session.get(Municipality, card.municipality_id)
+    if municipality is None:
+        raise InvalidInput(_l("Please choose a municipality."))
+    fields = list(
+        db.session.scalars(
+            select(ActionField).where(ActionField.id.in_(card.action_field_ids), ActionField.is_active.is_(True))
+        )
+    )
+    if not fields or len(fields) != len(card.action_field_ids):
+        raise InvalidInput(_l("Please choose at least one action field."))
+    return municipality, fields
+
+
+def _apply_card(idea: Idea, card: IdeaCard) -> None:
+    municipality, fields = _check_card(card)
+    idea.title = card.title
+    idea.summary = card.summary
+    idea.benefit = card.benefit
+    idea.challenges = card.challenges
+    idea.partners = card.partners
+    idea.municipality = municipality
+    idea.action_fields = fields
+    idea.search_document = search.idea_document(idea)
+
+
+def record_state_change(idea: Idea, to_status: str, actor: User | None, reason: str = "") -> None:
+    now = utcnow()
+    db.session.add(
+        IdeaStateChange(idea=idea, from_status=idea.status, to_status=to_status, actor=actor, reason=reason, created_at=now)
+    )
+    idea.status = to_status
+    idea.status_changed_at = now
+    if to_status == PUBLISHED and idea.published_at is None:
+        idea.published_at = now
+
+
+def change_state(idea: Idea, to_status: str, actor: User, role: str, reason: str = "") -> None:
+    """Move an idea along the table in app/ideas/states.py, or refuse with a message."""
+    reason = (reason or "").strip()
+    if not states.allowed(idea.status, to_status, role):
+        raise InvalidTransition(
+            _l(
+                "An idea in the state “%(current)s” cannot be moved to “%(target)s”.",
+                current=states.label(idea.status),
+                target=states.label(to_status),
+            )
+        )
+    if to_status in states.REASON_REQUIRED and not reason:
+        raise InvalidInput(_l("Please give a reason; it will be shown publicly."))
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(_l("The reason may be at most 1,000 characters long."))
+    record_state_change(idea, to_status, actor, reason)
+
+
+def submit_idea(author: User, card: IdeaCard, publish: bool) -> Idea:
+    """A new idea on the card, kept as a private draft or published at once."""
+    if not author.is_confirmed:
+        raise NotAllowed(_l("Please confirm your e-mail address first."))
+    card = card.cleaned()
+    idea = Idea(author=author, status=DRAFT)
+    _apply_card(idea, card)
+    db.session.add(idea)
+    db.session.add(IdeaStateChange(idea=idea, from_status=None, to_status=DRAFT, actor=author))
+    if publish:
+        change_state(idea, PUBLISHED, author, states.AUTHOR)
+    db.session.flush()
+    return idea
+
+
+def can_edit(idea: Idea, user: User | None) -> bool:
+    return (
+        user is not None
+        and getattr(user, "id", None) == idea.author_id
+        and idea.status in states.EDITABLE_STATES
+    )
+
+
+def edit_idea(idea: Idea, editor: User, card: IdeaCard) -> None:
+    if idea.author_id != editor.id:
+        raise NotAllowed()
+    if idea.status not in states.EDITABLE_STATES:
+        raise NotAllowed(_l("This idea is being reviewed by the moderation and can no longer be edited."))
+    _apply_card(idea, card.cleaned())
+    idea.edited_at = utcnow()
+    db.session.flush()
+
+
+def publish_idea(idea: Idea, author: User) -> None:
+    if idea.author_id != author.id:
+        raise NotAllowed()
+    if not author.is_confirmed:
+        raise NotAllowed(_l("Please confirm your e-mail address first."))
+    change_state(idea, PUBLISHED, author, states.AUTHOR)
+    db.session.flush()
+
+
+def withdraw_idea(idea: Idea, author: User, reason: str) -> None:
+    if idea.author_id != author.id:
+        raise NotAllowed()
+    change_state(idea, WITHDRAWN, author, states.AUTHOR, reason)
+    db.session.flush()
+
+
+def delete_draft(idea: Idea, author: User) -> None:
+    if idea.author_id != author.id:
+        raise NotAllowed()
+    if idea.status != DRAFT:
+        raise InvalidTransition(_l("Only drafts can be deleted; published ideas can be withdrawn."))
+    db.session.delete(idea)
+    db.session.flush()
+
+
+def can_view(idea: Idea, user: User | None) -> bool:
+    """Drafts only for their author; hidden ideas for their author and staff."""
+    is_author = user is not None and getattr(user, "id", None) == idea.author_id
+    if idea.status == DRAFT:
+        return is_author
+    if idea.is_hidden:
+        return is_author or bool(user is not None and getattr(user, "is_staff", False))
+    return True

@@ -1,0 +1,70 @@
+"""The life of an idea: the one table of allowed state changes, and who may make them.
+
+Entwurf -> Veröffentlicht -> In Prüfung -> Kandidat -> Shortlist -> Im Portfolio,
+with the side exits Abgelehnt, Zusammengeführt and Zurückgezogen.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.models.idea import (
+    CANDIDATE,
+    DECLINED,
+    DRAFT,
+    IN_PORTFOLIO,
+    IN_REVIEW,
+    MERGED,
+    PUBLISHED,
+    SHORTLISTED,
+    WITHDRAWN,
+)
+
+# Who acts: the idea's author, the moderation, the steering committee.
+AUTHOR = "author"
+MODERATION = "moderation"
+STEERING = "steering"
+
+TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (DRAFT, PUBLISHED): frozenset({AUTHOR}),
+    (PUBLISHED, IN_REVIEW): frozenset({MODERATION}),
+    (PUBLISHED, DECLINED): frozenset({MODERATION}),
+    (PUBLISHED, MERGED): frozenset({MODERATION}),
+    (PUBLISHED, WITHDRAWN): frozenset({AUTHOR}),
+    (IN_REVIEW, CANDIDATE): frozenset({MODERATION}),
+    (IN_REVIEW, DECLINED): frozenset({MODERATION}),
+    (IN_REVIEW, MERGED): frozenset({MODERATION}),
+    (IN_REVIEW, WITHDRAWN): frozenset({AUTHOR}),
+    (CANDIDATE, SHORTLISTED): frozenset({STEERING}),
+    (CANDIDATE, DECLINED): frozenset({MODERATION, STEERING}),
+    (SHORTLISTED, CANDIDATE): frozenset({STEERING}),
+    (SHORTLISTED, IN_PORTFOLIO): frozenset({STEERING}),
+}
+
+# States that need a public reason.
+REASON_REQUIRED = frozenset({DECLINED, MERGED, WITHDRAWN})
+
+# Open for comments and supports.
+OPEN_STATES = frozenset({PUBLISHED, IN_REVIEW})
+# The author may still edit the card.
+EDITABLE_STATES = frozenset({DRAFT, PUBLISHED})
+
+LABELS = {
+    DRAFT: _l("Draft"),
+    PUBLISHED: _l("Published"),
+    IN_REVIEW: _l("In review"),
+    CANDIDATE: _l("Candidate"),
+    SHORTLISTED: _l("Shortlist"),
+    IN_PORTFOLIO: _l("In the portfolio"),
+    DECLINED: _l("Declined"),
+    MERGED: _l("Merged"),
+    WITHDRAWN: _l("Withdrawn"),
+}
+
+
+def allowed(from_status: str, to_status: str, actor: str) -> bool:
+    return actor in TRANSITIONS.get((from_status, to_status), frozenset())
+
+
+def label(status: str) -> str:
+    return str(LABELS.get(status, status))

@@ -1,0 +1,24 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from app.models.base import Base, utcnow
+from app.models.idea import Idea, IdeaStateChange, idea_action_fields
+from app.models.participation import Comment, Support
+from app.models.portfolio import Project
+from app.models.reference import ActionField, Municipality
+from app.models.user import AuthSession, User, UserRole
+
+__all__ = [
+    "ActionField",
+    "AuthSession",
+    "Base",
+    "Comment",
+    "Idea",
+    "IdeaStateChange",
+    "Municipality",
+    "Project",
+    "Support",
+    "User",
+    "UserRole",
+    "idea_action_fields",
+    "utcnow",
+]

@@ -1,0 +1,116 @@
+"""Ideas on the strategy's draft card, their action fields and state history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.reference import ActionField, Municipality
+    from app.models.user import User
+
+# Field limits of the draft card (characters).
+TITLE_MAX = 150
+SUMMARY_MAX = 500
+LONG_TEXT_MAX = 5000
+PARTNERS_MAX = 1000
+
+# Statuses; the allowed transitions between them live in app/ideas/states.py.
+DRAFT = "draft"
+PUBLISHED = "published"
+IN_REVIEW = "in_review"
+CANDIDATE = "candidate"
+SHORTLISTED = "shortlisted"
+IN_PORTFOLIO = "in_portfolio"
+DECLINED = "declined"
+MERGED = "merged"
+WITHDRAWN = "withdrawn"
+STATUSES = (DRAFT, PUBLISHED, IN_REVIEW, CANDIDATE, SHORTLISTED, IN_PORTFOLIO, DECLINED, MERGED, WITHDRAWN)
+PUBLIC_STATUSES = tuple(s for s in STATUSES if s != DRAFT)
+
+idea_action_fields = Table(
+    "idea_action_fields",
+    Base.metadata,
+    Column("idea_id", ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True),
+    Column("action_field_id", ForeignKey("action_fields.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class Idea(Base):
+    __tablename__ = "ideas"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        CheckConstraint("support_count >= 0", name="support_count_non_negative"),
+        CheckConstraint("comment_count >= 0", name="comment_count_non_negative"),
+        Index("ix_ideas_listing", "status", "is_hidden", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX))
+    benefit: Mapped[str] = mapped_column(Text)
+    challenges: Mapped[str] = mapped_column(Text)
+    partners: Mapped[str] = mapped_column(Text, default="")
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default=DRAFT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Stored counters, changed in the same transaction as the rows they count.
+    support_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Stemmed words of every text field (app/search.py); indexed by FTS5 / GIN.
+    search_document: Mapped[str] = mapped_column(Text, default="")
+
+    municipality: Mapped[Municipality] = relationship()
+    author: Mapped[User] = relationship()
+    action_fields: Mapped[list[ActionField]] = relationship(
+        secondary=idea_action_fields, order_by="ActionField.position"
+    )
+    state_changes: Mapped[list[IdeaStateChange]] = relationship(
+        back_populates="idea", order_by="IdeaStateChange.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DRAFT
+
+    def __repr__(self) -> str:
+        return f"<Idea {self.id} {self.status}>"
+
+
+class IdeaStateChange(Base):
+    """Every change of an idea's state: who, when, why."""
+
+    __tablename__ = "idea_state_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="state_changes")
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,110 @@
+"""Accounts, their staff roles and their server-side login sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.reference import Municipality
+
+ACCOUNT_CITIZEN = "citizen"
+ACCOUNT_ORGANISATION = "organisation"
+ACCOUNT_TYPES = (ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION)
+
+ROLE_MODERATOR = "moderator"
+ROLE_STEERING = "steering"
+ROLE_ADMIN = "admin"
+STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(f"account_type IN {ACCOUNT_TYPES!r}", name="account_type"),
+        CheckConstraint(
+            "account_type = 'citizen' OR organisation_name IS NOT NULL", name="organisation_named"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(60))
+    account_type: Mapped[str] = mapped_column(String(20), default=ACCOUNT_CITIZEN)
+    organisation_name: Mapped[str | None] = mapped_column(String(120))
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="SET NULL"), index=True
+    )
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    municipality: Mapped[Municipality | None] = relationship()
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return not self.is_blocked
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.account_type == ACCOUNT_ORGANISATION
+
+    @property
+    def public_name(self) -> str:
+        """The name shown on ideas and comments."""
+        if self.is_organisation and self.organisation_name:
+            return self.organisation_name
+        return self.display_name
+
+    def has_role(self, *roles: str) -> bool:
+        return any(r.role in roles for r in self.roles)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(*STAFF_ROLES)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"
+
+
+class UserRole(Base):
+    __tablename__ = "user_roles"
+    __table_args__ = (CheckConstraint(f"role IN {STAFF_ROLES!r}", name="role"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+
+class AuthSession(Base):
+    """A signed-in browser. Logging out deletes the row, so a copied cookie dies too."""
+
+    __tablename__ = "auth_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+

@@ -1,0 +1,22 @@
+"""Reading reference data (municipalities, action fields) for forms and filters."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ActionField, Municipality
+
+
+def municipalities() -> list[Municipality]:
+    # The district ("kreisweit") first, then the towns alphabetically.
+    return list(
+        db.session.scalars(select(Municipality).order_by(Municipality.is_district.desc(), Municipality.position, Municipality.name))
+    )
+
+
+def action_fields(active_only: bool = True) -> list[ActionField]:
+    query = select(ActionField).order_by(ActionField.position, ActionField.name)
+    if active_only:
+        query = query.where(ActionField.is_active.is_(True))
+    return list(db.session.scalars(query))

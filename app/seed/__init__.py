@@ -1,0 +1,1 @@
+"""Reference data (from the strategy) and demo content; both load idempotently."""

@@ -1,0 +1,135 @@
+"""Demo content for `flask seed demo`: accounts for every role, ideas, comments and supports.
+
+Idempotent: accounts are found by e-mail, ideas by title; nothing is duplicated.
+Reproducible: supports and comments are drawn from a fixed random seed.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import search
+from app.auth import services as auth_services
+from app.extensions import db
+from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, Support, User, utcnow
+from app.models.idea import PUBLISHED
+from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
+from app.seed.demo_ideas import IDEAS
+
+DEMO_PASSWORD = "demo-passwort-coesfeld"
+
+# key: (e-mail, display name, organisation name or None, staff role or None, label for the printout)
+ACCOUNTS = {
+    "anna": ("buergerin@coesfeld.example", "Anna K.", None, None, "Bürger:in"),
+    "org_werbegemeinschaft": ("unternehmen@coesfeld.example", "Petra Brüggemann", "Werbegemeinschaft Innenstadt", None, "Unternehmen / Organisation"),
+    "moderation": ("moderation@coesfeld.example", "Digitalagentur COE", None, ROLE_MODERATOR, "Moderation"),
+    "steering": ("steuerung@coesfeld.example", "Steuerungsgremium", None, ROLE_STEERING, "Steuerungsgremium"),
+    "admin": ("admin@coesfeld.example", "Plattformbetrieb", None, ROLE_ADMIN, "Administration"),
+    "jonas": ("jonas@coesfeld.example", "Jonas", None, None, None),
+    "mia": ("mia@coesfeld.example", "Mia S.", None, None, None),
+    "lukas": ("lukas@coesfeld.example", "Lukas_aus_Senden", None, None, None),
+    "gisela": ("gisela@coesfeld.example", "Gisela M.", None, None, None),
+    "org_architekten": ("architekten@coesfeld.example", "Tobias Roß", "Architekturbüro Roß & Partner", None, None),
+    "org_stadtwerke": ("stadtwerke@coesfeld.example", "Kommunikation", "Stadtwerke (Demo)", None, None),
+    "org_heimatverein": ("heimatverein@coesfeld.example", "Vorstand", "Heimatverein Baumberge (Demo)", None, None),
+    "org_schulfoerderverein": ("foerderverein@coesfeld.example", "Sabine", "Schulförderverein (Demo)", None, None),
+    "org_wfc_partner": ("gruendung@coesfeld.example", "Team Gründung", "Gründungsnetzwerk Kreis Coesfeld (Demo)", None, None),
+    "org_handwerk": ("handwerk@coesfeld.example", "Geschäftsstelle", "Handwerkerschaft (Demo)", None, None),
+    "org_landwirte": ("hof@coesfeld.example", "Familie Schulze", "Hofgemeinschaft Schulze (Demo)", None, None),
+}
+
+COMMENTS = [
+    "Tolle Idee, das würde ich sofort nutzen!",
+    "Gibt es so etwas nicht schon in Münster? Vielleicht kann man sich dort Erfahrungen holen.",
+    "Wichtig wäre, dass es auch ohne Smartphone funktioniert.",
+    "Wer soll das auf Dauer bezahlen? Das sollte man vorher klären.",
+    "In unserem Ortsteil wäre das besonders hilfreich.",
+    "Ich würde gern mithelfen. Wie kann man sich melden?",
+    "Bitte an den Datenschutz denken!",
+    "Das passt gut zum Projekt „Online ins Rathaus“.",
+]
+
+
+@dataclass
+class DemoResult:
+    ideas_created: int = 0
+    ideas_existing: int = 0
+    accounts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _account(key: str) -> User:
+    email, name, organisation, role, _label = ACCOUNTS[key]
+    user = auth_services.find_user_by_email(email)
+    if user is None:
+        user = auth_services.register_account(
+            email=email,
+            password=DEMO_PASSWORD,
+            display_name=name,
+            account_type=ACCOUNT_ORGANISATION if organisation else "citizen",
+            organisation_name=organisation,
+        ).user
+        user.confirmed_at = utcnow()
+    if role:
+        auth_services.grant_role(user, role)
+    return user
+
+
+def load_demo_data() -> DemoResult:
+    """Flushes, does not commit. Expects reference data to be loaded."""
+    result = DemoResult()
+    rng = random.Random(12)
+    users = {key: _account(key) for key in ACCOUNTS}
+    for key, (email, _n, _o, _r, label) in ACCOUNTS.items():
+        if label:
+            result.accounts.append((label, email))
+    db.session.flush()
+
+    fields = {f.slug: f for f in db.session.scalars(select(ActionField))}
+    municipalities = {m.slug: m for m in db.session.scalars(select(Municipality))}
+    existing_titles = set(db.session.scalars(select(Idea.title)))
+    participants = [u for k, u in users.items() if not ACCOUNTS[k][3]]
+    now = utcnow()
+
+    for index, (title, summary, benefit, challenges, field_slugs, town, author_key) in enumerate(IDEAS):
+        if title in existing_titles:
+            result.ideas_existing += 1
+            continue
+        published = now - timedelta(days=len(IDEAS) - index, hours=rng.randint(0, 20))
+        idea = Idea(
+            title=title,
+            summary=summary,
+            benefit=benefit,
+            challenges=challenges,
+            partners="",
+            municipality=municipalities[town],
+            author=users[author_key],
+            action_fields=[fields[s] for s in field_slugs],
+            status=PUBLISHED,
+            created_at=published,
+            edited_at=published,
+            published_at=published,
+            status_changed_at=published,
+        )
+        idea.search_document = search.idea_document(idea)
+        db.session.add(idea)
+        db.session.add(IdeaStateChange(idea=idea, from_status=None, to_status="draft", actor=idea.author, created_at=published))
+        db.session.add(IdeaStateChange(idea=idea, from_status="draft", to_status=PUBLISHED, actor=idea.author, created_at=published))
+
+        supporters = rng.sample([u for u in participants if u is not idea.author], rng.randint(0, 9))
+        for supporter in supporters:
+            when = published + timedelta(hours=rng.randint(1, 24 * (len(IDEAS) - index)))
+            db.session.add(Support(idea=idea, user=supporter, created_at=min(when, now)))
+        idea.support_count = len(supporters)
+
+        comments = rng.randint(0, 4)
+        for number in range(comments):
+            when = min(published + timedelta(hours=3 + 7 * number), now)
+            db.session.add(Comment(idea=idea, author=rng.choice(participants), body=rng.choice(COMMENTS), created_at=when))
+        idea.comment_count = comments
+        result.ideas_created += 1
+    db.session.flush()
+    return result

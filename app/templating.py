@@ -1,0 +1,41 @@
+"""Template filters and globals: dates in Europe/Berlin, numbers in German, Markdown."""
+
+from __future__ import annotations
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+
+from app.forms import ActionForm
+from app.i18n import LANGUAGE_NAMES
+from app.ideas.states import label as status_label
+from app.security import render_markdown
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments changed (None removes one); page resets unless given."""
+    args = request.args.to_dict(flat=False)
+    if "page" not in changes:
+        args.pop("page", None)
+    for key, value in changes.items():
+        if value is None or value == [] or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(lambda dt: format_datetime(dt, "dd.MM.yyyy, HH:mm") if dt else "", "datetime")
+    app.add_template_filter(lambda dt: format_date(dt, "dd.MM.yyyy") if dt else "", "date")
+    app.add_template_filter(lambda n: format_decimal(n), "number")
+
+    @app.context_processor
+    def globals_():
+        return {
+            "action_form": ActionForm(),
+            "current_locale": str(get_locale()),
+            "language_names": LANGUAGE_NAMES,
+            "url_with": url_with,
+            "status_label": status_label,
+        }

@@ -1,0 +1,250 @@
+"""Test harness.
+
+The database is chosen by DATABASE_URL (PostgreSQL in CI's second run),
+otherwise a SQLite file in a temporary folder. The schema is built once per
+session by the Alembic migrations, never by create_all; after each test every
+table is emptied, so tests see a clean database on both engines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.config import TestConfig, normalise_database_url
+from app.extensions import db
+from app.models import Base, User
+from app.seed.reference import load_reference_data
+
+PASSWORD = "ein-sicheres-passwort"
+
+
+def _database_url(tmp_root: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{tmp_root / 'test.sqlite3'}"
+    url = normalise_database_url(url)
+    database = make_url(url).database or ""
+    if "test" not in database:
+        raise pytest.UsageError(f"Refusing to run tests against database {database!r}: its name must contain 'test'.")
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def outbox_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("outbox")
+
+
+def make_config(database_url: str, outbox: Path, **overrides):
+    attrs = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX": str(outbox), **overrides}
+    return type("PerTestConfig", (TestConfig,), attrs)
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url, outbox_root) -> str:
+    app = create_app(make_config(database_url, outbox_root))
+    with app.app_context():
+        upgrade(directory=str(Path(__file__).parent.parent / "migrations"))
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables() -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))
+        db.session.execute(text("DELETE FROM sqlite_sequence")) if _has_sqlite_sequence() else None
+    db.session.commit()
+
+
+def _has_sqlite_sequence() -> bool:
+    return bool(db.session.execute(text("SELECT name FROM sqlite_master WHERE name='sqlite_sequence'")).first())
+
+
+@pytest.fixture
+def app_config_overrides() -> dict:
+    """Override in a test module to change settings (e.g. CSRF or rate limits on)."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated, tmp_path, app_config_overrides):
+    app = create_app(make_config(migrated, tmp_path / "outbox", **app_config_overrides))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def reference(app):
+    load_reference_data()
+    db.session.commit()
+
+
+@pytest.fixture
+def outbox(app) -> "Outbox":
+    return Outbox(Path(app.config["MAIL_OUTBOX"]))
+
+
+class Outbox:
+    """The .eml files the app wrote in this test."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def messages(self) -> list[str]:
+        if not self.path.exists():
+            return []
+        import email
+        from email import policy
+
+        result = []
+        for file in sorted(self.path.glob("*.eml")):
+            message = email.message_from_bytes(file.read_bytes(), policy=policy.default)
+            result.append(message)
+        return result
+
+    def last_link(self, path_prefix: str) -> str:
+        for message in reversed(self.messages()):
+            body = message.get_body(("plain",)).get_content()
+            match = re.search(r"https?://\S*(" + re.escape(path_prefix) + r"\S+)", body)
+            if match:
+                return match.group(1)
+        raise AssertionError(f"no link to {path_prefix} in the outbox")
+
+
+def create_user(
+    email: str = "erika@example.com",
+    *,
+    confirmed: bool = True,
+    roles: tuple[str, ...] = (),
+    display_name: str = "Erika M.",
+    organisation: str | None = None,
+) -> User:
+    from app.auth import services
+    from app.models import utcnow
+
+    user = services.register_account(
+        email=email,
+        password=PASSWORD,
+        display_name=display_name,
+        account_type="organisation" if organisation else "citizen",
+        organisation_name=organisation,
+    ).user
+    if confirmed:
+        user.confirmed_at = utcnow()
+    for role in roles:
+        services.grant_role(user, role)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def user(app, reference) -> User:
+    return create_user()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str = "erika@example.com", password: str = PASSWORD):
+        return self.client.post("/anmelden", data={"email": email, "password": password})
+
+    def logout(self):
+        return self.client.post("/abmelden")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Usage: with count_queries() as counter: ...; counter.count"""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)
+
+    return counting
+
+
+def make_idea(author: User, title: str = "Sichere Radwege zur Schule", *, publish: bool = True, **card_values):
+    """An idea through the real service, committed."""
+    from sqlalchemy import select
+
+    from app.ideas.services import IdeaCard, submit_idea
+    from app.models import ActionField, Municipality
+
+    fields = card_values.pop("fields", ["mobilitaet"])
+    town = card_values.pop("municipality", "coesfeld")
+    field_ids = list(db.session.scalars(select(ActionField.id).where(ActionField.slug.in_(fields))))
+    municipality_id = db.session.scalar(select(Municipality.id).where(Municipality.slug == town))
+    card = IdeaCard(
+        title=title,
+        summary=card_values.pop("summary", "Kurz gesagt: eine Idee."),
+        benefit=card_values.pop("benefit", "Der Nutzen ist groß."),
+        challenges=card_values.pop("challenges", "Es gibt Hürden."),
+        municipality_id=municipality_id,
+        action_field_ids=field_ids,
+        partners=card_values.pop("partners", ""),
+    )
+    assert not card_values, f"unknown card values {card_values}"
+    idea = submit_idea(author, card, publish=publish)
+    db.session.commit()
+    return idea

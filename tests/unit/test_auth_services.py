@@ -1,0 +1,103 @@
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from app.auth import services, tokens
+from app.errors import InvalidInput
+from app.extensions import db
+from app.models import User
+from tests.conftest import PASSWORD, create_user
+
+
+def test_register_normalises_and_hashes_with_scrypt(app, reference):
+    registration = services.register_account(
+        email="  Erika@Example.COM ", password=PASSWORD, display_name=" Erika ", account_type="citizen"
+    )
+    db.session.commit()
+    user = registration.user
+    assert registration.is_new
+    assert user.email == "erika@example.com"
+    assert user.display_name == "Erika"
+    assert user.password_hash.startswith("scrypt:")
+    assert PASSWORD not in user.password_hash
+    assert not user.is_confirmed
+
+
+def test_registering_twice_returns_the_existing_account_unchanged(app, reference):
+    first = create_user("erika@example.com")
+    again = services.register_account(email="ERIKA@example.com", password="anderes-passwort-123", display_name="X", account_type="citizen")
+    assert not again.is_new and again.user.id == first.id
+    assert db.session.scalar(select(func.count(User.id))) == 1
+    assert services.authenticate("erika@example.com", PASSWORD) is not None
+
+
+def test_organisations_need_a_name(app, reference):
+    with pytest.raises(InvalidInput):
+        services.register_account(email="a@example.com", password=PASSWORD, display_name="A", account_type="organisation")
+    user = services.register_account(
+        email="b@example.com", password=PASSWORD, display_name="B", account_type="organisation", organisation_name="Heimatverein"
+    ).user
+    assert user.public_name == "Heimatverein"
+
+
+@pytest.mark.parametrize("password", ["kurz", "x" * 11, "x" * 129])
+def test_password_length_rules(password):
+    with pytest.raises(InvalidInput):
+        services.check_password_rules(password)
+
+
+@pytest.mark.parametrize("password", ["x" * 12, "x" * 128, "nur kleinbuchstaben ohne regeln"])
+def test_passwords_without_composition_rules(password):
+    services.check_password_rules(password)
+
+
+def test_authenticate(app, reference):
+    user = create_user()
+    assert services.authenticate("ERIKA@example.com", PASSWORD).id == user.id
+    assert services.authenticate("erika@example.com", "falsches-passwort") is None
+    assert services.authenticate("nobody@example.com", PASSWORD) is None
+    assert services.authenticate("erika@example.com", "x" * 5000) is None
+    user.is_blocked = True
+    db.session.commit()
+    assert services.authenticate("erika@example.com", PASSWORD) is None
+
+
+def test_confirm_token_is_single_use_and_bound_to_the_address(app, reference):
+    user = create_user(confirmed=False)
+    token = tokens.make_confirm_token(user)
+    user_id, fingerprint = tokens.read_confirm_token(token)
+    assert user_id == user.id and tokens.email_matches(user, fingerprint)
+    assert services.confirm_account(user) is True
+    assert services.confirm_account(user) is False
+    user.email = "new@example.com"
+    assert not tokens.email_matches(user, fingerprint)
+
+
+def test_tokens_expire(app, reference):
+    user = create_user()
+    app.config["RESET_TOKEN_MAX_AGE"] = 1
+    token = tokens.make_reset_token(user)
+    time.sleep(2.1)
+    with pytest.raises(tokens.TokenExpired):
+        tokens.read_reset_token(token)
+
+
+def test_tampered_tokens_and_wrong_salt_are_invalid(app, reference):
+    user = create_user()
+    token = tokens.make_confirm_token(user)
+    with pytest.raises(tokens.TokenInvalid):
+        tokens.read_confirm_token(token[:-2] + "xx")
+    with pytest.raises(tokens.TokenInvalid):
+        tokens.read_reset_token(token)
+
+
+def test_reset_token_dies_when_the_password_changes(app, reference):
+    user = create_user()
+    token = tokens.make_reset_token(user)
+    _uid, fingerprint = tokens.read_reset_token(token)
+    assert tokens.password_matches(user, fingerprint)
+    services.set_password(user, "ein-ganz-neues-passwort")
+    db.session.commit()
+    assert not tokens.password_matches(user, fingerprint)
+    assert services.authenticate(user.email, "ein-ganz-neues-passwort") is not None

@@ -1,0 +1,58 @@
+import pytest
+
+from app import create_app
+from app.config import Config, ProductionConfig, TestConfig, normalise_database_url
+
+
+def test_test_config(app):
+    assert app.config["TESTING"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+
+
+def test_default_config_is_not_testing(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.delenv("APP_ENV", raising=False)
+    app = create_app()
+    assert not app.testing
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "de"
+
+
+def _production(**attrs):
+    return type("P", (ProductionConfig,), attrs)
+
+
+def test_production_refuses_to_start_without_secret_key():
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(_production(SECRET_KEY="", SQLALCHEMY_DATABASE_URI="postgresql+psycopg://x@localhost/test"))
+
+
+def test_production_refuses_the_development_secret_and_short_ones():
+    for secret in (Config.SECRET_KEY, "kurz"):
+        with pytest.raises(RuntimeError, match="SECRET_KEY"):
+            create_app(_production(SECRET_KEY=secret, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://x@localhost/test"))
+
+
+def test_production_refuses_to_start_without_database():
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app(_production(SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI=""))
+
+
+def test_production_starts_with_secret_and_database_and_secure_cookies():
+    app = create_app(_production(SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://x@localhost/test"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert not TestConfig.SESSION_COOKIE_SECURE
+
+
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_url_normalisation(given, expected):
+    assert normalise_database_url(given) == expected

@@ -1,0 +1,29 @@
+"""The schema comes from the migrations; the models must agree with it."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from app.extensions import db
+from app.models import Base
+
+
+def test_models_and_migrations_agree(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": _include}
+        )
+        diff = compare_metadata(context, Base.metadata)
+    assert diff == []
+
+
+def _include(object_, name, type_, reflected, compare_to):
+    return name not in {"idea_search", "idea_search_data", "idea_search_idx", "idea_search_docsize", "idea_search_config", "ix_ideas_search", "alembic_version"}
+
+
+def test_search_index_exists(app):
+    inspector = inspect(db.engine)
+    if db.engine.dialect.name == "sqlite":
+        assert "idea_search" in inspector.get_table_names()
+    else:
+        assert "ix_ideas_search" in {i["name"] for i in inspector.get_indexes("ideas")}
