@@ -27,7 +27,7 @@ install-dev: $(VENV)/.stamp-dev translations node chromium
 
 # Compile the German (and English) catalogs; .mo files are build output, not committed.
 translations: $(VENV)/.stamp-runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations 2>/dev/null || $(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile -q -d app/translations
 
 # Re-extract msgids after changing UI text, then translate the new entries in app/translations/de.
 translations-extract: $(VENV)/.stamp-runtime

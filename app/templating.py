@@ -33,7 +33,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def globals_():
         return {
-            "action_form": ActionForm(),
+            "action_form": ActionForm(formdata=None),  # only for its CSRF token
             "current_locale": str(get_locale()),
             "language_names": LANGUAGE_NAMES,
             "url_with": url_with,

@@ -8,11 +8,14 @@ table is emptied, so tests see a clean database on both engines.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from pathlib import Path
 
 import pytest
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -89,9 +92,26 @@ def app_config_overrides() -> dict:
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """Runs every request in a fresh context, as a real server does.
+
+    The test itself holds an app context (so it can use db.session); without
+    this, requests would share its `g` (where Flask-Login caches the user) and
+    its database session. After each request the test's session ends its
+    transaction, so it sees what the request wrote.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if _cv_app.get(None) is not None:
+            db.session.commit()
+        return response
+
+
 @pytest.fixture
 def app(migrated, tmp_path, app_config_overrides):
     app = create_app(make_config(migrated, tmp_path / "outbox", **app_config_overrides))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()

@@ -4,6 +4,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
 from app.auth.services import PASSWORD_MAX, PASSWORD_MIN
@@ -47,7 +48,7 @@ class SignupForm(FlaskForm):
     )
     account_type = RadioField(
         _l("I am signing up as"),
-        choices=[(ACCOUNT_CITIZEN, _l("Citizen")), (ACCOUNT_ORGANISATION, _l("Business / organisation"))],
+        choices=[SelectChoice(ACCOUNT_CITIZEN, _l("Citizen")), SelectChoice(ACCOUNT_ORGANISATION, _l("Business / organisation"))],
         default=ACCOUNT_CITIZEN,
         validators=[DataRequired(_l("Please choose an account type."))],
     )
@@ -63,7 +64,7 @@ class SignupForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.municipality_id.choices = [(0, _l("No answer"))] + [(m.id, m.name) for m in municipalities()]
+        self.municipality_id.choices = [SelectChoice(0, _l("No answer"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
 
     def validate_organisation_name(self, field) -> None:
         if self.account_type.data == ACCOUNT_ORGANISATION and not field.data:

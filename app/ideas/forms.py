@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.ideas.services import REASON_MAX, IdeaCard
@@ -71,8 +72,8 @@ class IdeaForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.action_field_ids.choices = [(f.id, f.name) for f in action_fields()]
-        self.municipality_id.choices = [(0, _l("Please choose"))] + [(m.id, m.name) for m in municipalities()]
+        self.action_field_ids.choices = [SelectChoice(f.id, f.name) for f in action_fields()]
+        self.municipality_id.choices = [SelectChoice(0, _l("Please choose"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
 
     def validate_municipality_id(self, field) -> None:
         if not field.data:

@@ -1,0 +1,178 @@
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuthSession, User
+from tests.conftest import PASSWORD, create_user
+
+SIGNUP = {
+    "email": "neu@example.com",
+    "password": PASSWORD,
+    "password_confirm": PASSWORD,
+    "display_name": "Neue Bürgerin",
+    "account_type": "citizen",
+    "organisation_name": "",
+    "municipality_id": "0",
+    "website": "",
+}
+
+
+def _users() -> int:
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def test_signup_confirm_login_logout(client, reference, outbox):
+    response = client.post("/registrieren", data=SIGNUP)
+    assert response.status_code == 302 and response.location.endswith("/registrieren/postfach")
+    user = db.session.scalar(select(User))
+    assert user.email == "neu@example.com" and not user.is_confirmed
+    [mail] = outbox.messages()
+    assert mail["To"] == "neu@example.com"
+    assert "bestätigen" in mail["Subject"]
+
+    link = outbox.last_link("/bestaetigen/")
+    page = client.get(link)
+    assert page.status_code == 200 and "Meine E-Mail-Adresse bestätigen" in page.text
+    db.session.refresh(user)
+    assert not user.is_confirmed, "GET must not change state"
+    response = client.post(link)
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.is_confirmed
+
+    again = client.post(link, follow_redirects=True)
+    assert "bereits verwendet" in again.text
+
+    response = client.post("/anmelden", data={"email": "NEU@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    assert "Neue Bürgerin" in client.get("/").text
+    client.post("/abmelden")
+    assert "Neue Bürgerin" not in client.get("/").text
+
+
+def test_signup_errors_keep_input_and_show_german_messages(client, reference):
+    data = dict(SIGNUP, email="keine-adresse", password="kurz", password_confirm="anders", display_name="Bert")
+    response = client.post("/registrieren", data=data)
+    assert response.status_code == 422
+    text = response.text
+    assert 'value="keine-adresse"' in text
+    assert 'value="Bert"' in text
+    assert "Bitte geben Sie eine gültige E-Mail-Adresse ein." in text
+    assert "Das Passwort muss zwischen 12 und 128 Zeichen lang sein." in text
+    assert 'id="email-error"' in text and 'aria-describedby="email-error"' in text
+    assert 'aria-invalid="true"' in text
+    assert 'href="#email"' in text  # error summary links to the field
+    assert _users() == 0
+
+
+def test_organisation_signup_needs_a_name(client, reference):
+    response = client.post("/registrieren", data=dict(SIGNUP, account_type="organisation"))
+    assert response.status_code == 422
+    assert "Bitte geben Sie den Namen Ihrer Organisation ein." in response.text
+    response = client.post("/registrieren", data=dict(SIGNUP, account_type="organisation", organisation_name="Heimatverein"))
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.organisation_name)) == "Heimatverein"
+
+
+def test_honeypot_creates_nothing_but_answers_as_usual(client, reference, outbox):
+    response = client.post("/registrieren", data=dict(SIGNUP, website="http://spam.example"))
+    assert response.status_code == 302 and response.location.endswith("/registrieren/postfach")
+    assert _users() == 0 and outbox.messages() == []
+
+
+def test_signup_does_not_reveal_registered_addresses(client, reference, outbox):
+    create_user("neu@example.com")
+    response = client.post("/registrieren", data=SIGNUP)
+    assert response.status_code == 302 and response.location.endswith("/registrieren/postfach")
+    assert _users() == 1
+    [mail] = outbox.messages()
+    assert "Registrierungsversuch" in mail["Subject"]
+
+
+def test_login_failure_is_generic_and_keeps_the_address(client, reference):
+    create_user()
+    for email in ("erika@example.com", "unbekannt@example.com"):
+        response = client.post("/anmelden", data={"email": email, "password": "falsches-passwort"})
+        assert response.status_code == 422
+        assert "E-Mail-Adresse oder Passwort ist falsch." in response.text
+        assert f'value="{email}"' in response.text
+
+
+def test_login_redirects_only_to_local_targets(client, reference):
+    create_user()
+    response = client.post("/anmelden?next=https://evil.example/", data={"email": "erika@example.com", "password": PASSWORD})
+    assert response.location == "/"
+    client.post("/abmelden")
+    response = client.post("/anmelden?next=/ideen", data={"email": "erika@example.com", "password": PASSWORD})
+    assert response.location == "/ideen"
+
+
+def test_logout_invalidates_the_session_on_the_server(app, reference):
+    create_user()
+    client = app.test_client()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    cookie = client.get_cookie("ideen_session").value
+    assert db.session.scalar(select(func.count(AuthSession.id))) == 1
+    client.post("/abmelden")
+    assert db.session.scalar(select(func.count(AuthSession.id))) == 0
+
+    replay = app.test_client()
+    replay.set_cookie("ideen_session", cookie)
+    page = replay.get("/")
+    assert "Erika M." not in page.text
+    assert replay.get("/ideen/neu").status_code == 302  # sent to log-in
+
+
+def test_blocked_accounts_lose_their_sessions_and_cannot_log_in(app, client, reference):
+    user = create_user()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    user.is_blocked = True
+    db.session.commit()
+    assert "Erika M." not in client.get("/").text
+    response = client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_password_reset(app, client, reference, outbox):
+    user = create_user()
+    other_browser = app.test_client()
+    other_browser.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+
+    response = client.post("/passwort-vergessen", data={"email": "unbekannt@example.com"}, follow_redirects=True)
+    assert "Wenn es zu dieser Adresse ein Konto gibt" in response.text
+    assert outbox.messages() == []
+    response = client.post("/passwort-vergessen", data={"email": "erika@example.com"}, follow_redirects=True)
+    assert "Wenn es zu dieser Adresse ein Konto gibt" in response.text
+    link = outbox.last_link("/passwort-neu/")
+
+    bad = client.post(link, data={"password": "kurz", "password_confirm": "kurz"})
+    assert bad.status_code == 422 and "zwischen 12 und 128" in bad.text
+    new_password = "mein-neues-langes-passwort"
+    response = client.post(link, data={"password": new_password, "password_confirm": new_password})
+    assert response.status_code == 302
+    assert client.get(link).status_code == 400, "a reset link works once"
+    assert "Erika M." not in other_browser.get("/").text, "a reset logs out every browser"
+    assert client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD}).status_code == 422
+    assert client.post("/anmelden", data={"email": "erika@example.com", "password": new_password}).status_code == 302
+    db.session.refresh(user)
+
+
+def test_invalid_and_expired_links(app, client, reference):
+    assert client.get("/passwort-neu/kaputt").status_code == 400
+    response = client.post("/bestaetigen/kaputt")
+    assert response.status_code == 400 and "ungültig" in response.text
+
+
+def test_unconfirmed_accounts_read_but_cannot_write(client, reference, outbox):
+    create_user(confirmed=False)
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    assert client.get("/ideen").status_code == 200
+    page = client.get("/ideen/neu")
+    assert page.status_code == 403
+    assert "Bitte bestätigen Sie Ihre E-Mail-Adresse" in page.text
+    client.post("/bestaetigen/erneut")
+    assert len(outbox.messages()) == 1
+
+
+def test_anonymous_users_are_sent_to_login_for_writing(client, reference):
+    response = client.get("/ideen/neu")
+    assert response.status_code == 302 and "/anmelden" in response.location

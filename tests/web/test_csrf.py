@@ -1,0 +1,50 @@
+"""With CSRF switched on, as in production: every state-changing request needs the token."""
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD, create_user
+
+
+@pytest.fixture
+def app_config_overrides():
+    return {"WTF_CSRF_ENABLED": True}
+
+
+def _token(page) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/registrieren", "/anmelden", "/abmelden", "/passwort-vergessen", "/sprache", "/ideen/neu", "/bestaetigen/erneut", "/bestaetigen/x"],
+)
+def test_posts_without_token_are_refused(client, reference, url):
+    response = client.post(url, data={"email": "erika@example.com", "password": PASSWORD})
+    assert response.status_code in (400, 302)
+    if response.status_code == 400:
+        assert "Ihr Formular ist abgelaufen" in response.text
+
+
+def test_login_without_token_fails_with_token_works(client, reference):
+    create_user()
+    assert client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD}).status_code == 400
+    token = _token(client.get("/anmelden"))
+    response = client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+
+
+def test_logout_needs_the_token(client, reference):
+    create_user()
+    token = _token(client.get("/anmelden"))
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD, "csrf_token": token})
+    assert client.post("/abmelden").status_code == 400
+    assert "Erika M." in client.get("/").text
+    token = _token(client.get("/"))
+    client.post("/abmelden", data={"csrf_token": token})
+    assert "Erika M." not in client.get("/").text
+
+
+def test_logout_by_get_is_not_possible(client, reference):
+    assert client.get("/abmelden").status_code == 405

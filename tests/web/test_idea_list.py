@@ -1,0 +1,124 @@
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Support, User, utcnow
+from tests.conftest import create_user, make_idea
+
+
+@pytest.fixture
+def ideas(app, reference):
+    citizen = create_user()
+    org = create_user("verein@example.com", organisation="Heimatverein Billerbeck")
+    made = {
+        "radweg": make_idea(citizen, "Radweg nach Dülmen", fields=["mobilitaet"], municipality="duelmen"),
+        "schule": make_idea(citizen, "Tablets für Schulen", fields=["bildung"], municipality="ascheberg"),
+        "markt": make_idea(org, "WLAN am Markt", fields=["innenstadt-dorfmitte", "wirtschaft"], municipality="billerbeck"),
+        "draft": make_idea(citizen, "Geheimer Entwurf zum Radweg", publish=False),
+    }
+    return made
+
+
+def _titles(response) -> list[str]:
+    import re
+
+    return re.findall(r'class="idea-card-title"><a href="/ideen/\d+">([^<]+)</a>', response.text)
+
+
+def test_list_shows_published_ideas_newest_first(client, ideas):
+    assert _titles(client.get("/ideen")) == ["WLAN am Markt", "Tablets für Schulen", "Radweg nach Dülmen"]
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("field=bildung", ["Tablets für Schulen"]),
+        ("field=bildung&field=mobilitaet", ["Tablets für Schulen", "Radweg nach Dülmen"]),
+        ("field=wirtschaft", ["WLAN am Markt"]),
+        ("municipality=duelmen", ["Radweg nach Dülmen"]),
+        ("submitter=organisation", ["WLAN am Markt"]),
+        ("submitter=citizen", ["Tablets für Schulen", "Radweg nach Dülmen"]),
+        ("q=Radwege", ["Radweg nach Dülmen"]),
+        ("q=Schule", ["Tablets für Schulen"]),
+        ("q=Radweg&field=bildung", []),
+        ("status=published", ["WLAN am Markt", "Tablets für Schulen", "Radweg nach Dülmen"]),
+        ("status=candidate", []),
+        # Unknown values are ignored, never an error.
+        ("sort=bogus&status=bogus&submitter=x&page=zwei", ["WLAN am Markt", "Tablets für Schulen", "Radweg nach Dülmen"]),
+        ("municipality=atlantis", []),
+    ],
+)
+def test_filters_and_search_live_in_the_url(client, ideas, query, expected):
+    response = client.get(f"/ideen?{query}")
+    assert response.status_code == 200
+    assert _titles(response) == expected
+
+
+def test_sort_by_supports_comments_and_trending(client, ideas):
+    from datetime import timedelta
+
+    supporters = [create_user(f"s{i}@example.com") for i in range(3)]
+    now = utcnow()
+    # "schule": 3 supports long ago; "markt": 1 recent support.
+    for s in supporters:
+        db.session.add(Support(idea=ideas["schule"], user=s, created_at=now - timedelta(days=30)))
+    db.session.add(Support(idea=ideas["markt"], user=supporters[0], created_at=now - timedelta(days=1)))
+    ideas["schule"].support_count = 3
+    ideas["markt"].support_count = 1
+    ideas["radweg"].comment_count = 5
+    db.session.commit()
+    assert _titles(client.get("/ideen?sort=supported")) == ["Tablets für Schulen", "WLAN am Markt", "Radweg nach Dülmen"]
+    assert _titles(client.get("/ideen?sort=discussed"))[0] == "Radweg nach Dülmen"
+    assert _titles(client.get("/ideen?sort=trending"))[0] == "WLAN am Markt"
+
+
+def test_empty_result_says_so_and_offers_to_clear_filters(client, ideas):
+    response = client.get("/ideen?q=Raumfahrt")
+    assert "Keine Idee passt zu Ihrer Suche" in response.text
+    assert "Alle Filter zurücksetzen" in response.text
+    assert "0 Ideen" in response.text
+
+
+def test_search_keeps_the_query_in_the_form(client, ideas):
+    response = client.get("/ideen?q=Radwege&field=mobilitaet")
+    assert 'value="Radwege"' in response.text
+    assert 'value="mobilitaet" checked' in response.text
+
+
+def test_pagination_keeps_filters(app, client, reference):
+    author = create_user()
+    for n in range(25):
+        make_idea(author, f"Idee Nummer {n}", fields=["bildung"])
+    first = client.get("/ideen?field=bildung")
+    assert len(_titles(first)) == 20
+    assert "Seite 1 von 2" in first.text
+    assert 'href="/ideen?field=bildung&amp;page=2"' in first.text
+    second = client.get("/ideen?field=bildung&page=2")
+    assert len(_titles(second)) == 5
+    beyond = client.get("/ideen?field=bildung&page=99")
+    assert len(_titles(beyond)) == 5  # clamped to the last page
+
+
+def test_hidden_ideas_are_not_listed(client, ideas):
+    ideas["markt"].is_hidden = True
+    db.session.commit()
+    assert "WLAN am Markt" not in _titles(client.get("/ideen"))
+
+
+def _list_queries(client, count_queries, url: str) -> int:
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    return counter.count
+
+
+def test_a_list_page_costs_a_fixed_number_of_queries(app, client, reference, count_queries):
+    author = create_user()
+    for n in range(3):
+        make_idea(author, f"Wenige {n}")
+    few = {url: _list_queries(client, count_queries, url) for url in ("/ideen", "/ideen?sort=trending&field=bildung&q=wenig", "/")}
+    others = [create_user(f"autor{n}@example.com", organisation=f"Verein {n}" if n % 2 else None) for n in range(6)]
+    for n in range(40):
+        make_idea(others[n % 6], f"Viele {n}", fields=["bildung", "mobilitaet"])
+    many = {url: _list_queries(client, count_queries, url) for url in few}
+    assert many == few
+    assert max(many.values()) <= 8, many

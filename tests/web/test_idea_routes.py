@@ -1,0 +1,155 @@
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import ActionField, Idea, Municipality
+from tests.conftest import PASSWORD, create_user, make_idea
+
+
+@pytest.fixture
+def logged_in(client, reference):
+    user = create_user()
+    client.post("/anmelden", data={"email": user.email, "password": PASSWORD})
+    return user
+
+
+def _form(**changes):
+    field_id = db.session.scalar(select(ActionField.id).where(ActionField.slug == "mobilitaet"))
+    town_id = db.session.scalar(select(Municipality.id).where(Municipality.slug == "nottuln"))
+    data = {
+        "title": "Bürgerbus in Echtzeit",
+        "summary": "Die Bürgerbusse zeigen ihre Position live.",
+        "benefit": "Wartende wissen, wann der Bus kommt.\n\n- weniger Warten\n- mehr Fahrgäste",
+        "challenges": "Technik in alten Fahrzeugen.",
+        "action_field_ids": [str(field_id)],
+        "municipality_id": str(town_id),
+        "partners": "Bürgerbusverein",
+        "publish": "Veröffentlichen",
+    }
+    data.update(changes)
+    return data
+
+
+def test_new_idea_form_has_the_draft_card_labels(client, logged_in):
+    text = client.get("/ideen/neu").text
+    for label in ("Titel", "Kurzbeschreibung", "Zentraler Nutzen der Idee", "Vermutete Herausforderungen und Schwierigkeiten", "Themenfelder", "Kommune", "Mögliche Partner"):
+        assert f">{label}" in text, label
+
+
+def test_publish_an_idea(client, logged_in):
+    response = client.post("/ideen/neu", data=_form())
+    assert response.status_code == 302
+    idea = db.session.scalar(select(Idea))
+    assert response.location == f"/ideen/{idea.id}"
+    assert idea.status == "published" and idea.author_id == logged_in.id
+    page = client.get(f"/ideen/{idea.id}").text
+    assert "Bürgerbus in Echtzeit" in page and "Veröffentlicht" in page and "Nottuln" in page and "Mobilität" in page
+    assert "<li>weniger Warten</li>" in page
+    assert "Erika M." in page
+
+
+def test_save_a_draft_only_the_author_sees_it(app, client, logged_in):
+    response = client.post("/ideen/neu", data=_form(publish="", save_draft="Als Entwurf speichern"))
+    assert response.status_code == 302
+    idea = db.session.scalar(select(Idea))
+    assert idea.status == "draft"
+    assert "privater Entwurf" in client.get(f"/ideen/{idea.id}").text
+    assert app.test_client().get(f"/ideen/{idea.id}").status_code == 404
+    assert "Bürgerbus" not in app.test_client().get("/ideen").text
+    client.post(f"/ideen/{idea.id}/veroeffentlichen")
+    db.session.refresh(idea)
+    assert idea.status == "published"
+    assert app.test_client().get(f"/ideen/{idea.id}").status_code == 200
+
+
+def test_bad_input_keeps_everything_typed(client, logged_in):
+    data = _form(title="x" * 151, summary="", action_field_ids=[], municipality_id="0")
+    response = client.post("/ideen/neu", data=data)
+    assert response.status_code == 422
+    text = response.text
+    assert "x" * 151 in text
+    assert "Wartende wissen, wann der Bus kommt." in text
+    assert "Bürgerbusverein" in text
+    assert "Bitte höchstens 150 Zeichen." in text
+    assert "Bitte beschreiben Sie Ihre Idee kurz." in text
+    assert "Bitte wählen Sie mindestens ein Themenfeld." in text
+    assert "Bitte wählen Sie eine Kommune." in text
+    assert db.session.scalar(select(func.count(Idea.id))) == 0
+
+
+@pytest.mark.parametrize("field_id", ["abc", "99999"])
+def test_garbage_choices_are_a_form_error_not_a_500(client, logged_in, field_id):
+    response = client.post("/ideen/neu", data=_form(action_field_ids=[field_id], municipality_id="abc"))
+    assert response.status_code == 422
+
+
+def test_author_edits_and_the_page_shows_when(client, logged_in):
+    idea = make_idea(logged_in, "Alt")
+    form = client.get(f"/ideen/{idea.id}/bearbeiten")
+    assert 'value="Alt"' in form.text and "checked" in form.text
+    response = client.post(f"/ideen/{idea.id}/bearbeiten", data=_form(title="Neu", publish=""))
+    assert response.status_code == 302
+    db.session.refresh(idea)
+    assert idea.title == "Neu"
+    assert "Zuletzt bearbeitet" in client.get(f"/ideen/{idea.id}").text
+
+
+def test_others_cannot_edit_publish_withdraw_or_delete(app, client, reference):
+    author = create_user("author@example.com")
+    idea = make_idea(author, publish=False)
+    published = make_idea(author, "Zweite")
+    create_user()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    assert client.get(f"/ideen/{published.id}/bearbeiten").status_code == 403
+    assert client.post(f"/ideen/{published.id}/bearbeiten", data=_form()).status_code == 403
+    assert client.post(f"/ideen/{published.id}/zurueckziehen", data={"reason": "x"}).status_code == 403
+    assert client.post(f"/ideen/{idea.id}/veroeffentlichen").status_code == 404  # drafts are invisible to others
+    assert client.post(f"/ideen/{idea.id}/loeschen").status_code == 404
+    db.session.refresh(published)
+    assert published.status == "published" and published.title == "Zweite"
+
+
+def test_withdraw_with_reason(client, logged_in):
+    idea = make_idea(logged_in)
+    empty = client.post(f"/ideen/{idea.id}/zurueckziehen", data={"reason": ""})
+    assert empty.status_code == 422 and "Bitte geben Sie eine Begründung an." in empty.text
+    response = client.post(f"/ideen/{idea.id}/zurueckziehen", data={"reason": "Hat sich erledigt"})
+    assert response.status_code == 302
+    page = client.get(f"/ideen/{idea.id}").text
+    assert "Zurückgezogen" in page and "Hat sich erledigt" in page
+
+
+def test_edit_refused_after_review_starts(client, logged_in):
+    from app.ideas.services import change_state
+
+    idea = make_idea(logged_in)
+    change_state(idea, "in_review", create_user("mod@example.com", roles=("moderator",)), "moderation")
+    db.session.commit()
+    response = client.post(f"/ideen/{idea.id}/bearbeiten", data=_form(title="Zu spät"), follow_redirects=True)
+    assert "kann nicht mehr bearbeitet werden" in response.text
+    db.session.refresh(idea)
+    assert idea.title != "Zu spät"
+
+
+def test_delete_draft(client, logged_in):
+    idea = make_idea(logged_in, publish=False)
+    assert client.post(f"/ideen/{idea.id}/loeschen").status_code == 302
+    assert db.session.scalar(select(func.count(Idea.id))) == 0
+
+
+def test_publishing_a_published_idea_again_is_a_message_not_a_500(client, logged_in):
+    idea = make_idea(logged_in)
+    response = client.post(f"/ideen/{idea.id}/veroeffentlichen", follow_redirects=True)
+    assert response.status_code == 200
+    assert "kann nicht in den Status" in response.text
+
+
+def test_oversized_request_gets_413_in_german(client, logged_in):
+    response = client.post("/ideen/neu", data=_form(benefit="x" * 300_000))
+    assert response.status_code == 413
+    assert "Ihre Eingabe ist zu groß" in response.text
+
+
+def test_unknown_idea_is_404_in_german(client, reference):
+    response = client.get("/ideen/4711")
+    assert response.status_code == 404 and "Seite nicht gefunden" in response.text

@@ -1,0 +1,67 @@
+"""Rate limits on sign-up, log-in, password reset and idea submission, in German."""
+
+import pytest
+import redis
+
+from app.config import TestConfig
+from tests.conftest import PASSWORD, create_user
+
+
+def _redis_available() -> bool:
+    try:
+        return redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(params=["memory", "redis"])
+def app_config_overrides(request):
+    overrides = {
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_LOGIN": "3 per minute",
+        "RATELIMIT_SIGNUP": "2 per minute",
+        "RATELIMIT_RESET": "2 per minute",
+        "RATELIMIT_SUBMIT": "2 per minute",
+    }
+    if request.param == "redis":
+        if not _redis_available():
+            if __import__("os").environ.get("CI"):
+                pytest.fail("Redis must run in CI (127.0.0.1:6379)")
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+        client.flushdb()
+        overrides["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/15"
+    else:
+        overrides["RATELIMIT_STORAGE_URI"] = TestConfig.RATELIMIT_STORAGE_URI
+    return overrides
+
+
+def test_login_is_rate_limited(client, reference):
+    create_user()
+    for _ in range(3):
+        assert client.post("/anmelden", data={"email": "erika@example.com", "password": "falsch-falsch-falsch"}).status_code == 422
+    response = client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Zu viele Anfragen" in response.text
+    assert client.get("/anmelden").status_code == 200, "reading the form is not limited"
+
+
+def test_signup_and_reset_are_rate_limited(client, reference):
+    for n in range(2):
+        client.post("/registrieren", data={"email": f"x{n}@example.com"})
+    assert client.post("/registrieren", data={}).status_code == 429
+    for _ in range(2):
+        client.post("/passwort-vergessen", data={"email": "x@example.com"})
+    assert client.post("/passwort-vergessen", data={"email": "x@example.com"}).status_code == 429
+
+
+def test_idea_submission_is_limited_per_account(app, client, reference):
+    create_user()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    for _ in range(2):
+        assert client.post("/ideen/neu", data={"title": ""}).status_code == 422
+    assert client.post("/ideen/neu", data={"title": ""}).status_code == 429
+    create_user("zweite@example.com")
+    other = app.test_client()
+    other.post("/anmelden", data={"email": "zweite@example.com", "password": PASSWORD})
+    assert other.post("/ideen/neu", data={"title": ""}).status_code == 422, "another account has its own budget"
