@@ -27,12 +27,12 @@ install-dev: $(VENV)/.stamp-dev translations node chromium
 
 # Compile the German (and English) catalogs; .mo files are build output, not committed.
 translations: $(VENV)/.stamp-runtime
-	$(BIN)/pybabel compile -q -d app/translations
+	$(BIN)/pybabel compile --statistics -d app/translations
 
 # Re-extract msgids after changing UI text, then translate the new entries in app/translations/de.
 translations-extract: $(VENV)/.stamp-runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --no-location
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
 
 db: install
 	$(BIN)/flask db upgrade

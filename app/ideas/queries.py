@@ -176,3 +176,16 @@ def idea_counts_by_action_field() -> dict[int, int]:
         .group_by(idea_action_fields.c.action_field_id)
     )
     return {field_id: count for field_id, count in rows}
+
+
+def ideas_by_author(author_id: int) -> list[Idea]:
+    """All of one person's ideas, drafts included, newest first."""
+    stmt = (
+        select(Idea)
+        .join(Idea.municipality)
+        .join(Idea.author)
+        .where(Idea.author_id == author_id)
+        .options(contains_eager(Idea.author), contains_eager(Idea.municipality), selectinload(Idea.action_fields))
+        .order_by(Idea.created_at.desc(), Idea.id.desc())
+    )
+    return list(db.session.scalars(stmt).unique())

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from app import reference
 from app.auth.decorators import confirmed_required
@@ -51,6 +51,17 @@ def index():
         sorts=queries.SORTS,
         statuses=[(s, states.label(s)) for s in states.LABELS if s != "draft"],
         submitters=[(ACCOUNT_CITIZEN, _("Citizens")), (ACCOUNT_ORGANISATION, _("Businesses / organisations"))],
+    )
+
+
+@bp.route("/meine")
+@login_required
+def mine():
+    ideas = queries.ideas_by_author(current_user.id)
+    return render_template(
+        "ideas/mine.html",
+        drafts=[i for i in ideas if i.is_draft],
+        published=[i for i in ideas if not i.is_draft],
     )
 
 

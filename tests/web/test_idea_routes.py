@@ -153,3 +153,13 @@ def test_oversized_request_gets_413_in_german(client, logged_in):
 def test_unknown_idea_is_404_in_german(client, reference):
     response = client.get("/ideen/4711")
     assert response.status_code == 404 and "Seite nicht gefunden" in response.text
+
+
+def test_my_ideas_lists_own_drafts_and_published_ideas_only(app, client, logged_in):
+    make_idea(logged_in, "Mein Entwurf", publish=False)
+    make_idea(logged_in, "Meine veröffentlichte Idee")
+    make_idea(create_user("andere@example.com"), "Fremde Idee")
+    page = client.get("/ideen/meine").text
+    assert "Mein Entwurf" in page and "Meine veröffentlichte Idee" in page
+    assert "Fremde Idee" not in page
+    assert app.test_client().get("/ideen/meine").status_code == 302

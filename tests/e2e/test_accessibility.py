@@ -1,0 +1,92 @@
+"""axe-core on every page of the foundation: no serious or critical violation."""
+
+import pytest
+
+from tests.conftest import PASSWORD, create_user, make_idea
+from tests.e2e.conftest import assert_accessible
+
+
+def _login(page, email="erika@example.com"):
+    page.goto("/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+
+
+@pytest.mark.parametrize(
+    "name, url",
+    [
+        ("a11y-start", "/"),
+        ("a11y-list", "/ideen"),
+        ("a11y-list-filtered", "/ideen?field=bildung&municipality=olfen&sort=supported"),
+        ("a11y-list-empty", "/ideen?q=Raumfahrt"),
+        ("a11y-signup", "/registrieren"),
+        ("a11y-check-mail", "/registrieren/postfach"),
+        ("a11y-login", "/anmelden"),
+        ("a11y-forgot", "/passwort-vergessen"),
+        ("a11y-confirm", "/bestaetigen/irgendwas"),
+        ("a11y-reset-invalid", "/passwort-neu/irgendwas"),
+        ("a11y-404", "/gibt-es-nicht"),
+    ],
+)
+def test_public_pages(axe_page, reference, name, url):
+    author = create_user("autor@example.com")
+    make_idea(author, "Tablets für Schulen", fields=["bildung"], municipality="olfen")
+    axe_page.goto(url)
+    assert_accessible(axe_page, name)
+
+
+def test_pages_with_errors(axe_page, reference):
+    axe_page.goto("/registrieren")
+    axe_page.get_by_role("button", name="Konto anlegen").click()
+    assert_accessible(axe_page, "a11y-signup-errors")
+    axe_page.goto("/anmelden")
+    axe_page.get_by_role("button", name="Anmelden").click()
+    assert_accessible(axe_page, "a11y-login-errors")
+
+
+def test_idea_pages(axe_page, reference, outbox):
+    user = create_user()
+    idea = make_idea(user, "Radweg", benefit="Absatz\n\n- Liste\n- [Link](https://example.com)")
+    draft = make_idea(user, "Entwurf", publish=False)
+    _login(axe_page)
+    axe_page.goto(f"/ideen/{idea.id}")
+    assert_accessible(axe_page, "a11y-idea")
+    axe_page.goto(f"/ideen/{draft.id}")
+    assert_accessible(axe_page, "a11y-idea-draft")
+    axe_page.goto("/ideen/neu")
+    assert_accessible(axe_page, "a11y-idea-form")
+    axe_page.get_by_role("button", name="Veröffentlichen").click()
+    assert_accessible(axe_page, "a11y-idea-form-errors")
+    axe_page.goto(f"/ideen/{idea.id}/bearbeiten")
+    assert_accessible(axe_page, "a11y-idea-edit")
+    axe_page.goto(f"/ideen/{idea.id}/zurueckziehen")
+    assert_accessible(axe_page, "a11y-idea-withdraw")
+    axe_page.goto("/ideen/meine")
+    assert_accessible(axe_page, "a11y-my-ideas")
+
+
+def test_reset_password_page(axe_page, reference, outbox):
+    create_user()
+    axe_page.goto("/passwort-vergessen")
+    axe_page.get_by_label("E-Mail-Adresse").fill("erika@example.com")
+    axe_page.get_by_role("button", name="Link senden").click()
+    axe_page.goto(outbox.last_link("/passwort-neu/"))
+    assert_accessible(axe_page, "a11y-reset")
+
+
+def test_unconfirmed_page(axe_page, reference):
+    create_user(confirmed=False)
+    _login(axe_page)
+    axe_page.goto("/ideen/neu")
+    assert_accessible(axe_page, "a11y-unconfirmed")
+
+
+def test_the_checker_itself_finds_a_known_violation(axe_page, live_server):
+    """Guards the checks above: an unlabelled field and an image without alt must be reported."""
+    from tests.e2e.conftest import axe_violations
+
+    axe_page.goto("/static/css/site.css")
+    axe_page.set_content('<html lang="de"><head><title>x</title></head><body><main><img src="/x.png"><input type="text"></main></body></html>')
+    ids = {v["id"] for v in axe_violations(axe_page)}
+    assert {"image-alt", "label"} <= ids
