@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -51,10 +52,12 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.ideas.routes import bp as ideas_bp
     from app.main.routes import bp as main_bp
+    from app.participation.routes import bp as participation_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(ideas_bp)
+    app.register_blueprint(participation_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -78,13 +81,30 @@ def register_commands(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Foreign keys on, WAL and a busy timeout so concurrent writers wait instead of failing."""
-    import sqlite3
+    """Foreign keys on, WAL and a busy timeout so concurrent writers wait instead of failing.
 
+    pysqlite's own transaction handling is switched off; `_sqlite_begin` starts
+    transactions instead.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    """On SQLite, a state-changing request takes the write lock when its transaction starts.
+
+    A deferred transaction that reads and then writes cannot wait for a
+    concurrent writer in WAL mode (SQLITE_BUSY_SNAPSHOT fails at once); BEGIN
+    IMMEDIATE waits (busy_timeout) and then sees the latest data.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

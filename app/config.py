@@ -80,6 +80,11 @@ class Config:
     RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "20 per hour")
 
     IDEAS_PER_PAGE = 20
+    # Reports from this many distinct accounts hide an idea or comment pending review.
+    REPORT_HIDE_THRESHOLD = _int("REPORT_HIDE_THRESHOLD", 3)
+    RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")
+    RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute")
+    RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "20 per hour")
 
 
 class DevelopmentConfig(Config):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
-from app.forms import ActionForm
 from app.i18n import LANGUAGE_NAMES
 from app.ideas.states import label as status_label
 from app.security import render_markdown
@@ -33,7 +32,6 @@ def register(app: Flask) -> None:
     @app.context_processor
     def globals_():
         return {
-            "action_form": ActionForm(formdata=None),  # only for its CSRF token
             "current_locale": str(get_locale()),
             "language_names": LANGUAGE_NAMES,
             "url_with": url_with,

@@ -216,11 +216,16 @@ def auth(client) -> Auth:
 
 
 class QueryCounter:
+    """Counts SQL statements; transaction control (SQLite's explicit BEGIN, savepoints) is not a query."""
+
+    CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
     def __init__(self):
         self.statements: list[str] = []
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append(statement)
+        if not statement.lstrip().upper().startswith(self.CONTROL):
+            self.statements.append(statement)
 
     @property
     def count(self) -> int:
@@ -268,3 +273,26 @@ def make_idea(author: User, title: str = "Sichere Radwege zur Schule", *, publis
     idea = submit_idea(author, card, publish=publish)
     db.session.commit()
     return idea
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served over HTTP (threaded) on a free port, sharing the test's database and outbox.
+
+    CSRF is on, as in production.
+    """
+    import threading
+
+    from werkzeug.serving import make_server
+
+    served = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.config["MAIL_OUTBOX"]), WTF_CSRF_ENABLED=True))
+    server = make_server("127.0.0.1", 0, served, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    served.config["PUBLIC_BASE_URL"] = base
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base
+    server.shutdown()
+    thread.join(timeout=5)
+    with served.app_context():
+        db.engine.dispose()

@@ -15,6 +15,8 @@ from flask import session
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
@@ -39,18 +41,27 @@ def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token or not user_id.isdigit():
         return None
-    row = db.session.execute(
-        select(AuthSession, User)
-        .join(User, User.id == AuthSession.user_id)
-        .where(AuthSession.token_hash == _hash(token), User.id == int(user_id))
-    ).first()
+    row = (
+        db.session.execute(
+            select(AuthSession, User)
+            .join(User, User.id == AuthSession.user_id)
+            .where(AuthSession.token_hash == _hash(token), User.id == int(user_id))
+            .options(joinedload(User.roles))
+        )
+        .unique()
+        .first()
+    )
     if row is None:
         return None
     auth_session, user = row
     now = utcnow()
     if now - auth_session.last_seen_at > TOUCH_EVERY:
         auth_session.last_seen_at = now
-        db.session.commit()
+        try:
+            db.session.commit()
+        except OperationalError:
+            # Only bookkeeping: a busy database must not fail the request.
+            db.session.rollback()
     return user
 
 

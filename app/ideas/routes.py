@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app import reference
 from app.auth.decorators import confirmed_required
@@ -11,6 +11,7 @@ from app.extensions import db, limiter
 from app.forms import ActionForm
 from app.ideas import queries, services, states
 from app.ideas.forms import IdeaForm, WithdrawForm
+from app.participation.forms import CommentForm
 from app.models import Idea
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 
@@ -54,17 +55,6 @@ def index():
     )
 
 
-@bp.route("/meine")
-@login_required
-def mine():
-    ideas = queries.ideas_by_author(current_user.id)
-    return render_template(
-        "ideas/mine.html",
-        drafts=[i for i in ideas if i.is_draft],
-        published=[i for i in ideas if not i.is_draft],
-    )
-
-
 @bp.route("/neu", methods=["GET", "POST"])
 @confirmed_required
 @limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], key_func=_user_key, methods=["POST"])
@@ -84,17 +74,42 @@ def new():
     return render_template("ideas/form.html", form=form, idea=None), status
 
 
-@bp.route("/<int:idea_id>")
-def show(idea_id: int):
-    idea = _get_idea(idea_id)
+def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=None) -> str:
+    """The idea page; the comment views call it again to show a form with errors."""
+    from app.participation import queries as participation_queries
+    from app.participation import services as participation
+
     user = current_user if current_user.is_authenticated else None
     return render_template(
         "ideas/show.html",
         idea=idea,
         can_edit=services.can_edit(idea, user),
         is_author=user is not None and user.id == idea.author_id,
-        form=ActionForm(),
+        viewer=participation_queries.viewer_state(user, idea),
+        can_support=participation.can_support(user, idea),
+        can_comment=participation.can_comment(user, idea),
+        is_open=idea.status in states.OPEN_STATES,
+        threads=participation_queries.comment_threads(idea),
+        comment_form=comment_form or CommentForm(formdata=None),
+        reply_form=reply_form,
+        reply_to=reply_to,
+        can_edit_comment=lambda c: participation.can_edit_comment(user, c),
+        form=ActionForm(formdata=None),
     )
+
+
+@bp.route("/<int:idea_id>")
+def show(idea_id: int):
+    from app.participation import queries as participation_queries
+
+    idea = participation_queries.load_idea(idea_id)
+    user = current_user if current_user.is_authenticated else None
+    if idea is None or (idea.is_draft and not services.can_view(idea, user)):
+        abort(404)
+    if not services.can_view(idea, user):
+        # Hidden after reports: the page says it is under review and shows nothing of it.
+        return render_template("ideas/hidden.html", idea=idea)
+    return render_idea_page(idea)
 
 
 @bp.route("/<int:idea_id>/bearbeiten", methods=["GET", "POST"])

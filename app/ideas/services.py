@@ -11,7 +11,7 @@ from app import search
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import states
-from app.models import ActionField, Idea, IdeaStateChange, Municipality, User, utcnow
+from app.models import ActionField, Follow, Idea, IdeaStateChange, Municipality, User, utcnow
 from app.models.idea import DRAFT, LONG_TEXT_MAX, PARTNERS_MAX, PUBLISHED, SUMMARY_MAX, TITLE_MAX, WITHDRAWN
 
 REASON_MAX = 1000
@@ -118,6 +118,8 @@ def submit_idea(author: User, card: IdeaCard, publish: bool) -> Idea:
     db.session.add(IdeaStateChange(idea=idea, from_status=None, to_status=DRAFT, actor=author))
     if publish:
         change_state(idea, PUBLISHED, author, states.AUTHOR)
+    db.session.flush()
+    db.session.add(Follow(user_id=author.id, idea_id=idea.id))  # authors follow their own ideas
     db.session.flush()
     return idea
 

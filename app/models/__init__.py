@@ -2,7 +2,7 @@
 
 from app.models.base import Base, utcnow
 from app.models.idea import Idea, IdeaStateChange, idea_action_fields
-from app.models.participation import Comment, Support
+from app.models.participation import Comment, Follow, Report, Support
 from app.models.portfolio import Project
 from app.models.reference import ActionField, Municipality
 from app.models.user import AuthSession, User, UserRole
@@ -12,10 +12,12 @@ __all__ = [
     "AuthSession",
     "Base",
     "Comment",
+    "Follow",
     "Idea",
     "IdeaStateChange",
     "Municipality",
     "Project",
+    "Report",
     "Support",
     "User",
     "UserRole",

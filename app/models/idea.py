@@ -79,6 +79,7 @@ class Idea(Base):
     support_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
     comment_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Stemmed words of every text field (app/search.py); indexed by FTS5 / GIN.
     search_document: Mapped[str] = mapped_column(Text, default="")
 

@@ -48,9 +48,8 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     municipality: Mapped[Municipality | None] = relationship()
-    roles: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
-    )
+    # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.
+    roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     # Flask-Login
     @property

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
-
-from app import create_app
-from tests.conftest import make_config
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -44,25 +39,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def live_server(app, tmp_path):
-    """The app served over HTTP on a free port, sharing the test's database and outbox."""
-    served = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.config["MAIL_OUTBOX"]), WTF_CSRF_ENABLED=True))
-    served.config["PUBLIC_BASE_URL"] = "http://127.0.0.1"
-    server = make_server("127.0.0.1", 0, served, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    served.config["PUBLIC_BASE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    thread.join(timeout=5)
-    with served.app_context():
-        from app.extensions import db
-
-        db.engine.dispose()
 
 
 @pytest.fixture

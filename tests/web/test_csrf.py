@@ -13,7 +13,7 @@ def app_config_overrides():
 
 
 def _token(page) -> str:
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text).group(1)
 
 
 @pytest.mark.parametrize(

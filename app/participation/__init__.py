@@ -1,0 +1,1 @@
+"""Participation: supports, comments, reports and following."""

@@ -1,0 +1,89 @@
+"""Reading participation data for pages, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+
+from app.extensions import db
+from app.ideas.queries import visible_ideas
+from app.models import Comment, Follow, Idea, Report, Support, User
+
+
+@dataclass
+class Thread:
+    comment: Comment
+    replies: list[Comment] = field(default_factory=list)
+
+
+def load_idea(idea_id: int) -> Idea | None:
+    """An idea with everything its page shows: author, municipality, fields, history."""
+    return db.session.scalar(
+        select(Idea)
+        .where(Idea.id == idea_id)
+        .options(
+            joinedload(Idea.author),
+            joinedload(Idea.municipality),
+            selectinload(Idea.action_fields),
+            selectinload(Idea.state_changes),
+        )
+    )
+
+
+def comment_threads(idea: Idea) -> list[Thread]:
+    """All comments of an idea, oldest first, replies under their comment (one query)."""
+    comments = db.session.scalars(
+        select(Comment)
+        .join(Comment.author)
+        .where(Comment.idea_id == idea.id)
+        .options(contains_eager(Comment.author))
+        .order_by(Comment.created_at, Comment.id)
+    ).all()
+    threads: dict[int, Thread] = {}
+    orphans: list[Comment] = []
+    for comment in comments:
+        if comment.parent_id is None:
+            threads[comment.id] = Thread(comment)
+        elif comment.parent_id in threads:
+            threads[comment.parent_id].replies.append(comment)
+        else:
+            orphans.append(comment)
+    return list(threads.values())
+
+
+@dataclass
+class ViewerState:
+    supported: bool = False
+    following: bool = False
+    reported: bool = False
+
+
+def viewer_state(user: User | None, idea: Idea) -> ViewerState:
+    """What the current account has done with this idea, in one query."""
+    if user is None:
+        return ViewerState()
+    row = db.session.execute(
+        select(
+            exists().where(Support.idea_id == idea.id, Support.user_id == user.id),
+            exists().where(Follow.idea_id == idea.id, Follow.user_id == user.id),
+            exists().where(Report.idea_id == idea.id, Report.user_id == user.id),
+        )
+    ).one()
+    return ViewerState(*map(bool, row))
+
+
+def supported_ideas(user: User) -> list[Idea]:
+    stmt = visible_ideas().join(Support, Support.idea_id == Idea.id).where(Support.user_id == user.id).order_by(Support.created_at.desc())
+    return list(db.session.scalars(stmt).unique())
+
+
+def followed_ideas(user: User) -> list[Idea]:
+    stmt = (
+        visible_ideas()
+        .join(Follow, Follow.idea_id == Idea.id)
+        .where(Follow.user_id == user.id, Idea.author_id != user.id)
+        .order_by(Follow.created_at.desc())
+    )
+    return list(db.session.scalars(stmt).unique())

@@ -1,0 +1,244 @@
+"""Support, comment, report, follow. Every action is a POST that works without JavaScript."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from app.auth.decorators import confirmed_required
+from app.errors import DomainError
+from app.extensions import db, limiter
+from app.forms import ActionForm
+from app.ideas import queries as idea_queries
+from app.ideas import services as idea_services
+from app.models import Comment, Idea
+from app.participation import queries, services
+from app.participation.forms import CommentForm, ReportForm
+from app.security import safe_redirect_target
+
+bp = Blueprint("participation", __name__)
+
+
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+def _limit(name: str):
+    return limiter.limit(lambda: current_app.config[name], key_func=_user_key, methods=["POST"])
+
+
+def _visible_idea(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not idea_services.can_view(idea, current_user):
+        abort(404)
+    return idea
+
+
+def _visible_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    _visible_idea(comment.idea_id)
+    if comment.is_hidden and not (current_user.id == comment.author_id or current_user.is_staff):
+        abort(404)
+    return comment
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best_match(["application/json", "text/html"]) == "application/json"
+
+
+def _back(idea: Idea, anchor: str = ""):
+    fallback = url_for("ideas.show", idea_id=idea.id) + anchor
+    return redirect(safe_redirect_target(request.form.get("next"), fallback))
+
+
+def _check_csrf() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _support_answer(idea: Idea, message: str, ok: bool = True):
+    if _wants_json():
+        supported = queries.viewer_state(current_user, idea).supported
+        return jsonify(
+            ok=ok,
+            supported=supported,
+            count=idea.support_count,
+            count_text=ngettext("%(num)s support", "%(num)s supports", idea.support_count),
+            message=message,
+        ), (200 if ok else 409)
+    flash(message, "success" if ok else "error")
+    return _back(idea, "#unterstuetzen")
+
+
+@bp.route("/ideen/<int:idea_id>/unterstuetzen", methods=["POST"])
+@confirmed_required
+@_limit("RATELIMIT_SUPPORT")
+def support(idea_id: int):
+    idea = _visible_idea(idea_id)
+    _check_csrf()
+    try:
+        added = services.support_idea(current_user, idea)
+    except DomainError as error:
+        db.session.rollback()
+        return _support_answer(idea, str(error.message), ok=False)
+    db.session.commit()
+    return _support_answer(idea, _("Thank you for your support!") if added else _("You already support this idea."))
+
+
+@bp.route("/ideen/<int:idea_id>/unterstuetzung-zurueckziehen", methods=["POST"])
+@confirmed_required
+@_limit("RATELIMIT_SUPPORT")
+def withdraw_support(idea_id: int):
+    idea = _visible_idea(idea_id)
+    _check_csrf()
+    try:
+        services.withdraw_support(current_user, idea)
+    except DomainError as error:
+        db.session.rollback()
+        return _support_answer(idea, str(error.message), ok=False)
+    db.session.commit()
+    return _support_answer(idea, _("Your support has been withdrawn."))
+
+
+@bp.route("/ideen/<int:idea_id>/folgen", methods=["POST"])
+@confirmed_required
+def follow(idea_id: int):
+    idea = _visible_idea(idea_id)
+    _check_csrf()
+    services.follow_idea(current_user, idea)
+    db.session.commit()
+    flash(_("You are following this idea. You will find it under “My ideas”."), "success")
+    return _back(idea)
+
+
+@bp.route("/ideen/<int:idea_id>/nicht-mehr-folgen", methods=["POST"])
+@confirmed_required
+def unfollow(idea_id: int):
+    idea = _visible_idea(idea_id)
+    _check_csrf()
+    services.unfollow_idea(current_user, idea)
+    db.session.commit()
+    flash(_("You no longer follow this idea."), "success")
+    return _back(idea)
+
+
+@bp.route("/ideen/<int:idea_id>/kommentare", methods=["POST"])
+@confirmed_required
+@_limit("RATELIMIT_COMMENT")
+def comment(idea_id: int):
+    idea = _visible_idea(idea_id)
+    form = CommentForm()
+    parent = None
+    if form.parent_id.data:
+        parent = db.session.get(Comment, int(form.parent_id.data)) if form.parent_id.data.isdigit() else None
+        if parent is None or parent.idea_id != idea.id:
+            abort(400)
+    if form.validate_on_submit():
+        try:
+            new = services.add_comment(current_user, idea, form.body.data, parent)
+        except DomainError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your comment is published."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{new.id}")
+    # Show the idea page again with the text kept and the error beside the field.
+    from app.ideas.routes import render_idea_page
+
+    return render_idea_page(idea, comment_form=form if not parent else None, reply_form=form if parent else None, reply_to=parent), 422
+
+
+@bp.route("/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
+@confirmed_required
+def edit_comment(comment_id: int):
+    comment = _visible_comment(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    idea = db.session.get(Idea, comment.idea_id)
+    if not services.can_edit_comment(current_user, comment):
+        flash(_("Comments can only be edited within 15 minutes."), "error")
+        return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{comment.id}")
+    form = CommentForm(obj=comment)
+    if form.validate_on_submit():
+        try:
+            services.edit_comment(current_user, comment, form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your comment has been changed."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{comment.id}")
+    status = 200 if request.method == "GET" else 422
+    return render_template("participation/edit_comment.html", form=form, comment=comment, idea=idea), status
+
+
+@bp.route("/kommentare/<int:comment_id>/loeschen", methods=["GET", "POST"])
+@confirmed_required
+def delete_comment(comment_id: int):
+    comment = _visible_comment(comment_id)
+    if comment.author_id != current_user.id:
+        abort(403)
+    idea = db.session.get(Idea, comment.idea_id)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        services.delete_comment(current_user, comment)
+        db.session.commit()
+        flash(_("Your comment has been deleted."), "success")
+        return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{comment.id}")
+    return render_template("participation/delete_comment.html", form=form, comment=comment, idea=idea)
+
+
+def _report_page(idea: Idea, comment: Comment | None):
+    form = ReportForm()
+    target = {"idea": idea} if comment is None else {"comment": comment}
+    if services.has_reported(current_user, **target):
+        flash(_("You have already reported this. The moderation will look at it."), "info")
+        return _back(idea)
+    if form.validate_on_submit():
+        try:
+            services.report(current_user, reason=form.reason.data, note=form.note.data or "", **target)
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Thank you. The moderation will look at your report."), "success")
+            return redirect(url_for("ideas.show", idea_id=idea.id))
+    status = 200 if request.method == "GET" else 422
+    return render_template("participation/report.html", form=form, idea=idea, comment=comment), status
+
+
+@bp.route("/ideen/<int:idea_id>/melden", methods=["GET", "POST"])
+@confirmed_required
+@_limit("RATELIMIT_REPORT")
+def report_idea(idea_id: int):
+    return _report_page(_visible_idea(idea_id), None)
+
+
+@bp.route("/kommentare/<int:comment_id>/melden", methods=["GET", "POST"])
+@confirmed_required
+@_limit("RATELIMIT_REPORT")
+def report_comment(comment_id: int):
+    comment = _visible_comment(comment_id)
+    return _report_page(db.session.get(Idea, comment.idea_id), comment)
+
+
+@bp.route("/ideen/meine")
+@login_required
+def mine():
+    own = idea_queries.ideas_by_author(current_user.id)
+    return render_template(
+        "participation/mine.html",
+        drafts=[i for i in own if i.is_draft],
+        published=[i for i in own if not i.is_draft],
+        supported=queries.supported_ideas(current_user),
+        followed=queries.followed_ideas(current_user),
+    )

@@ -1,0 +1,251 @@
+"""Participation rules. Functions flush, never commit; the view commits once.
+
+Counters on the idea (support_count, comment_count) are changed with an SQL
+expression (`count = count + 1`) in the same transaction as the row they count,
+so concurrent requests can never lose an update. One support per account and
+idea, and one report per account and item, are unique constraints: a second
+insert fails inside a savepoint and is reported as "already done".
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.errors import InvalidInput, NotAllowed
+from app.extensions import db
+from app.ideas import states
+from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
+from app.models.participation import COMMENT_MAX, REPORT_NOTE_MAX, REPORT_REASONS
+
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)
+
+
+def _require_confirmed(user: User) -> None:
+    if not user.is_confirmed:
+        raise NotAllowed(_l("Please confirm your e-mail address first."))
+
+
+def _require_open(idea: Idea, message) -> None:
+    if idea.status not in states.OPEN_STATES or idea.is_hidden:
+        raise NotAllowed(message)
+
+
+def _insert_once(row) -> bool:
+    """Insert a row guarded by a unique constraint. False if it already existed."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _bump(model, ident: int, column: str, delta: int) -> None:
+    db.session.execute(update(model).where(model.id == ident).values({column: getattr(model, column) + delta}))
+
+
+def _refresh_counters(idea: Idea) -> None:
+    db.session.refresh(idea, attribute_names=["support_count", "comment_count"])
+
+
+# Following ---------------------------------------------------------------
+
+def follow_idea(user: User, idea: Idea) -> bool:
+    """Follow an idea; True if this is new."""
+    if idea.status == "draft" and idea.author_id != user.id:
+        raise NotAllowed()
+    return _insert_once(Follow(user_id=user.id, idea_id=idea.id))
+
+
+def unfollow_idea(user: User, idea: Idea) -> bool:
+    result = db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.idea_id == idea.id))
+    return result.rowcount > 0
+
+
+def is_following(user: User | None, idea: Idea) -> bool:
+    if user is None:
+        return False
+    return db.session.get(Follow, (user.id, idea.id)) is not None
+
+
+# Supports ------------------------------------------------------------------
+
+def can_support(user: User | None, idea: Idea) -> bool:
+    return (
+        user is not None
+        and user.is_confirmed
+        and user.id != idea.author_id
+        and idea.status in states.OPEN_STATES
+        and not idea.is_hidden
+    )
+
+
+def support_idea(user: User, idea: Idea) -> bool:
+    """Support an idea once. True if a support was added, False if it existed."""
+    _require_confirmed(user)
+    if user.id == idea.author_id:
+        raise NotAllowed(_l("You cannot support your own idea."))
+    _require_open(idea, _l("This idea can no longer be supported."))
+    added = _insert_once(Support(idea_id=idea.id, user_id=user.id))
+    if added:
+        _bump(Idea, idea.id, "support_count", +1)
+        follow_idea(user, idea)
+    _refresh_counters(idea)
+    return added
+
+
+def withdraw_support(user: User, idea: Idea) -> bool:
+    """Take a support back. True if there was one."""
+    _require_confirmed(user)
+    _require_open(idea, _l("Supports for this idea are closed; the count is frozen."))
+    result = db.session.execute(delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id))
+    removed = result.rowcount > 0
+    if removed:
+        _bump(Idea, idea.id, "support_count", -1)
+    _refresh_counters(idea)
+    return removed
+
+
+def has_supported(user: User | None, idea: Idea) -> bool:
+    if user is None:
+        return False
+    return db.session.scalar(select(Support.id).where(Support.idea_id == idea.id, Support.user_id == user.id)) is not None
+
+
+# Comments ------------------------------------------------------------------
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput(_l("Please write a comment."))
+    if len(body) > COMMENT_MAX:
+        raise InvalidInput(_l("A comment may be at most 2,000 characters long."))
+    return body
+
+
+def can_comment(user: User | None, idea: Idea) -> bool:
+    return user is not None and user.is_confirmed and idea.status in states.OPEN_STATES and not idea.is_hidden
+
+
+def add_comment(user: User, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
+    """A comment, or a reply to a top-level comment (one level of replies)."""
+    _require_confirmed(user)
+    _require_open(idea, _l("Comments on this idea are closed."))
+    if parent is not None:
+        if parent.idea_id != idea.id:
+            raise InvalidInput()
+        if parent.parent_id is not None:
+            parent = db.session.get(Comment, parent.parent_id)  # reply to a reply joins its thread
+    comment = Comment(idea_id=idea.id, author_id=user.id, body=_clean_body(body), parent_id=parent.id if parent else None)
+    db.session.add(comment)
+    db.session.flush()
+    _bump(Idea, idea.id, "comment_count", +1)
+    follow_idea(user, idea)
+    _refresh_counters(idea)
+    return comment
+
+
+def can_edit_comment(user: User | None, comment: Comment) -> bool:
+    return (
+        user is not None
+        and user.id == comment.author_id
+        and comment.is_visible
+        and utcnow() - comment.created_at <= COMMENT_EDIT_WINDOW
+    )
+
+
+def edit_comment(user: User, comment: Comment, body: str) -> None:
+    if user.id != comment.author_id:
+        raise NotAllowed()
+    if not can_edit_comment(user, comment):
+        raise NotAllowed(_l("Comments can only be edited within 15 minutes."))
+    comment.body = _clean_body(body)
+    comment.edited_at = utcnow()
+    db.session.flush()
+
+
+def delete_comment(user: User, comment: Comment) -> None:
+    """The author deletes a comment: its text goes, "Kommentar gelöscht" stays, replies stay."""
+    if user.id != comment.author_id:
+        raise NotAllowed()
+    if comment.deleted_at is not None:
+        return
+    was_visible = comment.is_visible
+    comment.deleted_at = utcnow()
+    comment.body = ""
+    if was_visible:
+        _bump(Idea, comment.idea_id, "comment_count", -1)
+    db.session.flush()
+
+
+# Reports -------------------------------------------------------------------
+
+def report_threshold() -> int:
+    return int(current_app.config["REPORT_HIDE_THRESHOLD"])
+
+
+def report(user: User, *, reason: str, note: str = "", idea: Idea | None = None, comment: Comment | None = None) -> bool:
+    """Report an idea or a comment once. True if the report is new.
+
+    When the number of distinct reporters reaches the threshold, the item is
+    hidden pending review (a moderator restores or removes it).
+    """
+    _require_confirmed(user)
+    if (idea is None) == (comment is None):
+        raise InvalidInput()
+    if reason not in REPORT_REASONS:
+        raise InvalidInput(_l("Please choose a reason."))
+    note = (note or "").strip()
+    if len(note) > REPORT_NOTE_MAX:
+        raise InvalidInput(_l("The note may be at most 1,000 characters long."))
+    target_author = (idea or comment).author_id
+    if target_author == user.id:
+        raise NotAllowed(_l("You cannot report your own contribution."))
+    added = _insert_once(
+        Report(user_id=user.id, idea_id=idea.id if idea else None, comment_id=comment.id if comment else None, reason=reason, note=note)
+    )
+    if added:
+        _hide_if_reported_enough(idea=idea, comment=comment)
+    return added
+
+
+def _hide_if_reported_enough(*, idea: Idea | None, comment: Comment | None) -> None:
+    column = Report.idea_id if idea is not None else Report.comment_id
+    target = idea if idea is not None else comment
+    reporters = db.session.scalar(select(func.count(func.distinct(Report.user_id))).where(column == target.id))
+    if reporters >= report_threshold() and not target.is_hidden:
+        hide(target)
+
+
+def hide(target: Idea | Comment) -> None:
+    """Hide an idea or a comment (pending review). Keeps the idea's comment count exact."""
+    if target.is_hidden:
+        return
+    if isinstance(target, Comment) and target.is_visible:
+        _bump(Idea, target.idea_id, "comment_count", -1)
+    target.is_hidden = True
+    target.hidden_at = utcnow()
+    db.session.flush()
+
+
+def restore(target: Idea | Comment) -> None:
+    """Undo `hide` (the moderation issue builds the screens for it)."""
+    if not target.is_hidden:
+        return
+    target.is_hidden = False
+    target.hidden_at = None
+    if isinstance(target, Comment) and target.deleted_at is None:
+        _bump(Idea, target.idea_id, "comment_count", +1)
+    db.session.flush()
+
+
+def has_reported(user: User | None, *, idea: Idea | None = None, comment: Comment | None = None) -> bool:
+    if user is None:
+        return False
+    column, target = (Report.idea_id, idea) if idea is not None else (Report.comment_id, comment)
+    return db.session.scalar(select(Report.id).where(Report.user_id == user.id, column == target.id)) is not None

@@ -1,0 +1,33 @@
+// Supports without a page reload. Without JavaScript the form posts and the page comes back.
+"use strict";
+document.addEventListener("submit", async (event) => {
+  const form = event.target.closest("form[data-support-form]");
+  if (!form) return;
+  event.preventDefault();
+  const box = form.closest(".support-box");
+  const button = form.querySelector("button[type=submit]");
+  const status = box.querySelector("[data-support-status]");
+  button.disabled = true;
+  let data;
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json" },
+      credentials: "same-origin",
+    });
+    if (!(response.headers.get("Content-Type") || "").includes("application/json")) throw new Error("not json");
+    data = await response.json();
+  } catch (error) {
+    form.submit(); // let the server answer with a full page (errors, log-in, limits)
+    return;
+  } finally {
+    button.disabled = false;
+  }
+  box.querySelector("[data-support-count]").textContent = data.count_text;
+  form.action = data.supported ? form.dataset.withdrawUrl : form.dataset.supportUrl;
+  button.textContent = data.supported ? form.dataset.labelWithdraw : form.dataset.labelSupport;
+  button.setAttribute("aria-pressed", data.supported ? "true" : "false");
+  button.classList.toggle("button-secondary", data.supported);
+  status.textContent = data.message + " " + data.count_text;
+});

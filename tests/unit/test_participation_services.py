@@ -1,0 +1,216 @@
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.errors import InvalidInput, NotAllowed
+from app.extensions import db
+from app.ideas.services import change_state
+from app.models import Comment, Follow, Idea, Report, Support
+from app.participation import services
+from tests.conftest import create_user, make_idea
+
+
+def _supports(idea) -> int:
+    return db.session.scalar(select(func.count()).select_from(Support).where(Support.idea_id == idea.id))
+
+
+def _visible_comments(idea) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Comment).where(Comment.idea_id == idea.id, Comment.deleted_at.is_(None), Comment.is_hidden.is_(False))
+    )
+
+
+@pytest.fixture
+def idea(app, reference):
+    return make_idea(create_user("autorin@example.com", display_name="Autorin"))
+
+
+@pytest.fixture
+def citizen(app, reference):
+    return create_user()
+
+
+# Supports ---------------------------------------------------------------
+
+def test_support_once_and_withdraw(idea, citizen):
+    assert services.support_idea(citizen, idea) is True
+    assert services.support_idea(citizen, idea) is False
+    db.session.commit()
+    assert idea.support_count == 1 == _supports(idea)
+    assert services.withdraw_support(citizen, idea) is True
+    assert services.withdraw_support(citizen, idea) is False
+    db.session.commit()
+    assert idea.support_count == 0 == _supports(idea)
+
+
+def test_the_database_refuses_a_second_support(idea, citizen):
+    from sqlalchemy.exc import IntegrityError
+
+    db.session.add(Support(idea_id=idea.id, user_id=citizen.id))
+    db.session.commit()
+    db.session.add(Support(idea_id=idea.id, user_id=citizen.id))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_no_support_for_own_idea_unconfirmed_accounts_or_closed_ideas(idea, citizen):
+    with pytest.raises(NotAllowed):
+        services.support_idea(idea.author, idea)
+    with pytest.raises(NotAllowed):
+        services.support_idea(create_user("neu@example.com", confirmed=False), idea)
+    services.support_idea(citizen, idea)
+    db.session.commit()
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    change_state(idea, "in_review", moderator, "moderation")
+    assert services.can_support(create_user("dritte@example.com"), idea), "In Prüfung is still open"
+    change_state(idea, "candidate", moderator, "moderation")
+    db.session.commit()
+    with pytest.raises(NotAllowed):
+        services.support_idea(create_user("vierte@example.com"), idea)
+    with pytest.raises(NotAllowed):
+        services.withdraw_support(citizen, idea)
+    assert idea.support_count == 1, "frozen"
+
+
+def test_supporting_follows_the_idea(idea, citizen):
+    services.support_idea(citizen, idea)
+    db.session.commit()
+    assert db.session.get(Follow, (citizen.id, idea.id)) is not None
+
+
+def test_authors_follow_their_own_ideas(idea):
+    assert db.session.get(Follow, (idea.author_id, idea.id)) is not None
+
+
+def test_follow_and_unfollow(idea, citizen):
+    assert services.follow_idea(citizen, idea) is True
+    assert services.follow_idea(citizen, idea) is False
+    assert services.unfollow_idea(citizen, idea) is True
+    assert services.unfollow_idea(citizen, idea) is False
+
+
+# Comments ---------------------------------------------------------------
+
+def test_comments_and_one_level_of_replies(idea, citizen):
+    first = services.add_comment(citizen, idea, "Gute Idee")
+    reply = services.add_comment(idea.author, idea, "Danke!", parent=first)
+    reply_to_reply = services.add_comment(citizen, idea, "Gern", parent=reply)
+    db.session.commit()
+    assert reply.parent_id == first.id
+    assert reply_to_reply.parent_id == first.id, "a reply to a reply joins the thread"
+    assert idea.comment_count == 3 == _visible_comments(idea)
+    assert db.session.get(Follow, (citizen.id, idea.id)) is not None
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 2001])
+def test_comment_length(idea, citizen, body):
+    with pytest.raises(InvalidInput):
+        services.add_comment(citizen, idea, body)
+
+
+def test_reply_must_belong_to_the_same_idea(idea, citizen):
+    other = make_idea(citizen, "Andere Idee")
+    foreign = services.add_comment(citizen, other, "Hallo")
+    with pytest.raises(InvalidInput):
+        services.add_comment(citizen, idea, "Antwort", parent=foreign)
+
+
+def test_edit_within_15_minutes_only(idea, citizen):
+    comment = services.add_comment(citizen, idea, "Erst")
+    services.edit_comment(citizen, comment, "Korrigiert")
+    assert comment.body == "Korrigiert" and comment.edited_at is not None
+    with pytest.raises(NotAllowed):
+        services.edit_comment(idea.author, comment, "Fremd")
+    comment.created_at = comment.created_at - timedelta(minutes=15, seconds=1)
+    with pytest.raises(NotAllowed):
+        services.edit_comment(citizen, comment, "Zu spät")
+
+
+def test_delete_keeps_replies_and_the_count_exact(idea, citizen):
+    first = services.add_comment(citizen, idea, "Erst")
+    services.add_comment(idea.author, idea, "Antwort", parent=first)
+    with pytest.raises(NotAllowed):
+        services.delete_comment(idea.author, first)
+    services.delete_comment(citizen, first)
+    services.delete_comment(citizen, first)  # twice changes nothing
+    db.session.commit()
+    assert first.body == "" and first.deleted_at is not None
+    assert db.session.scalar(select(func.count()).select_from(Comment).where(Comment.idea_id == idea.id)) == 2
+    assert idea.comment_count == 1 == _visible_comments(idea)
+
+
+def test_comments_close_when_the_idea_leaves_the_open_states(idea, citizen):
+    from app.ideas.services import withdraw_idea
+
+    withdraw_idea(idea, idea.author, "Erledigt")
+    with pytest.raises(NotAllowed):
+        services.add_comment(citizen, idea, "Noch was")
+    assert not services.can_comment(citizen, idea)
+
+
+# Reports ----------------------------------------------------------------
+
+def test_report_once_per_account(idea, citizen):
+    assert services.report(citizen, reason="spam", idea=idea) is True
+    assert services.report(citizen, reason="insult", idea=idea) is False
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Report.id))) == 1
+
+
+def test_report_validation(idea, citizen):
+    with pytest.raises(InvalidInput):
+        services.report(citizen, reason="boring", idea=idea)
+    with pytest.raises(InvalidInput):
+        services.report(citizen, reason="spam", note="x" * 1001, idea=idea)
+    with pytest.raises(NotAllowed):
+        services.report(idea.author, reason="spam", idea=idea)
+
+
+def test_third_distinct_reporter_hides_an_idea(idea):
+    reporters = [create_user(f"r{n}@example.com") for n in range(3)]
+    services.report(reporters[0], reason="spam", idea=idea)
+    services.report(reporters[0], reason="spam", idea=idea)
+    services.report(reporters[1], reason="insult", idea=idea)
+    db.session.commit()
+    assert not idea.is_hidden, "two distinct accounts are not enough"
+    services.report(reporters[2], reason="other", note="Werbung", idea=idea)
+    db.session.commit()
+    assert idea.is_hidden and idea.hidden_at is not None
+
+
+def test_threshold_is_a_setting(app, idea):
+    app.config["REPORT_HIDE_THRESHOLD"] = 1
+    services.report(create_user("r@example.com"), reason="spam", idea=idea)
+    assert idea.is_hidden
+
+
+def test_hidden_comment_leaves_the_count_and_comes_back_on_restore(idea, citizen):
+    comment = services.add_comment(citizen, idea, "Böse")
+    db.session.commit()
+    for n in range(3):
+        services.report(create_user(f"r{n}@example.com"), reason="insult", comment=comment)
+    db.session.commit()
+    db.session.refresh(idea)
+    assert comment.is_hidden and idea.comment_count == 0 == _visible_comments(idea)
+    services.restore(comment)
+    db.session.commit()
+    db.session.refresh(idea)
+    assert idea.comment_count == 1 == _visible_comments(idea)
+
+
+def test_deleting_a_hidden_comment_does_not_count_twice(idea, citizen):
+    comment = services.add_comment(citizen, idea, "x")
+    services.hide(comment)
+    services.delete_comment(citizen, comment)
+    db.session.commit()
+    db.session.refresh(idea)
+    assert idea.comment_count == 0 == _visible_comments(idea)
+
+
+def test_hidden_ideas_cannot_be_supported(idea, citizen):
+    services.hide(idea)
+    with pytest.raises(NotAllowed):
+        services.support_idea(citizen, idea)
+    assert db.session.scalar(select(Idea.is_hidden).where(Idea.id == idea.id))
