@@ -112,7 +112,8 @@ def submit_idea(author: User, card: IdeaCard, publish: bool) -> Idea:
     if not author.is_confirmed:
         raise NotAllowed(_l("Please confirm your e-mail address first."))
     card = card.cleaned()
-    idea = Idea(author=author, status=DRAFT)
+    now = utcnow()
+    idea = Idea(author=author, status=DRAFT, created_at=now, edited_at=now, status_changed_at=now)
     _apply_card(idea, card)
     db.session.add(idea)
     db.session.add(IdeaStateChange(idea=idea, from_status=None, to_status=DRAFT, actor=author))

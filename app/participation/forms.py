@@ -24,7 +24,7 @@ def _strip(value):
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"),
-        description=_l("At most 2,000 characters. Paragraphs, lists and links are possible."),
+        description=_l("Paragraphs, lists and links are possible."),
         validators=[
             DataRequired(_l("Please write a comment.")),
             Length(max=COMMENT_MAX, message=_l("At most %(max)d characters, please.", max=COMMENT_MAX)),

@@ -90,3 +90,38 @@ def test_the_checker_itself_finds_a_known_violation(axe_page, live_server):
     axe_page.set_content('<html lang="de"><head><title>x</title></head><body><main><img src="/x.png"><input type="text"></main></body></html>')
     ids = {v["id"] for v in axe_violations(axe_page)}
     assert {"image-alt", "label"} <= ids
+
+
+def test_participation_pages(axe_page, reference):
+    from app.extensions import db
+    from app.participation import services
+
+    author = create_user("autor@example.com", display_name="Autor")
+    user = create_user()
+    idea = make_idea(author, "Mit Kommentaren")
+    first = services.add_comment(user, idea, "Ein **Kommentar** mit [Link](https://example.com)")
+    services.add_comment(author, idea, "Antwort", parent=first)
+    services.add_comment(author, idea, "Noch einer")
+    services.support_idea(user, idea)
+    db.session.commit()
+    _login(axe_page)
+    axe_page.goto(f"/ideen/{idea.id}")
+    axe_page.get_by_text("Antworten").first.click()
+    assert_accessible(axe_page, "a11y-idea-comments")
+    axe_page.get_by_role("button", name="Kommentar veröffentlichen").click()
+    assert_accessible(axe_page, "a11y-idea-comment-error")
+    axe_page.goto("/ideen/meine")
+    assert_accessible(axe_page, "a11y-my-ideas-participation")
+    axe_page.goto(f"/ideen/{idea.id}/melden")
+    assert_accessible(axe_page, "a11y-report-idea")
+    axe_page.get_by_role("button", name="Meldung senden").click()
+    assert_accessible(axe_page, "a11y-report-errors")
+    axe_page.goto(f"/kommentare/{first.id}/bearbeiten")
+    assert_accessible(axe_page, "a11y-edit-comment")
+    axe_page.goto(f"/kommentare/{first.id}/loeschen")
+    assert_accessible(axe_page, "a11y-delete-comment")
+    services.hide(idea)
+    db.session.commit()
+    axe_page.context.clear_cookies()
+    axe_page.goto(f"/ideen/{idea.id}")
+    assert_accessible(axe_page, "a11y-idea-hidden")

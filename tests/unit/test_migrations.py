@@ -27,3 +27,18 @@ def test_search_index_exists(app):
         assert "idea_search" in inspector.get_table_names()
     else:
         assert "ix_ideas_search" in {i["name"] for i in inspector.get_indexes("ideas")}
+
+
+def test_downgrade_to_base_and_upgrade_again(app):
+    """Every migration can be undone and redone; the search index survives the round trip."""
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+
+    directory = str(Path(__file__).resolve().parents[2] / "migrations")
+    db.session.remove()
+    downgrade(directory=directory, revision="base")
+    assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    upgrade(directory=directory)
+    test_models_and_migrations_agree(app)
+    test_search_index_exists(app)

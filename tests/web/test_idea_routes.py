@@ -163,3 +163,9 @@ def test_my_ideas_lists_own_drafts_and_published_ideas_only(app, client, logged_
     assert "Mein Entwurf" in page and "Meine veröffentlichte Idee" in page
     assert "Fremde Idee" not in page
     assert app.test_client().get("/ideen/meine").status_code == 302
+
+
+def test_a_new_idea_does_not_claim_to_be_edited(client, logged_in):
+    idea = make_idea(logged_in)
+    assert idea.created_at == idea.edited_at
+    assert "Zuletzt bearbeitet" not in client.get(f"/ideen/{idea.id}").text
