@@ -62,8 +62,10 @@ test: install-dev
 test-quick: install-dev
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
+# Benchmarks (not part of the suite): needs Debian's wrk; PostgreSQL is used when reachable.
 bench: install-dev
-	$(BIN)/python bench/run.py
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules instance/outbox tests/screenshots

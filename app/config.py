@@ -27,9 +27,12 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
 class Config:
     ENV_NAME = "development"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
@@ -125,7 +128,7 @@ def check_production(config) -> None:
     if config.get("ENV_NAME") != "production":
         return
     secret = config.get("SECRET_KEY") or ""
-    if secret == Config.SECRET_KEY or len(secret) < 32:
+    if secret == DEV_SECRET_KEY or len(secret) < 32:
         raise RuntimeError("Production needs SECRET_KEY (at least 32 characters) in the environment.")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise RuntimeError("Production needs DATABASE_URL in the environment.")

@@ -1,7 +1,7 @@
 import pytest
 
 from app import create_app
-from app.config import Config, ProductionConfig, TestConfig, normalise_database_url
+from app.config import DEV_SECRET_KEY, ProductionConfig, TestConfig, normalise_database_url
 
 
 def test_test_config(app):
@@ -29,7 +29,7 @@ def test_production_refuses_to_start_without_secret_key():
 
 
 def test_production_refuses_the_development_secret_and_short_ones():
-    for secret in (Config.SECRET_KEY, "kurz"):
+    for secret in (DEV_SECRET_KEY, "kurz"):
         with pytest.raises(RuntimeError, match="SECRET_KEY"):
             create_app(_production(SECRET_KEY=secret, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://x@localhost/test"))
 
@@ -56,3 +56,20 @@ def test_production_starts_with_secret_and_database_and_secure_cookies():
 )
 def test_database_url_normalisation(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_production_starts_from_the_environment_alone(tmp_path):
+    """As gunicorn would start it: APP_ENV, SECRET_KEY and DATABASE_URL in the environment, nothing else."""
+    import subprocess
+    import sys
+
+    env = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "s" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
+        "PATH": "/usr/bin:/bin",
+    }
+    code = "from wsgi import app; print(app.config['ENV_NAME'], app.config['SESSION_COOKIE_SECURE'])"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=str(__import__('pathlib').Path(__file__).resolve().parents[2]))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["production", "True"]
