@@ -34,7 +34,7 @@ def create_app(config: type | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n
+    from app import cache, i18n
     from app.auth import sessions
     from app.security import set_security_headers
 
@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     sessions.init_login_manager(login_manager)
     app.after_request(set_security_headers)
+    cache.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -83,6 +83,12 @@ class Config:
     RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "20 per hour")
 
     IDEAS_PER_PAGE = 20
+
+    # Page cache for anonymous readers (app/cache.py); Redis when REDIS_URL is set.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
+    PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 600)
+    PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
     # Reports from this many distinct accounts hide an idea or comment pending review.
     REPORT_HIDE_THRESHOLD = _int("REPORT_HIDE_THRESHOLD", 3)
     RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")
@@ -101,6 +107,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests switch it back on
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = ""  # tests that need Redis say so
     MAIL_SERVER = ""
     PUBLIC_BASE_URL = "http://localhost"
 

@@ -50,6 +50,20 @@ def safe_redirect_target(target: str | None, fallback: str) -> str:
     return target if is_safe_redirect(target) else fallback
 
 
+def is_same_origin_request(request) -> bool:
+    """CSRF defence by standard headers (OWASP): the Origin, or else the Referer, must be this site.
+
+    Used only where a form must not carry a session-bound token (the language
+    switch on cached anonymous pages). Browsers send Origin on every POST.
+    """
+    own = f"{request.scheme}://{request.host}"
+    origin = request.headers.get("Origin")
+    if origin:
+        return origin == own
+    referer = request.headers.get("Referer", "")
+    return referer == own or referer.startswith(own + "/")
+
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",

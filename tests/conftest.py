@@ -71,8 +71,11 @@ def migrated(database_url, outbox_root) -> str:
     return database_url
 
 
+KEEP_TABLES = {"content_versions"}  # one row made by the migration; its number only grows
+
+
 def empty_all_tables() -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
     else:

@@ -5,6 +5,7 @@ from app.models.idea import Idea, IdeaStateChange, idea_action_fields
 from app.models.participation import Comment, Follow, Report, Support
 from app.models.portfolio import Project
 from app.models.reference import ActionField, Municipality
+from app.models.site import ContentVersion
 from app.models.user import AuthSession, User, UserRole
 
 __all__ = [
@@ -12,6 +13,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "Comment",
+    "ContentVersion",
     "Follow",
     "Idea",
     "IdeaStateChange",

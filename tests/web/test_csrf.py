@@ -18,7 +18,7 @@ def _token(page) -> str:
 
 @pytest.mark.parametrize(
     "url",
-    ["/registrieren", "/anmelden", "/abmelden", "/passwort-vergessen", "/sprache", "/ideen/neu", "/bestaetigen/erneut", "/bestaetigen/x"],
+    ["/registrieren", "/anmelden", "/abmelden", "/passwort-vergessen", "/ideen/neu", "/bestaetigen/erneut", "/bestaetigen/x"],
 )
 def test_posts_without_token_are_refused(client, reference, url):
     response = client.post(url, data={"email": "erika@example.com", "password": PASSWORD})
@@ -48,3 +48,16 @@ def test_logout_needs_the_token(client, reference):
 
 def test_logout_by_get_is_not_possible(client, reference):
     assert client.get("/abmelden").status_code == 405
+
+
+def test_language_switch_is_protected_by_origin_instead_of_a_token(client, reference):
+    """The language form sits on cached anonymous pages, so it carries no session token."""
+    assert client.post("/sprache", data={"lang": "en"}).status_code == 400  # no Origin, no Referer
+    assert client.post("/sprache", data={"lang": "en"}, headers={"Origin": "https://evil.example"}).status_code == 400
+    assert client.post("/sprache", data={"lang": "en"}, headers={"Referer": "https://evil.example/x"}).status_code == 400
+    assert client.post("/sprache", data={"lang": "en"}, headers={"Referer": "http://localhost.evil.example/"}).status_code == 400
+    assert 'lang="de"' in client.get("/").text
+    assert client.post("/sprache", data={"lang": "en"}, headers={"Referer": "http://localhost/ideen"}).status_code == 302
+    assert 'lang="en"' in client.get("/").text
+    assert client.post("/sprache", data={"lang": "de"}, headers={"Origin": "http://localhost"}).status_code == 302
+    assert 'lang="de"' in client.get("/").text

@@ -7,6 +7,7 @@ from babel.messages.mofile import read_mo
 
 ROOT = Path(__file__).resolve().parents[2]
 METHOD_MAP = [("app/**.py", "python"), ("app/templates/**.html", "jinja2")]
+SAME_ORIGIN = {"Origin": "http://localhost"}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 
 
@@ -36,15 +37,15 @@ def test_german_is_the_default(client, reference):
 
 
 def test_english_is_selectable(client, reference):
-    client.post("/sprache", data={"lang": "en", "next": "/ideen"})
+    client.post("/sprache", data={"lang": "en", "next": "/ideen"}, headers=SAME_ORIGIN)
     page = client.get("/ideen").text
     assert 'lang="en"' in page and "Submit an idea" in page
-    client.post("/sprache", data={"lang": "klingonisch"})
+    client.post("/sprache", data={"lang": "klingonisch"}, headers=SAME_ORIGIN)
     assert 'lang="en"' in client.get("/").text
 
 
 def test_language_switch_refuses_foreign_redirects(client, reference):
-    response = client.post("/sprache", data={"lang": "de", "next": "https://evil.example"})
+    response = client.post("/sprache", data={"lang": "de", "next": "https://evil.example"}, headers=SAME_ORIGIN)
     assert response.location == "/"
 
 

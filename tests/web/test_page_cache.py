@@ -1,0 +1,128 @@
+"""The anonymous page cache never shows stale data and never caches personal pages."""
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ContentVersion
+from app.participation import services
+from tests.conftest import PASSWORD, create_user, make_idea
+
+
+def _queries(client, count_queries, url) -> tuple[int, str]:
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count, response.text
+
+
+@pytest.fixture
+def idea(app, reference):
+    return make_idea(create_user("autorin@example.com", display_name="Autorin"), "Bürgerbus in Echtzeit")
+
+
+@pytest.mark.parametrize("path", ["/", "/ideen?sort=supported", "/ideen?q=Bürgerbus", "IDEA"])
+def test_second_anonymous_request_is_served_from_the_cache(app, client, idea, count_queries, path):
+    url = f"/ideen/{idea.id}" if path == "IDEA" else path
+    first, html = _queries(client, count_queries, url)
+    second, cached = _queries(client, count_queries, url)
+    assert cached == html
+    assert second == 1 < first  # only the version is read
+
+
+def test_counters_on_cached_pages_change_with_the_rows(app, client, idea, count_queries):
+    url = f"/ideen/{idea.id}"
+    assert "0 Unterstützungen" in client.get(url).text
+    assert "0 Unterstützungen" in client.get("/ideen").text
+    services.support_idea(create_user(), idea)  # a bulk UPDATE of the counter, no ORM flush of the idea
+    db.session.commit()
+    assert "1 Unterstützung" in client.get(url).text
+    assert "1 Unterstützung" in client.get("/ideen").text
+
+
+def test_edits_and_state_changes_invalidate(app, client, idea):
+    from app.ideas.services import withdraw_idea
+
+    url = f"/ideen/{idea.id}"
+    client.get(url)
+    idea.title = "Bürgerbus live"
+    db.session.commit()
+    assert "Bürgerbus live" in client.get(url).text
+    withdraw_idea(idea, idea.author, "Erledigt")
+    db.session.commit()
+    assert "Zurückgezogen" in client.get(url).text
+
+
+def test_unrelated_writes_keep_the_cache(app, client, idea):
+    version = db.session.scalar(select(ContentVersion.version))
+    create_user("neu@example.com")  # accounts are not shown on these pages
+    client.post("/anmelden", data={"email": "neu@example.com", "password": "falsch-falsch-falsch"})
+    db.session.rollback()
+    assert db.session.scalar(select(ContentVersion.version)) == version
+
+
+def test_rolled_back_changes_do_not_invalidate(app, idea):
+    version = db.session.scalar(select(ContentVersion.version))
+    idea.title = "Nie gespeichert"
+    db.session.flush()
+    db.session.rollback()
+    create_user("x@example.com")
+    assert db.session.scalar(select(ContentVersion.version)) == version
+
+
+def test_signed_in_pages_are_never_cached(app, client, idea, count_queries):
+    create_user()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    first, html = _queries(client, count_queries, "/ideen")
+    second, _ = _queries(client, count_queries, "/ideen")
+    assert second == first > 1
+    assert "Erika M." in html
+    client.post("/abmelden")
+    anonymous = client.get("/ideen").text
+    assert "Erika M." not in anonymous and "Abmelden" not in anonymous
+
+
+def test_pages_with_a_flash_message_are_not_cached(app, client, idea):
+    create_user()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    client.post("/abmelden")  # flashes "Sie sind abgemeldet."
+    assert "Sie sind abgemeldet." in client.get("/").text
+    assert "Sie sind abgemeldet." not in client.get("/").text
+
+
+def test_cached_pages_carry_no_session_token_and_set_no_cookie(app, client, idea):
+    for url in ("/", "/ideen", f"/ideen/{idea.id}"):
+        response = client.get(url)
+        assert "csrf_token" not in response.text, url
+        assert "Set-Cookie" not in response.headers, url
+
+
+def test_locales_are_cached_apart(app, client, idea):
+    assert "Idee einreichen" in client.get("/").text
+    client.post("/sprache", data={"lang": "en"}, headers={"Origin": "http://localhost"})
+    assert "Submit an idea" in client.get("/").text
+
+
+class TestWithRedis:
+    @pytest.fixture
+    def app_config_overrides(self):
+        try:
+            redis.Redis.from_url("redis://127.0.0.1:6379/14", socket_connect_timeout=1).flushdb()
+        except redis.RedisError:
+            if __import__("os").environ.get("CI"):
+                pytest.fail("Redis must run in CI (127.0.0.1:6379)")
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        return {"REDIS_URL": "redis://127.0.0.1:6379/14"}
+
+    def test_pages_are_shared_through_redis(self, app, client, idea, count_queries):
+        from cachelib import RedisCache
+
+        assert isinstance(app.extensions["page_cache"], RedisCache)
+        first, html = _queries(client, count_queries, "/ideen")
+        other_worker = app.test_client()
+        second, cached = _queries(other_worker, count_queries, "/ideen")
+        assert cached == html and second == 1
+        services.support_idea(create_user(), idea)
+        db.session.commit()
+        assert "1 Unterstützung" in other_worker.get("/ideen").text
