@@ -105,7 +105,7 @@ def _sqlite_begin(connection) -> None:
     concurrent writer in WAL mode (SQLITE_BUSY_SNAPSHOT fails at once); BEGIN
     IMMEDIATE waits (busy_timeout) and then sees the latest data.
     """
-    if connection.dialect.name != "sqlite":
+    if connection.dialect.name != "sqlite" or connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return
     writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -60,7 +60,9 @@ def _cacheable() -> bool:
 
 
 def current_version() -> int | None:
-    return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
+    """Read outside the request's session: no transaction to open and roll back (one round trip)."""
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return connection.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
 
 
 def _serve_from_cache():
@@ -103,11 +105,18 @@ def _mark_bulk(state) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _bump_version(session) -> None:
+    # SQLAlchemy also calls this when a savepoint is released. Bumping there would lock the
+    # version row before rows the transaction locks later (deadlocks on PostgreSQL); so the
+    # bump waits for the outermost commit, where every writer takes this lock last.
+    if session.in_nested_transaction():
+        return
     session.flush()  # let before_flush see pending changes first
     if session.info.pop(_FLAG, False):
         session.execute(update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1))
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session) -> None:
-    session.info.pop(_FLAG, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session, previous_transaction) -> None:
+    # Only a rollback of the whole transaction discards its changes; a savepoint's does not.
+    if previous_transaction.parent is None:
+        session.info.pop(_FLAG, None)

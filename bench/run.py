@@ -13,6 +13,7 @@ pass/fail: record them in the README.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -80,9 +82,13 @@ def prepare(url: str, ideas: int, supports: int, comments: int) -> None:
         "app = create_app();\nwith app.app_context(): print(db.session.scalar(select(func.count(Idea.id))))"
     )
     have = int(subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip())
-    if have >= ideas:
+    if have == ideas:
         print(f"  data present ({have} ideas)")
         return
+    if have:
+        print(f"  {have} ideas present, {ideas} wanted: starting from an empty schema")
+        subprocess.run([str(VENV_BIN / "flask"), "db", "downgrade", "base"], env=env, cwd=ROOT, check=True, capture_output=True)
+        subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     subprocess.run(
         [str(VENV_BIN / "python"), "bench/generate.py", "--ideas", str(ideas), "--supports", str(supports), "--comments", str(comments)],
         env=env, cwd=ROOT, check=True,
@@ -122,18 +128,32 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None, env
     return {"rps": rps, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"), "errors": int(non2xx.group(1)) if non2xx else 0}
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Client:
     def __init__(self, base: str):
         self.base = base
         self.cookie = ""
 
-    def open(self, path: str, data: dict | None = None) -> str:
+    def open(self, path: str, data: dict | None = None, accept: str = "text/html") -> str:
+        """One request, following redirects by hand so that no Set-Cookie is lost."""
         body = urllib.parse.urlencode(data).encode() if data else None
-        request = urllib.request.Request(self.base + path, data=body, headers={"Cookie": self.cookie})
-        with urllib.request.urlopen(request, timeout=10) as response:
+        request = urllib.request.Request(self.base + path, data=body, headers={"Cookie": self.cookie, "Accept": accept})
+        try:
+            response = urllib.request.build_opener(_NoRedirect).open(request, timeout=10)
+        except urllib.error.HTTPError as error:
+            if error.code not in (301, 302, 303):
+                raise
+            response = error
+        with response:
             for header in response.headers.get_all("Set-Cookie") or []:
                 if header.startswith("ideen_session="):
                     self.cookie = header.split(";", 1)[0]
+            if response.status in (301, 302, 303):
+                return self.open(urllib.parse.urlsplit(response.headers["Location"]).path)
             return response.read().decode()
 
     def token(self, path: str) -> str:
@@ -165,6 +185,15 @@ print(json.dumps(result))
     return json.loads(out.strip().splitlines()[-1])
 
 
+def idea_with_comments(url: str, count: int) -> int:
+    code = (
+        "from app import create_app; from app.extensions import db; from app.models import Idea; from sqlalchemy import select;"
+        f"app = create_app();\nwith app.app_context(): print(db.session.scalar(select(Idea.id).where(Idea.comment_count == {count}).order_by(Idea.id).limit(1)))"
+    )
+    out = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env_for(url), cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return int(out.strip())
+
+
 def idea_id_range(url: str) -> tuple[int, int]:
     code = (
         "from app import create_app; from app.extensions import db; from app.models import Idea; from sqlalchemy import func, select;"
@@ -173,6 +202,43 @@ def idea_id_range(url: str) -> tuple[int, int]:
     out = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env_for(url), cwd=ROOT, check=True, capture_output=True, text=True).stdout
     low, high = out.split()
     return int(low), int(high)
+
+
+def measure(env: dict, url: str, args, ceiling: dict) -> None:
+    server = Server("wsgi:app", env)
+    try:
+        client = Client(server.base)
+        page_with_100 = idea_with_comments(url, 100)
+        assert "Kommentare (100)" in client.open(f"/ideen/{page_with_100}")
+        scenarios = {
+            "idea list (most supported, one action field)": "/ideen?sort=supported&field=mobilitaet",
+            "idea page with 100 comments": f"/ideen/{page_with_100}",
+            "search (“Radwege”)": "/ideen?q=Radwege",
+        }
+        queries = count_queries(url, list(scenarios.values()))
+        print(f"  {'page':<46} {'req/s':>8} {'ratio':>7} {'p50':>9} {'p99':>9} {'queries':>8}")
+        for label, path in scenarios.items():
+            wrk(server.base + path, 2, args.connections)
+            result = wrk(server.base + path, args.seconds, args.connections)
+            assert result["errors"] == 0, result
+            print(f"  {label:<46} {result['rps']:>8.0f} {result['rps'] / ceiling['rps']:>7.1%} {result['p50']:>9} {result['p99']:>9} {queries[path]:>8}")
+        client.open("/anmelden", {"email": "bench1-1@coesfeld.example", "password": "bench-passwort-2026", "csrf_token": client.token("/anmelden")})
+        assert "Abmelden" in client.open("/ideen/meine"), "bench log-in failed"
+        csrf = client.token(f"/ideen/{page_with_100}")
+        low, high = idea_id_range(url)
+        for candidate in range(low, low + 20):  # a real, signed-in support (not a redirect to the log-in)
+            try:
+                check = json.loads(client.open(f"/ideen/{candidate}/unterstuetzen", {"csrf_token": csrf}, accept="application/json"))
+            except urllib.error.HTTPError as error:  # 409: the bench account's own idea
+                assert error.code == 409, error
+                continue
+            assert check["ok"] and check["supported"], check
+            break
+        lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(low), BENCH_IDEAS=str(high - low + 1), BENCH_CSRF=urllib.parse.quote(csrf), BENCH_COOKIE=client.cookie)
+        result = wrk(server.base, args.seconds, args.connections, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
+        print(f"  {'support POST (signed in, random idea)':<46} {result['rps']:>8.0f} {result['rps'] / ceiling['rps']:>7.1%} {result['p50']:>9} {result['p99']:>9} {'':>8}  non-2xx: {result['errors']}")
+    finally:
+        server.stop()
 
 
 def main() -> None:
@@ -199,33 +265,11 @@ def main() -> None:
     for name, url in database_urls(args.db).items():
         print(f"== {name} ==")
         prepare(url, args.ideas, args.supports, args.comments)
-        env = env_for(url)
-        server = Server("wsgi:app", env)
-        try:
-            client = Client(server.base)
-            ids = sorted(int(i) for i in re.findall(r'href="/ideen/(\d+)"', client.open("/ideen?sort=discussed")))
-            page_with_100 = next(i for i in ids if "Kommentare (100)" in client.open(f"/ideen/{i}"))
-            email = "bench1-1@coesfeld.example"
-            client.open("/anmelden", {"email": email, "password": "bench-passwort-2026", "csrf_token": client.token("/anmelden")})
-            csrf = client.token(f"/ideen/{page_with_100}")
-            scenarios = {
-                "idea list (most supported, one action field)": "/ideen?sort=supported&field=mobilitaet",
-                "idea page with 100 comments": f"/ideen/{page_with_100}",
-                "search (“Radwege”)": "/ideen?q=Radwege",
-            }
-            queries = count_queries(url, list(scenarios.values()))
-            print(f"{'page':<48} {'req/s':>8} {'ratio':>7} {'p50':>9} {'p99':>9} {'queries':>8}")
-            for label, path in scenarios.items():
-                wrk(server.base + path, 2, args.connections)
-                result = wrk(server.base + path, args.seconds, args.connections)
-                assert result["errors"] == 0, result
-                print(f"{label:<48} {result['rps']:>8.0f} {result['rps'] / ceiling['rps']:>7.1%} {result['p50']:>9} {result['p99']:>9} {queries[path]:>8}")
-            low, high = idea_id_range(url)
-            lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(low), BENCH_IDEAS=str(high - low + 1), BENCH_CSRF=urllib.parse.quote(csrf), BENCH_COOKIE=client.cookie)
-            result = wrk(server.base, args.seconds, args.connections, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
-            print(f"{'support POST (logged in, random idea)':<48} {result['rps']:>8.0f} {result['rps'] / ceiling['rps']:>7.1%} {result['p50']:>9} {result['p99']:>9} {'':>8}  non-2xx: {result['errors']}")
-        finally:
-            server.stop()
+        for cached in (True, False):
+            env = env_for(url)
+            env["PAGE_CACHE_ENABLED"] = "1" if cached else "0"
+            print("anonymous readers, page cache on" if cached else "page cache off (what signed-in readers get)")
+            measure(env, url, args, ceiling)
         print()
 
 

@@ -126,3 +126,23 @@ class TestWithRedis:
         services.support_idea(create_user(), idea)
         db.session.commit()
         assert "1 Unterstützung" in other_worker.get("/ideen").text
+
+
+def test_a_failed_savepoint_keeps_the_invalidation_of_earlier_changes(app, idea):
+    """support_idea guards the unique constraint with a savepoint; its rollback must not cancel the bump."""
+    citizen = create_user()
+    services.support_idea(citizen, idea)
+    db.session.commit()
+    version = db.session.scalar(select(ContentVersion.version))
+    idea.title = "Geändert"  # a real change ...
+    db.session.flush()
+    assert services.support_idea(citizen, idea) is False  # ... then a savepoint that fails and rolls back
+    db.session.commit()
+    assert db.session.scalar(select(ContentVersion.version)) == version + 1
+
+
+def test_the_version_is_bumped_once_per_transaction_not_per_savepoint(app, idea):
+    version = db.session.scalar(select(ContentVersion.version))
+    services.support_idea(create_user(), idea)  # insert in a savepoint, counter, follow in a savepoint
+    db.session.commit()
+    assert db.session.scalar(select(ContentVersion.version)) == version + 1

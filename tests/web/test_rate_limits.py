@@ -65,3 +65,21 @@ def test_idea_submission_is_limited_per_account(app, client, reference):
     other = app.test_client()
     other.post("/anmelden", data={"email": "zweite@example.com", "password": PASSWORD})
     assert other.post("/ideen/neu", data={"title": ""}).status_code == 422, "another account has its own budget"
+
+
+def test_supports_comments_and_reports_are_limited_per_account(app, client, reference):
+    app.config.update(RATELIMIT_SUPPORT="3 per minute", RATELIMIT_COMMENT="2 per minute", RATELIMIT_REPORT="1 per minute")
+    from tests.conftest import make_idea
+
+    idea = make_idea(create_user("autorin@example.com"))
+    create_user()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    for _ in range(3):
+        assert client.post(f"/ideen/{idea.id}/unterstuetzen").status_code == 302
+    limited = client.post(f"/ideen/{idea.id}/unterstuetzen", headers={"Accept": "application/json"})
+    assert limited.status_code == 429 and "Zu viele Anfragen" in limited.text
+    for n in range(2):
+        assert client.post(f"/ideen/{idea.id}/kommentare", data={"body": f"Kommentar {n}"}).status_code == 302
+    assert client.post(f"/ideen/{idea.id}/kommentare", data={"body": "noch einer"}).status_code == 429
+    assert client.post(f"/ideen/{idea.id}/melden", data={"reason": "spam"}).status_code == 302
+    assert client.post(f"/ideen/{idea.id}/melden", data={"reason": "spam"}).status_code == 429
