@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-quick install install-dev translations translations-extract chromium node db seed bench clean
+.PHONY: run test test-quick lint install install-dev translations translations-extract chromium node db seed bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,8 +55,11 @@ node: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
-test: install-dev
+test: install-dev lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check app tests bench migrations
 
 # Everything but the browser: a quick loop while developing.
 test-quick: install-dev

@@ -23,7 +23,18 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
-from app.models import ActionField, Comment, Follow, Idea, IdeaStateChange, Municipality, Support, User, idea_action_fields, utcnow  # noqa: E402
+from app.models import (  # noqa: E402
+    ActionField,
+    Comment,
+    Follow,
+    Idea,
+    IdeaStateChange,
+    Municipality,
+    Support,
+    User,
+    idea_action_fields,
+    utcnow,
+)
 from app.search import build_document  # noqa: E402
 from app.seed.demo import COMMENTS  # noqa: E402
 from app.seed.demo_ideas import IDEAS  # noqa: E402

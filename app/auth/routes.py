@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from app.auth import emails, services, sessions, tokens
 from app.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from app.extensions import db, limiter
-from app.forms import ActionForm
+from app.forms import ActionForm, form_status
 from app.models import User
 from app.security import safe_redirect_target
 
@@ -42,7 +42,7 @@ def signup():
         else:
             emails.send_already_registered(registration.user)
         return redirect(url_for("auth.check_mail"))
-    return render_template("auth/signup.html", form=form), 200 if request.method == "GET" else 422
+    return render_template("auth/signup.html", form=form), form_status()
 
 
 @bp.route("/registrieren/postfach")
@@ -105,8 +105,7 @@ def login():
             flash(_("You are logged in."), "success")
             return redirect(next_url)
         form.password.errors.append(_("E-mail address or password is wrong."))
-    status = 200 if request.method == "GET" else 422
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form), form_status()
 
 
 @bp.route("/abmelden", methods=["POST"])
@@ -128,8 +127,7 @@ def forgot_password():
             emails.send_password_reset(user)
         flash(_("If an account exists for this address, we have sent a link to choose a new password."), "info")
         return redirect(url_for("auth.login"))
-    status = 200 if request.method == "GET" else 422
-    return render_template("auth/forgot_password.html", form=form), status
+    return render_template("auth/forgot_password.html", form=form), form_status()
 
 
 @bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
@@ -149,5 +147,4 @@ def reset_password(token: str):
         db.session.commit()
         flash(_("Your password has been changed. Please log in."), "success")
         return redirect(url_for("auth.login"))
-    status = 200 if request.method == "GET" else 422
-    return render_template("auth/reset_password.html", form=form, token=token), status
+    return render_template("auth/reset_password.html", form=form, token=token), form_status()

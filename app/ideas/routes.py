@@ -8,12 +8,12 @@ from app import reference
 from app.auth.decorators import confirmed_required
 from app.errors import DomainError
 from app.extensions import db, limiter
-from app.forms import ActionForm
+from app.forms import ActionForm, form_status
 from app.ideas import queries, services, states
 from app.ideas.forms import IdeaForm, WithdrawForm
-from app.participation.forms import CommentForm
 from app.models import Idea
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
+from app.participation.forms import CommentForm
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")
 
@@ -70,8 +70,7 @@ def new():
             db.session.commit()
             flash(_("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
-    status = 200 if request.method == "GET" else 422
-    return render_template("ideas/form.html", form=form, idea=None), status
+    return render_template("ideas/form.html", form=form, idea=None), form_status()
 
 
 def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=None) -> str:
@@ -134,8 +133,7 @@ def edit(idea_id: int):
             db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
-    status = 200 if request.method == "GET" else 422
-    return render_template("ideas/form.html", form=form, idea=idea), status
+    return render_template("ideas/form.html", form=form, idea=idea), form_status()
 
 
 @bp.route("/<int:idea_id>/veroeffentlichen", methods=["POST"])
@@ -163,13 +161,13 @@ def withdraw(idea_id: int):
         try:
             services.withdraw_idea(idea, current_user, form.reason.data)
         except DomainError as error:
+            db.session.rollback()
             form.reason.errors.append(str(error.message))
         else:
             db.session.commit()
             flash(_("Your idea has been withdrawn."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
-    status = 200 if request.method == "GET" else 422
-    return render_template("ideas/withdraw.html", form=form, idea=idea), status
+    return render_template("ideas/withdraw.html", form=form, idea=idea), form_status()
 
 
 @bp.route("/<int:idea_id>/loeschen", methods=["POST"])

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.auth.decorators import confirmed_required
 from app.errors import DomainError
 from app.extensions import db, limiter
-from app.forms import ActionForm
+from app.forms import ActionForm, form_status
 from app.ideas import queries as idea_queries
 from app.ideas import services as idea_services
 from app.models import Comment, Idea
@@ -174,8 +174,7 @@ def edit_comment(comment_id: int):
             db.session.commit()
             flash(_("Your comment has been changed."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{comment.id}")
-    status = 200 if request.method == "GET" else 422
-    return render_template("participation/edit_comment.html", form=form, comment=comment, idea=idea), status
+    return render_template("participation/edit_comment.html", form=form, comment=comment, idea=idea), form_status()
 
 
 @bp.route("/kommentare/<int:comment_id>/loeschen", methods=["GET", "POST"])
@@ -212,8 +211,7 @@ def _report_page(idea: Idea, comment: Comment | None):
             db.session.commit()
             flash(_("Thank you. The moderation will look at your report."), "success")
             return redirect(url_for("ideas.show", idea_id=idea.id))
-    status = 200 if request.method == "GET" else 422
-    return render_template("participation/report.html", form=form, idea=idea, comment=comment), status
+    return render_template("participation/report.html", form=form, idea=idea, comment=comment), form_status()
 
 
 @bp.route("/ideen/<int:idea_id>/melden", methods=["GET", "POST"])

@@ -83,7 +83,7 @@ def load_demo_data() -> DemoResult:
     result = DemoResult()
     rng = random.Random(12)
     users = {key: _account(key) for key in ACCOUNTS}
-    for key, (email, _n, _o, _r, label) in ACCOUNTS.items():
+    for email, _name, _organisation, _role, label in ACCOUNTS.values():
         if label:
             result.accounts.append((label, email))
     db.session.flush()

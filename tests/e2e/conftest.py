@@ -41,11 +41,16 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server, locale="de-DE", bypass_csp=False)
+def _open_page(browser, base_url: str, bypass_csp: bool):
+    context = browser.new_context(base_url=base_url, locale="de-DE", bypass_csp=bypass_csp)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context, page = _open_page(browser, live_server, bypass_csp=False)
     yield page
     context.close()
 
@@ -53,9 +58,7 @@ def page(browser, live_server):
 @pytest.fixture
 def axe_page(browser, live_server):
     """A page whose context lets the test inject axe-core (CSP bypassed for the injected script only)."""
-    context = browser.new_context(base_url=live_server, locale="de-DE", bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    context, page = _open_page(browser, live_server, bypass_csp=True)
     yield page
     context.close()
 

@@ -1,8 +1,9 @@
+from sqlalchemy import select
+
 from app import search
+from app.extensions import db
 from app.ideas import queries
 from app.models import ActionField, Municipality
-from app.extensions import db
-from sqlalchemy import select
 from tests.conftest import create_user, make_idea
 
 

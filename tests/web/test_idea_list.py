@@ -1,8 +1,7 @@
 import pytest
-from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Support, User, utcnow
+from app.models import Support, utcnow
 from tests.conftest import create_user, make_idea
 
 

@@ -1,10 +1,9 @@
 """The SMTP path against a real SMTP server (aiosmtpd) started by the test."""
 
 import socket
-
-import pytest
 from email import message_from_bytes, policy
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from tests.web.test_auth_routes import SIGNUP
