@@ -80,10 +80,15 @@ def supported_ideas(user: User) -> list[Idea]:
 
 
 def followed_ideas(user: User) -> list[Idea]:
+    """Followed ideas not already listed as own or supported."""
     stmt = (
         visible_ideas()
         .join(Follow, Follow.idea_id == Idea.id)
-        .where(Follow.user_id == user.id, Idea.author_id != user.id)
+        .where(
+            Follow.user_id == user.id,
+            Idea.author_id != user.id,
+            ~exists().where(Support.idea_id == Idea.id, Support.user_id == user.id),
+        )
         .order_by(Follow.created_at.desc())
     )
     return list(db.session.scalars(stmt).unique())

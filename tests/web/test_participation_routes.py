@@ -174,7 +174,9 @@ def test_follow_unfollow_and_my_ideas(client, idea, citizen):
     make_idea(citizen, "Eigener Entwurf", publish=False)
     page = client.get("/ideen/meine").text
     for title in ("Bürgerbus in Echtzeit", "Zweite Idee", "Eigene Idee", "Eigener Entwurf"):
-        assert title in page
+        assert page.count(title) == 1, title  # each idea listed once, in its own section
+    followed = page[page.index('id="gefolgt"'):]
+    assert "Bürgerbus in Echtzeit" in followed and "Zweite Idee" not in followed
     assert db.session.get(Follow, (citizen.id, mine.id)) is not None
     client.post(f"/ideen/{idea.id}/nicht-mehr-folgen")
     assert db.session.get(Follow, (citizen.id, idea.id)) is None
