@@ -5,8 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import nh3
+from flask import current_app, request
+from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from app.extensions import limiter
 
 # A small Markdown subset: paragraphs, line breaks, emphasis, lists, links.
 _markdown = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
@@ -89,3 +93,17 @@ def set_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     return response
+
+
+def limit_per_address(setting: str):
+    """Rate-limit POSTs by client address; the limit string is the config value `setting`."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+
+
+def _account_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "?"
+
+
+def limit_per_account(setting: str):
+    """Rate-limit POSTs per signed-in account (by address before log-in)."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=_account_key, methods=["POST"])

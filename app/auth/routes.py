@@ -1,25 +1,21 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth import emails, services, sessions, tokens
 from app.auth.forms import ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
-from app.extensions import db, limiter
+from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.models import User
-from app.security import safe_redirect_target
+from app.security import limit_per_address, safe_redirect_target
 
 bp = Blueprint("auth", __name__)
 
 
-def _limit(name: str):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
-
-
 @bp.route("/registrieren", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGNUP")
+@limit_per_address("RATELIMIT_SIGNUP")
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -82,7 +78,7 @@ def confirm_post(token: str):
 
 @bp.route("/bestaetigen/erneut", methods=["POST"])
 @login_required
-@_limit("RATELIMIT_RESET")
+@limit_per_address("RATELIMIT_RESET")
 def resend_confirmation():
     form = ActionForm()
     if form.validate_on_submit() and not current_user.is_confirmed:
@@ -92,7 +88,7 @@ def resend_confirmation():
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
-@_limit("RATELIMIT_LOGIN")
+@limit_per_address("RATELIMIT_LOGIN")
 def login():
     next_url = safe_redirect_target(request.args.get("next"), url_for("main.index"))
     if current_user.is_authenticated:
@@ -118,7 +114,7 @@ def logout():
 
 
 @bp.route("/passwort-vergessen", methods=["GET", "POST"])
-@_limit("RATELIMIT_RESET")
+@limit_per_address("RATELIMIT_RESET")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

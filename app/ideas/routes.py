@@ -7,22 +7,22 @@ from flask_login import current_user
 from app import reference
 from app.auth.decorators import confirmed_required
 from app.errors import DomainError
-from app.extensions import db, limiter
+from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import queries, services, states
 from app.ideas.forms import IdeaForm, WithdrawForm
 from app.models import Idea
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
+from app.participation import queries as participation_queries
+from app.participation import services as participation
 from app.participation.forms import CommentForm
+from app.security import limit_per_account
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")
 
 
-def _user_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "?"
-
-
-def _get_idea(idea_id: int) -> Idea:
+def get_visible_idea(idea_id: int) -> Idea:
+    """The idea, if the current person may see it; else 404."""
     idea = db.session.get(Idea, idea_id)
     user = current_user if current_user.is_authenticated else None
     if idea is None or not services.can_view(idea, user):
@@ -31,7 +31,7 @@ def _get_idea(idea_id: int) -> Idea:
 
 
 def _own_idea(idea_id: int) -> Idea:
-    idea = _get_idea(idea_id)
+    idea = get_visible_idea(idea_id)
     if idea.author_id != current_user.id:
         abort(403)
     return idea
@@ -57,7 +57,7 @@ def index():
 
 @bp.route("/neu", methods=["GET", "POST"])
 @confirmed_required
-@limiter.limit(lambda: current_app.config["RATELIMIT_SUBMIT"], key_func=_user_key, methods=["POST"])
+@limit_per_account("RATELIMIT_SUBMIT")
 def new():
     form = IdeaForm()
     if form.validate_on_submit():
@@ -75,9 +75,6 @@ def new():
 
 def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=None) -> str:
     """The idea page; the comment views call it again to show a form with errors."""
-    from app.participation import queries as participation_queries
-    from app.participation import services as participation
-
     user = current_user if current_user.is_authenticated else None
     return render_template(
         "ideas/show.html",
@@ -99,8 +96,6 @@ def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=No
 
 @bp.route("/<int:idea_id>")
 def show(idea_id: int):
-    from app.participation import queries as participation_queries
-
     idea = participation_queries.load_idea(idea_id)
     user = current_user if current_user.is_authenticated else None
     if idea is None or (idea.is_draft and not services.can_view(idea, user)):

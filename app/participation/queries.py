@@ -42,14 +42,11 @@ def comment_threads(idea: Idea) -> list[Thread]:
         .order_by(Comment.created_at, Comment.id)
     ).all()
     threads: dict[int, Thread] = {}
-    orphans: list[Comment] = []
     for comment in comments:
         if comment.parent_id is None:
             threads[comment.id] = Thread(comment)
         elif comment.parent_id in threads:
             threads[comment.parent_id].replies.append(comment)
-        else:
-            orphans.append(comment)
     return list(threads.values())
 
 

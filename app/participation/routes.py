@@ -2,48 +2,38 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.auth.decorators import confirmed_required
 from app.errors import DomainError
-from app.extensions import db, limiter
+from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import queries as idea_queries
-from app.ideas import services as idea_services
+from app.ideas.routes import get_visible_idea, render_idea_page
 from app.models import Comment, Idea
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
-from app.security import safe_redirect_target
+from app.security import limit_per_account, safe_redirect_target
 
 bp = Blueprint("participation", __name__)
 
 
-def _user_key() -> str:
-    return f"user:{current_user.get_id()}"
-
-
-def _limit(name: str):
-    return limiter.limit(lambda: current_app.config[name], key_func=_user_key, methods=["POST"])
-
-
-def _visible_idea(idea_id: int) -> Idea:
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or not idea_services.can_view(idea, current_user):
-        abort(404)
-    return idea
-
-
-def _visible_comment(comment_id: int) -> Comment:
+def _visible_comment(comment_id: int) -> tuple[Comment, Idea]:
+    """The comment and its idea, if the current person may see both; else 404."""
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         abort(404)
-    _visible_idea(comment.idea_id)
+    idea = get_visible_idea(comment.idea_id)
     if comment.is_hidden and not (current_user.id == comment.author_id or current_user.is_staff):
         abort(404)
-    return comment
+    return comment, idea
+
+
+def _comment_url(comment: Comment) -> str:
+    return url_for("ideas.show", idea_id=comment.idea_id) + f"#kommentar-{comment.id}"
 
 
 def _wants_json() -> bool:
@@ -76,9 +66,9 @@ def _support_answer(idea: Idea, message: str, ok: bool = True):
 
 @bp.route("/ideen/<int:idea_id>/unterstuetzen", methods=["POST"])
 @confirmed_required
-@_limit("RATELIMIT_SUPPORT")
+@limit_per_account("RATELIMIT_SUPPORT")
 def support(idea_id: int):
-    idea = _visible_idea(idea_id)
+    idea = get_visible_idea(idea_id)
     _check_csrf()
     try:
         added = services.support_idea(current_user, idea)
@@ -91,9 +81,9 @@ def support(idea_id: int):
 
 @bp.route("/ideen/<int:idea_id>/unterstuetzung-zurueckziehen", methods=["POST"])
 @confirmed_required
-@_limit("RATELIMIT_SUPPORT")
+@limit_per_account("RATELIMIT_SUPPORT")
 def withdraw_support(idea_id: int):
-    idea = _visible_idea(idea_id)
+    idea = get_visible_idea(idea_id)
     _check_csrf()
     try:
         services.withdraw_support(current_user, idea)
@@ -107,7 +97,7 @@ def withdraw_support(idea_id: int):
 @bp.route("/ideen/<int:idea_id>/folgen", methods=["POST"])
 @confirmed_required
 def follow(idea_id: int):
-    idea = _visible_idea(idea_id)
+    idea = get_visible_idea(idea_id)
     _check_csrf()
     services.follow_idea(current_user, idea)
     db.session.commit()
@@ -118,7 +108,7 @@ def follow(idea_id: int):
 @bp.route("/ideen/<int:idea_id>/nicht-mehr-folgen", methods=["POST"])
 @confirmed_required
 def unfollow(idea_id: int):
-    idea = _visible_idea(idea_id)
+    idea = get_visible_idea(idea_id)
     _check_csrf()
     services.unfollow_idea(current_user, idea)
     db.session.commit()
@@ -128,9 +118,9 @@ def unfollow(idea_id: int):
 
 @bp.route("/ideen/<int:idea_id>/kommentare", methods=["POST"])
 @confirmed_required
-@_limit("RATELIMIT_COMMENT")
+@limit_per_account("RATELIMIT_COMMENT")
 def comment(idea_id: int):
-    idea = _visible_idea(idea_id)
+    idea = get_visible_idea(idea_id)
     form = CommentForm()
     parent = None
     if form.parent_id.data:
@@ -146,23 +136,20 @@ def comment(idea_id: int):
         else:
             db.session.commit()
             flash(_("Your comment is published."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{new.id}")
+            return redirect(_comment_url(new))
     # Show the idea page again with the text kept and the error beside the field.
-    from app.ideas.routes import render_idea_page
-
     return render_idea_page(idea, comment_form=form if not parent else None, reply_form=form if parent else None, reply_to=parent), 422
 
 
 @bp.route("/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
 @confirmed_required
 def edit_comment(comment_id: int):
-    comment = _visible_comment(comment_id)
+    comment, idea = _visible_comment(comment_id)
     if comment.author_id != current_user.id:
         abort(403)
-    idea = db.session.get(Idea, comment.idea_id)
     if not services.can_edit_comment(current_user, comment):
         flash(_("Comments can only be edited within 15 minutes."), "error")
-        return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{comment.id}")
+        return redirect(_comment_url(comment))
     form = CommentForm(obj=comment)
     if form.validate_on_submit():
         try:
@@ -173,17 +160,16 @@ def edit_comment(comment_id: int):
         else:
             db.session.commit()
             flash(_("Your comment has been changed."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{comment.id}")
+            return redirect(_comment_url(comment))
     return render_template("participation/edit_comment.html", form=form, comment=comment, idea=idea), form_status()
 
 
 @bp.route("/kommentare/<int:comment_id>/loeschen", methods=["GET", "POST"])
 @confirmed_required
 def delete_comment(comment_id: int):
-    comment = _visible_comment(comment_id)
+    comment, idea = _visible_comment(comment_id)
     if comment.author_id != current_user.id:
         abort(403)
-    idea = db.session.get(Idea, comment.idea_id)
     form = ActionForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -191,7 +177,7 @@ def delete_comment(comment_id: int):
         services.delete_comment(current_user, comment)
         db.session.commit()
         flash(_("Your comment has been deleted."), "success")
-        return redirect(url_for("ideas.show", idea_id=idea.id) + f"#kommentar-{comment.id}")
+        return redirect(_comment_url(comment))
     return render_template("participation/delete_comment.html", form=form, comment=comment, idea=idea)
 
 
@@ -216,17 +202,17 @@ def _report_page(idea: Idea, comment: Comment | None):
 
 @bp.route("/ideen/<int:idea_id>/melden", methods=["GET", "POST"])
 @confirmed_required
-@_limit("RATELIMIT_REPORT")
+@limit_per_account("RATELIMIT_REPORT")
 def report_idea(idea_id: int):
-    return _report_page(_visible_idea(idea_id), None)
+    return _report_page(get_visible_idea(idea_id), None)
 
 
 @bp.route("/kommentare/<int:comment_id>/melden", methods=["GET", "POST"])
 @confirmed_required
-@_limit("RATELIMIT_REPORT")
+@limit_per_account("RATELIMIT_REPORT")
 def report_comment(comment_id: int):
-    comment = _visible_comment(comment_id)
-    return _report_page(db.session.get(Idea, comment.idea_id), comment)
+    comment, idea = _visible_comment(comment_id)
+    return _report_page(idea, comment)
 
 
 @bp.route("/ideen/meine")

@@ -67,11 +67,6 @@ def unfollow_idea(user: User, idea: Idea) -> bool:
     return result.rowcount > 0
 
 
-def is_following(user: User | None, idea: Idea) -> bool:
-    if user is None:
-        return False
-    return db.session.get(Follow, (user.id, idea.id)) is not None
-
 
 # Supports ------------------------------------------------------------------
 
@@ -110,11 +105,6 @@ def withdraw_support(user: User, idea: Idea) -> bool:
     _refresh_counters(idea)
     return removed
 
-
-def has_supported(user: User | None, idea: Idea) -> bool:
-    if user is None:
-        return False
-    return db.session.scalar(select(Support.id).where(Support.idea_id == idea.id, Support.user_id == user.id)) is not None
 
 
 # Comments ------------------------------------------------------------------
