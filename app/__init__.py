@@ -50,15 +50,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.ideas.routes import bp as ideas_bp
     from app.main.routes import bp as main_bp
+    from app.moderation.routes import bp as moderation_bp
     from app.participation.routes import bp as participation_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(participation_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

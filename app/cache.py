@@ -27,10 +27,20 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import ActionField, Comment, ContentVersion, Idea, IdeaStateChange, Municipality, Project, Support
+from app.models import (
+    ActionField,
+    Comment,
+    ContentVersion,
+    Idea,
+    IdeaStateChange,
+    Municipality,
+    OfficialAnswer,
+    Project,
+    Support,
+)
 
 CACHED_ENDPOINTS = frozenset({"main.index", "ideas.index", "ideas.show"})
-PUBLIC_CONTENT = (Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project)
+PUBLIC_CONTENT = (Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, OfficialAnswer)
 _FLAG = "public_content_changed"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from app.admin import services as admin_services
 from app.auth import services as auth_services
 from app.errors import DomainError
 from app.extensions import db
@@ -38,6 +39,8 @@ def seed_demo() -> None:
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for role, email in result.accounts:
         click.echo(f"  {role:<28} {email}")
+    click.echo("Staff accounts log in with a second factor. In development, this prints the current code:")
+    click.echo("  .venv/bin/flask users totp-code moderation@coesfeld.example")
 
 
 @users_cli.command("create")
@@ -85,3 +88,75 @@ def users_grant(email, role) -> None:
     changed = auth_services.grant_role(user, role)
     db.session.commit()
     click.echo(f"Granted role {role}." if changed else f"{email} already has role {role}.")
+
+
+def _find(email: str):
+    user = auth_services.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email}.")
+    return user
+
+
+def _run(action, *args):
+    try:
+        return action(*args)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+
+
+@users_cli.command("revoke")
+@click.argument("email")
+@click.argument("role", type=click.Choice(STAFF_ROLES))
+def users_revoke(email, role) -> None:
+    """Take a staff role away from an account."""
+    changed = _run(admin_services.revoke_role, _find(email), role, None)
+    db.session.commit()
+    click.echo(f"Revoked role {role}." if changed else f"{email} does not have role {role}.")
+
+
+@users_cli.command("block")
+@click.argument("email")
+@click.option("--reason", default="", help="Why (kept in the audit log).")
+def users_block(email, reason) -> None:
+    """Block an account: no more logins, its ideas and comments are hidden."""
+    user = _find(email)
+    was_blocked = user.is_blocked
+    hidden = _run(admin_services.block_user, user, None, reason)
+    db.session.commit()
+    click.echo(f"{email} was already blocked." if was_blocked else f"Blocked {email}; {hidden} items hidden.")
+
+
+@users_cli.command("unblock")
+@click.argument("email")
+@click.option("--reason", default="", help="Why (kept in the audit log).")
+def users_unblock(email, reason) -> None:
+    """Unblock an account and show again what the block hid."""
+    user = _find(email)
+    was_blocked = user.is_blocked
+    restored = _run(admin_services.unblock_user, user, None, reason)
+    db.session.commit()
+    click.echo(f"Unblocked {email}; {restored} items shown again." if was_blocked else f"{email} is not blocked.")
+
+
+@users_cli.command("reset-second-factor")
+@click.argument("email")
+def users_reset_second_factor(email) -> None:
+    """Forget the account's authenticator app and recovery codes; it enrols again at the next login."""
+    _run(admin_services.reset_second_factor, _find(email), None)
+    db.session.commit()
+    click.echo(f"Second factor of {email} reset; it will be set up again at the next login.")
+
+
+@users_cli.command("totp-code")
+@click.argument("email")
+def users_totp_code(email) -> None:
+    """Development only: print the account's current TOTP code (for the demo staff accounts)."""
+    import pyotp
+    from flask import current_app
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Not available in production.")
+    user = _find(email)
+    if not user.totp_secret:
+        raise click.ClickException(f"{email} has no second factor yet.")
+    click.echo(pyotp.TOTP(user.totp_secret).now())

@@ -50,21 +50,59 @@ def query_terms(query: str) -> list[str]:
     return seen[:MAX_QUERY_WORDS]
 
 
-def matching_idea_ids(terms: list[str], dialect: str):
-    """A subquery of the ids of ideas matching every term."""
+def matching_idea_ids(terms: list[str], dialect: str, *, any_term: bool = False):
+    """A subquery of the ids of ideas matching every term (or, with any_term, at least one) as a prefix."""
     if dialect == "postgresql":
-        tsquery = " & ".join(f"{t}:*" for t in terms)
+        tsquery = (" | " if any_term else " & ").join(f"{t}:*" for t in terms)
         return select(Idea.id).where(
             func.to_tsvector(literal_column("'simple'"), Idea.search_document).op("@@")(
                 func.to_tsquery(literal_column("'simple'"), tsquery)
             )
         )
-    match = " AND ".join(f'"{t}"*' for t in terms)
+    match = (" OR " if any_term else " AND ").join(f'"{t}"*' for t in terms)
     return (
         select(literal_column("rowid"))
         .select_from(text("idea_search"))
         .where(text("idea_search MATCH :fts_query").bindparams(fts_query=match))
     )
+
+
+# Frequent German words that say nothing about an idea's subject (stemmed like the documents).
+_STOPWORDS_TEXT = (
+    "aber alle als am an auch auf aus bei bis da damit dann das dass dem den der des die dies diese durch "
+    "ein eine einem einen einer eines es für gibt hat im in ist ja kann können man mehr mit nach neue nicht "
+    "noch nur oder ohne sich sie sind so soll sollen sollte über um und uns unser unsere vom von vor war "
+    "was weil wenn werden wie wir wird zu zum zur idee ideen"
+)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    return frozenset(stems(_STOPWORDS_TEXT))
+
+
+def similarity_terms(text_: str) -> list[str]:
+    """Word roots of a text that carry meaning, for finding similar ideas.
+
+    A root is a stem without its last three letters (at least four remain):
+    the stemmer leaves some endings, so "Buchung" (buchung) and "buchen"
+    (buch), or "Bürgerbusses" (burgerbuss) and "Bürgerbus" (burgerbus), only
+    meet on their roots. Matching a root as a prefix then finds both.
+    """
+    seen: list[str] = []
+    for term in stems(text_):
+        if len(term) < 3 or term in _stopwords():
+            continue
+        root = term[: max(4, len(term) - 3)]
+        if root not in seen:
+            seen.append(root)
+    return seen[:MAX_QUERY_WORDS]
+
+
+def overlap(terms: list[str], document: str) -> int:
+    """How many of the terms occur (as a prefix of a word) in a stemmed document."""
+    words = document.split()
+    return sum(1 for t in terms if any(w.startswith(t) for w in words))
 
 
 def search_filter(query: str, dialect: str) -> ColumnElement[bool] | None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
+from app.audit import describe as audit_describe
 from app.i18n import LANGUAGE_NAMES
+from app.ideas.states import action_label
 from app.ideas.states import label as status_label
+from app.models.user import ROLE_LABELS
 from app.security import render_markdown
 
 
@@ -23,11 +26,36 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
 
 
+def hidden_cause_label(cause: str | None) -> str:
+    from app.moderation.services import HIDDEN_CAUSE_LABELS
+
+    return str(HIDDEN_CAUSE_LABELS.get(cause, cause or ""))
+
+
+def audit_state(state: dict | None) -> str:
+    """An audit entry's before/after state, compact and readable."""
+    if not state:
+        return "–"
+    return ", ".join(f"{key}: {value}" for key, value in state.items())
+
+
+def format_score(value) -> str:
+    """A score like 3.25 as "3,25" (two decimals, German)."""
+    return "" if value is None else format_decimal(value, format="0.00")
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(lambda dt: format_datetime(dt, "dd.MM.yyyy, HH:mm") if dt else "", "datetime")
     app.add_template_filter(lambda dt: format_date(dt, "dd.MM.yyyy") if dt else "", "date")
     app.add_template_filter(lambda n: format_decimal(n), "number")
+    app.add_template_filter(format_score, "decimal")
+    app.add_template_filter(audit_state, "audit_state")
+    app.add_template_filter(role_label, "role_label")
 
     @app.context_processor
     def globals_():
@@ -36,4 +64,8 @@ def register(app: Flask) -> None:
             "language_names": LANGUAGE_NAMES,
             "url_with": url_with,
             "status_label": status_label,
+            "status_action_label": action_label,
+            "hidden_cause_label": hidden_cause_label,
+            "audit_label": audit_describe,
+            "role_label": role_label,
         }

@@ -100,6 +100,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch mode recreates tables (copy, drop, rename). With foreign keys
+            # on, dropping "ideas" would cascade-delete its supports and comments.
+            # The pragma only takes effect outside a transaction, so it goes to
+            # the driver connection before SQLAlchemy begins one.
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -193,8 +193,21 @@ def create_user(
         user.confirmed_at = utcnow()
     for role in roles:
         services.grant_role(user, role)
+    if roles:
+        # Staff have a second factor; Auth.login answers it with totp_now().
+        user.totp_secret = TOTP_SECRET
+        user.totp_enrolled_at = utcnow()
     db.session.commit()
     return user
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_now(secret: str = TOTP_SECRET) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
 
 
 @pytest.fixture
@@ -207,7 +220,16 @@ class Auth:
         self.client = client
 
     def login(self, email: str = "erika@example.com", password: str = PASSWORD):
-        return self.client.post("/anmelden", data={"email": email, "password": password})
+        """Log in; for staff, also answer the second factor (a TOTP code may be used once,
+        so the replay guard is reset first: tests log in more often than every 30 s)."""
+        response = self.client.post("/anmelden", data={"email": email, "password": password})
+        if response.status_code == 302 and response.headers["Location"].endswith("/anmelden/code"):
+            from sqlalchemy import update
+
+            db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
+            db.session.commit()
+            response = self.client.post("/anmelden/code", data={"code": totp_now()})
+        return response
 
     def logout(self):
         return self.client.post("/abmelden")

@@ -100,3 +100,21 @@ class ResetPasswordForm(FlaskForm):
         _l("Repeat password"),
         validators=[DataRequired(_l("Please repeat the password.")), EqualTo("password", _l("The passwords do not match."))],
     )
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
+        validators=[DataRequired(_l("Please enter the code.")), Length(max=32, message=_l("This is not a valid code."))],
+        filters=[_strip],
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        description=_l("Enter the 6-digit code your app shows now."),
+        validators=[DataRequired(_l("Please enter the code.")), Length(max=32, message=_l("This is not a valid code."))],
+        filters=[_strip],
+    )

@@ -189,3 +189,35 @@ def ideas_by_author(author_id: int) -> list[Idea]:
         .order_by(Idea.created_at.desc(), Idea.id.desc())
     )
     return list(db.session.scalars(stmt).unique())
+
+
+SIMILAR_LIMIT = 5
+_SIMILAR_CANDIDATES = 200
+
+
+def similar_ideas(text_: str, *, exclude_id: int | None = None, limit: int = SIMILAR_LIMIT) -> list[Idea]:
+    """Up to `limit` public ideas that share words with the text (title and summary), best first.
+
+    The full-text index finds ideas sharing any meaningful stem; they are
+    ranked by how many of the text's stems they share, so both databases
+    rank alike. An idea must share two stems, or every stem of a short text.
+    """
+    terms = search.similarity_terms(text_ or "")
+    if not terms:
+        return []
+    stmt = (
+        visible_ideas()
+        .where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES), Idea.id.in_(search.matching_idea_ids(terms, db.engine.dialect.name, any_term=True)))
+        .order_by(Idea.support_count.desc(), Idea.id.desc())
+        .limit(_SIMILAR_CANDIDATES)
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Idea.id != exclude_id)
+    needed = min(2, len(terms))
+    ranked = []
+    for idea in db.session.scalars(stmt):
+        shared = search.overlap(terms, idea.search_document)
+        if shared >= needed:
+            ranked.append((shared, idea.support_count, idea.id, idea))
+    ranked.sort(key=lambda r: (-r[0], -r[1], -r[2]))
+    return [r[3] for r in ranked[:limit]]

@@ -13,6 +13,7 @@ from app.ideas import queries, services, states
 from app.ideas.forms import IdeaForm, WithdrawForm
 from app.models import Idea
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
+from app.moderation import services as moderation_services
 from app.participation import queries as participation_queries
 from app.participation import services as participation
 from app.participation.forms import CommentForm
@@ -91,6 +92,7 @@ def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=No
         reply_to=reply_to,
         can_edit_comment=lambda c: participation.can_edit_comment(user, c),
         form=ActionForm(formdata=None),
+        answers=moderation_services.answer_history(idea),
     )
 
 

@@ -62,6 +62,20 @@ LABELS = {
 }
 
 
+# The button for moving an idea into a state.
+ACTION_LABELS = {
+    IN_REVIEW: _l("Take into review"),
+    CANDIDATE: _l("Promote to candidate project"),
+    DECLINED: _l("Decline"),
+    SHORTLISTED: _l("Put on the shortlist"),
+    IN_PORTFOLIO: _l("Import into the portfolio"),
+}
+
+
+def action_label(status: str) -> str:
+    return str(ACTION_LABELS.get(status, LABELS.get(status, status)))
+
+
 def allowed(from_status: str, to_status: str, actor: str) -> bool:
     return actor in TRANSITIONS.get((from_status, to_status), frozenset())
 

@@ -2,24 +2,30 @@
 
 from app.models.base import Base, utcnow
 from app.models.idea import Idea, IdeaStateChange, idea_action_fields
+from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.participation import Comment, Follow, Report, Support
 from app.models.portfolio import Project
 from app.models.reference import ActionField, Municipality
 from app.models.site import ContentVersion
-from app.models.user import AuthSession, User, UserRole
+from app.models.user import AuthSession, RecoveryCode, User, UserRole
 
 __all__ = [
     "ActionField",
+    "AuditEntry",
     "AuthSession",
     "Base",
     "Comment",
+    "Criterion",
     "ContentVersion",
     "Follow",
     "Idea",
     "IdeaStateChange",
     "Municipality",
+    "OfficialAnswer",
     "Project",
+    "RecoveryCode",
     "Report",
+    "Score",
     "Support",
     "User",
     "UserRole",

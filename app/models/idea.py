@@ -40,6 +40,12 @@ IN_PORTFOLIO = "in_portfolio"
 DECLINED = "declined"
 MERGED = "merged"
 WITHDRAWN = "withdrawn"
+
+# Why an item is hidden (ideas and comments): reports reached the threshold, a
+# moderator hid it, or its author's account is blocked (unblocking restores only these).
+HIDDEN_BY_REPORTS = "reports"
+HIDDEN_BY_MODERATION = "moderation"
+HIDDEN_BY_BLOCK = "block"
 STATUSES = (DRAFT, PUBLISHED, IN_REVIEW, CANDIDATE, SHORTLISTED, IN_PORTFOLIO, DECLINED, MERGED, WITHDRAWN)
 PUBLIC_STATUSES = tuple(s for s in STATUSES if s != DRAFT)
 
@@ -80,11 +86,15 @@ class Idea(Base):
     comment_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_cause: Mapped[str | None] = mapped_column(String(20))
+    # Set when the idea was merged into another one (status "merged").
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
     # Stemmed words of every text field (app/search.py); indexed by FTS5 / GIN.
     search_document: Mapped[str] = mapped_column(Text, default="")
 
     municipality: Mapped[Municipality] = relationship()
     author: Mapped[User] = relationship()
+    merged_into: Mapped[Idea | None] = relationship(remote_side="Idea.id")
     action_fields: Mapped[list[ActionField]] = relationship(
         secondary=idea_action_fields, order_by="ActionField.position"
     )

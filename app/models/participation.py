@@ -53,6 +53,7 @@ class Comment(Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_cause: Mapped[str | None] = mapped_column(String(20))  # see app/models/idea.py
 
     @property
     def is_visible(self) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -22,6 +23,11 @@ ROLE_MODERATOR = "moderator"
 ROLE_STEERING = "steering"
 ROLE_ADMIN = "admin"
 STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
+ROLE_LABELS = {
+    ROLE_MODERATOR: _l("Moderation"),
+    ROLE_STEERING: _l("Steering committee"),
+    ROLE_ADMIN: _l("Administration"),
+}
 
 
 class User(UserMixin, Base):
@@ -46,6 +52,11 @@ class User(UserMixin, Base):
     is_blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP), required for staff. The secret is set when enrolment
+    # starts and counts once totp_enrolled_at is set; totp_last_step refuses replays.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 
     municipality: Mapped[Municipality | None] = relationship()
     # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.
@@ -78,6 +89,10 @@ class User(UserMixin, Base):
     def is_staff(self) -> bool:
         return self.has_role(*STAFF_ROLES)
 
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_enrolled_at is not None
+
     def __repr__(self) -> str:
         return f"<User {self.id}>"
 
@@ -103,7 +118,18 @@ class AuthSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the second factor was checked; staff may act only in such sessions.
+    second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
 
+class RecoveryCode(Base):
+    """A one-time code that replaces the authenticator app once. Only its hash is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

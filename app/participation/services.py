@@ -20,7 +20,8 @@ from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import states
 from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
-from app.models.participation import COMMENT_MAX, REPORT_NOTE_MAX, REPORT_REASONS
+from app.models.idea import HIDDEN_BY_REPORTS
+from app.models.participation import COMMENT_MAX, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
@@ -207,28 +208,35 @@ def report(user: User, *, reason: str, note: str = "", idea: Idea | None = None,
 def _hide_if_reported_enough(*, idea: Idea | None, comment: Comment | None) -> None:
     column = Report.idea_id if idea is not None else Report.comment_id
     target = idea if idea is not None else comment
-    reporters = db.session.scalar(select(func.count(func.distinct(Report.user_id))).where(column == target.id))
+    reporters = db.session.scalar(
+        select(func.count(func.distinct(Report.user_id))).where(column == target.id, Report.status == REPORT_OPEN)
+    )
     if reporters >= report_threshold() and not target.is_hidden:
-        hide(target)
+        hide(target, HIDDEN_BY_REPORTS)
 
 
-def hide(target: Idea | Comment) -> None:
-    """Hide an idea or a comment (pending review). Keeps the idea's comment count exact."""
+def hide(target: Idea | Comment, cause: str) -> None:
+    """Hide an idea or a comment; `cause` is one of HIDDEN_BY_* in app/models/idea.py.
+
+    Keeps the idea's comment count exact.
+    """
     if target.is_hidden:
         return
     if isinstance(target, Comment) and target.is_visible:
         _bump(Idea, target.idea_id, "comment_count", -1)
     target.is_hidden = True
     target.hidden_at = utcnow()
+    target.hidden_cause = cause
     db.session.flush()
 
 
 def restore(target: Idea | Comment) -> None:
-    """Undo `hide` (the moderation issue builds the screens for it)."""
+    """Undo `hide`."""
     if not target.is_hidden:
         return
     target.is_hidden = False
     target.hidden_at = None
+    target.hidden_cause = None
     if isinstance(target, Comment) and target.deleted_at is None:
         _bump(Idea, target.idea_id, "comment_count", +1)
     db.session.flush()

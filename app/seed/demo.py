@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app import search
+from app.auth import second_factor
 from app.auth import services as auth_services
 from app.extensions import db
 from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, Support, User, utcnow
@@ -75,6 +76,10 @@ def _account(key: str) -> User:
         user.confirmed_at = utcnow()
     if role:
         auth_services.grant_role(user, role)
+        if not user.has_second_factor:
+            # Staff need a second factor; `flask users totp-code EMAIL` prints the current code in development.
+            second_factor.start_enrolment(user)
+            user.totp_enrolled_at = utcnow()
     return user
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ActionField, Municipality, Project
+from app.models import ActionField, Criterion, Municipality, Project
 
 DISTRICT = ("kreis-coesfeld", "Kreis Coesfeld (kreisweit)")
 TOWNS = [
@@ -62,6 +62,26 @@ PORTFOLIO = {
         "Digitaler Motivationsschub",
     ],
 }
+# The rubric of the seed's worked example "Tourismus": each criterion is scored 0–5.
+CRITERIA = {
+    "relevance": [
+        "Wachstumspotenzial",
+        "Wirtschaftliche Lage",
+        "Arbeitsplätze",
+        "Imagefaktor",
+        "Öffentlicher Diskurs",
+    ],
+    "potential": [
+        "Netzwerke",
+        "Projekte",
+        "Infrastruktur",
+        "Personal",
+        "Geräte",
+        "Verantwortliche",
+        "Bereitschaft der Verwaltung",
+    ],
+}
+
 # The seed names one priority group: "Priorität I – Verwaltung". The rest stay "nicht festgelegt".
 PRIORITY_BY_FIELD = {"verwaltung": "I"}
 
@@ -112,6 +132,15 @@ def load_reference_data() -> LoadResult:
                     priority_group=PRIORITY_BY_FIELD.get(field_slug),
                 )
             )
+            result.created += 1
+
+    criteria = set(db.session.execute(select(Criterion.axis, Criterion.name)).tuples())
+    for axis, names in CRITERIA.items():
+        for position, name in enumerate(names):
+            if (axis, name) in criteria:
+                result.existing += 1
+                continue
+            db.session.add(Criterion(axis=axis, name=name, position=position))
             result.created += 1
     db.session.flush()
     return result

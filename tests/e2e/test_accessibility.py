@@ -120,7 +120,7 @@ def test_participation_pages(axe_page, reference):
     assert_accessible(axe_page, "a11y-edit-comment")
     axe_page.goto(f"/kommentare/{first.id}/loeschen")
     assert_accessible(axe_page, "a11y-delete-comment")
-    services.hide(idea)
+    services.hide(idea, "moderation")
     db.session.commit()
     axe_page.context.clear_cookies()
     axe_page.goto(f"/ideen/{idea.id}")

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Idea, Municipality, Project, User
+from app.models import Criterion, Idea, Municipality, Project, User
 
 
 def _count(model) -> int:
@@ -12,10 +12,11 @@ def _count(model) -> int:
 
 def test_seed_reference_twice(runner):
     first = runner.invoke(args=["seed", "reference"])
-    assert first.exit_code == 0 and "45 created, 0 already there" in first.output
+    # 12 municipalities, 5 action fields, 28 projects, 5 + 7 rubric criteria
+    assert first.exit_code == 0 and "57 created, 0 already there" in first.output
     second = runner.invoke(args=["seed", "reference"])
-    assert second.exit_code == 0 and "0 created, 45 already there" in second.output
-    assert (_count(Municipality), _count(Project)) == (12, 28)
+    assert second.exit_code == 0 and "0 created, 57 already there" in second.output
+    assert (_count(Municipality), _count(Project), _count(Criterion)) == (12, 28, 12)
 
 
 def test_seed_demo_prints_one_account_per_role_and_is_idempotent(runner):

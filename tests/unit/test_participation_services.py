@@ -202,7 +202,7 @@ def test_hidden_comment_leaves_the_count_and_comes_back_on_restore(idea, citizen
 
 def test_deleting_a_hidden_comment_does_not_count_twice(idea, citizen):
     comment = services.add_comment(citizen, idea, "x")
-    services.hide(comment)
+    services.hide(comment, "moderation")
     services.delete_comment(citizen, comment)
     db.session.commit()
     db.session.refresh(idea)
@@ -210,7 +210,7 @@ def test_deleting_a_hidden_comment_does_not_count_twice(idea, citizen):
 
 
 def test_hidden_ideas_cannot_be_supported(idea, citizen):
-    services.hide(idea)
+    services.hide(idea, "moderation")
     with pytest.raises(NotAllowed):
         services.support_idea(citizen, idea)
     assert db.session.scalar(select(Idea.is_hidden).where(Idea.id == idea.id))

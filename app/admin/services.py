@@ -1,0 +1,121 @@
+"""Account administration: roles, blocking, resetting the second factor.
+
+Each function is used by the admin pages and the `flask users` commands,
+writes an audit entry, flushes and never commits. `actor` is None when the
+command line acts (the operator has the server, not an account).
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from app import audit
+from app.auth import second_factor
+from app.auth import services as auth_services
+from app.errors import InvalidInput, NotAllowed
+from app.extensions import db
+from app.models import AuthSession, Comment, Idea, User
+from app.models.idea import HIDDEN_BY_BLOCK
+from app.models.user import ROLE_ADMIN, STAFF_ROLES
+from app.participation import services as participation
+
+REASON_MAX = 1000
+
+
+def _require_admin(actor: User | None) -> None:
+    if actor is not None and not actor.has_role(ROLE_ADMIN):
+        raise NotAllowed()
+
+
+def _roles(user: User) -> list[str]:
+    return sorted(r.role for r in user.roles)
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(_l("The reason may be at most 1,000 characters long."))
+    return reason
+
+
+def grant_role(user: User, role: str, actor: User | None) -> bool:
+    _require_admin(actor)
+    before = _roles(user)
+    if not auth_services.grant_role(user, role):
+        return False
+    # Sessions opened without the second factor end by themselves (app/auth/sessions.py).
+    audit.record(actor, "user.grant", "user", user.id, before={"roles": before}, after={"roles": _roles(user)})
+    return True
+
+
+def revoke_role(user: User, role: str, actor: User | None) -> bool:
+    _require_admin(actor)
+    if role not in STAFF_ROLES:
+        raise InvalidInput(_l("Unknown role."))
+    if actor is not None and actor.id == user.id and role == ROLE_ADMIN:
+        raise NotAllowed(_l("You cannot take away your own administration role."))
+    before = _roles(user)
+    if role not in before:
+        return False
+    user.roles = [r for r in user.roles if r.role != role]  # delete-orphan removes the row
+    db.session.flush()
+    audit.record(actor, "user.revoke", "user", user.id, before={"roles": before}, after={"roles": _roles(user)})
+    return True
+
+
+def block_user(user: User, actor: User | None, reason: str = "") -> int:
+    """Block an account: it cannot log in, its sessions end, its ideas and comments are hidden.
+
+    Returns how many items were hidden. Items already hidden for another cause stay as they are.
+    """
+    _require_admin(actor)
+    reason = _clean_reason(reason)
+    if actor is not None and actor.id == user.id:
+        raise NotAllowed(_l("You cannot block your own account."))
+    if user.is_blocked:
+        return 0
+    user.is_blocked = True
+    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    hidden = 0
+    for item in [*_visible_items(Idea, user), *_visible_items(Comment, user)]:
+        participation.hide(item, HIDDEN_BY_BLOCK)
+        hidden += 1
+    db.session.flush()
+    audit.record(actor, "user.block", "user", user.id, reason=reason,
+                 before={"is_blocked": False}, after={"is_blocked": True, "items_hidden": hidden})
+    return hidden
+
+
+def unblock_user(user: User, actor: User | None, reason: str = "") -> int:
+    """Undo a block: the account can log in again, and what the block hid is shown again."""
+    _require_admin(actor)
+    reason = _clean_reason(reason)
+    if not user.is_blocked:
+        return 0
+    user.is_blocked = False
+    restored = 0
+    for model in (Idea, Comment):
+        for item in db.session.scalars(
+            select(model).where(model.author_id == user.id, model.hidden_cause == HIDDEN_BY_BLOCK)
+        ):
+            participation.restore(item)
+            restored += 1
+    db.session.flush()
+    audit.record(actor, "user.unblock", "user", user.id, reason=reason,
+                 before={"is_blocked": True}, after={"is_blocked": False, "items_restored": restored})
+    return restored
+
+
+def _visible_items(model, user: User):
+    return db.session.scalars(select(model).where(model.author_id == user.id, model.is_hidden.is_(False))).all()
+
+
+def reset_second_factor(user: User, actor: User | None) -> None:
+    """For a lost phone without recovery codes: the person sets up the app again at the next login."""
+    _require_admin(actor)
+    had = user.has_second_factor
+    second_factor.reset(user)
+    db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    audit.record(actor, "user.reset_second_factor", "user", user.id,
+                 before={"second_factor": had}, after={"second_factor": False})

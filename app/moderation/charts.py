@@ -1,0 +1,69 @@
+"""The relevance/potential chart, drawn on the server as SVG (no script, printable).
+
+The template draws what `quadrant_chart` computes: four quadrants split at the
+midpoint of the 0–5 scale, one dot per scored idea (a link to it). The same
+numbers are shown beside it in a table for screen readers and printing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.models.moderation import SCORE_MAX, SCORE_MIN
+
+SIZE = 400  # drawing area in SVG units
+MARGIN = 48
+
+
+@dataclass(frozen=True)
+class Dot:
+    idea_id: int
+    title: str
+    x: float
+    y: float
+    relevance: Decimal
+    potential: Decimal
+
+
+@dataclass(frozen=True)
+class Chart:
+    size: int
+    margin: int
+    dots: list[Dot]
+    unscored: list  # candidates without both axis scores
+    ticks: list[tuple[int, float]]  # (score, offset in the drawing area)
+
+    @property
+    def width(self) -> int:
+        return self.size + 2 * self.margin
+
+    @property
+    def middle(self) -> float:
+        return self.margin + self.size / 2
+
+
+def _scale(value: Decimal) -> float:
+    return float(value - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) * SIZE
+
+
+def quadrant_chart(rows) -> Chart:
+    """Potential on the x axis, relevance on the y axis (upwards)."""
+    dots, unscored = [], []
+    for row in rows:
+        relevance, potential = row.relevance.mean, row.potential.mean
+        if relevance is None or potential is None:
+            unscored.append(row)
+            continue
+        dots.append(
+            Dot(
+                idea_id=row.idea.id,
+                title=row.idea.title,
+                x=round(MARGIN + _scale(potential), 1),
+                y=round(MARGIN + SIZE - _scale(relevance), 1),
+                relevance=relevance,
+                potential=potential,
+            )
+        )
+    ticks = [(v, round(_scale(Decimal(v)), 1)) for v in range(SCORE_MIN, SCORE_MAX + 1)]
+    return Chart(size=SIZE, margin=MARGIN, dots=dots, unscored=unscored, ticks=ticks)

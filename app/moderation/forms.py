@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from app.ideas.services import REASON_MAX
+from app.models.moderation import ANSWER_MAX, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX, SIGNATURE_MAX
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+REASON_LENGTH = Length(max=REASON_MAX, message=_l("At most %(max)d characters, please.", max=REASON_MAX))
+
+
+class StatusForm(FlaskForm):
+    to_status = HiddenField(validators=[DataRequired()])
+    reason = TextAreaField(
+        _l("Public reason"),
+        description=_l("Shown on the idea page. Required when declining."),
+        validators=[Optional(), REASON_LENGTH],
+        filters=[_strip],
+    )
+
+
+class HideForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("Kept in the audit log; the author does not see it."),
+        validators=[DataRequired(_l("Please give a reason.")), REASON_LENGTH],
+        filters=[_strip],
+    )
+
+
+class RestoreForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), REASON_LENGTH], filters=[_strip])
+
+
+class MergeForm(FlaskForm):
+    target_id = IntegerField(
+        _l("Number of the idea to merge into"),
+        description=_l("The number is in the idea's address, e.g. 42 in /ideen/42. Similar ideas are suggested below."),
+        validators=[InputRequired(_l("Please give the number of the idea.")), NumberRange(min=1, message=_l("Please give the number of the idea."))],
+    )
+    reason = TextAreaField(
+        _l("Public reason"),
+        description=_l("Shown on both idea pages."),
+        validators=[DataRequired(_l("Please give a reason; it will be shown publicly.")), REASON_LENGTH],
+        filters=[_strip],
+    )
+
+
+class AnswerForm(FlaskForm):
+    body = TextAreaField(
+        _l("Official answer"),
+        description=_l("Shown prominently on the idea page. Paragraphs, lists and links are possible."),
+        validators=[
+            DataRequired(_l("Please write the answer.")),
+            Length(max=ANSWER_MAX, message=_l("At most %(max)d characters, please.", max=ANSWER_MAX)),
+        ],
+        filters=[_strip],
+    )
+    signature = StringField(
+        _l("Signed as"),
+        description=_l("Role and place, e.g. “Moderation, Dülmen”."),
+        validators=[
+            DataRequired(_l("Please sign the answer.")),
+            Length(max=SIGNATURE_MAX, message=_l("At most %(max)d characters, please.", max=SIGNATURE_MAX)),
+        ],
+        filters=[_strip],
+    )
+
+
+SCORE_CHOICES = [SelectChoice(str(v), str(v)) for v in range(SCORE_MIN, SCORE_MAX + 1)]
+
+
+def score_form_class(criteria):
+    """A form with a 0–5 choice and a note per active criterion (criteria are data, not code)."""
+
+    class ScoreForm(FlaskForm):
+        pass
+
+    for criterion in criteria:
+        setattr(
+            ScoreForm,
+            f"value_{criterion.id}",
+            RadioField(
+                criterion.name,
+                choices=SCORE_CHOICES,
+                validators=[InputRequired(_l("Please choose a score from 0 to 5."))],
+            ),
+        )
+        setattr(
+            ScoreForm,
+            f"note_{criterion.id}",
+            TextAreaField(
+                _l("Note on “%(criterion)s” (optional)", criterion=criterion.name),
+                validators=[Optional(), Length(max=SCORE_NOTE_MAX, message=_l("At most %(max)d characters, please.", max=SCORE_NOTE_MAX))],
+                filters=[_strip],
+            ),
+        )
+    return ScoreForm

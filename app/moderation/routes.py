@@ -1,0 +1,331 @@
+"""Moderation pages: dashboard, an idea's moderation page, merge, scoring, candidates.
+
+Views are thin: they check the role, call one service, commit once, and on a
+refused action show the page again with the message beside the form (422).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import reference
+from app.auth.decorators import role_required
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import ActionForm
+from app.ideas import queries as idea_queries
+from app.ideas import states
+from app.models import Comment, Idea
+from app.models.user import ROLE_MODERATOR, ROLE_STEERING
+from app.moderation import charts, queries, rubric, services
+from app.moderation.forms import AnswerForm, HideForm, MergeForm, RestoreForm, StatusForm, score_form_class
+from app.participation.forms import REPORT_REASON_LABELS
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+moderator_required = role_required(ROLE_MODERATOR)
+REPORT_REASONS = {choice.value: choice.label for choice in REPORT_REASON_LABELS}
+
+
+def _idea(idea_id: int) -> Idea:
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.is_draft:
+        abort(404)
+    return idea
+
+
+def _comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+@bp.route("")
+@moderator_required
+def dashboard():
+    filters = queries.Filters.from_args(request.args)
+    waiting, waiting_total = queries.waiting_for_review(filters)
+    return render_template(
+        "moderation/dashboard.html",
+        filters=filters,
+        fields=reference.action_fields(),
+        municipalities=reference.municipalities(),
+        waiting=waiting,
+        waiting_total=waiting_total,
+        reported=queries.open_reports(filters),
+        hidden_ideas=queries.hidden_ideas(filters),
+        hidden_comments=queries.hidden_comments(filters),
+        counts=queries.counts_by_state(filters),
+        report_reasons=REPORT_REASONS,
+        form=ActionForm(formdata=None),
+    )
+
+
+def render_idea_page(idea: Idea, **forms) -> str:
+    """The moderation page of an idea; the action views call it again to show an error."""
+    answer = services.current_answer(idea)
+    answer_form = forms.pop("answer_form", None) or AnswerForm(
+        formdata=None,
+        body=answer.body if answer else "",
+        signature=answer.signature if answer else services.default_signature(current_user),
+    )
+    transitions = services.available_transitions(idea)
+    status_forms = {to: forms.get(f"status_form_{to}") or StatusForm(formdata=None, to_status=to) for to in transitions}
+    hide_form = forms.get("hide_form") or HideForm(formdata=None)
+    restore_form = forms.get("restore_form") or RestoreForm(formdata=None)
+    # Several forms on one page: give their fields distinct ids.
+    for to, status_form in status_forms.items():
+        status_form.reason.id = f"reason-{to}"
+    hide_form.reason.id, restore_form.reason.id = "hide-reason", "restore-reason"
+    return render_template(
+        "moderation/idea.html",
+        idea=idea,
+        error=forms.get("error"),
+        transitions=transitions,
+        status_forms=status_forms,
+        hide_form=hide_form,
+        restore_form=restore_form,
+        answer_form=answer_form,
+        answers=services.answer_history(idea),
+        scores=rubric.scores_for_ideas([idea.id])[idea.id],
+        can_score=rubric.can_score(idea, current_user),
+        can_merge=states.allowed(idea.status, "merged", states.MODERATION),
+        reports=queries.open_reports_of(idea),
+        report_reasons=REPORT_REASONS,
+        audit_entries=queries.audit_for("idea", idea.id),
+        similar=idea_queries.similar_ideas(f"{idea.title} {idea.summary}", exclude_id=idea.id),
+        form=ActionForm(formdata=None),
+    )
+
+
+@bp.route("/ideen/<int:idea_id>")
+@moderator_required
+def idea(idea_id: int):
+    return render_idea_page(_idea(idea_id))
+
+
+@bp.route("/ideen/<int:idea_id>/status", methods=["POST"])
+@moderator_required
+def change_status(idea_id: int):
+    idea = _idea(idea_id)
+    form = StatusForm()
+    to_status = (form.to_status.data or "")[:20]
+    if to_status not in services.MODERATION_TARGETS:
+        abort(400)
+    if form.validate_on_submit():
+        try:
+            services.change_status(idea, to_status, current_user, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The idea is now “%(state)s”.", state=states.label(to_status)), "success")
+            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    # The message shows beside the form, or on top when this change has no form now.
+    return render_idea_page(idea, error=" ".join(form.reason.errors), **{f"status_form_{to_status}": form}), 422
+
+
+@bp.route("/ideen/<int:idea_id>/verbergen", methods=["POST"])
+@moderator_required
+def hide_idea(idea_id: int):
+    idea = _idea(idea_id)
+    form = HideForm()
+    if form.validate_on_submit():
+        try:
+            services.hide_item(idea, current_user, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The idea is hidden."), "success")
+            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    return render_idea_page(idea, hide_form=form), 422
+
+
+@bp.route("/ideen/<int:idea_id>/wiederherstellen", methods=["POST"])
+@moderator_required
+def restore_idea(idea_id: int):
+    idea = _idea(idea_id)
+    form = RestoreForm()
+    if form.validate_on_submit():
+        try:
+            services.restore_item(idea, current_user, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            form.reason.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The idea is visible again."), "success")
+            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    return render_idea_page(idea, restore_form=form), 422
+
+
+@bp.route("/ideen/<int:idea_id>/meldungen-verwerfen", methods=["POST"])
+@moderator_required
+def dismiss_idea_reports(idea_id: int):
+    idea = _idea(idea_id)
+    return _dismiss(idea, url_for("moderation.idea", idea_id=idea.id))
+
+
+@bp.route("/kommentare/<int:comment_id>/meldungen-verwerfen", methods=["POST"])
+@moderator_required
+def dismiss_comment_reports(comment_id: int):
+    return _dismiss(_comment(comment_id), url_for("moderation.dashboard"))
+
+
+def _dismiss(item, back: str):
+    form = RestoreForm()
+    if form.validate_on_submit():
+        settled = services.dismiss_reports(item, current_user, form.reason.data or "")
+        db.session.commit()
+        flash(_("%(count)s reports dismissed.", count=settled), "success")
+    return redirect(back)
+
+
+@bp.route("/kommentare/<int:comment_id>/verbergen", methods=["POST"])
+@moderator_required
+def hide_comment(comment_id: int):
+    comment = _comment(comment_id)
+    form = HideForm()
+    if form.validate_on_submit():
+        services.hide_item(comment, current_user, form.reason.data)
+        db.session.commit()
+        flash(_("The comment is hidden."), "success")
+    else:
+        flash(_("Please give a reason for hiding the comment."), "error")
+    return redirect(_back_to_dashboard())
+
+
+@bp.route("/kommentare/<int:comment_id>/wiederherstellen", methods=["POST"])
+@moderator_required
+def restore_comment(comment_id: int):
+    comment = _comment(comment_id)
+    form = RestoreForm()
+    if form.validate_on_submit():
+        try:
+            services.restore_item(comment, current_user, form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The comment is visible again."), "success")
+    return redirect(_back_to_dashboard())
+
+
+def _back_to_dashboard() -> str:
+    return url_for("moderation.dashboard") + "#h-reports"
+
+
+@bp.route("/ideen/<int:idea_id>/zusammenfuehren", methods=["GET", "POST"])
+@moderator_required
+def merge(idea_id: int):
+    idea = _idea(idea_id)
+    form = MergeForm()
+    if request.method == "GET" and request.args.get("target", "").isdigit():
+        form.target_id.data = int(request.args["target"])
+    if form.validate_on_submit():
+        target = db.session.get(Idea, form.target_id.data)
+        if target is None or target.is_draft:
+            form.target_id.errors.append(_("There is no idea with this number."))
+        else:
+            try:
+                carried = services.merge_idea(idea, target, current_user, form.reason.data)
+            except DomainError as error:
+                db.session.rollback()
+                form.reason.errors.append(str(error.message))
+            else:
+                db.session.commit()
+                flash(_("Merged. %(count)s supports carried over.", count=carried), "success")
+                return redirect(url_for("moderation.idea", idea_id=target.id))
+    return render_template(
+        "moderation/merge.html",
+        idea=idea,
+        form=form,
+        similar=idea_queries.similar_ideas(f"{idea.title} {idea.summary}", exclude_id=idea.id),
+    ), (200 if request.method == "GET" else 422)
+
+
+@bp.route("/ideen/<int:idea_id>/antwort", methods=["POST"])
+@moderator_required
+def answer(idea_id: int):
+    idea = _idea(idea_id)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.publish_answer(idea, current_user, form.body.data, form.signature.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The official answer is published."), "success")
+            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    return render_idea_page(idea, answer_form=form), 422
+
+
+@bp.route("/ideen/<int:idea_id>/bewertung", methods=["GET", "POST"])
+@moderator_required
+def score(idea_id: int):
+    idea = _idea(idea_id)
+    if not rubric.can_score(idea, current_user):
+        flash(_("Only ideas in review and candidates can be scored."), "error")
+        return redirect(url_for("moderation.idea", idea_id=idea.id))
+    criteria = rubric.active_criteria()
+    ScoreForm = score_form_class(criteria)
+    if request.method == "GET":
+        mine = rubric.scores_of(idea, current_user)
+        data = {}
+        for c in criteria:
+            if c.id in mine:
+                data[f"value_{c.id}"] = str(mine[c.id].value)
+                data[f"note_{c.id}"] = mine[c.id].note
+        form = ScoreForm(formdata=None, data=data)
+    else:
+        form = ScoreForm()
+        if form.validate_on_submit():
+            values = {
+                c.id: (int(form[f"value_{c.id}"].data), form[f"note_{c.id}"].data or "") for c in criteria
+            }
+            try:
+                rubric.score_idea(idea, current_user, values)
+            except DomainError as error:
+                db.session.rollback()
+                flash(str(error.message), "error")
+            else:
+                db.session.commit()
+                flash(_("Your scores are saved."), "success")
+                return redirect(url_for("moderation.idea", idea_id=idea.id))
+    return render_template(
+        "moderation/score.html",
+        idea=idea,
+        form=form,
+        criteria_by_axis=[(axis, [c for c in criteria if c.axis == axis]) for axis in ("relevance", "potential")],
+        axis_labels=rubric.AXIS_LABELS,
+    ), (200 if request.method == "GET" else 422)
+
+
+@bp.route("/kandidaten")
+@role_required(ROLE_MODERATOR, ROLE_STEERING)
+def candidates():
+    filters = queries.Filters.from_args(request.args)
+    sort = request.args.get("sort", "relevance")
+    if sort not in queries.CANDIDATE_SORTS:
+        sort = "relevance"
+    rows = queries.candidates(filters, sort)
+    return render_template(
+        "moderation/candidates.html",
+        rows=rows,
+        sort=sort,
+        filters=filters,
+        fields=reference.action_fields(),
+        municipalities=reference.municipalities(),
+        chart=charts.quadrant_chart(rows),
+        idea_endpoint="moderation.idea" if current_user.has_role(ROLE_MODERATOR) else "ideas.show",
+    )
+

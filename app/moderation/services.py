@@ -1,0 +1,276 @@
+"""What moderators do: review, decline, promote, merge, hide and restore, answer, settle reports.
+
+Every function checks the actor's role itself (views check too), writes an
+audit entry in the same transaction, flushes and never commits.
+Which state changes exist is decided by app/ideas/states.py alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app import audit
+from app.errors import InvalidInput, InvalidTransition, NotAllowed
+from app.extensions import db
+from app.ideas import services as idea_services
+from app.ideas import states
+from app.models import Comment, Follow, Idea, OfficialAnswer, Report, Support, User, utcnow
+from app.models.idea import (
+    CANDIDATE,
+    DECLINED,
+    HIDDEN_BY_BLOCK,
+    HIDDEN_BY_MODERATION,
+    HIDDEN_BY_REPORTS,
+    IN_REVIEW,
+    MERGED,
+    PUBLISHED,
+)
+from app.models.moderation import ANSWER_MAX, SIGNATURE_MAX
+from app.models.participation import REPORT_OPEN
+from app.models.user import ROLE_MODERATOR
+from app.participation import services as participation
+
+REASON_MAX = idea_services.REASON_MAX
+# The moderation's own state changes; merging has its own function.
+MODERATION_TARGETS = (IN_REVIEW, CANDIDATE, DECLINED)
+MERGE_TARGET_STATES = frozenset({PUBLISHED, IN_REVIEW, CANDIDATE})
+HIDDEN_CAUSE_LABELS = {
+    HIDDEN_BY_REPORTS: _l("reported by several people"),
+    HIDDEN_BY_MODERATION: _l("by the moderation"),
+    HIDDEN_BY_BLOCK: _l("account blocked"),
+}
+
+
+def require_moderator(actor: User) -> None:
+    if actor is None or not actor.has_role(ROLE_MODERATOR):
+        raise NotAllowed()
+
+
+def _clean_reason(reason: str, *, required: bool) -> str:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise InvalidInput(_l("Please give a reason."))
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(_l("The reason may be at most 1,000 characters long."))
+    return reason
+
+
+def snapshot(item: Idea | Comment) -> dict[str, Any]:
+    """The state an audit entry records before and after a change."""
+    data: dict[str, Any] = {"is_hidden": item.is_hidden, "hidden_cause": item.hidden_cause}
+    if isinstance(item, Idea):
+        data.update(status=item.status, merged_into_id=item.merged_into_id)
+    return data
+
+
+def available_transitions(idea: Idea) -> list[str]:
+    """The states the moderation may move this idea to now (for the buttons)."""
+    return [to for to in MODERATION_TARGETS if states.allowed(idea.status, to, states.MODERATION)]
+
+
+# State changes -----------------------------------------------------------
+
+def change_status(idea: Idea, to_status: str, actor: User, reason: str = "") -> None:
+    """Take into review, promote to candidate or decline (with a public reason)."""
+    require_moderator(actor)
+    if to_status not in MODERATION_TARGETS:
+        raise InvalidTransition()
+    before = snapshot(idea)
+    idea_services.change_state(idea, to_status, actor, states.MODERATION, reason)
+    db.session.flush()
+    audit.record(actor, "idea.status", "idea", idea.id, reason=reason.strip(), before=before, after=snapshot(idea))
+
+
+def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
+    """Merge `source` into `target`. Returns how many supports carried over.
+
+    The source keeps its page and comments and points to the target. Its
+    supporters and followers carry over; someone who supported both counts
+    once (the unique constraint decides, inside the INSERT, so a support
+    arriving at the same moment cannot be counted twice).
+    """
+    require_moderator(actor)
+    if source.id == target.id:
+        raise InvalidInput(_l("An idea cannot be merged into itself."))
+    if target.status not in MERGE_TARGET_STATES or target.is_hidden:
+        raise InvalidInput(_l("Ideas can only be merged into a visible idea that is published, in review or a candidate."))
+    before = snapshot(source)
+    idea_services.change_state(source, MERGED, actor, states.MODERATION, reason)
+    source.merged_into_id = target.id
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+
+    carried = db.session.execute(
+        insert(Support)
+        .from_select(
+            ["idea_id", "user_id", "created_at"],
+            select(literal(target.id), Support.user_id, Support.created_at).where(
+                Support.idea_id == source.id, Support.user_id != target.author_id
+            ),
+        )
+        .on_conflict_do_nothing()
+        .returning(Support.user_id)
+    ).all()
+    carried = len(carried)
+    if carried:
+        db.session.execute(
+            update(Idea).where(Idea.id == target.id).values(support_count=Idea.support_count + carried)
+        )
+    db.session.execute(
+        insert(Follow)
+        .from_select(
+            ["user_id", "idea_id", "created_at"],
+            select(Follow.user_id, literal(target.id), Follow.created_at).where(
+                Follow.idea_id == source.id
+            ),
+        )
+        .on_conflict_do_nothing()
+    )
+    db.session.flush()
+    db.session.refresh(target, attribute_names=["support_count"])
+    audit.record(
+        actor,
+        "idea.merge",
+        "idea",
+        source.id,
+        reason=reason.strip(),
+        before=before,
+        after={**snapshot(source), "supports_carried_over": carried},
+    )
+    return carried
+
+
+# Hiding and restoring ------------------------------------------------------
+
+def _settle_reports(item: Idea | Comment, status: str) -> int:
+    column = Report.idea_id if isinstance(item, Idea) else Report.comment_id
+    return db.session.execute(
+        update(Report)
+        .where(column == item.id, Report.status == REPORT_OPEN)
+        .values(status=status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _kind(item: Idea | Comment) -> str:
+    return "idea" if isinstance(item, Idea) else "comment"
+
+
+def hide_item(item: Idea | Comment, actor: User, reason: str) -> None:
+    """Hide an idea or comment (reason required); its open reports count as acted upon."""
+    require_moderator(actor)
+    reason = _clean_reason(reason, required=True)
+    before = snapshot(item)
+    if item.is_hidden:
+        item.hidden_cause = HIDDEN_BY_MODERATION  # a moderator now stands behind it
+    else:
+        participation.hide(item, HIDDEN_BY_MODERATION)
+    settled = _settle_reports(item, "actioned")
+    db.session.flush()
+    audit.record(actor, f"{_kind(item)}.hide", _kind(item), item.id, reason=reason, before=before,
+                 after={**snapshot(item), "reports_settled": settled})
+
+
+def restore_item(item: Idea | Comment, actor: User, reason: str = "") -> None:
+    """Show a hidden idea or comment again; its open reports count as dismissed."""
+    require_moderator(actor)
+    reason = _clean_reason(reason, required=False)
+    if not item.is_hidden:
+        raise InvalidInput(_l("This item is not hidden."))
+    before = snapshot(item)
+    participation.restore(item)
+    settled = _settle_reports(item, "dismissed")
+    db.session.flush()
+    audit.record(actor, f"{_kind(item)}.restore", _kind(item), item.id, reason=reason, before=before,
+                 after={**snapshot(item), "reports_settled": settled})
+
+
+def dismiss_reports(item: Idea | Comment, actor: User, reason: str = "") -> int:
+    """The reports are unfounded: close them, and show the item again if the reports hid it."""
+    require_moderator(actor)
+    reason = _clean_reason(reason, required=False)
+    before = snapshot(item)
+    settled = _settle_reports(item, "dismissed")
+    if item.is_hidden and item.hidden_cause == HIDDEN_BY_REPORTS:
+        participation.restore(item)
+    db.session.flush()
+    audit.record(actor, "report.dismiss", _kind(item), item.id, reason=reason, before=before,
+                 after={**snapshot(item), "reports_settled": settled})
+    return settled
+
+
+def act_on_reports(item: Idea | Comment, actor: User, reason: str) -> None:
+    """The reports are right: hide the item and close them."""
+    require_moderator(actor)
+    reason = _clean_reason(reason, required=True)
+    before = snapshot(item)
+    if item.is_hidden:
+        item.hidden_cause = HIDDEN_BY_MODERATION
+    else:
+        participation.hide(item, HIDDEN_BY_MODERATION)
+    settled = _settle_reports(item, "actioned")
+    db.session.flush()
+    audit.record(actor, "report.act", _kind(item), item.id, reason=reason, before=before,
+                 after={**snapshot(item), "reports_settled": settled})
+
+
+# Official answers ----------------------------------------------------------
+
+def current_answer(idea: Idea) -> OfficialAnswer | None:
+    return db.session.scalar(
+        select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id).order_by(OfficialAnswer.version.desc()).limit(1)
+    )
+
+
+def answer_history(idea: Idea) -> list[OfficialAnswer]:
+    return list(
+        db.session.scalars(
+            select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id).order_by(OfficialAnswer.version.desc())
+        )
+    )
+
+
+def default_signature(actor: User) -> str:
+    """E.g. "Moderation, Dülmen"; "Moderation, Kreis Coesfeld" for district staff."""
+    place = actor.municipality.name if actor.municipality and not actor.municipality.is_district else "Kreis Coesfeld"
+    return f"Moderation, {place}"
+
+
+def publish_answer(idea: Idea, actor: User, body: str, signature: str) -> OfficialAnswer:
+    """Publish the official answer on an idea, or a new version of it (the old ones stay as history)."""
+    require_moderator(actor)
+    if idea.is_draft:
+        raise NotAllowed()
+    body = (body or "").strip()
+    signature = (signature or "").strip()
+    if not body:
+        raise InvalidInput(_l("Please write the answer."))
+    if len(body) > ANSWER_MAX:
+        raise InvalidInput(_l("The answer may be at most 5,000 characters long."))
+    if not signature or len(signature) > SIGNATURE_MAX:
+        raise InvalidInput(_l("Please sign the answer (at most 120 characters)."))
+    previous = current_answer(idea)
+    if previous is not None and previous.body == body and previous.signature == signature:
+        raise InvalidInput(_l("The answer is unchanged."))
+    answer = OfficialAnswer(
+        idea_id=idea.id,
+        version=(previous.version + 1) if previous else 1,
+        body=body,
+        signature=signature,
+        author_id=actor.id,
+        created_at=utcnow(),
+    )
+    db.session.add(answer)
+    db.session.flush()
+    audit.record(
+        actor,
+        "idea.answer",
+        "idea",
+        idea.id,
+        before={"version": previous.version, "body": previous.body} if previous else None,
+        after={"version": answer.version, "body": body, "signature": signature},
+    )
+    return answer

@@ -1,0 +1,124 @@
+"""Moderation pages through HTTP: dashboard, idea actions, merge, scoring, answers, candidates."""
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Idea
+from app.moderation import rubric
+from app.moderation import services as moderation
+from app.participation import services as participation
+from tests.conftest import create_user, make_idea
+
+
+@pytest.fixture
+def moderator(app, reference, auth):
+    user = create_user("mod@example.com", roles=("moderator",), display_name="Mod")
+    assert auth.login("mod@example.com").status_code == 302
+    return user
+
+
+@pytest.fixture
+def idea(app, reference):
+    return make_idea(create_user("autorin@example.com", display_name="Autorin"), "Digitale Sprechstunde im Rathaus")
+
+
+def test_dashboard_lists_waiting_reported_and_hidden(client, moderator, idea, count_queries):
+    other = make_idea(idea.author, "Carsharing in Olfen", municipality="olfen")
+    comment = participation.add_comment(create_user("c@example.com"), other, "Unfug!")
+    participation.report(create_user("r@example.com"), reason="insult", note="beleidigend", comment=comment)
+    db.session.commit()
+    with count_queries() as counter:
+        page = client.get("/moderation")
+    assert page.status_code == 200
+    assert "Warten auf Prüfung (2)" in page.text and "Digitale Sprechstunde im Rathaus" in page.text
+    assert "Beleidigung (1)" in page.text and "beleidigend" in page.text
+    assert counter.count <= 14
+    filtered = client.get("/moderation?municipality=olfen")
+    assert "Warten auf Prüfung (1)" in filtered.text and "Digitale Sprechstunde" not in filtered.text
+
+
+def test_take_into_review_answer_score_promote(client, moderator, idea):
+    assert client.post(f"/moderation/ideen/{idea.id}/status", data={"to_status": "in_review"}).status_code == 302
+    response = client.post(
+        f"/moderation/ideen/{idea.id}/antwort",
+        data={"body": "Danke! Wir prüfen das mit dem Bürgerbüro.", "signature": "Moderation, Dülmen"},
+    )
+    assert response.status_code == 302
+    form = client.get(f"/moderation/ideen/{idea.id}/bewertung")
+    assert form.status_code == 200 and "Wachstumspotenzial" in form.text and "Bereitschaft der Verwaltung" in form.text
+    data = {f"value_{c.id}": "4" for c in rubric.active_criteria()}
+    assert client.post(f"/moderation/ideen/{idea.id}/bewertung", data=data).status_code == 302
+    assert client.post(f"/moderation/ideen/{idea.id}/status", data={"to_status": "candidate"}).status_code == 302
+    db.session.refresh(idea)
+    assert idea.status == "candidate"
+    public = client.get(f"/ideen/{idea.id}")
+    assert "Offizielle Antwort" in public.text and "Moderation, Dülmen" in public.text and "Kandidat" in public.text
+    page = client.get(f"/moderation/ideen/{idea.id}")
+    assert "4,00" in page.text and "Bewertet" in page.text or "Bewertung" in page.text
+
+
+def test_a_score_form_with_gaps_comes_back_with_the_input(client, moderator, idea):
+    moderation.change_status(idea, "in_review", moderator)
+    db.session.commit()
+    criteria = rubric.active_criteria()
+    data = {f"value_{c.id}": "3" for c in criteria[1:]} | {f"note_{criteria[1].id}": "mein Hinweis"}
+    response = client.post(f"/moderation/ideen/{idea.id}/bewertung", data=data)
+    assert response.status_code == 422
+    assert "Bitte wählen Sie eine Bewertung von 0 bis 5." in response.text
+    assert "mein Hinweis" in response.text
+
+
+def test_refused_transition_is_a_message_not_a_500(client, moderator, idea):
+    response = client.post(f"/moderation/ideen/{idea.id}/status", data={"to_status": "candidate"})
+    assert response.status_code == 422
+    assert "kann nicht" in response.text
+    declined = client.post(f"/moderation/ideen/{idea.id}/status", data={"to_status": "declined", "reason": ""})
+    assert declined.status_code == 422 and "Begründung" in declined.text
+    assert client.post(f"/moderation/ideen/{idea.id}/status", data={"to_status": "merged"}).status_code == 400
+
+
+def test_merge_screen_suggests_similar_ideas_and_merges(client, moderator, idea):
+    target = make_idea(create_user("z@example.com"), "Digitale Sprechstunde für alle Rathäuser")
+    page = client.get(f"/moderation/ideen/{idea.id}/zusammenfuehren")
+    assert page.status_code == 200 and "Digitale Sprechstunde für alle Rathäuser" in page.text
+    bad = client.post(f"/moderation/ideen/{idea.id}/zusammenfuehren", data={"target_id": "999999", "reason": "Doppelt"})
+    assert bad.status_code == 422 and "Doppelt" in bad.text
+    done = client.post(f"/moderation/ideen/{idea.id}/zusammenfuehren", data={"target_id": str(target.id), "reason": "Doppelt"})
+    assert done.status_code == 302
+    public = client.get(f"/ideen/{idea.id}").text
+    assert "zusammengeführt" in public and f"/ideen/{target.id}" in public
+
+
+def test_hide_and_restore_an_idea(client, moderator, idea):
+    assert client.post(f"/moderation/ideen/{idea.id}/verbergen", data={"reason": ""}).status_code == 422
+    assert client.post(f"/moderation/ideen/{idea.id}/verbergen", data={"reason": "Prüfung"}).status_code == 302
+    assert db.session.get(Idea, idea.id).is_hidden
+    assert client.post(f"/moderation/ideen/{idea.id}/wiederherstellen", data={"reason": ""}).status_code == 302
+    assert not db.session.get(Idea, idea.id).is_hidden
+
+
+def test_candidates_view_with_chart_and_table(client, moderator, idea, count_queries):
+    moderation.change_status(idea, "in_review", moderator)
+    rubric.score_idea(idea, moderator, {c.id: (5 if c.axis == "relevance" else 1, "") for c in rubric.active_criteria()})
+    unscored = make_idea(idea.author, "Noch ohne Bewertung")
+    moderation.change_status(unscored, "in_review", moderator)
+    db.session.commit()
+    with count_queries() as counter:
+        page = client.get("/moderation/kandidaten?sort=potential")
+    assert page.status_code == 200 and counter.count <= 8
+    assert "<svg" in page.text and f'href="/moderation/ideen/{idea.id}"' in page.text
+    assert "5,00" in page.text and "1,00" in page.text
+    assert "Noch ohne Bewertung" in page.text
+
+
+def test_moderator_pages_404_for_missing_objects(client, moderator):
+    for url in ("/moderation/ideen/99999", "/moderation/ideen/99999/bewertung"):
+        assert client.get(url).status_code == 404
+    assert client.post("/moderation/kommentare/99999/verbergen", data={"reason": "x"}).status_code == 404
+
+
+def test_drafts_are_not_moderated(client, moderator, idea):
+    draft = make_idea(idea.author, "Privat", publish=False)
+    assert client.get(f"/moderation/ideen/{draft.id}").status_code == 404
+    assert db.session.scalar(select(Idea.status).where(Idea.id == draft.id)) == "draft"
