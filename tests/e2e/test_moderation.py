@@ -1,0 +1,120 @@
+"""In Chromium: a moderator logs in with TOTP, reviews, scores, answers and promotes an idea;
+the citizen sees the state and the answer. axe-core on the moderation pages."""
+
+import pyotp
+from sqlalchemy import update
+
+from app.extensions import db
+from app.models import User
+from app.moderation import rubric
+from app.moderation import services as moderation
+from app.participation import services as participation
+from tests.conftest import PASSWORD, TOTP_SECRET, create_user, make_idea
+from tests.e2e.conftest import assert_accessible, screenshot
+
+
+def _login(page, email, second_factor=False):
+    page.goto("/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    if second_factor:
+        db.session.commit()  # end any read snapshot first (SQLite cannot upgrade an old one to a write)
+        db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
+        db.session.commit()
+        page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
+        page.get_by_role("button", name="Bestätigen").click()
+
+
+def test_moderator_reviews_scores_answers_and_promotes(page, reference):
+    citizen = create_user("buergerin@example.com", display_name="Anna")
+    idea = make_idea(citizen, "Digitale Sprechstunde im Bürgerbüro")
+    create_user("mod@example.com", roles=("moderator",), display_name="Digitalagentur")
+
+    _login(page, "mod@example.com", second_factor=True)
+    page.get_by_role("link", name="Moderation", exact=True).click()
+    page.get_by_role("link", name="Digitale Sprechstunde im Bürgerbüro").click()
+    page.get_by_role("button", name="In Prüfung nehmen").click()
+    page.get_by_text("Die Idee ist jetzt „In Prüfung“.").wait_for()
+
+    page.get_by_role("link", name="Diese Idee bewerten").click()
+    for criterion in rubric.active_criteria():
+        page.get_by_role("group", name=criterion.name).get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Bewertung speichern").click()
+    page.get_by_text("Ihre Bewertung ist gespeichert.").wait_for()
+
+    page.get_by_role("textbox", name="Offizielle Antwort").fill("Danke! Das Bürgerbüro testet die Sprechstunde ab März.")
+    page.get_by_label("Unterzeichnet als").fill("Moderation, Dülmen")
+    page.get_by_role("button", name="Antwort veröffentlichen").click()
+    page.get_by_text("Die offizielle Antwort ist veröffentlicht.").wait_for()
+
+    page.get_by_role("button", name="Zum Kandidaten-Projekt machen").click()
+    page.get_by_text("Die Idee ist jetzt „Kandidat“.").wait_for()
+    screenshot(page, "moderation-idea")
+
+    page.get_by_role("button", name="Abmelden").click()
+    _login(page, "buergerin@example.com")
+    page.goto(f"/ideen/{idea.id}")
+    assert page.locator(".idea-meta .status").inner_text() == "Kandidat"
+    answer = page.locator(".official-answer")
+    assert "Das Bürgerbüro testet die Sprechstunde ab März." in answer.inner_text()
+    assert "Moderation, Dülmen" in answer.inner_text()
+    assert "In Prüfung" in page.locator(".history").inner_text()
+    screenshot(page, "idea-with-official-answer")
+
+
+def test_moderation_pages_are_accessible(axe_page, reference):
+    author = create_user("autor@example.com")
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    create_user("admin@example.com", roles=("admin",))
+    ideas = [make_idea(author, title) for title in ("Smarte Parkplätze", "Schul-WLAN", "Bürgerbus-App", "Offene Daten")]
+    for n, idea in enumerate(ideas[:3]):
+        moderation.change_status(idea, "in_review", moderator)
+        rubric.score_idea(idea, moderator, {c.id: ((n + c.position) % 6, "") for c in rubric.active_criteria()})
+    moderation.change_status(ideas[0], "candidate", moderator)
+    comment = participation.add_comment(create_user("c@example.com"), ideas[3], "Werbung!")
+    participation.report(create_user("r@example.com"), reason="spam", comment=comment)
+    db.session.commit()
+
+    _login(axe_page, "mod@example.com", second_factor=True)
+    for name, url in (
+        ("a11y-moderation-dashboard", "/moderation"),
+        ("a11y-moderation-candidates", "/moderation/kandidaten"),
+        ("a11y-moderation-idea", f"/moderation/ideen/{ideas[1].id}"),
+        ("a11y-moderation-score", f"/moderation/ideen/{ideas[1].id}/bewertung"),
+        ("a11y-moderation-merge", f"/moderation/ideen/{ideas[3].id}/zusammenfuehren"),
+    ):
+        axe_page.goto(url)
+        assert_accessible(axe_page, name)
+    axe_page.get_by_role("button", name="Zusammenführen").click()
+    assert_accessible(axe_page, "a11y-moderation-merge-errors")
+    axe_page.goto(f"/moderation/ideen/{ideas[1].id}/bewertung")
+    axe_page.get_by_role("button", name="Bewertung speichern").click()
+    assert_accessible(axe_page, "a11y-moderation-score")
+
+    axe_page.get_by_role("button", name="Abmelden").click()
+    _login(axe_page, "admin@example.com", second_factor=True)
+    for name, url in (
+        ("a11y-admin-accounts", "/verwaltung/konten"),
+        ("a11y-admin-account", f"/verwaltung/konten/{author.id}"),
+        ("a11y-admin-audit", "/verwaltung/protokoll"),
+    ):
+        axe_page.goto(url)
+        assert_accessible(axe_page, name)
+
+
+def test_second_factor_pages_are_accessible(axe_page, reference):
+    user = create_user("neu@example.com")
+    from app.auth import services
+
+    services.grant_role(user, "moderator")
+    db.session.commit()
+    axe_page.goto("/anmelden")
+    axe_page.get_by_label("E-Mail-Adresse").fill("neu@example.com")
+    axe_page.get_by_label("Passwort").fill(PASSWORD)
+    axe_page.get_by_role("button", name="Anmelden").click()
+    assert_accessible(axe_page, "a11y-enrol")
+    secret = axe_page.locator(".secret code").inner_text().replace(" ", "")
+    axe_page.get_by_label("Code aus der App").fill(pyotp.TOTP(secret).now())
+    axe_page.get_by_role("button", name="Aktivieren").click()
+    assert_accessible(axe_page, "a11y-recovery-codes")

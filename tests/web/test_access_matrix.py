@@ -1,0 +1,159 @@
+"""Role × route matrix: every route of the app, for anonymous, citizen, organisation,
+moderator, steering committee and admin. A new route without an entry here fails.
+
+Categories:
+- public: everyone may call it (never 401/403, never a 500)
+- signed_in: any account; anonymous people are sent to the login page
+- author: only the idea's / comment's author (others: 403)
+- a set of roles: only those staff roles (signed in without it: 403; anonymous: login page)
+"""
+
+import pytest
+
+from app.extensions import db
+from app.participation import services as participation
+from tests.conftest import create_user, make_idea
+
+PUBLIC, SIGNED_IN, AUTHOR = "public", "signed_in", "author"
+MODERATOR, STEERING, ADMIN = "moderator", "steering", "admin"
+
+EXPECTED = {
+    "static": PUBLIC,
+    "main.index": PUBLIC,
+    "main.set_language": PUBLIC,
+    "auth.signup": PUBLIC,
+    "auth.check_mail": PUBLIC,
+    "auth.confirm": PUBLIC,
+    "auth.confirm_post": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.second_factor": PUBLIC,
+    "auth.enrol_second_factor": PUBLIC,
+    "auth.logout": PUBLIC,
+    "auth.forgot_password": PUBLIC,
+    "auth.reset_password": PUBLIC,
+    "auth.resend_confirmation": SIGNED_IN,
+    "ideas.index": PUBLIC,
+    "ideas.show": PUBLIC,
+    "ideas.new": SIGNED_IN,
+    "ideas.edit": AUTHOR,
+    "ideas.publish": AUTHOR,
+    "ideas.withdraw": AUTHOR,
+    "ideas.delete": AUTHOR,
+    "participation.mine": SIGNED_IN,
+    "participation.comment": SIGNED_IN,
+    "participation.support": SIGNED_IN,
+    "participation.withdraw_support": SIGNED_IN,
+    "participation.follow": SIGNED_IN,
+    "participation.unfollow": SIGNED_IN,
+    "participation.report_idea": SIGNED_IN,
+    "participation.report_comment": SIGNED_IN,
+    "participation.edit_comment": AUTHOR,
+    "participation.delete_comment": AUTHOR,
+    "moderation.dashboard": {MODERATOR},
+    "moderation.idea": {MODERATOR},
+    "moderation.change_status": {MODERATOR},
+    "moderation.hide_idea": {MODERATOR},
+    "moderation.restore_idea": {MODERATOR},
+    "moderation.dismiss_idea_reports": {MODERATOR},
+    "moderation.dismiss_comment_reports": {MODERATOR},
+    "moderation.hide_comment": {MODERATOR},
+    "moderation.restore_comment": {MODERATOR},
+    "moderation.merge": {MODERATOR},
+    "moderation.answer": {MODERATOR},
+    "moderation.score": {MODERATOR},
+    "moderation.candidates": {MODERATOR, STEERING},
+    "admin.accounts": {ADMIN},
+    "admin.account": {ADMIN},
+    "admin.change_role": {ADMIN},
+    "admin.block": {ADMIN},
+    "admin.unblock": {ADMIN},
+    "admin.reset_second_factor": {ADMIN},
+    "admin.audit_log": {ADMIN},
+}
+
+PERSONAS = {
+    "anonymous": None,
+    "citizen": ("citizen@example.com", {}),
+    "organisation": ("org@example.com", {"organisation": "Verein e. V."}),
+    "moderator": ("mod@example.com", {"roles": ("moderator",)}),
+    "steering": ("steering@example.com", {"roles": ("steering",)}),
+    "admin": ("admin@example.com", {"roles": ("admin",)}),
+}
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(EXPECTED), f"missing: {endpoints - set(EXPECTED)}, stale: {set(EXPECTED) - endpoints}"
+
+
+def _calls(app, ids):
+    """(endpoint, method, url) for every rule and method."""
+    for rule in app.url_map.iter_rules():
+        values = {}
+        for argument in rule.arguments:
+            values[argument] = {"filename": "css/site.css", "token": "kein-token"}.get(argument, ids.get(argument))
+        with app.test_request_context():
+            from flask import url_for
+
+            url = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_role_route_matrix(app, client, auth, reference, persona):
+    author = create_user("author@example.com", display_name="Autorin")
+    idea = make_idea(author, "Eine Idee für die Matrix")
+    comment = participation.add_comment(author, idea, "Ein Kommentar der Autorin")
+    target_user = create_user("target@example.com")
+    for spec in PERSONAS.values():
+        if spec is not None:
+            create_user(spec[0], **spec[1])
+    db.session.commit()
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id}
+    if PERSONAS[persona] is not None:
+        assert auth.login(PERSONAS[persona][0]).status_code == 302
+    user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()
+
+    failures = []
+    for endpoint, method, url in _calls(app, ids):
+        if endpoint in ("auth.logout",):
+            continue  # would end this persona's session; tested in test_auth_routes
+        response = client.open(url, method=method, data={})
+        status = response.status_code
+        to_login = status == 302 and "/anmelden" in response.headers.get("Location", "")
+        expected = EXPECTED[endpoint]
+        if status >= 500:
+            failures.append(f"{method} {url}: {status}")
+        elif expected == PUBLIC:
+            if status in (401, 403):
+                failures.append(f"{method} {url}: {status}, expected public")
+        elif expected in (SIGNED_IN, AUTHOR):
+            if persona == "anonymous" and not to_login:
+                failures.append(f"{method} {url}: {status}, expected redirect to login")
+            if persona != "anonymous" and expected == AUTHOR and status not in (403, 404):
+                failures.append(f"{method} {url}: {status}, expected 403 for a non-author")
+            if persona != "anonymous" and expected == SIGNED_IN and (to_login or status == 403):
+                failures.append(f"{method} {url}: {status}, expected access for any account")
+        else:
+            allowed = bool(user_roles & expected)
+            if persona == "anonymous":
+                ok = to_login
+            elif allowed:
+                ok = status not in (401, 403) and not to_login
+            else:
+                ok = status == 403
+            if not ok:
+                failures.append(f"{method} {url}: {status} for {persona}, allowed roles {sorted(expected)}")
+    assert not failures, "\n".join(failures)
+
+
+def test_the_author_may_use_author_routes(app, client, auth, reference):
+    author = create_user("author@example.com")
+    idea = make_idea(author, "Meine Idee", publish=False)
+    comment = participation.add_comment(author, make_idea(author, "Zweite"), "Mein Kommentar")
+    db.session.commit()
+    auth.login("author@example.com")
+    assert client.get(f"/ideen/{idea.id}/bearbeiten").status_code == 200
+    assert client.get(f"/kommentare/{comment.id}/bearbeiten").status_code == 200
+    assert client.post(f"/ideen/{idea.id}/veroeffentlichen").status_code == 302

@@ -1,0 +1,93 @@
+"""Staff log in with a second factor: enrolment on first login, codes, replay, idle timeout."""
+
+import re
+from datetime import timedelta
+
+import pyotp
+from sqlalchemy import select, update
+
+from app.auth import services as auth_services
+from app.extensions import db
+from app.models import AuthSession, utcnow
+from tests.conftest import PASSWORD, create_user, totp_now
+
+
+def _password(client, email):
+    return client.post("/anmelden", data={"email": email, "password": PASSWORD})
+
+
+def test_first_staff_login_enrols_the_app_and_shows_recovery_codes(client, reference):
+    user = create_user("neu@example.com")
+    auth_services.grant_role(user, "moderator")
+    db.session.commit()
+    response = _password(client, "neu@example.com")
+    assert response.headers["Location"].endswith("/anmelden/app-einrichten")
+    assert client.get("/moderation").status_code == 302, "no session before the second factor"
+    page = client.get("/anmelden/app-einrichten")
+    assert page.status_code == 200 and "<svg" in page.text
+    secret = re.search(r"<code>([A-Z2-7 ]+)</code>", page.text).group(1).replace(" ", "")
+    wrong = client.post("/anmelden/app-einrichten", data={"code": "12345"})
+    assert wrong.status_code == 422 and "ungültig" in wrong.text
+    done = client.post("/anmelden/app-einrichten", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 200 and "Wiederherstellungscodes" in done.text
+    assert len(re.findall(r"<li><code>[a-z2-9]{5}-[a-z2-9]{5}</code></li>", done.text)) == 10
+    assert client.get("/moderation").status_code == 200
+
+
+def test_staff_login_needs_the_code_and_a_code_works_once(client, reference):
+    create_user("mod@example.com", roles=("moderator",))
+    assert _password(client, "mod@example.com").headers["Location"].endswith("/anmelden/code")
+    assert client.get("/moderation").status_code == 302
+    code = totp_now()
+    assert client.post("/anmelden/code", data={"code": code}).status_code == 302
+    assert client.get("/moderation").status_code == 200
+    client.post("/abmelden")
+    _password(client, "mod@example.com")
+    replay = client.post("/anmelden/code", data={"code": code})
+    assert replay.status_code == 422 and "schon verwendet" in replay.text
+
+
+def test_too_many_wrong_codes_need_the_password_again(client, reference):
+    create_user("mod@example.com", roles=("moderator",))
+    _password(client, "mod@example.com")
+    for _ in range(4):
+        assert client.post("/anmelden/code", data={"code": "000000"}).status_code in (422,)
+    last = client.post("/anmelden/code", data={"code": "000000"})
+    assert last.status_code == 302 and last.headers["Location"].endswith("/anmelden")
+    assert client.get("/anmelden/code").headers["Location"].endswith("/anmelden")
+
+
+def test_the_code_page_without_a_pending_login_sends_to_login(client, reference):
+    assert client.get("/anmelden/code").status_code == 302
+    assert client.post("/anmelden/code", data={"code": "123456"}).status_code == 302
+
+
+def _idle(minutes: int) -> None:
+    db.session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(minutes=minutes)))
+    db.session.commit()
+
+
+def test_staff_sessions_end_after_30_idle_minutes(client, auth, reference):
+    create_user("mod@example.com", roles=("moderator",))
+    auth.login("mod@example.com")
+    assert client.get("/moderation").status_code == 200
+    _idle(minutes=29)
+    assert client.get("/moderation").status_code == 200, "29 minutes idle is fine (and touches the session)"
+    _idle(minutes=31)
+    assert client.get("/moderation").status_code == 302
+    assert db.session.scalar(select(AuthSession)) is None
+
+
+def test_citizen_sessions_do_not_idle_out_like_staff(client, auth, reference):
+    create_user()
+    auth.login()
+    _idle(minutes=180)
+    assert client.get("/ideen/meine").status_code == 200
+
+
+def test_a_role_granted_during_a_session_requires_a_new_login(client, auth, reference):
+    user = create_user()
+    auth.login()
+    auth_services.grant_role(user, "moderator")
+    db.session.commit()
+    assert client.get("/ideen/meine").status_code == 302, "the session without second factor has ended"
