@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuditEntry, User
@@ -63,6 +65,18 @@ def record(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def entries_for(target_type: str, target_id: int) -> list[AuditEntry]:
+    """The log of one object, newest first."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
+            .options(joinedload(AuditEntry.actor))
+            .order_by(AuditEntry.id.desc())
+        )
+    )
 
 
 def describe(action: str) -> str:

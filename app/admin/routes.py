@@ -14,20 +14,13 @@ from app.auth.decorators import role_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
-from app.ideas.queries import Page
+from app.ideas.queries import Page, parse_page
 from app.models import AuditEntry, User, UserRole
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 admin_required = role_required(ROLE_ADMIN)
 PER_PAGE = 50
-
-
-def _page_number() -> int:
-    try:
-        return max(1, min(int(request.args.get("page", 1)), 100_000))
-    except ValueError:
-        return 1
 
 
 def _user(user_id: int) -> User:
@@ -56,7 +49,7 @@ def accounts():
         role = ""
     if blocked:
         stmt = stmt.where(User.is_blocked.is_(True))
-    page = _page_number()
+    page = parse_page(request.args)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     users = db.session.scalars(
         stmt.options(selectinload(User.roles)).order_by(User.email).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
@@ -75,10 +68,7 @@ def accounts():
 @admin_required
 def account(user_id: int):
     user = _user(user_id)
-    entries = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.target_type == "user", AuditEntry.target_id == user.id).order_by(AuditEntry.id.desc())
-    ).all()
-    return render_template("admin/account.html", user=user, roles=STAFF_ROLES, audit_entries=entries)
+    return render_template("admin/account.html", user=user, roles=STAFF_ROLES, audit_entries=audit.entries_for("user", user.id))
 
 
 def _act(action, *args, success: str):
@@ -162,7 +152,7 @@ def audit_log():
         target_id = ""
     if actor:
         stmt = stmt.where(AuditEntry.actor_id.in_(select(User.id).where(func.lower(User.email).like(f"%{actor.lower()}%"))))
-    page = _page_number()
+    page = parse_page(request.args)
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     entries = db.session.scalars(
         stmt.options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)

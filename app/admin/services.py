@@ -18,9 +18,8 @@ from app.extensions import db
 from app.models import AuthSession, Comment, Idea, User
 from app.models.idea import HIDDEN_BY_BLOCK
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
+from app.moderation.services import clean_reason
 from app.participation import services as participation
-
-REASON_MAX = 1000
 
 
 def _require_admin(actor: User | None) -> None:
@@ -30,13 +29,6 @@ def _require_admin(actor: User | None) -> None:
 
 def _roles(user: User) -> list[str]:
     return sorted(r.role for r in user.roles)
-
-
-def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(_l("The reason may be at most 1,000 characters long."))
-    return reason
 
 
 def grant_role(user: User, role: str, actor: User | None) -> bool:
@@ -70,7 +62,7 @@ def block_user(user: User, actor: User | None, reason: str = "") -> int:
     Returns how many items were hidden. Items already hidden for another cause stay as they are.
     """
     _require_admin(actor)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason, required=False)
     if actor is not None and actor.id == user.id:
         raise NotAllowed(_l("You cannot block your own account."))
     if user.is_blocked:
@@ -90,7 +82,7 @@ def block_user(user: User, actor: User | None, reason: str = "") -> int:
 def unblock_user(user: User, actor: User | None, reason: str = "") -> int:
     """Undo a block: the account can log in again, and what the block hid is shown again."""
     _require_admin(actor)
-    reason = _clean_reason(reason)
+    reason = clean_reason(reason, required=False)
     if not user.is_blocked:
         return 0
     user.is_blocked = False

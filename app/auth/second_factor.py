@@ -16,7 +16,7 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from app.extensions import db
 from app.models import RecoveryCode, User, utcnow
@@ -145,10 +145,8 @@ def check(user: User, code: str) -> bool:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return len(
-        db.session.scalars(
-            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-        ).all()
+    return db.session.scalar(
+        select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
     )
 
 

@@ -52,12 +52,16 @@ class IdeaFilters:
         return bool(self.q or self.fields or self.municipality or self.status or self.submitter)
 
 
+def parse_page(args) -> int:
+    """The ?page= argument, 1 when missing or invalid."""
+    try:
+        return max(1, min(int(args.get("page", 1)), 100_000))
+    except (TypeError, ValueError):
+        return 1
+
+
 def parse_filters(args) -> IdeaFilters:
     """Read filters from query arguments; anything unknown is ignored, never an error."""
-    try:
-        page = max(1, min(int(args.get("page", 1)), 100_000))
-    except (TypeError, ValueError):
-        page = 1
     status = args.get("status", "")
     submitter = args.get("submitter", "")
     sort = args.get("sort", DEFAULT_SORT)
@@ -68,7 +72,7 @@ def parse_filters(args) -> IdeaFilters:
         status=status if status in PUBLIC_STATUSES else "",
         submitter=submitter if submitter in ACCOUNT_TYPES else "",
         sort=sort if sort in SORTS else DEFAULT_SORT,
-        page=page,
+        page=parse_page(args),
     )
 
 

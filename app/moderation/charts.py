@@ -38,10 +38,6 @@ class Chart:
     def width(self) -> int:
         return self.size + 2 * self.margin
 
-    @property
-    def middle(self) -> float:
-        return self.margin + self.size / 2
-
 
 def _scale(value: Decimal) -> float:
     return float(value - SCORE_MIN) / (SCORE_MAX - SCORE_MIN) * SIZE

@@ -13,7 +13,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
-from app.models import ActionField, AuditEntry, Comment, Idea, Municipality, Report, Score, User, idea_action_fields
+from app.models import ActionField, Comment, Idea, Municipality, Report, idea_action_fields
 from app.models.idea import DRAFT, PUBLISHED
 from app.models.participation import REPORT_OPEN
 from app.moderation import rubric
@@ -188,24 +188,9 @@ def candidates(filters: Filters, sort: str = "relevance", states=rubric.RANKED_S
     return sorted(result, key=keys.get(sort, keys["relevance"]))
 
 
-def audit_for(target_type: str, target_id: int) -> list[AuditEntry]:
-    return list(
-        db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.target_type == target_type, AuditEntry.target_id == target_id)
-            .options(joinedload(AuditEntry.actor))
-            .order_by(AuditEntry.id.desc())
-        )
-    )
-
-
 def open_reports_of(idea: Idea) -> list[Report]:
     return list(
         db.session.scalars(
             select(Report).where(Report.idea_id == idea.id, Report.status == REPORT_OPEN).order_by(Report.created_at)
         )
     )
-
-
-def scorers_of(idea: Idea) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.id.in_(select(Score.user_id).where(Score.idea_id == idea.id)))))

@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import reference
+from app import audit, reference
 from app.auth.decorators import role_required
 from app.errors import DomainError
 from app.extensions import db
@@ -95,7 +95,7 @@ def render_idea_page(idea: Idea, **forms) -> str:
         can_merge=states.allowed(idea.status, "merged", states.MODERATION),
         reports=queries.open_reports_of(idea),
         report_reasons=REPORT_REASONS,
-        audit_entries=queries.audit_for("idea", idea.id),
+        audit_entries=audit.entries_for("idea", idea.id),
         similar=idea_queries.similar_ideas(f"{idea.title} {idea.summary}", exclude_id=idea.id),
         form=ActionForm(formdata=None),
     )

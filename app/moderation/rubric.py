@@ -22,13 +22,13 @@ from app.extensions import db
 from app.models import Criterion, Idea, Score, User, utcnow
 from app.models.idea import CANDIDATE, IN_REVIEW, SHORTLISTED
 from app.models.moderation import AXES, AXIS_POTENTIAL, AXIS_RELEVANCE, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX
+from app.models.user import ROLE_MODERATOR
 from app.moderation.services import require_moderator
 
 SCORABLE_STATES = frozenset({IN_REVIEW, CANDIDATE})
 # Shown with their scores in the candidates view.
 RANKED_STATES = (IN_REVIEW, CANDIDATE, SHORTLISTED)
 AXIS_LABELS = {AXIS_RELEVANCE: _l("Relevance"), AXIS_POTENTIAL: _l("Potential")}
-MIDPOINT = Decimal(SCORE_MAX - SCORE_MIN) / 2
 _CENT = Decimal("0.01")
 
 
@@ -96,7 +96,7 @@ def scores_of(idea: Idea, scorer: User) -> dict[int, Score]:
 
 
 def can_score(idea: Idea, user: User | None) -> bool:
-    return user is not None and user.has_role("moderator") and idea.status in SCORABLE_STATES and not idea.is_hidden
+    return user is not None and user.has_role(ROLE_MODERATOR) and idea.status in SCORABLE_STATES and not idea.is_hidden
 
 
 def score_idea(idea: Idea, scorer: User, values: dict[int, tuple[int | None, str]]) -> None:

@@ -50,7 +50,8 @@ def require_moderator(actor: User) -> None:
         raise NotAllowed()
 
 
-def _clean_reason(reason: str, *, required: bool) -> str:
+def clean_reason(reason: str, *, required: bool) -> str:
+    """A stripped reason within REASON_MAX; with required, not empty."""
     reason = (reason or "").strip()
     if required and not reason:
         raise InvalidInput(_l("Please give a reason."))
@@ -103,7 +104,7 @@ def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
     source.merged_into_id = target.id
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
 
-    carried = db.session.execute(
+    carried_supporters = db.session.execute(
         insert(Support)
         .from_select(
             ["idea_id", "user_id", "created_at"],
@@ -114,7 +115,7 @@ def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
         .on_conflict_do_nothing()
         .returning(Support.user_id)
     ).all()
-    carried = len(carried)
+    carried = len(carried_supporters)
     if carried:
         db.session.execute(
             update(Idea).where(Idea.id == target.id).values(support_count=Idea.support_count + carried)
@@ -159,10 +160,9 @@ def _kind(item: Idea | Comment) -> str:
     return "idea" if isinstance(item, Idea) else "comment"
 
 
-def hide_item(item: Idea | Comment, actor: User, reason: str) -> None:
-    """Hide an idea or comment (reason required); its open reports count as acted upon."""
+def _hide(item: Idea | Comment, actor: User, reason: str, action: str) -> None:
     require_moderator(actor)
-    reason = _clean_reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     before = snapshot(item)
     if item.is_hidden:
         item.hidden_cause = HIDDEN_BY_MODERATION  # a moderator now stands behind it
@@ -170,14 +170,19 @@ def hide_item(item: Idea | Comment, actor: User, reason: str) -> None:
         participation.hide(item, HIDDEN_BY_MODERATION)
     settled = _settle_reports(item, "actioned")
     db.session.flush()
-    audit.record(actor, f"{_kind(item)}.hide", _kind(item), item.id, reason=reason, before=before,
+    audit.record(actor, action, _kind(item), item.id, reason=reason, before=before,
                  after={**snapshot(item), "reports_settled": settled})
+
+
+def hide_item(item: Idea | Comment, actor: User, reason: str) -> None:
+    """Hide an idea or comment (reason required); its open reports count as acted upon."""
+    _hide(item, actor, reason, f"{_kind(item)}.hide")
 
 
 def restore_item(item: Idea | Comment, actor: User, reason: str = "") -> None:
     """Show a hidden idea or comment again; its open reports count as dismissed."""
     require_moderator(actor)
-    reason = _clean_reason(reason, required=False)
+    reason = clean_reason(reason, required=False)
     if not item.is_hidden:
         raise InvalidInput(_l("This item is not hidden."))
     before = snapshot(item)
@@ -191,7 +196,7 @@ def restore_item(item: Idea | Comment, actor: User, reason: str = "") -> None:
 def dismiss_reports(item: Idea | Comment, actor: User, reason: str = "") -> int:
     """The reports are unfounded: close them, and show the item again if the reports hid it."""
     require_moderator(actor)
-    reason = _clean_reason(reason, required=False)
+    reason = clean_reason(reason, required=False)
     before = snapshot(item)
     settled = _settle_reports(item, "dismissed")
     if item.is_hidden and item.hidden_cause == HIDDEN_BY_REPORTS:
@@ -204,17 +209,7 @@ def dismiss_reports(item: Idea | Comment, actor: User, reason: str = "") -> int:
 
 def act_on_reports(item: Idea | Comment, actor: User, reason: str) -> None:
     """The reports are right: hide the item and close them."""
-    require_moderator(actor)
-    reason = _clean_reason(reason, required=True)
-    before = snapshot(item)
-    if item.is_hidden:
-        item.hidden_cause = HIDDEN_BY_MODERATION
-    else:
-        participation.hide(item, HIDDEN_BY_MODERATION)
-    settled = _settle_reports(item, "actioned")
-    db.session.flush()
-    audit.record(actor, "report.act", _kind(item), item.id, reason=reason, before=before,
-                 after={**snapshot(item), "reports_settled": settled})
+    _hide(item, actor, reason, "report.act")
 
 
 # Official answers ----------------------------------------------------------
