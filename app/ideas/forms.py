@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -69,6 +69,9 @@ class IdeaForm(FlaskForm):
     )
     save_draft = SubmitField(_l("Save as draft"))
     publish = SubmitField(_l("Publish"))
+    # The step before publishing a new idea: similar ideas are shown once; then "Publish" publishes.
+    check_similar = SubmitField(_l("Check for similar ideas"))
+    similar_checked = HiddenField(default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +81,9 @@ class IdeaForm(FlaskForm):
     def validate_municipality_id(self, field) -> None:
         if not field.data:
             raise ValidationError(_l("Please choose a municipality."))
+
+    def similarity_text(self) -> str:
+        return f"{self.title.data or ''} {self.summary.data or ''}"
 
     def card(self) -> IdeaCard:
         return IdeaCard(

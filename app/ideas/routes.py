@@ -12,6 +12,7 @@ from app.forms import ActionForm, form_status
 from app.ideas import queries, services, states
 from app.ideas.forms import IdeaForm, WithdrawForm
 from app.models import Idea
+from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.moderation import services as moderation_services
 from app.participation import queries as participation_queries
@@ -61,17 +62,35 @@ def index():
 @limit_per_account("RATELIMIT_SUBMIT")
 def new():
     form = IdeaForm()
+    similar = None
+    if form.is_submitted() and form.check_similar.data:
+        # Only reads: the card comes back as typed, with the similar ideas under its title.
+        similar = queries.similar_ideas(form.similarity_text())
+        form.similar_checked.data = "1"
+        return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=False)
     if form.validate_on_submit():
         publish = bool(form.publish.data)
-        try:
-            idea = services.submit_idea(current_user, form.card(), publish=publish)
-        except DomainError as error:
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
-    return render_template("ideas/form.html", form=form, idea=None), form_status()
+        if publish and form.similar_checked.data != "1":
+            similar = queries.similar_ideas(form.similarity_text())
+            form.similar_checked.data = "1"
+        if not similar:
+            try:
+                idea = services.submit_idea(current_user, form.card(), publish=publish)
+            except DomainError as error:
+                form.form_errors.append(str(error.message))
+            else:
+                db.session.commit()
+                flash(_("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it."), "success")
+                return redirect(url_for("ideas.show", idea_id=idea.id))
+    # The step before publishing is not an error; a card with errors is.
+    return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=bool(similar)), 200 if similar else form_status()
+
+
+@bp.route("/aehnliche")
+def similar():
+    """Similar ideas for the title being typed (an HTML fragment for ideas/similar.js)."""
+    title = request.args.get("titel", "")[: TITLE_MAX]
+    return render_template("ideas/_similar.html", similar=queries.similar_ideas(title) if title.strip() else None)
 
 
 def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=None) -> str:

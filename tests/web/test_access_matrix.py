@@ -34,6 +34,7 @@ EXPECTED = {
     "auth.resend_confirmation": SIGNED_IN,
     "ideas.index": PUBLIC,
     "ideas.show": PUBLIC,
+    "ideas.similar": PUBLIC,
     "ideas.new": SIGNED_IN,
     "ideas.edit": AUTHOR,
     "ideas.publish": AUTHOR,

@@ -169,3 +169,39 @@ def test_a_new_idea_does_not_claim_to_be_edited(client, logged_in):
     idea = make_idea(logged_in)
     assert idea.created_at == idea.edited_at
     assert "Zuletzt bearbeitet" not in client.get(f"/ideen/{idea.id}").text
+
+
+def test_check_similar_ideas_shows_them_and_keeps_the_card(client, logged_in):
+    existing = make_idea(create_user("other@example.com"), "Bürgerbus Position live anzeigen", summary="Wo ist der Bürgerbus gerade?")
+    response = client.post("/ideen/neu", data=_form(publish="", check_similar="Ähnliche Ideen prüfen"))
+    assert response.status_code == 200
+    text = response.text
+    assert f'href="/ideen/{existing.id}"' in text and "Bürgerbus Position live anzeigen" in text
+    assert "Wartende wissen, wann der Bus kommt." in text and "Bürgerbusverein" in text
+    assert db.session.scalar(select(func.count(Idea.id))) == 1
+
+
+def test_publishing_stops_once_at_similar_ideas_then_publishes(client, logged_in):
+    existing = make_idea(create_user("other@example.com"), "Bürgerbus Position live anzeigen", summary="Wo ist der Bürgerbus gerade?")
+    first = client.post("/ideen/neu", data=_form())
+    assert first.status_code == 200
+    assert "Es gibt schon ähnliche Ideen" in first.text and f'href="/ideen/{existing.id}"' in first.text
+    assert 'name="similar_checked" type="hidden" value="1"' in first.text
+    assert db.session.scalar(select(func.count(Idea.id))) == 1
+    second = client.post("/ideen/neu", data=_form(similar_checked="1"))
+    assert second.status_code == 302
+    assert db.session.scalar(select(func.count(Idea.id))) == 2
+
+
+def test_without_similar_ideas_publishing_needs_no_extra_step(client, logged_in):
+    make_idea(create_user("other@example.com"), "Freies WLAN am Marktplatz", summary="WLAN für alle in der Innenstadt.")
+    assert client.post("/ideen/neu", data=_form()).status_code == 302
+
+
+def test_similar_fragment_for_the_live_title(client, reference):
+    existing = make_idea(create_user("other@example.com"), "Bürgerbus Position live anzeigen")
+    response = client.get("/ideen/aehnliche", query_string={"titel": "Bürgerbus live"})
+    assert response.status_code == 200
+    assert f'href="/ideen/{existing.id}"' in response.text and "<html" not in response.text
+    assert "Keine ähnlichen Ideen gefunden." in client.get("/ideen/aehnliche?titel=Kuhstall").text
+    assert client.get("/ideen/aehnliche").text.strip() == ""
