@@ -56,12 +56,14 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.participation.routes import bp as participation_bp
+    from app.portfolio.routes import bp as portfolio_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(participation_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(portfolio_bp)
     app.register_blueprint(admin_bp)
 
 

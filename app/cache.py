@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import (
     ActionField,
+    BudgetLine,
     Comment,
     ContentVersion,
     Idea,
@@ -36,11 +37,14 @@ from app.models import (
     Municipality,
     OfficialAnswer,
     Project,
+    ProjectStatusChange,
     Support,
 )
 
-CACHED_ENDPOINTS = frozenset({"main.index", "ideas.index", "ideas.show"})
-PUBLIC_CONTENT = (Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, OfficialAnswer)
+CACHED_ENDPOINTS = frozenset({"main.index", "ideas.index", "ideas.show", "portfolio.index", "portfolio.show", "portfolio.budget"})
+PUBLIC_CONTENT = (
+    Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer
+)
 _FLAG = "public_content_changed"
 
 

@@ -29,11 +29,12 @@ def seed_reference() -> None:
 @seed_cli.command("demo")
 def seed_demo() -> None:
     """About 40 demo ideas with comments and supports, and one account per role (printed)."""
-    from app.seed.demo import DEMO_PASSWORD, load_demo_data
+    from app.seed.demo import DEMO_PASSWORD, curate_demo_ideas, load_demo_data
     from app.seed.reference import load_reference_data
 
     load_reference_data()
     result = load_demo_data()
+    curate_demo_ideas()
     db.session.commit()
     click.echo(f"Demo data: {result.ideas_created} ideas created, {result.ideas_existing} already there.")
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)

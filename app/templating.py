@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
@@ -10,6 +12,8 @@ from app.i18n import LANGUAGE_NAMES
 from app.ideas.states import action_label
 from app.ideas.states import label as status_label
 from app.models.user import ROLE_LABELS
+from app.portfolio import budgets
+from app.portfolio import labels as portfolio_labels
 from app.security import render_markdown
 
 
@@ -44,6 +48,24 @@ def format_score(value) -> str:
     return "" if value is None else format_decimal(value, format="0.00")
 
 
+def format_euros(value) -> str:
+    """Exact euros: 4150000 -> "4.150.000,00 €"."""
+    return "" if value is None else f"{format_decimal(value, format='#,##0.00')}\u00a0€"
+
+
+def format_millions(value) -> str:
+    """Millions of euros, two places, half up: 4150000 -> "4,15 Mio. €"."""
+    if value is None:
+        return ""
+    millions = (Decimal(value) / Decimal(1_000_000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{format_decimal(millions, format='#,##0.00')}\u00a0Mio.\u00a0€"
+
+
+def format_percent(value) -> str:
+    """A share in percent with one place: 60.0 -> "60,0 %"."""
+    return "" if value is None else f"{format_decimal(value, format='0.0')}\u00a0%"
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -56,6 +78,9 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_score, "decimal")
     app.add_template_filter(audit_state, "audit_state")
     app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(format_euros, "euros")
+    app.add_template_filter(format_millions, "millions")
+    app.add_template_filter(format_percent, "percent")
 
     @app.context_processor
     def globals_():
@@ -68,4 +93,8 @@ def register(app: Flask) -> None:
             "hidden_cause_label": hidden_cause_label,
             "audit_label": audit_describe,
             "role_label": role_label,
+            "project_status_label": portfolio_labels.project_status_label,
+            "priority_label": portfolio_labels.priority_label,
+            "kind_label": portfolio_labels.kind_label,
+            "line_funding": lambda line: budgets.funding(line.amount, line.funding_rate),
         }

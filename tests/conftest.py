@@ -321,3 +321,17 @@ def live_server(app):
     thread.join(timeout=5)
     with served.app_context():
         db.engine.dispose()
+
+
+def advance_idea(idea, *to_states: str, moderator: User | None = None, steering: User | None = None):
+    """Move an idea through moderation (in_review, candidate) and the steering committee (shortlisted). Commits."""
+    from app.moderation import services as moderation
+    from app.portfolio import services as portfolio
+
+    for state in to_states:
+        if state == "shortlisted":
+            portfolio.shortlist_idea(idea, steering, "Passt zur Strategie.")
+        else:
+            moderation.change_status(idea, state, moderator)
+    db.session.commit()
+    return idea

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app import search
 from app.extensions import db
@@ -108,7 +108,7 @@ def visible_ideas(load: bool = True) -> Select:
     )
     if load:
         stmt = stmt.options(
-            contains_eager(Idea.author), contains_eager(Idea.municipality), selectinload(Idea.action_fields)
+            contains_eager(Idea.author), contains_eager(Idea.municipality), selectinload(Idea.action_fields), joinedload(Idea.project)
         )
     return stmt
 
@@ -189,7 +189,7 @@ def ideas_by_author(author_id: int) -> list[Idea]:
         .join(Idea.municipality)
         .join(Idea.author)
         .where(Idea.author_id == author_id)
-        .options(contains_eager(Idea.author), contains_eager(Idea.municipality), selectinload(Idea.action_fields))
+        .options(contains_eager(Idea.author), contains_eager(Idea.municipality), selectinload(Idea.action_fields), joinedload(Idea.project))
         .order_by(Idea.created_at.desc(), Idea.id.desc())
     )
     return list(db.session.scalars(stmt).unique())

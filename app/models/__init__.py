@@ -4,7 +4,7 @@ from app.models.base import Base, utcnow
 from app.models.idea import Idea, IdeaStateChange, idea_action_fields
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.participation import Comment, Follow, Report, Support
-from app.models.portfolio import Project
+from app.models.portfolio import BudgetLine, Counter, Project, ProjectStatusChange
 from app.models.reference import ActionField, Municipality
 from app.models.site import ContentVersion
 from app.models.user import AuthSession, RecoveryCode, User, UserRole
@@ -14,15 +14,18 @@ __all__ = [
     "AuditEntry",
     "AuthSession",
     "Base",
+    "BudgetLine",
     "Comment",
     "Criterion",
     "ContentVersion",
+    "Counter",
     "Follow",
     "Idea",
     "IdeaStateChange",
     "Municipality",
     "OfficialAnswer",
     "Project",
+    "ProjectStatusChange",
     "RecoveryCode",
     "Report",
     "Score",

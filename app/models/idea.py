@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from app.models.portfolio import Project
     from app.models.reference import ActionField, Municipality
     from app.models.user import User
 
@@ -89,12 +90,15 @@ class Idea(Base):
     hidden_cause: Mapped[str | None] = mapped_column(String(20))
     # Set when the idea was merged into another one (status "merged").
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    # Set when the steering committee imported the idea into the portfolio (status "in_portfolio").
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     # Stemmed words of every text field (app/search.py); indexed by FTS5 / GIN.
     search_document: Mapped[str] = mapped_column(Text, default="")
 
     municipality: Mapped[Municipality] = relationship()
     author: Mapped[User] = relationship()
     merged_into: Mapped[Idea | None] = relationship(remote_side="Idea.id")
+    project: Mapped[Project | None] = relationship(back_populates="ideas")
     action_fields: Mapped[list[ActionField]] = relationship(
         secondary=idea_action_fields, order_by="ActionField.position"
     )

@@ -1,20 +1,35 @@
-"""The strategy's project portfolio (P1–P28, then P29... from ideas)."""
+"""The strategy's project portfolio (P1–P28, then P29... from ideas), its state history and budget lines."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, UTCDateTime, utcnow
+from app.models.base import Base, Hundredths, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from app.models.idea import Idea
     from app.models.reference import ActionField, Municipality
+    from app.models.user import User
 
 PRIORITY_GROUPS = ("I", "II", "III")  # NULL means "nicht festgelegt"
-PROJECT_STATUSES = ("planned", "in_progress", "completed", "deferred")
+PLANNED, IN_PROGRESS, COMPLETED, DEFERRED = "planned", "in_progress", "completed", "deferred"
+PROJECT_STATUSES = (PLANNED, IN_PROGRESS, COMPLETED, DEFERRED)
+INVESTIVE, CONSUMPTIVE = "investiv", "konsumtiv"
+BUDGET_KINDS = (INVESTIVE, CONSUMPTIVE)
+DEFAULT_FUNDING_RATE = Decimal("65.00")  # the funding call pays 65 % of eligible costs
+
+# Field limits (characters; euros)
+PROJECT_TITLE_MAX = 200
+PROJECT_TEXT_MAX = 5000
+RESPONSIBLE_MAX = 200
+BUDGET_LABEL_MAX = 200
+AMOUNT_MAX = Decimal("999999999.99")
+YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 class Project(Base):
@@ -26,19 +41,84 @@ class Project(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # P<number>; numbers are never reused.
+    # P<number>; numbers are never reused (app/portfolio/services.py: next_project_number).
     number: Mapped[int] = mapped_column(Integer, unique=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(PROJECT_TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, default="")
+    goals: Mapped[str] = mapped_column(Text, default="")
+    responsible_body: Mapped[str] = mapped_column(String(RESPONSIBLE_MAX), default="")
     action_field_id: Mapped[int] = mapped_column(ForeignKey("action_fields.id", ondelete="RESTRICT"), index=True)
+    # The lead municipality; the district row means "kreisweit".
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="SET NULL"))
     priority_group: Mapped[str | None] = mapped_column(String(3))
-    status: Mapped[str] = mapped_column(String(20), default="planned")
+    status: Mapped[str] = mapped_column(String(20), default=PLANNED)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action_field: Mapped[ActionField] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
+    ideas: Mapped[list[Idea]] = relationship(back_populates="project", order_by="Idea.id")
+    budget_lines: Mapped[list[BudgetLine]] = relationship(
+        back_populates="project", order_by="(BudgetLine.year, BudgetLine.id)", cascade="all, delete-orphan"
+    )
+    status_changes: Mapped[list[ProjectStatusChange]] = relationship(
+        back_populates="project", order_by="ProjectStatusChange.id", cascade="all, delete-orphan"
+    )
 
     @property
     def code(self) -> str:
         return f"P{self.number}"
+
+    def __repr__(self) -> str:
+        return f"<Project {self.code}>"
+
+
+class ProjectStatusChange(Base):
+    """Every change of a project's status (the first entry is its creation): who, when, why."""
+
+    __tablename__ = "project_status_changes"
+    __table_args__ = (CheckConstraint(f"to_status IN {PROJECT_STATUSES!r}", name="to_status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="status_changes")
+    actor: Mapped[User | None] = relationship()
+
+
+class BudgetLine(Base):
+    """One line of a project's budget; euros and the funding rate are exact two-place decimals."""
+
+    __tablename__ = "budget_lines"
+    __table_args__ = (
+        CheckConstraint(f"kind IN {BUDGET_KINDS!r}", name="kind"),
+        CheckConstraint("amount >= 0", name="amount_non_negative"),
+        CheckConstraint("funding_rate >= 0 AND funding_rate <= 10000", name="funding_rate_range"),
+        CheckConstraint(f"year >= {YEAR_MIN} AND year <= {YEAR_MAX}", name="year_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(BUDGET_LABEL_MAX))
+    year: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))
+    amount: Mapped[Decimal] = mapped_column(Hundredths)
+    # Percent, e.g. 65.00; stored as hundredths like the amount.
+    funding_rate: Mapped[Decimal] = mapped_column(Hundredths, default=DEFAULT_FUNDING_RATE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="budget_lines")
+
+
+class Counter(Base):
+    """Named counters that only grow (the next project number), incremented by one atomic UPDATE."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

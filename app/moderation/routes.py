@@ -327,5 +327,6 @@ def candidates():
         municipalities=reference.municipalities(),
         chart=charts.quadrant_chart(rows),
         idea_endpoint="moderation.idea" if current_user.has_role(ROLE_MODERATOR) else "ideas.show",
+        can_shortlist=current_user.has_role(ROLE_STEERING),
     )
 

@@ -26,6 +26,7 @@ def load_idea(idea_id: int) -> Idea | None:
         .options(
             joinedload(Idea.author),
             joinedload(Idea.municipality),
+            joinedload(Idea.project),
             selectinload(Idea.action_fields),
             selectinload(Idea.state_changes),
         )

@@ -138,3 +138,68 @@ def load_demo_data() -> DemoResult:
         result.ideas_created += 1
     db.session.flush()
     return result
+
+
+# The loop from idea to project, walked with the real services so that every
+# step is in the histories and the audit log: (title, target, relevance, potential).
+CURATION = [
+    ("Terminbuchung im Bürgerbüro per App", "in_review", 4, 3),
+    ("Mängelmelder für Straßen und Radwege", "in_review", None, None),
+    ("Radwegenetz-Karte mit Zustand", "candidate", 4, 4),
+    ("Bürgerbus in Echtzeit", "candidate", 3, 2),
+    ("Kostenloses WLAN auf dem Marktplatz", "candidate", 2, 4),
+    ("E-Bike-Verleih an Bahnhöfen", "shortlisted", 5, 3),
+    ("Lokaler Online-Marktplatz für den Einzelhandel", "in_portfolio", 4, 4),
+]
+
+# Demo budget lines after the seed's table ("Raum": investiv, konsumtiv in euros), one project each.
+DEMO_BUDGETS = [
+    (1, "Demo: Raum für smarte Arbeit", "40000.00", "330000.00"),
+    (19, "Demo: Raum für nachhaltige Mobilität", "3300000.00", "850000.00"),
+    (26, "Demo: Raum für regionalen Handel", "40000.00", "370000.00"),
+    (15, "Demo: Raum für zukunftssichernde Innovationen", "890000.00", "610000.00"),
+    (23, "Demo: Raum für partizipative Stadt- und Regionalentwicklung", "130000.00", "390000.00"),
+    (5, "Demo: Raum für digitale Bildung", "500000.00", "590000.00"),
+    (6, "Demo: Raum für breite Teilhabe", "20000.00", "140000.00"),
+]
+
+
+def curate_demo_ideas() -> int:
+    """Move some demo ideas through review, scoring, shortlist and import, once. Returns how many moved."""
+    from decimal import Decimal
+
+    from app.models import BudgetLine, Project
+    from app.moderation import rubric
+    from app.moderation import services as moderation
+    from app.portfolio import services as portfolio
+
+    moderator, steering = _account("moderation"), _account("steering")
+    criteria = rubric.active_criteria()
+    moved = 0
+    for title, target, relevance, potential in CURATION:
+        idea = db.session.scalar(select(Idea).where(Idea.title == title))
+        if idea is None or idea.status != PUBLISHED:
+            continue  # already curated (or changed by someone): leave it
+        moderation.change_status(idea, "in_review", moderator)
+        if relevance is not None:
+            values = {c.id: (relevance if c.axis == "relevance" else potential, "") for c in criteria}
+            rubric.score_idea(idea, moderator, values)
+        if target != "in_review":
+            moderation.change_status(idea, "candidate", moderator, "Hohe Relevanz für den Kreis.")
+        if target in ("shortlisted", "in_portfolio"):
+            portfolio.shortlist_idea(idea, steering, "Passt zu den Zielen der Strategie.")
+        if target == "in_portfolio":
+            plan = portfolio.ProjectPlan(
+                idea_ids=[idea.id],
+                data=portfolio.ProjectData(title="Online-Marktplatz Kreis Coesfeld", action_field_id=idea.action_fields[0].id, municipality_id=idea.municipality_id, priority_group="II"),
+                budget=portfolio.BudgetInput("Plattform und Einführung", 2027, "konsumtiv", Decimal("180000.00")),
+            )
+            portfolio.import_into_portfolio(steering, [plan])
+        moved += 1
+    if not db.session.scalar(select(BudgetLine.id).where(BudgetLine.label.startswith("Demo:")).limit(1)):
+        for number, label, investive, consumptive in DEMO_BUDGETS:
+            project = db.session.scalar(select(Project).where(Project.number == number))
+            for kind, amount in (("investiv", investive), ("konsumtiv", consumptive)):
+                db.session.add(BudgetLine(project=project, label=label, year=2025, kind=kind, amount=Decimal(amount)))
+    db.session.flush()
+    return moved

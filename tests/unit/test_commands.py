@@ -1,5 +1,7 @@
 """The flask CLI: idempotent seeds and user management."""
 
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -30,6 +32,21 @@ def test_seed_demo_prints_one_account_per_role_and_is_idempotent(runner):
     assert _count(Idea) == 40
     moderator = db.session.scalar(select(User).where(User.email == "moderation@coesfeld.example"))
     assert moderator.has_role("moderator") and moderator.is_confirmed
+
+
+def test_seed_demo_walks_the_loop_from_idea_to_project_once(runner):
+    from app.models import BudgetLine
+    from app.portfolio.queries import budget_overview
+    from app.reference import action_fields
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    states = dict(db.session.execute(select(Idea.status, func.count()).group_by(Idea.status)).tuples().all())
+    assert (states["in_review"], states["candidate"], states["shortlisted"], states["in_portfolio"]) == (2, 3, 1, 1)
+    p29 = db.session.scalar(select(Project).where(Project.number == 29))
+    assert p29.ideas[0].title == "Lokaler Online-Marktplatz für den Einzelhandel"
+    assert budget_overview(action_fields(active_only=False)).total.total == Decimal("8200000.00") + Decimal("180000.00")
+    runner.invoke(args=["seed", "demo"])
+    assert _count(Project) == 29 and _count(BudgetLine) == 15
 
 
 def test_users_create_and_grant(runner, reference):

@@ -8,9 +8,13 @@ Categories:
 - a set of roles: only those staff roles (signed in without it: 403; anonymous: login page)
 """
 
+from decimal import Decimal
+
 import pytest
+from sqlalchemy import select
 
 from app.extensions import db
+from app.models import BudgetLine, Project
 from app.participation import services as participation
 from tests.conftest import create_user, make_idea
 
@@ -63,6 +67,15 @@ EXPECTED = {
     "moderation.answer": {MODERATOR},
     "moderation.score": {MODERATOR},
     "moderation.candidates": {MODERATOR, STEERING},
+    "portfolio.index": PUBLIC,
+    "portfolio.show": PUBLIC,
+    "portfolio.budget": PUBLIC,
+    "portfolio.edit": {STEERING, ADMIN},
+    "portfolio.new_budget_line": {STEERING, ADMIN},
+    "portfolio.edit_budget_line": {STEERING, ADMIN},
+    "portfolio.delete_budget_line": {STEERING, ADMIN},
+    "portfolio.shortlist": {STEERING},
+    "portfolio.import_ideas": {STEERING},
     "admin.accounts": {ADMIN},
     "admin.account": {ADMIN},
     "admin.change_role": {ADMIN},
@@ -111,7 +124,11 @@ def test_role_route_matrix(app, client, auth, reference, persona):
         if spec is not None:
             create_user(spec[0], **spec[1])
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id}
+    project = db.session.scalar(select(Project).where(Project.number == 1))
+    line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
+    db.session.add(line)
+    db.session.commit()
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

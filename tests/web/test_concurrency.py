@@ -9,11 +9,11 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import Idea, Support
-from tests.conftest import PASSWORD, create_user, make_idea
+from app.models import ActionField, Idea, Project, Support, User
+from tests.conftest import PASSWORD, advance_idea, create_user, make_idea, totp_now
 
 
 class Browser:
@@ -46,6 +46,14 @@ class Browser:
 
     def login(self, email: str) -> None:
         status, _ = self.request("/anmelden", {"email": email, "password": PASSWORD, "csrf_token": self.token("/anmelden")})
+        assert status == 302
+
+    def login_staff(self, email: str) -> None:
+        """Password, then the TOTP code (the replay guard is reset first: tests log in often)."""
+        self.login(email)
+        db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
+        db.session.commit()
+        status, _ = self.request("/anmelden/code", {"code": totp_now(), "csrf_token": self.token("/anmelden/code")})
         assert status == 302
 
 
@@ -111,3 +119,49 @@ def test_concurrent_supports_and_withdrawals_of_many_accounts_keep_the_count_exa
     rows = _rows(idea.id)
     assert 24 - 8 <= rows <= 24
     assert _counter(idea.id) == rows
+
+
+def _import_form(browser: Browser, idea_id: int, title: str) -> dict:
+    field_id = db.session.scalar(select(ActionField.id).where(ActionField.slug == "mobilitaet"))
+    town_id = db.session.scalar(select(Idea.municipality_id).where(Idea.id == idea_id))
+    return {
+        "csrf_token": browser.token("/portfolio/uebernahme"),
+        "projects-0-idea_ids": str(idea_id),
+        "projects-0-title": title,
+        "projects-0-action_field_id": str(field_id),
+        "projects-0-municipality_id": str(town_id),
+        "projects-0-priority_group": "",
+        "projects-0-budget_kind": "investiv",
+        "projects-0-budget_rate": "65",
+    }
+
+
+def test_concurrent_imports_get_distinct_codes_and_an_idea_becomes_one_project(live_server, reference):
+    author = create_user("autorin@example.com")
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    members = [create_user(f"sg{n}@example.com", roles=("steering",)) for n in range(4)]
+    ideas = [
+        advance_idea(make_idea(author, f"Idee {n}"), "in_review", "candidate", "shortlisted", moderator=moderator, steering=members[0])
+        for n in range(3)
+    ]
+    browsers = []
+    for member in members:
+        browser = Browser(live_server)
+        browser.login_staff(member.email)
+        browsers.append(browser)
+    # Two members import two different ideas at the same moment; two more race for the third idea.
+    forms = [
+        _import_form(browsers[0], ideas[0].id, "Projekt A"),
+        _import_form(browsers[1], ideas[1].id, "Projekt B"),
+        _import_form(browsers[2], ideas[2].id, "Projekt C1"),
+        _import_form(browsers[3], ideas[2].id, "Projekt C2"),
+    ]
+    statuses = _fire(4, lambda n: browsers[n].request("/portfolio/uebernahme", forms[n])[0])
+
+    assert statuses[:2] == [302, 302], statuses
+    assert sorted(statuses[2:]) == [302, 422], statuses  # one wins, the other gets a message
+    db.session.rollback()
+    numbers = sorted(db.session.scalars(select(Project.number).where(Project.number > 28)))
+    assert numbers == [29, 30, 31]
+    assert db.session.scalar(select(func.count(Project.id)).where(Project.title.like("Projekt C%"))) == 1
+    assert all(db.session.get(Idea, i.id).project_id is not None for i in ideas)

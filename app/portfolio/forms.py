@@ -1,0 +1,200 @@
+"""Forms of the portfolio: shortlist note, project, budget line, import plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Form, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields import FieldList
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app.errors import InvalidInput
+from app.ideas.services import REASON_MAX
+from app.models.portfolio import (
+    BUDGET_LABEL_MAX,
+    CONSUMPTIVE,
+    DEFAULT_FUNDING_RATE,
+    INVESTIVE,
+    PRIORITY_GROUPS,
+    PROJECT_TEXT_MAX,
+    PROJECT_TITLE_MAX,
+    RESPONSIBLE_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+)
+from app.portfolio import budgets, labels
+from app.portfolio.services import BudgetInput, ProjectData
+from app.reference import action_fields, municipalities
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _at_most(limit: int):
+    return Length(max=limit, message=_l("At most %(max)d characters, please.", max=limit))
+
+
+def _euros(form, field) -> None:
+    try:
+        field.decimal = budgets.parse_euros("" if field.data is None else str(field.data))
+    except InvalidInput as error:
+        raise ValidationError(str(error.message)) from None
+
+
+def _rate(form, field) -> None:
+    try:
+        field.decimal = budgets.parse_rate("" if field.data is None else str(field.data))
+    except InvalidInput as error:
+        raise ValidationError(str(error.message)) from None
+
+
+def _field_choices():
+    return [SelectChoice(f.id, f.name) for f in action_fields(active_only=False)]
+
+
+def _municipality_choices():
+    return [SelectChoice(m.id, m.name) for m in municipalities()]
+
+
+PRIORITY_CHOICES = [SelectChoice("", labels.NO_PRIORITY_LABEL), *[SelectChoice(g, _l("Priority %(group)s", group=g)) for g in PRIORITY_GROUPS]]
+KIND_CHOICES = [SelectChoice(kind, labels.KIND_LABELS[kind]) for kind in (INVESTIVE, CONSUMPTIVE)]
+DEFAULT_RATE_TEXT = format(DEFAULT_FUNDING_RATE.normalize(), "f").replace(".", ",")  # "65"
+REASON_LENGTH = Length(max=REASON_MAX, message=_l("At most %(max)d characters, please.", max=REASON_MAX))
+
+
+class ShortlistForm(FlaskForm):
+    note = TextAreaField(
+        _l("Note"),
+        description=_l("Why the steering committee decides so. Shown in the idea's public history."),
+        validators=[Optional(), REASON_LENGTH],
+        filters=[_strip],
+    )
+
+
+class ProjectFields:
+    """The project's fields, shared by the edit form and the import plan."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), _at_most(PROJECT_TITLE_MAX)], filters=[_strip])
+    description = TextAreaField(_l("Description"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[_strip])
+    action_field_id = SelectField(_l("Action field"), coerce=int, validate_choice=False)
+    municipality_id = SelectField(
+        _l("Lead municipality"), description=_l("Choose the district for projects that concern every town."), coerce=int, validate_choice=False
+    )
+    priority_group = SelectField(_l("Priority group"), choices=PRIORITY_CHOICES)
+
+    def set_choices(self) -> None:
+        self.action_field_id.choices = _field_choices()
+        self.municipality_id.choices = _municipality_choices()
+
+    def validate_action_field_id(self, field) -> None:
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Please choose an action field."))
+
+    def validate_municipality_id(self, field) -> None:
+        if field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Please choose a municipality."))
+
+    def data_(self) -> ProjectData:
+        return ProjectData(
+            title=self.title.data or "",
+            action_field_id=self.action_field_id.data or 0,
+            municipality_id=self.municipality_id.data or None,
+            priority_group=self.priority_group.data or None,
+            description=self.description.data or "",
+        )
+
+
+class ProjectForm(ProjectFields, FlaskForm):
+    goals = TextAreaField(_l("Goals"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[_strip])
+    responsible_body = StringField(
+        _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[_at_most(RESPONSIBLE_MAX)], filters=[_strip]
+    )
+    status = SelectField(_l("Status"), choices=[SelectChoice(s, label) for s, label in labels.PROJECT_STATUS_LABELS.items()])
+    reason = TextAreaField(
+        _l("Reason for the change"),
+        description=_l("Optional. When the status changes, it is shown in the project's public history."),
+        validators=[Optional(), REASON_LENGTH],
+        filters=[_strip],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_choices()
+
+    def data_(self) -> ProjectData:
+        data = ProjectFields.data_(self)
+        data.goals = self.goals.data or ""
+        data.responsible_body = self.responsible_body.data or ""
+        data.status = self.status.data
+        return data
+
+
+class BudgetLineForm(FlaskForm):
+    label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), _at_most(BUDGET_LABEL_MAX)], filters=[_strip])
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            InputRequired(_l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX)),
+            NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX)),
+        ],
+        default=lambda: date.today().year,
+    )
+    kind = RadioField(_l("Kind of cost"), choices=KIND_CHOICES, default=INVESTIVE, validators=[InputRequired(_l("Please choose investive or consumptive."))])
+    amount = StringField(_l("Amount in euros"), description=_l("E.g. 12.500,00"), validators=[_euros])
+    funding_rate = StringField(
+        _l("Funding rate in percent"), description=_l("The funding call pays 65 %."), default=DEFAULT_RATE_TEXT, validators=[_rate]
+    )
+
+    def line(self) -> BudgetInput:
+        return BudgetInput(
+            label=self.label.data or "", year=self.year.data, kind=self.kind.data, amount=self.amount.decimal, funding_rate=self.funding_rate.decimal
+        )
+
+
+class PlanForm(ProjectFields, Form):
+    """One project of an import: its ideas (ids), fields and an optional first budget line."""
+
+    idea_ids = HiddenField()
+    budget_label = StringField(_l("Budget line (optional)"), validators=[_at_most(BUDGET_LABEL_MAX)], filters=[_strip])
+    budget_year = IntegerField(
+        _l("Year"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))]
+    )
+    budget_kind = RadioField(_l("Kind of cost"), choices=KIND_CHOICES, default=INVESTIVE)
+    budget_amount = StringField(_l("Amount in euros"), description=_l("E.g. 12.500,00"))
+    budget_rate = StringField(_l("Funding rate in percent"), default=DEFAULT_RATE_TEXT, validators=[_rate])
+
+    def validate_budget_amount(self, field) -> None:
+        if self.budget_label.data or (field.data or "").strip():
+            if not self.budget_label.data:
+                self.budget_label.errors.append(str(_l("Please name the budget line.")))
+            if self.budget_year.data is None:
+                self.budget_year.errors.append(str(_l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX)))
+            _rate(self, self.budget_rate)
+            _euros(self, field)
+
+    def id_list(self) -> list[int]:
+        return [int(part) for part in (self.idea_ids.data or "").split(",") if part.strip().isdigit()]
+
+    def budget(self) -> BudgetInput | None:
+        if not self.budget_label.data:
+            return None
+        return BudgetInput(
+            label=self.budget_label.data,
+            year=self.budget_year.data,
+            kind=self.budget_kind.data,
+            amount=self.budget_amount.decimal,
+            funding_rate=self.budget_rate.decimal,
+        )
+
+
+class ImportForm(FlaskForm):
+    projects = FieldList(FormField(PlanForm), min_entries=1, max_entries=50)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for entry in self.projects:
+            entry.form.set_choices()

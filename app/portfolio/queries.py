@@ -1,0 +1,105 @@
+"""Reading the portfolio: the filtered list by action field, one project, the budget overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.models import ActionField, BudgetLine, Idea, Municipality, Project, ProjectStatusChange
+from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
+from app.portfolio import budgets
+
+NO_PRIORITY = "offen"  # the filter value for "nicht festgelegt"
+DISTRICT_WIDE = "kreisweit"
+
+
+@dataclass
+class Filters:
+    field: str = ""  # action field slug
+    priority: str = ""  # I, II, III or NO_PRIORITY
+    status: str = ""
+    municipality: str = ""  # municipality slug; DISTRICT_WIDE for the district
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        priority = args.get("priority") or ""
+        status = args.get("status") or ""
+        return cls(
+            field=(args.get("field") or "")[:60],
+            priority=priority if priority in (*PRIORITY_GROUPS, NO_PRIORITY) else "",
+            status=status if status in PROJECT_STATUSES else "",
+            municipality=(args.get("municipality") or "")[:60],
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.field or self.priority or self.status or self.municipality)
+
+    def apply(self, stmt: Select) -> Select:
+        if self.field:
+            stmt = stmt.where(Project.action_field_id.in_(select(ActionField.id).where(ActionField.slug == self.field)))
+        if self.priority == NO_PRIORITY:
+            stmt = stmt.where(Project.priority_group.is_(None))
+        elif self.priority:
+            stmt = stmt.where(Project.priority_group == self.priority)
+        if self.status:
+            stmt = stmt.where(Project.status == self.status)
+        if self.municipality == DISTRICT_WIDE:
+            stmt = stmt.where(
+                (Project.municipality_id.is_(None)) | Project.municipality_id.in_(select(Municipality.id).where(Municipality.is_district.is_(True)))
+            )
+        elif self.municipality:
+            stmt = stmt.where(Project.municipality_id.in_(select(Municipality.id).where(Municipality.slug == self.municipality)))
+        return stmt
+
+
+def _with_origin(stmt: Select) -> Select:
+    return stmt.options(
+        joinedload(Project.action_field),
+        joinedload(Project.municipality),
+        selectinload(Project.ideas).joinedload(Idea.author),
+    )
+
+
+def projects_by_field(filters: Filters, fields: list[ActionField]) -> list[tuple[ActionField, list[Project]]]:
+    """The filtered projects grouped by action field, in the fields' order; empty groups left out (3 queries)."""
+    projects = db.session.scalars(_with_origin(filters.apply(select(Project))).order_by(Project.number)).all()
+    groups: dict[int, list[Project]] = {f.id: [] for f in fields}
+    for project in projects:
+        groups.setdefault(project.action_field_id, []).append(project)
+    by_id = {f.id: f for f in fields}
+    return [(by_id[field_id], items) for field_id, items in groups.items() if items and field_id in by_id]
+
+
+def load_project(number: int) -> Project | None:
+    return db.session.scalar(
+        _with_origin(select(Project).where(Project.number == number)).options(
+            selectinload(Project.budget_lines),
+            selectinload(Project.status_changes).joinedload(ProjectStatusChange.actor),
+        )
+    )
+
+
+def visible_origin_ideas(project: Project) -> list[Idea]:
+    """The ideas a project came from that the public may see (not hidden)."""
+    return [idea for idea in project.ideas if not idea.is_hidden]
+
+
+def budget_overview(fields: list[ActionField]) -> budgets.Overview:
+    """Budget lines of every project summed per action field and in total (2 queries)."""
+    lines = db.session.execute(
+        select(ActionField.slug, BudgetLine.kind, BudgetLine.amount, BudgetLine.funding_rate)
+        .join(BudgetLine.project)
+        .join(Project.action_field)
+    ).tuples()
+    return budgets.overview([(f.slug, f.name) for f in fields], lines)
+
+
+def project_totals(project: Project) -> budgets.Totals:
+    totals = budgets.Totals()
+    for line in project.budget_lines:
+        totals.add(line.kind, line.amount, line.funding_rate)
+    return totals

@@ -1,0 +1,241 @@
+"""Portfolio pages: the public portfolio, project pages and the budget overview;
+for staff, project and budget edits; for the steering committee, shortlist and import.
+
+Views are thin: they check the role, call one service, commit once, and on a
+refused action show the form again with the message (422).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit, reference
+from app.auth.decorators import role_required
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import ActionForm, form_status
+from app.ideas import states
+from app.models import BudgetLine, Idea, Project
+from app.models.idea import CANDIDATE, SHORTLISTED
+from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
+from app.models.user import ROLE_ADMIN, ROLE_STEERING
+from app.portfolio import charts, labels, queries, services
+from app.portfolio.forms import BudgetLineForm, ImportForm, ProjectForm, ShortlistForm
+
+bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
+
+steering_required = role_required(ROLE_STEERING)
+editor_required = role_required(ROLE_STEERING, ROLE_ADMIN)
+
+
+def _project(number: int) -> Project:
+    project = queries.load_project(number)
+    if project is None:
+        abort(404)
+    return project
+
+
+def _can_edit() -> bool:
+    return current_user.is_authenticated and current_user.has_role(ROLE_STEERING, ROLE_ADMIN)
+
+
+# Public ----------------------------------------------------------------------
+
+@bp.route("")
+def index():
+    filters = queries.Filters.from_args(request.args)
+    fields = reference.action_fields(active_only=False)
+    groups = queries.projects_by_field(filters, fields)
+    return render_template(
+        "portfolio/index.html",
+        filters=filters,
+        groups=groups,
+        count=sum(len(projects) for _field, projects in groups),
+        fields=fields,
+        municipalities=[m for m in reference.municipalities() if not m.is_district],
+        priorities=[*[(g, labels.priority_label(g)) for g in PRIORITY_GROUPS], (queries.NO_PRIORITY, labels.priority_label(None))],
+        statuses=[(s, labels.project_status_label(s)) for s in PROJECT_STATUSES],
+        district_wide=queries.DISTRICT_WIDE,
+    )
+
+
+@bp.route("/P<int:number>")
+def show(number: int):
+    project = _project(number)
+    return render_template(
+        "portfolio/show.html",
+        project=project,
+        ideas=queries.visible_origin_ideas(project),
+        totals=queries.project_totals(project),
+        can_edit=_can_edit(),
+        form=ActionForm(formdata=None),
+    )
+
+
+@bp.route("/budget")
+def budget():
+    overview = queries.budget_overview(reference.action_fields(active_only=False))
+    return render_template("portfolio/budget.html", overview=overview, chart=charts.budget_chart(overview))
+
+
+# Staff: projects and budget lines ------------------------------------------
+
+@bp.route("/P<int:number>/bearbeiten", methods=["GET", "POST"])
+@editor_required
+def edit(number: int):
+    project = _project(number)
+    form = ProjectForm(obj=project)
+    if request.method == "GET":
+        form.priority_group.data = project.priority_group or ""
+        form.reason.data = ""
+    if form.validate_on_submit():
+        try:
+            changed = services.edit_project(project, current_user, form.data_(), form.reason.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The project is saved.") if changed else _("Nothing was changed."), "success")
+            return redirect(url_for("portfolio.show", number=project.number))
+    return render_template("portfolio/edit.html", form=form, project=project, log=audit.entries_for("project", project.id)), form_status()
+
+
+@bp.route("/P<int:number>/budget/neu", methods=["GET", "POST"])
+@editor_required
+def new_budget_line(number: int):
+    project = _project(number)
+    form = BudgetLineForm()
+    if form.validate_on_submit():
+        try:
+            services.add_budget_line(project, current_user, form.line())
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The budget line is saved."), "success")
+            return redirect(url_for("portfolio.show", number=project.number) + "#budget")
+    return render_template("portfolio/budget_line.html", form=form, project=project, line=None), form_status()
+
+
+def _budget_line(project: Project, line_id: int) -> BudgetLine:
+    line = db.session.get(BudgetLine, line_id)
+    if line is None or line.project_id != project.id:
+        abort(404)
+    return line
+
+
+@bp.route("/P<int:number>/budget/<int:line_id>", methods=["GET", "POST"])
+@editor_required
+def edit_budget_line(number: int, line_id: int):
+    project = _project(number)
+    line = _budget_line(project, line_id)
+    form = BudgetLineForm(obj=line)
+    if request.method == "GET":
+        form.amount.data = f"{line.amount:f}".replace(".", ",")
+        form.funding_rate.data = f"{line.funding_rate.normalize():f}".replace(".", ",")
+    if form.validate_on_submit():
+        try:
+            services.edit_budget_line(line, current_user, form.line())
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The budget line is saved."), "success")
+            return redirect(url_for("portfolio.show", number=project.number) + "#budget")
+    return render_template("portfolio/budget_line.html", form=form, project=project, line=line, delete_form=ActionForm(formdata=None)), form_status()
+
+
+@bp.route("/P<int:number>/budget/<int:line_id>/loeschen", methods=["POST"])
+@editor_required
+def delete_budget_line(number: int, line_id: int):
+    project = _project(number)
+    line = _budget_line(project, line_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.delete_budget_line(line, current_user)
+    db.session.commit()
+    flash(_("The budget line is deleted."), "success")
+    return redirect(url_for("portfolio.show", number=project.number) + "#budget")
+
+
+# Steering committee: shortlist and import ------------------------------------
+
+@bp.route("/shortlist/<int:idea_id>", methods=["GET", "POST"])
+@steering_required
+def shortlist(idea_id: int):
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.status not in (CANDIDATE, SHORTLISTED):
+        abort(404)
+    form = ShortlistForm()
+    if form.validate_on_submit():
+        try:
+            if idea.status == CANDIDATE:
+                services.shortlist_idea(idea, current_user, form.note.data or "")
+            else:
+                services.remove_from_shortlist(idea, current_user, form.note.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            form.note.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The idea is now “%(state)s”.", state=states.label(idea.status)), "success")
+            return redirect(url_for("moderation.candidates"))
+    return render_template("portfolio/shortlist.html", form=form, idea=idea), form_status()
+
+
+def _shortlisted() -> list[Idea]:
+    return list(
+        db.session.scalars(
+            select(Idea).where(Idea.status == SHORTLISTED, Idea.is_hidden.is_(False)).order_by(Idea.id)
+        )
+    )
+
+
+@bp.route("/uebernahme", methods=["GET", "POST"])
+@steering_required
+def import_ideas():
+    """Step 1 (GET): choose shortlisted ideas and whether to combine them.
+    Step 2 (GET with ideas): the projects to create, prefilled. POST: import, all or nothing."""
+    shortlisted = _shortlisted()
+    by_id = {idea.id: idea for idea in shortlisted}
+    if request.method == "GET":
+        chosen = [by_id[i] for i in request.args.getlist("idee", type=int) if i in by_id]
+        if not chosen:
+            return render_template("portfolio/import_select.html", shortlisted=shortlisted, missing="idee" in request.args or "modus" in request.args)
+        groups = [chosen] if request.args.get("modus") == "zusammen" else [[idea] for idea in chosen]
+        form = ImportForm(formdata=None, data={"projects": [_proposal(group) for group in groups]})
+    else:
+        form = ImportForm()
+        if form.validate_on_submit():
+            plans = [services.ProjectPlan(idea_ids=entry.form.id_list(), data=entry.form.data_(), budget=entry.form.budget()) for entry in form.projects]
+            try:
+                projects = services.import_into_portfolio(current_user, plans)
+            except DomainError as error:
+                db.session.rollback()
+                form.form_errors.append(str(error.message))
+            else:
+                db.session.commit()
+                codes = ", ".join(p.code for p in projects)
+                flash(_("Imported into the portfolio: %(codes)s.", codes=codes), "success")
+                return redirect(url_for("portfolio.show", number=projects[0].number))
+    ideas_of = {entry.form.idea_ids.data: [by_id.get(i) or db.session.get(Idea, i) for i in entry.form.id_list()] for entry in form.projects}
+    return render_template("portfolio/import_plan.html", form=form, ideas_of=ideas_of), form_status()
+
+
+def _proposal(ideas: list[Idea]) -> dict:
+    """A project proposed from ideas: the first idea's title, action field and municipality."""
+    first = ideas[0]
+    return {
+        "idea_ids": ",".join(str(i.id) for i in ideas),
+        "title": first.title,
+        "description": "\n\n".join(i.summary for i in ideas),
+        "action_field_id": first.action_fields[0].id if first.action_fields else None,
+        "municipality_id": first.municipality_id,
+        "priority_group": "",
+    }

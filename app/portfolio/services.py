@@ -1,0 +1,341 @@
+"""What the steering committee and staff do with the portfolio: shortlist, import, edit, budget lines.
+
+Like every service: check the actor's role, write the audit entry in the same
+transaction, flush, never commit. The view commits once or rolls back, so an
+import that fails anywhere leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app import audit
+from app.errors import InvalidInput, NotAllowed
+from app.extensions import db
+from app.ideas import services as idea_services
+from app.ideas import states
+from app.models import ActionField, BudgetLine, Counter, Idea, Municipality, Project, ProjectStatusChange, User, utcnow
+from app.models.idea import CANDIDATE, IN_PORTFOLIO, SHORTLISTED
+from app.models.portfolio import (
+    AMOUNT_MAX,
+    BUDGET_KINDS,
+    BUDGET_LABEL_MAX,
+    DEFAULT_FUNDING_RATE,
+    PLANNED,
+    PRIORITY_GROUPS,
+    PROJECT_STATUSES,
+    PROJECT_TEXT_MAX,
+    PROJECT_TITLE_MAX,
+    RESPONSIBLE_MAX,
+    YEAR_MAX,
+    YEAR_MIN,
+)
+from app.models.user import ROLE_ADMIN, ROLE_STEERING
+from app.moderation.services import clean_reason
+
+PROJECT_NUMBER = "project_number"
+
+
+def require_steering(actor: User | None) -> None:
+    if actor is None or not actor.has_role(ROLE_STEERING):
+        raise NotAllowed()
+
+
+def require_project_editor(actor: User | None) -> None:
+    if actor is None or not actor.has_role(ROLE_STEERING, ROLE_ADMIN):
+        raise NotAllowed()
+
+
+# Shortlist -----------------------------------------------------------------
+
+def shortlist_idea(idea: Idea, actor: User, note: str) -> None:
+    """Put a candidate on the shortlist; the note is the public reason in its history."""
+    _steering_change(idea, SHORTLISTED, actor, note)
+
+
+def remove_from_shortlist(idea: Idea, actor: User, note: str) -> None:
+    """Back to the candidates, with a public reason."""
+    _steering_change(idea, CANDIDATE, actor, clean_reason(note, required=True))
+
+
+def _steering_change(idea: Idea, to_status: str, actor: User, note: str) -> None:
+    require_steering(actor)
+    note = clean_reason(note, required=False)
+    before = {"status": idea.status}
+    idea_services.change_state(idea, to_status, actor, states.STEERING, note)
+    db.session.flush()
+    audit.record(actor, "idea.status", "idea", idea.id, reason=note, before=before, after={"status": idea.status})
+
+
+# Project numbers -----------------------------------------------------------
+
+def next_project_number() -> int:
+    """The next free number, never one used before, also under concurrent imports.
+
+    One UPDATE both reads and increments the counter row, so two transactions
+    cannot get the same number (PostgreSQL locks the row until commit; SQLite
+    write transactions run one at a time). The counter never falls below the
+    highest number in use, so projects created with fixed numbers (P1–P28)
+    are never given out again.
+    """
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(insert(Counter).values(name=PROJECT_NUMBER, value=0).on_conflict_do_nothing())
+    highest = select(func.coalesce(func.max(Project.number), 0)).scalar_subquery()
+    greatest = func.greatest if db.engine.dialect.name == "postgresql" else func.max
+    return db.session.execute(
+        update(Counter)
+        .where(Counter.name == PROJECT_NUMBER)
+        .values(value=greatest(Counter.value, highest) + 1)
+        .returning(Counter.value)
+        .execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+# Import ----------------------------------------------------------------------
+
+@dataclass
+class BudgetInput:
+    label: str
+    year: int
+    kind: str
+    amount: Decimal
+    funding_rate: Decimal = DEFAULT_FUNDING_RATE
+
+
+@dataclass
+class ProjectData:
+    """The editable fields of a project (staff form, import, CSV)."""
+
+    title: str
+    action_field_id: int
+    municipality_id: int | None = None  # None or the district: kreisweit
+    priority_group: str | None = None
+    description: str = ""
+    goals: str = ""
+    responsible_body: str = ""
+    status: str = PLANNED
+
+    def cleaned(self) -> ProjectData:
+        title = (self.title or "").strip()
+        if not title:
+            raise InvalidInput(_l("Please give the project a title."))
+        if len(title) > PROJECT_TITLE_MAX:
+            raise InvalidInput(_l("The title may be at most %(max)d characters long.", max=PROJECT_TITLE_MAX))
+        for text in (self.description, self.goals):
+            if len(text or "") > PROJECT_TEXT_MAX:
+                raise InvalidInput(_l("Description and goals may be at most %(max)d characters long each.", max=PROJECT_TEXT_MAX))
+        if len((self.responsible_body or "").strip()) > RESPONSIBLE_MAX:
+            raise InvalidInput(_l("The responsible body may be at most %(max)d characters long.", max=RESPONSIBLE_MAX))
+        if self.priority_group not in (None, *PRIORITY_GROUPS):
+            raise InvalidInput(_l("Please choose a priority group."))
+        if self.status not in PROJECT_STATUSES:
+            raise InvalidInput(_l("Please choose a status."))
+        field_ = db.session.get(ActionField, self.action_field_id or 0)
+        if field_ is None:
+            raise InvalidInput(_l("Please choose an action field."))
+        if self.municipality_id is not None and db.session.get(Municipality, self.municipality_id) is None:
+            raise InvalidInput(_l("Please choose a municipality."))
+        return ProjectData(
+            title=title,
+            action_field_id=field_.id,
+            municipality_id=self.municipality_id,
+            priority_group=self.priority_group,
+            description=(self.description or "").strip(),
+            goals=(self.goals or "").strip(),
+            responsible_body=(self.responsible_body or "").strip(),
+            status=self.status,
+        )
+
+
+@dataclass
+class ProjectPlan:
+    """One project to create from shortlisted ideas (several ideas: combined into one project)."""
+
+    idea_ids: list[int]
+    data: ProjectData
+    budget: BudgetInput | None = None
+    ideas: list[Idea] = field(default_factory=list, repr=False)
+
+
+def check_budget(line: BudgetInput) -> BudgetInput:
+    label = (line.label or "").strip()
+    if not label:
+        raise InvalidInput(_l("Please name the budget line."))
+    if len(label) > BUDGET_LABEL_MAX:
+        raise InvalidInput(_l("The budget line's label may be at most %(max)d characters long.", max=BUDGET_LABEL_MAX))
+    if not isinstance(line.year, int) or not YEAR_MIN <= line.year <= YEAR_MAX:
+        raise InvalidInput(_l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))
+    if line.kind not in BUDGET_KINDS:
+        raise InvalidInput(_l("Please choose investive or consumptive."))
+    if not isinstance(line.amount, Decimal) or line.amount < 0 or line.amount > AMOUNT_MAX or line.amount != line.amount.quantize(Decimal("0.01")):
+        raise InvalidInput(_l("Please enter an amount in euros with at most two decimal places."))
+    if not isinstance(line.funding_rate, Decimal) or not 0 <= line.funding_rate <= 100:
+        raise InvalidInput(_l("Please enter the funding rate in percent, between 0 and 100."))
+    return BudgetInput(label=label, year=line.year, kind=line.kind, amount=line.amount, funding_rate=line.funding_rate)
+
+
+def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project]:
+    """Turn shortlisted ideas into new projects (P29, P30, ...) in one step: all or nothing.
+
+    Each idea moves to "Im Portfolio" and links to its project. Raises a
+    DomainError naming the project at fault; the caller then rolls back.
+    """
+    require_steering(actor)
+    if not plans:
+        raise InvalidInput(_l("Please choose at least one shortlisted idea."))
+    seen: set[int] = set()
+    for position, plan in enumerate(plans, start=1):
+        if not plan.idea_ids:
+            raise InvalidInput(_l("Project %(n)d: please choose at least one idea.", n=position))
+        if seen.intersection(plan.idea_ids) or len(set(plan.idea_ids)) != len(plan.idea_ids):
+            raise InvalidInput(_l("An idea can become part of one project only."))
+        seen.update(plan.idea_ids)
+    # Lock the ideas: a second import of the same idea waits, then finds it imported.
+    ideas = {
+        idea.id: idea
+        for idea in db.session.scalars(
+            select(Idea).where(Idea.id.in_(seen)).with_for_update().execution_options(populate_existing=True)
+        )
+    }
+    projects = []
+    for position, plan in enumerate(plans, start=1):
+        plan.ideas = [ideas.get(i) for i in plan.idea_ids]
+        for idea in plan.ideas:
+            if idea is None or idea.status != SHORTLISTED or idea.is_hidden:
+                raise InvalidInput(_l("Project %(n)d: only visible ideas on the shortlist can be imported.", n=position))
+        try:
+            data = plan.data.cleaned()
+            budget = check_budget(plan.budget) if plan.budget is not None else None
+        except InvalidInput as error:
+            raise InvalidInput(_l("Project %(n)d: %(message)s", n=position, message=error.message)) from None
+        projects.append(_create_project(actor, data, plan.ideas, budget))
+    return projects
+
+
+def _create_project(actor: User, data: ProjectData, ideas: list[Idea], budget: BudgetInput | None) -> Project:
+    now = utcnow()
+    project = Project(number=next_project_number(), created_at=now, updated_at=now, **_fields(data))
+    db.session.add(project)
+    project.status_changes.append(ProjectStatusChange(from_status=None, to_status=project.status, actor=actor, created_at=now))
+    if budget is not None:
+        project.budget_lines.append(BudgetLine(**budget.__dict__))
+    db.session.flush()
+    for idea in ideas:
+        before = {"status": idea.status}
+        idea_services.change_state(idea, IN_PORTFOLIO, actor, states.STEERING, project.code)
+        idea.project = project
+        db.session.flush()
+        audit.record(actor, "idea.status", "idea", idea.id, reason=project.code, before=before, after={"status": idea.status, "project": project.code})
+    audit.record(
+        actor,
+        "project.import",
+        "project",
+        project.id,
+        after={**project_snapshot(project), "ideas": [i.id for i in ideas], "budget": _budget_snapshot(budget)},
+    )
+    return project
+
+
+PROJECT_FIELDS = ("title", "action_field_id", "municipality_id", "priority_group", "description", "goals", "responsible_body", "status")
+
+
+def _fields(data: ProjectData) -> dict[str, Any]:
+    return {key: getattr(data, key) for key in PROJECT_FIELDS}
+
+
+def project_snapshot(project: Project) -> dict[str, Any]:
+    return {"code": project.code, **{key: getattr(project, key) for key in PROJECT_FIELDS}}
+
+
+def _budget_snapshot(line: BudgetInput | BudgetLine | None) -> dict[str, Any] | None:
+    if line is None:
+        return None
+    return {"label": line.label, "year": line.year, "kind": line.kind, "amount": str(line.amount), "funding_rate": str(line.funding_rate)}
+
+
+# Editing ----------------------------------------------------------------------
+
+def create_project(actor: User, data: ProjectData, reason: str = "") -> Project:
+    """A project that did not come from ideas (e.g. from a CSV import)."""
+    require_project_editor(actor)
+    data = data.cleaned()
+    now = utcnow()
+    project = Project(number=next_project_number(), created_at=now, updated_at=now, **_fields(data))
+    db.session.add(project)
+    project.status_changes.append(ProjectStatusChange(from_status=None, to_status=project.status, actor=actor, reason=clean_reason(reason, required=False), created_at=now))
+    db.session.flush()
+    audit.record(actor, "project.create", "project", project.id, reason=reason, after=project_snapshot(project))
+    return project
+
+
+def edit_project(project: Project, actor: User, data: ProjectData, reason: str = "") -> bool:
+    """Change a project's fields; a new status is recorded in its public history with the reason.
+
+    Returns whether anything changed. The audit entry holds only the changed fields.
+    """
+    require_project_editor(actor)
+    data = data.cleaned()
+    reason = clean_reason(reason, required=False)
+    before_all = project_snapshot(project)
+    old_status = project.status
+    for key, value in _fields(data).items():
+        setattr(project, key, value)
+    after_all = project_snapshot(project)
+    changed = [key for key in after_all if after_all[key] != before_all[key]]
+    if not changed:
+        return False
+    now = utcnow()
+    project.updated_at = now
+    if project.status != old_status:
+        project.status_changes.append(
+            ProjectStatusChange(from_status=old_status, to_status=project.status, actor=actor, reason=reason, created_at=now)
+        )
+    db.session.flush()
+    audit.record(
+        actor,
+        "project.edit",
+        "project",
+        project.id,
+        reason=reason,
+        before={key: before_all[key] for key in changed},
+        after={key: after_all[key] for key in changed},
+    )
+    return True
+
+
+def add_budget_line(project: Project, actor: User, line: BudgetInput) -> BudgetLine:
+    require_project_editor(actor)
+    line = check_budget(line)
+    budget_line = BudgetLine(project=project, **line.__dict__)
+    db.session.add(budget_line)
+    project.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "project.budget", "project", project.id, after=_budget_snapshot(budget_line))
+    return budget_line
+
+
+def edit_budget_line(budget_line: BudgetLine, actor: User, line: BudgetInput) -> None:
+    require_project_editor(actor)
+    line = check_budget(line)
+    before = _budget_snapshot(budget_line)
+    for key, value in line.__dict__.items():
+        setattr(budget_line, key, value)
+    budget_line.project.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "project.budget", "project", budget_line.project_id, before=before, after=_budget_snapshot(budget_line))
+
+
+def delete_budget_line(budget_line: BudgetLine, actor: User) -> None:
+    require_project_editor(actor)
+    before = _budget_snapshot(budget_line)
+    project = budget_line.project
+    project.budget_lines.remove(budget_line)
+    project.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "project.budget", "project", project.id, before=before, after=None)

@@ -1,0 +1,81 @@
+"""In Chromium: the steering committee logs in with TOTP, shortlists two candidates, imports them
+as one project with a budget; a citizen finds it on the public portfolio with a link back to the idea.
+axe-core on the portfolio, project, budget and import pages."""
+
+from playwright.sync_api import expect
+
+from tests.conftest import advance_idea, create_user, make_idea
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_moderation import _login
+
+
+def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project(axe_page, reference):
+    page = axe_page
+    citizen = create_user("buergerin@example.com", display_name="Anna B.")
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    create_user("sg@example.com", roles=("steering",), display_name="Steuerungsgremium")
+    first = advance_idea(make_idea(citizen, "Ladesäulen am Bahnhof", municipality="duelmen"), "in_review", "candidate", moderator=moderator)
+    second = advance_idea(make_idea(citizen, "E-Bike-Verleih für Pendler", municipality="duelmen"), "in_review", "candidate", moderator=moderator)
+
+    _login(page, "sg@example.com", second_factor=True)
+    page.get_by_role("link", name="Kandidaten", exact=True).click()
+    for idea, note in ((first, "Passt zu P22."), (second, "Hohe Unterstützung.")):
+        page.locator("tr", has_text=idea.title).get_by_role("link", name="Auf die Shortlist setzen").click()
+        page.get_by_label("Notiz").fill(note)
+        page.get_by_role("button", name="Auf die Shortlist setzen").click()
+        expect(page.get_by_text("Die Idee ist jetzt „Shortlist“.")).to_be_visible()
+
+    page.get_by_role("link", name="Shortlist ins Portfolio übernehmen").click()
+    page.get_by_label("Ladesäulen am Bahnhof (Dülmen)").check()
+    page.get_by_label("E-Bike-Verleih für Pendler (Dülmen)").check()
+    page.get_by_label("Die gewählten Ideen zu einem Projekt zusammenfassen").check()
+    assert_accessible(page, "portfolio-import-select")
+    page.get_by_role("button", name="Weiter").click()
+
+    page.get_by_label("Titel").fill("Elektromobilität am Bahnhof Dülmen")
+    page.get_by_label("Prioritätsgruppe").select_option(label="Priorität II")
+    page.get_by_label("Budgetposten (optional)").fill("Ladesäulen und Räder")
+    page.get_by_label("Jahr").fill("2027")
+    page.get_by_label("Betrag in Euro").fill("250.000")
+    assert_accessible(page, "portfolio-import-plan")
+    page.get_by_role("button", name="Ins Portfolio übernehmen").click()
+    expect(page.get_by_text("Ins Portfolio übernommen: P29.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("P29 Elektromobilität am Bahnhof Dülmen")
+    page.get_by_role("button", name="Abmelden").click()
+
+    # A citizen (here: not signed in) finds the project and the way back to the idea.
+    page.goto("/portfolio")
+    page.get_by_label("Themenfeld").select_option(label="Mobilität")
+    page.get_by_role("button", name="Filtern").click()
+    assert_accessible(page, "portfolio")
+    card = page.locator(".project-card", has_text="P29")
+    expect(card).to_contain_text("Priorität II")
+    expect(card).to_contain_text("Anna B.")
+    card.get_by_role("link", name="P29 Elektromobilität am Bahnhof Dülmen").click()
+    assert_accessible(page, "portfolio-project")
+    expect(page.locator("#budget")).to_contain_text("250.000,00 €")
+    expect(page.locator("#budget")).to_contain_text("162.500,00 €")  # 65 % funding
+    page.get_by_role("link", name="Ladesäulen am Bahnhof").click()
+    expect(page.get_by_text("Diese Idee ist jetzt Teil des Portfolios:")).to_be_visible()
+    expect(page.locator(".idea-meta .status")).to_have_text("Im Portfolio")
+
+    page.goto("/portfolio/budget")
+    expect(page.locator(".budget-table")).to_contain_text("250.000,00 €")
+    assert_accessible(page, "portfolio-budget")
+
+
+def test_staff_pages_are_accessible(axe_page, reference):
+    page = axe_page
+    create_user("admin@example.com", roles=("admin",))
+    _login(page, "admin@example.com", second_factor=True)
+    page.goto("/portfolio/P19/bearbeiten")
+    page.get_by_label("Titel").fill("")
+    page.get_by_role("button", name="Änderungen speichern").click()
+    expect(page.get_by_text("Bitte geben Sie dem Projekt einen Titel.").first).to_be_visible()
+    assert_accessible(page, "portfolio-edit-errors")
+    page.goto("/portfolio/P19/budget/neu")
+    page.get_by_label("Budgetposten").fill("Software")
+    page.get_by_label("Betrag in Euro").fill("abc")
+    page.get_by_role("button", name="Budgetposten speichern").click()
+    expect(page.get_by_text("Bitte geben Sie den Betrag als Zahl an").first).to_be_visible()
+    assert_accessible(page, "portfolio-budget-line-errors")

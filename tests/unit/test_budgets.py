@@ -1,0 +1,102 @@
+"""Budget arithmetic: exact Decimal sums, funding per line, shares that add up to 100 %."""
+
+from decimal import Decimal
+
+import pytest
+
+from app.errors import InvalidInput
+from app.portfolio import budgets
+
+D = Decimal
+
+# The seed's Smart-Cities table (Mio. €): investiv, konsumtiv per "Raum".
+SEED_ROWS = [
+    ("Raum für smarte Arbeit", "0.04", "0.33"),
+    ("Raum für nachhaltige Mobilität", "3.30", "0.85"),
+    ("Raum für regionalen Handel", "0.04", "0.37"),
+    ("Raum für zukunftssichernde Innovationen", "0.89", "0.61"),
+    ("Raum für partizipative Stadt- und Regionalentwicklung", "0.13", "0.39"),
+    ("Raum für digitale Bildung", "0.50", "0.59"),
+    ("Raum für breite Teilhabe", "0.02", "0.14"),
+]
+MIO = D(1_000_000)
+
+
+def test_funding_and_own_share_add_up_to_the_amount():
+    for amount in (D("0.01"), D("0.03"), D("1234.57"), D("4150000.00"), D("999999999.99")):
+        for rate in (D("65.00"), D("72.50"), D("0.00"), D("100.00"), D("33.33")):
+            assert budgets.funding(amount, rate) + budgets.own_share(amount, rate) == amount
+            assert budgets.funding(amount, rate) == budgets.funding(amount, rate).quantize(D("0.01"))
+
+
+def test_funding_rounds_half_up_to_the_cent():
+    assert budgets.funding(D("0.10"), D("65")) == D("0.07")  # 0.065 -> 0.07
+    assert budgets.funding(D("0.30"), D("65")) == D("0.20")  # 0.195 -> 0.20
+    assert budgets.funding(D("1000000.00"), D("65")) == D("650000.00")
+
+
+def test_percentages_add_up_to_exactly_100():
+    assert budgets.percentages([D(1), D(1), D(1)]) == [D("33.4"), D("33.3"), D("33.3")]
+    assert budgets.percentages([D("4.92"), D("3.28")]) == [D("60.0"), D("40.0")]
+    shares = budgets.percentages([D(n) for n in (7, 13, 17, 19, 23, 29, 31)])
+    assert sum(shares) == D("100.0")
+    assert budgets.percentages([D(0), D(0)]) == [D("0.0"), D("0.0")]
+    assert budgets.percentages([]) == []
+
+
+def test_overview_of_the_seed_table_sums_the_rows_exactly():
+    groups = [(name, name) for name, _i, _k in SEED_ROWS]
+    lines = []
+    for name, investive, consumptive in SEED_ROWS:
+        lines.append((name, "investiv", D(investive) * MIO, D("65.00")))
+        lines.append((name, "konsumtiv", D(consumptive) * MIO, D("65.00")))
+    overview = budgets.overview(groups, lines)
+
+    expected_investive = sum((D(i) for _n, i, _k in SEED_ROWS), D(0)) * MIO
+    expected_consumptive = sum((D(k) for _n, _i, k in SEED_ROWS), D(0)) * MIO
+    assert overview.total.investive == expected_investive == D("4920000.00")
+    assert overview.total.consumptive == expected_consumptive == D("3280000.00")
+    assert overview.total.total == D("8200000.00")
+    assert overview.total.funding == D("5330000.00")
+    assert overview.total.own_share == D("2870000.00")
+    assert (overview.investive_share, overview.consumptive_share) == (D("60.0"), D("40.0"))
+    assert sum(row.share for row in overview.rows) == D("100.0")
+    mobility = overview.rows[1]
+    assert mobility.totals.total == D("4150000.00") and mobility.share == D("50.6")
+    assert sum((row.totals.total for row in overview.rows), D(0)) == overview.total.total
+    assert overview.funding_rate == D("65.0")
+
+
+def test_overview_without_lines_is_zero_everywhere():
+    overview = budgets.overview([("a", "A")], [])
+    assert overview.total.total == 0 and overview.rows[0].share == 0 and overview.funding_rate is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("4.150.000", "4150000.00"),
+        ("4150000,50", "4150000.50"),
+        ("1.234,5 €", "1234.50"),
+        ("2500.75", "2500.75"),
+        ("12 500,00", "12500.00"),
+        ("0", "0.00"),
+        (",5", "0.50"),
+    ],
+)
+def test_parse_euros_understands_how_people_type_amounts(text, value):
+    assert budgets.parse_euros(text) == D(value)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "1.23.4", "-5", "1,234", "12,3456", "1e9", "9999999999"])
+def test_parse_euros_refuses_with_a_message(text):
+    with pytest.raises(InvalidInput) as error:
+        budgets.parse_euros(text)
+    assert str(error.value.message)
+
+
+def test_parse_rate():
+    assert budgets.parse_rate("65") == D("65.00")
+    assert budgets.parse_rate("72,5 %") == D("72.50")
+    with pytest.raises(InvalidInput):
+        budgets.parse_rate("101")
