@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import audit, reference
+from app import exports as file_formats
 from app.auth.decorators import role_required
 from app.errors import DomainError
 from app.extensions import db
@@ -18,8 +19,8 @@ from app.forms import ActionForm
 from app.ideas import queries as idea_queries
 from app.ideas import states
 from app.models import Comment, Idea
-from app.models.user import ROLE_MODERATOR, ROLE_STEERING
-from app.moderation import charts, queries, rubric, services
+from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
+from app.moderation import charts, exports, queries, rubric, services
 from app.moderation.forms import AnswerForm, HideForm, MergeForm, RestoreForm, StatusForm, score_form_class
 from app.participation.forms import REPORT_REASON_LABELS
 
@@ -308,6 +309,13 @@ def score(idea_id: int):
         criteria_by_axis=[(axis, [c for c in criteria if c.axis == axis]) for axis in ("relevance", "potential")],
         axis_labels=rubric.AXIS_LABELS,
     ), (200 if request.method == "GET" else 422)
+
+
+@bp.route("/ideen/export.<any(csv, xlsx):fmt>")
+@role_required(ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
+def export_ideas(fmt: str):
+    """All public ideas with counts and scores, hidden ones marked (staff only)."""
+    return file_formats.download(exports.ideas_table(), "ideen", fmt)
 
 
 @bp.route("/kandidaten")

@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import audit, reference
+from app import exports as file_formats
 from app.auth.decorators import role_required
 from app.errors import DomainError
 from app.extensions import db
@@ -22,7 +23,7 @@ from app.models import BudgetLine, Idea, Project
 from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_ADMIN, ROLE_STEERING
-from app.portfolio import charts, labels, queries, services
+from app.portfolio import charts, exports, labels, queries, services
 from app.portfolio.forms import BudgetLineForm, ImportForm, ProjectForm, ShortlistForm
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -79,6 +80,16 @@ def show(number: int):
 def budget():
     overview = queries.budget_overview(reference.action_fields(active_only=False))
     return render_template("portfolio/budget.html", overview=overview, chart=charts.budget_chart(overview))
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+def export_portfolio(fmt: str):
+    return file_formats.download(exports.portfolio_table(), "portfolio", fmt)
+
+
+@bp.route("/budget/export.<any(csv, xlsx):fmt>")
+def export_budget(fmt: str):
+    return file_formats.download(exports.budget_table(), "budget", fmt)
 
 
 # Staff: projects and budget lines ------------------------------------------

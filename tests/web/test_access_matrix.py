@@ -67,9 +67,12 @@ EXPECTED = {
     "moderation.answer": {MODERATOR},
     "moderation.score": {MODERATOR},
     "moderation.candidates": {MODERATOR, STEERING},
+    "moderation.export_ideas": {MODERATOR, STEERING, ADMIN},
     "portfolio.index": PUBLIC,
     "portfolio.show": PUBLIC,
     "portfolio.budget": PUBLIC,
+    "portfolio.export_portfolio": PUBLIC,
+    "portfolio.export_budget": PUBLIC,
     "portfolio.edit": {STEERING, ADMIN},
     "portfolio.new_budget_line": {STEERING, ADMIN},
     "portfolio.edit_budget_line": {STEERING, ADMIN},
@@ -105,7 +108,7 @@ def _calls(app, ids):
     for rule in app.url_map.iter_rules():
         values = {}
         for argument in rule.arguments:
-            values[argument] = {"filename": "css/site.css", "token": "kein-token"}.get(argument, ids.get(argument))
+            values[argument] = {"filename": "css/site.css", "token": "kein-token", "fmt": "csv"}.get(argument, ids.get(argument))
         with app.test_request_context():
             from flask import url_for
 

@@ -1,0 +1,107 @@
+"""Tables for download: CSV (UTF-8 with BOM, semicolons, decimal commas: German Excel opens it
+cleanly) and Excel (.xlsx via openpyxl, numbers as numbers). Also reads such CSV files back.
+
+What goes into a table is decided by the area that owns the data (e.g.
+app/portfolio/exports.py); this module only writes and reads the formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+BOM = "\ufeff"
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class Table:
+    title: str  # the sheet name (at most 31 characters in Excel)
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:f}".replace(".", ",")
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    text = str(value)
+    # A cell starting with = + - @ would be run as a formula by spreadsheet programs.
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+def to_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(value):
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones; times are UTC
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def to_xlsx(table: Table) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.title[:31]
+    sheet.append(table.columns)
+    for row in table.rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    for index, column in enumerate(table.columns, start=1):
+        width = max([len(str(column))] + [len(str(row[index - 1] or "")) for row in table.rows[:200]])
+        sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
+        if any(isinstance(row[index - 1], Decimal) for row in table.rows):
+            for cell in sheet[get_column_letter(index)][1:]:
+                cell.number_format = "#,##0.00"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render(table: Table, fmt: str) -> tuple[bytes, str]:
+    """The file's bytes and mimetype in the given format (csv or xlsx)."""
+    if fmt == "xlsx":
+        return to_xlsx(table), XLSX_MIMETYPE
+    return to_csv(table), CSV_MIMETYPE
+
+
+def download(table: Table, name: str, fmt: str):
+    """A response that downloads the table as coesfeld-12-0-<name>.<fmt>."""
+    data, mimetype = render(table, fmt)
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="coesfeld-12-0-{name}.{fmt}"'
+    return response
+
+
+def read_csv(data: bytes) -> list[dict[str, str]]:
+    """Rows of a CSV file as written by to_csv (or by German Excel): BOM optional, ; or , separated."""
+    text = data.decode("utf-8-sig")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))

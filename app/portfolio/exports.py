@@ -1,0 +1,48 @@
+"""What the portfolio and budget exports contain. Public: no hidden ideas, no personal data."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.exports import Table
+from app.extensions import db
+from app.models import BudgetLine, Project
+from app.portfolio import budgets, labels
+
+
+def portfolio_table() -> Table:
+    projects = db.session.scalars(
+        select(Project)
+        .options(joinedload(Project.action_field), joinedload(Project.municipality), selectinload(Project.ideas), selectinload(Project.budget_lines))
+        .order_by(Project.number)
+    ).all()
+    table = Table(
+        _("Portfolio"),
+        [_("Code"), _("Title"), _("Action field"), _("Priority group"), _("Status"), _("Lead municipality"), _("Responsible body"), _("Origin ideas"), _("Budget in euros")],
+    )
+    for p in projects:
+        origin = ", ".join(f"#{i.id} {i.title}" for i in p.ideas if not i.is_hidden)
+        municipality = _("District-wide") if p.municipality is None or p.municipality.is_district else p.municipality.name
+        total = sum((line.amount for line in p.budget_lines), budgets.ZERO)
+        table.rows.append(
+            [p.code, p.title, p.action_field.name, p.priority_group or "", labels.project_status_label(p.status), municipality, p.responsible_body, origin, total]
+        )
+    return table
+
+
+def budget_table() -> Table:
+    lines = db.session.scalars(
+        select(BudgetLine).join(BudgetLine.project).options(joinedload(BudgetLine.project).joinedload(Project.action_field)).order_by(Project.number, BudgetLine.year, BudgetLine.id)
+    ).all()
+    table = Table(
+        _("Budget"),
+        [_("Code"), _("Project"), _("Action field"), _("Budget line"), _("Year"), _("Kind"), _("Amount in euros"), _("Funding rate in percent"), _("Funding"), _("Own share")],
+    )
+    for line in lines:
+        funding = budgets.funding(line.amount, line.funding_rate)
+        table.rows.append(
+            [line.project.code, line.project.title, line.project.action_field.name, line.label, line.year, line.kind, line.amount, line.funding_rate, funding, line.amount - funding]
+        )
+    return table
