@@ -89,7 +89,7 @@ def test_keyboard_skip_link_and_narrow_screens(page, reference):
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Zum Inhalt springen")).to_be_focused()
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    expect(page).to_have_url(re.compile(r"#main$"))  # waits for the jump (reading page.url at once raced)
     for url in ("/", "/ideen", "/registrieren", "/anmelden"):
         page.set_viewport_size({"width": 320, "height": 800})
         page.goto(url)
