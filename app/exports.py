@@ -21,6 +21,9 @@ BOM = "\ufeff"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+# Text starting with these would run as a formula in a spreadsheet program; CSV also guards tab and CR.
+FORMULA_STARTS = ("=", "+", "-", "@")
+CSV_FORMULA_STARTS = (*FORMULA_STARTS, "\t", "\r")
 
 
 @dataclass
@@ -41,11 +44,12 @@ def _csv_cell(value) -> str:
         return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    text = str(value)
-    # A cell starting with = + - @ would be run as a formula by spreadsheet programs.
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+    return _as_text(str(value), CSV_FORMULA_STARTS)
+
+
+def _as_text(text: str, formula_starts: tuple[str, ...]) -> str:
+    """Text that a spreadsheet program shows as text, never runs as a formula."""
+    return "'" + text if text[:1] in formula_starts else text
 
 
 def to_csv(table: Table) -> bytes:
@@ -60,8 +64,8 @@ def to_csv(table: Table) -> bytes:
 def _xlsx_cell(value):
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)  # Excel has no time zones; times are UTC
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
+    if isinstance(value, str):
+        return _as_text(value, FORMULA_STARTS)
     return value
 
 

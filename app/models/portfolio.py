@@ -69,6 +69,15 @@ class Project(Base):
     def code(self) -> str:
         return f"P{self.number}"
 
+    @property
+    def is_district_wide(self) -> bool:
+        return self.municipality is None or self.municipality.is_district
+
+    @property
+    def public_ideas(self) -> list[Idea]:
+        """The ideas it came from that the public may see (hidden ones left out)."""
+        return [idea for idea in self.ideas if not idea.is_hidden]
+
     def __repr__(self) -> str:
         return f"<Project {self.code}>"
 

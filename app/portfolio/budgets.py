@@ -143,6 +143,11 @@ def parse_euros(text: str, *, maximum: Decimal = AMOUNT_MAX) -> Decimal:
     return value.quantize(CENT)
 
 
+def input_text(value: Decimal) -> str:
+    """A decimal as a person types it back into a form: 12345.67 -> "12345,67" (parse_euros reads it)."""
+    return f"{value:f}".replace(".", ",")
+
+
 def parse_rate(text: str) -> Decimal:
     """A funding rate in percent, 0 to 100, e.g. "65", "72,5 %"."""
     try:

@@ -23,8 +23,8 @@ def portfolio_table() -> Table:
         [_("Code"), _("Title"), _("Action field"), _("Priority group"), _("Status"), _("Lead municipality"), _("Responsible body"), _("Origin ideas"), _("Budget in euros")],
     )
     for p in projects:
-        origin = ", ".join(f"#{i.id} {i.title}" for i in p.ideas if not i.is_hidden)
-        municipality = _("District-wide") if p.municipality is None or p.municipality.is_district else p.municipality.name
+        origin = ", ".join(f"#{i.id} {i.title}" for i in p.public_ideas)
+        municipality = _("District-wide") if p.is_district_wide else p.municipality.name
         total = sum((line.amount for line in p.budget_lines), budgets.ZERO)
         table.rows.append(
             [p.code, p.title, p.action_field.name, p.priority_group or "", labels.project_status_label(p.status), municipality, p.responsible_body, origin, total]

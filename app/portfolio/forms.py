@@ -62,7 +62,7 @@ def _municipality_choices():
 
 PRIORITY_CHOICES = [SelectChoice("", labels.NO_PRIORITY_LABEL), *[SelectChoice(g, _l("Priority %(group)s", group=g)) for g in PRIORITY_GROUPS]]
 KIND_CHOICES = [SelectChoice(kind, labels.KIND_LABELS[kind]) for kind in (INVESTIVE, CONSUMPTIVE)]
-DEFAULT_RATE_TEXT = format(DEFAULT_FUNDING_RATE.normalize(), "f").replace(".", ",")  # "65"
+DEFAULT_RATE_TEXT = budgets.input_text(DEFAULT_FUNDING_RATE.normalize())  # "65"
 REASON_LENGTH = Length(max=REASON_MAX, message=_l("At most %(max)d characters, please.", max=REASON_MAX))
 
 

@@ -83,11 +83,6 @@ def load_project(number: int) -> Project | None:
     )
 
 
-def visible_origin_ideas(project: Project) -> list[Idea]:
-    """The ideas a project came from that the public may see (not hidden)."""
-    return [idea for idea in project.ideas if not idea.is_hidden]
-
-
 def budget_overview(fields: list[ActionField]) -> budgets.Overview:
     """Budget lines of every project summed per action field and in total (2 queries)."""
     lines = db.session.execute(

@@ -22,14 +22,14 @@ from app.ideas import states
 from app.models import BudgetLine, Idea, Project
 from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
-from app.models.user import ROLE_ADMIN, ROLE_STEERING
-from app.portfolio import charts, exports, labels, queries, services
+from app.models.user import ROLE_STEERING
+from app.portfolio import budgets, charts, exports, labels, queries, services
 from app.portfolio.forms import BudgetLineForm, ImportForm, ProjectForm, ShortlistForm
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
 steering_required = role_required(ROLE_STEERING)
-editor_required = role_required(ROLE_STEERING, ROLE_ADMIN)
+editor_required = role_required(*services.PROJECT_EDITOR_ROLES)
 
 
 def _project(number: int) -> Project:
@@ -40,7 +40,7 @@ def _project(number: int) -> Project:
 
 
 def _can_edit() -> bool:
-    return current_user.is_authenticated and current_user.has_role(ROLE_STEERING, ROLE_ADMIN)
+    return current_user.is_authenticated and current_user.has_role(*services.PROJECT_EDITOR_ROLES)
 
 
 # Public ----------------------------------------------------------------------
@@ -69,10 +69,8 @@ def show(number: int):
     return render_template(
         "portfolio/show.html",
         project=project,
-        ideas=queries.visible_origin_ideas(project),
         totals=queries.project_totals(project),
         can_edit=_can_edit(),
-        form=ActionForm(formdata=None),
     )
 
 
@@ -147,8 +145,8 @@ def edit_budget_line(number: int, line_id: int):
     line = _budget_line(project, line_id)
     form = BudgetLineForm(obj=line)
     if request.method == "GET":
-        form.amount.data = f"{line.amount:f}".replace(".", ",")
-        form.funding_rate.data = f"{line.funding_rate.normalize():f}".replace(".", ",")
+        form.amount.data = budgets.input_text(line.amount)
+        form.funding_rate.data = budgets.input_text(line.funding_rate.normalize())
     if form.validate_on_submit():
         try:
             services.edit_budget_line(line, current_user, form.line())

@@ -7,7 +7,7 @@ import that fails anywhere leaves nothing behind.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -40,6 +40,7 @@ from app.models.user import ROLE_ADMIN, ROLE_STEERING
 from app.moderation.services import clean_reason
 
 PROJECT_NUMBER = "project_number"
+PROJECT_EDITOR_ROLES = (ROLE_STEERING, ROLE_ADMIN)  # who edits projects and budget lines
 
 
 def require_steering(actor: User | None) -> None:
@@ -48,7 +49,7 @@ def require_steering(actor: User | None) -> None:
 
 
 def require_project_editor(actor: User | None) -> None:
-    if actor is None or not actor.has_role(ROLE_STEERING, ROLE_ADMIN):
+    if actor is None or not actor.has_role(*PROJECT_EDITOR_ROLES):
         raise NotAllowed()
 
 
@@ -56,17 +57,17 @@ def require_project_editor(actor: User | None) -> None:
 
 def shortlist_idea(idea: Idea, actor: User, note: str) -> None:
     """Put a candidate on the shortlist; the note is the public reason in its history."""
-    _steering_change(idea, SHORTLISTED, actor, note)
+    _steering_change(idea, SHORTLISTED, actor, note, note_required=False)
 
 
 def remove_from_shortlist(idea: Idea, actor: User, note: str) -> None:
     """Back to the candidates, with a public reason."""
-    _steering_change(idea, CANDIDATE, actor, clean_reason(note, required=True))
+    _steering_change(idea, CANDIDATE, actor, note, note_required=True)
 
 
-def _steering_change(idea: Idea, to_status: str, actor: User, note: str) -> None:
+def _steering_change(idea: Idea, to_status: str, actor: User, note: str, *, note_required: bool) -> None:
     require_steering(actor)
-    note = clean_reason(note, required=False)
+    note = clean_reason(note, required=note_required)
     before = {"status": idea.status}
     idea_services.change_state(idea, to_status, actor, states.STEERING, note)
     db.session.flush()
@@ -160,7 +161,6 @@ class ProjectPlan:
     idea_ids: list[int]
     data: ProjectData
     budget: BudgetInput | None = None
-    ideas: list[Idea] = field(default_factory=list, repr=False)
 
 
 def check_budget(line: BudgetInput) -> BudgetInput:
@@ -205,8 +205,8 @@ def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project
     }
     projects = []
     for position, plan in enumerate(plans, start=1):
-        plan.ideas = [ideas.get(i) for i in plan.idea_ids]
-        for idea in plan.ideas:
+        plan_ideas = [ideas.get(i) for i in plan.idea_ids]
+        for idea in plan_ideas:
             if idea is None or idea.status != SHORTLISTED or idea.is_hidden:
                 raise InvalidInput(_l("Project %(n)d: only visible ideas on the shortlist can be imported.", n=position))
         try:
@@ -214,7 +214,7 @@ def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project
             budget = check_budget(plan.budget) if plan.budget is not None else None
         except InvalidInput as error:
             raise InvalidInput(_l("Project %(n)d: %(message)s", n=position, message=error.message)) from None
-        projects.append(_create_project(actor, data, plan.ideas, budget))
+        projects.append(_create_project(actor, data, plan_ideas, budget))
     return projects
 
 
@@ -260,19 +260,6 @@ def _budget_snapshot(line: BudgetInput | BudgetLine | None) -> dict[str, Any] | 
 
 
 # Editing ----------------------------------------------------------------------
-
-def create_project(actor: User, data: ProjectData, reason: str = "") -> Project:
-    """A project that did not come from ideas (e.g. from a CSV import)."""
-    require_project_editor(actor)
-    data = data.cleaned()
-    now = utcnow()
-    project = Project(number=next_project_number(), created_at=now, updated_at=now, **_fields(data))
-    db.session.add(project)
-    project.status_changes.append(ProjectStatusChange(from_status=None, to_status=project.status, actor=actor, reason=clean_reason(reason, required=False), created_at=now))
-    db.session.flush()
-    audit.record(actor, "project.create", "project", project.id, reason=reason, after=project_snapshot(project))
-    return project
-
 
 def edit_project(project: Project, actor: User, data: ProjectData, reason: str = "") -> bool:
     """Change a project's fields; a new status is recorded in its public history with the reason.
