@@ -34,6 +34,7 @@ ACTIONS = {
     "user.unblock": _l("Unblocked an account"),
     "user.reset_second_factor": _l("Reset a second factor"),
     "project.import": _l("Imported ideas into the portfolio"),
+    "project.create": _l("Created a project"),
     "project.edit": _l("Changed a project"),
     "project.budget": _l("Changed a project's budget"),
 }

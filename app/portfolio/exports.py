@@ -20,14 +20,14 @@ def portfolio_table() -> Table:
     ).all()
     table = Table(
         _("Portfolio"),
-        [_("Code"), _("Title"), _("Action field"), _("Priority group"), _("Status"), _("Lead municipality"), _("Responsible body"), _("Origin ideas"), _("Budget in euros")],
+        [_("Code"), _("Title"), _("Action field"), _("Priority group"), _("Status"), _("Lead municipality"), _("Responsible body"), _("Description"), _("Goals"), _("Origin ideas"), _("Budget in euros")],
     )
     for p in projects:
         origin = ", ".join(f"#{i.id} {i.title}" for i in p.public_ideas)
         municipality = _("District-wide") if p.is_district_wide else p.municipality.name
         total = sum((line.amount for line in p.budget_lines), budgets.ZERO)
         table.rows.append(
-            [p.code, p.title, p.action_field.name, p.priority_group or "", labels.project_status_label(p.status), municipality, p.responsible_body, origin, total]
+            [p.code, p.title, p.action_field.name, p.priority_group or "", labels.project_status_label(p.status), municipality, p.responsible_body, p.description, p.goals, origin, total]
         )
     return table
 

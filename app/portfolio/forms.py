@@ -1,4 +1,4 @@
-"""Forms of the portfolio: shortlist note, project, budget line, import plan."""
+"""Forms of the portfolio: shortlist note, project, budget line, import plan, CSV import."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import Form, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList
 from wtforms.fields.choices import SelectChoice
@@ -25,7 +26,7 @@ from app.models.portfolio import (
     YEAR_MAX,
     YEAR_MIN,
 )
-from app.portfolio import budgets, labels
+from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, ProjectData
 from app.reference import action_fields, municipalities
 
@@ -198,3 +199,27 @@ class ImportForm(FlaskForm):
         super().__init__(*args, **kwargs)
         for entry in self.projects:
             entry.form.set_choices()
+
+
+class CsvImportForm(FlaskForm):
+    kind = RadioField(
+        _l("What does the file contain?"),
+        choices=[SelectChoice(imports.PROJECTS, _l("Projects")), SelectChoice(imports.BUDGET, _l("Budget lines"))],
+        default=imports.PROJECTS,
+        validators=[InputRequired(_l("Please choose what the file contains."))],
+    )
+    file = FileField(
+        _l("CSV file"),
+        description=_l("Semicolon- or comma-separated, at most 200 KB and %(rows)d rows.", rows=imports.MAX_ROWS),
+        validators=[
+            FileRequired(_l("Please choose a CSV file.")),
+            FileAllowed(["csv", "txt"], _l("Please choose a CSV file (.csv).")),
+            FileSize(max_size=imports.MAX_BYTES, message=_l("The file is larger than 200 KB. Please split it.")),
+        ],
+    )
+
+
+class CsvConfirmForm(FlaskForm):
+    """Carries the checked file, signed, from the preview to the import."""
+
+    token = HiddenField()

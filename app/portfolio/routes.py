@@ -23,8 +23,8 @@ from app.models import BudgetLine, Idea, Project
 from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
-from app.portfolio import budgets, charts, exports, labels, queries, services
-from app.portfolio.forms import BudgetLineForm, ImportForm, ProjectForm, ShortlistForm
+from app.portfolio import budgets, charts, exports, imports, labels, queries, services
+from app.portfolio.forms import BudgetLineForm, CsvConfirmForm, CsvImportForm, ImportForm, ProjectForm, ShortlistForm
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
@@ -60,6 +60,7 @@ def index():
         priorities=[*[(g, labels.priority_label(g)) for g in PRIORITY_GROUPS], (queries.NO_PRIORITY, labels.priority_label(None))],
         statuses=[(s, labels.project_status_label(s)) for s in PROJECT_STATUSES],
         district_wide=queries.DISTRICT_WIDE,
+        can_edit=_can_edit(),
     )
 
 
@@ -171,6 +172,61 @@ def delete_budget_line(number: int, line_id: int):
     db.session.commit()
     flash(_("The budget line is deleted."), "success")
     return redirect(url_for("portfolio.show", number=project.number) + "#budget")
+
+
+# Staff: CSV import of projects and budget lines ---------------------------------
+
+@bp.route("/csv-import", methods=["GET", "POST"])
+@editor_required
+def csv_import():
+    """Upload (GET form, POST file): the POST shows the preview. Nothing is written yet."""
+    form = CsvImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            text = imports.decode(upload.read())
+        except DomainError as error:
+            form.file.errors.append(str(error.message))
+        else:
+            return _csv_preview(imports.preview(form.kind.data, text), text, upload.filename or "")
+    return render_template("portfolio/csv_import.html", form=form, columns=imports.COLUMNS), form_status()
+
+
+@bp.route("/csv-import/bestaetigen", methods=["POST"])
+@editor_required
+def csv_import_confirm():
+    """Write the previewed file, all rows or none; only if it would still do what the preview showed."""
+    form = CsvConfirmForm()
+    carried = imports.unsign(form.token.data) if form.validate_on_submit() else None
+    if carried is None:
+        upload = CsvImportForm(formdata=None)
+        upload.form_errors.append(_("The preview has expired. Please upload the file again."))
+        return render_template("portfolio/csv_import.html", form=upload, columns=imports.COLUMNS), 422
+    result = imports.preview(carried.kind, carried.text)
+    if result.fingerprint() != carried.fingerprint:
+        notice = _("The portfolio has changed since the preview. Please check the new preview.")
+        return _csv_preview(result, carried.text, carried.filename, notice=notice, status=409)
+    try:
+        codes = imports.apply(result, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _csv_preview(result, carried.text, carried.filename, notice=str(error.message), status=422)
+    db.session.commit()
+    if codes:
+        flash(_("Imported: %(codes)s.", codes=", ".join(codes)), "success")
+    else:
+        flash(_("Nothing was changed."), "success")
+    return redirect(url_for("portfolio.index"))
+
+
+def _csv_preview(result: imports.Preview, text: str, filename: str, *, notice: str = "", status: int | None = None):
+    confirm = None
+    if result.ok and result.has_changes:
+        confirm = CsvConfirmForm(formdata=None, data={"token": imports.sign(result, text, filename)})
+    upload = CsvImportForm(formdata=None, data={"kind": result.kind})
+    return render_template(
+        "portfolio/csv_preview.html", result=result, filename=filename, confirm=confirm, upload=upload, notice=notice, actions=imports.ACTION_LABELS
+    ), status or (200 if result.ok else 422)
 
 
 # Steering committee: shortlist and import ------------------------------------

@@ -122,29 +122,36 @@ class ProjectData:
     responsible_body: str = ""
     status: str = PLANNED
 
-    def cleaned(self) -> ProjectData:
+    def problems(self) -> list[str]:
+        """Every reason these fields cannot be saved; empty when they can."""
+        found = []
         title = (self.title or "").strip()
         if not title:
-            raise InvalidInput(_l("Please give the project a title."))
-        if len(title) > PROJECT_TITLE_MAX:
-            raise InvalidInput(_l("The title may be at most %(max)d characters long.", max=PROJECT_TITLE_MAX))
-        for text in (self.description, self.goals):
-            if len(text or "") > PROJECT_TEXT_MAX:
-                raise InvalidInput(_l("Description and goals may be at most %(max)d characters long each.", max=PROJECT_TEXT_MAX))
+            found.append(_l("Please give the project a title."))
+        elif len(title) > PROJECT_TITLE_MAX:
+            found.append(_l("The title may be at most %(max)d characters long.", max=PROJECT_TITLE_MAX))
+        if any(len(text or "") > PROJECT_TEXT_MAX for text in (self.description, self.goals)):
+            found.append(_l("Description and goals may be at most %(max)d characters long each.", max=PROJECT_TEXT_MAX))
         if len((self.responsible_body or "").strip()) > RESPONSIBLE_MAX:
-            raise InvalidInput(_l("The responsible body may be at most %(max)d characters long.", max=RESPONSIBLE_MAX))
+            found.append(_l("The responsible body may be at most %(max)d characters long.", max=RESPONSIBLE_MAX))
         if self.priority_group not in (None, *PRIORITY_GROUPS):
-            raise InvalidInput(_l("Please choose a priority group."))
+            found.append(_l("Please choose a priority group."))
         if self.status not in PROJECT_STATUSES:
-            raise InvalidInput(_l("Please choose a status."))
-        field_ = db.session.get(ActionField, self.action_field_id or 0)
-        if field_ is None:
-            raise InvalidInput(_l("Please choose an action field."))
+            found.append(_l("Please choose a status."))
+        if db.session.get(ActionField, self.action_field_id or 0) is None:
+            found.append(_l("Please choose an action field."))
         if self.municipality_id is not None and db.session.get(Municipality, self.municipality_id) is None:
-            raise InvalidInput(_l("Please choose a municipality."))
+            found.append(_l("Please choose a municipality."))
+        return [str(message) for message in found]
+
+    def cleaned(self) -> ProjectData:
+        problems = self.problems()
+        if problems:
+            raise InvalidInput(problems[0])
+        title = self.title.strip()
         return ProjectData(
             title=title,
-            action_field_id=field_.id,
+            action_field_id=self.action_field_id,
             municipality_id=self.municipality_id,
             priority_group=self.priority_group,
             description=(self.description or "").strip(),
@@ -163,21 +170,30 @@ class ProjectPlan:
     budget: BudgetInput | None = None
 
 
-def check_budget(line: BudgetInput) -> BudgetInput:
+def budget_problems(line: BudgetInput) -> list[str]:
+    """Every reason a budget line cannot be saved; empty when it can."""
+    found = []
     label = (line.label or "").strip()
     if not label:
-        raise InvalidInput(_l("Please name the budget line."))
-    if len(label) > BUDGET_LABEL_MAX:
-        raise InvalidInput(_l("The budget line's label may be at most %(max)d characters long.", max=BUDGET_LABEL_MAX))
+        found.append(_l("Please name the budget line."))
+    elif len(label) > BUDGET_LABEL_MAX:
+        found.append(_l("The budget line's label may be at most %(max)d characters long.", max=BUDGET_LABEL_MAX))
     if not isinstance(line.year, int) or not YEAR_MIN <= line.year <= YEAR_MAX:
-        raise InvalidInput(_l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))
+        found.append(_l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))
     if line.kind not in BUDGET_KINDS:
-        raise InvalidInput(_l("Please choose investive or consumptive."))
+        found.append(_l("Please choose investive or consumptive."))
     if not isinstance(line.amount, Decimal) or line.amount < 0 or line.amount > AMOUNT_MAX or line.amount != line.amount.quantize(Decimal("0.01")):
-        raise InvalidInput(_l("Please enter an amount in euros with at most two decimal places."))
+        found.append(_l("Please enter an amount in euros with at most two decimal places."))
     if not isinstance(line.funding_rate, Decimal) or not 0 <= line.funding_rate <= 100:
-        raise InvalidInput(_l("Please enter the funding rate in percent, between 0 and 100."))
-    return BudgetInput(label=label, year=line.year, kind=line.kind, amount=line.amount, funding_rate=line.funding_rate)
+        found.append(_l("Please enter the funding rate in percent, between 0 and 100."))
+    return [str(message) for message in found]
+
+
+def check_budget(line: BudgetInput) -> BudgetInput:
+    problems = budget_problems(line)
+    if problems:
+        raise InvalidInput(problems[0])
+    return BudgetInput(label=line.label.strip(), year=line.year, kind=line.kind, amount=line.amount, funding_rate=line.funding_rate)
 
 
 def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project]:
@@ -218,6 +234,12 @@ def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project
     return projects
 
 
+def create_project(actor: User, data: ProjectData) -> Project:
+    """A new project that did not come from ideas (e.g. a row of a CSV import), with the next free code."""
+    require_project_editor(actor)
+    return _create_project(actor, data.cleaned(), [], None)
+
+
 def _create_project(actor: User, data: ProjectData, ideas: list[Idea], budget: BudgetInput | None) -> Project:
     now = utcnow()
     project = Project(number=next_project_number(), created_at=now, updated_at=now, **_fields(data))
@@ -234,7 +256,7 @@ def _create_project(actor: User, data: ProjectData, ideas: list[Idea], budget: B
         audit.record(actor, "idea.status", "idea", idea.id, reason=project.code, before=before, after={"status": idea.status, "project": project.code})
     audit.record(
         actor,
-        "project.import",
+        "project.import" if ideas else "project.create",
         "project",
         project.id,
         after={**project_snapshot(project), "ideas": [i.id for i in ideas], "budget": _budget_snapshot(budget)},
@@ -316,6 +338,23 @@ def edit_budget_line(budget_line: BudgetLine, actor: User, line: BudgetInput) ->
     budget_line.project.updated_at = utcnow()
     db.session.flush()
     audit.record(actor, "project.budget", "project", budget_line.project_id, before=before, after=_budget_snapshot(budget_line))
+
+
+def replace_budget_lines(project: Project, actor: User, lines: list[BudgetInput]) -> bool:
+    """Make the project's budget exactly these lines (a CSV import). Returns whether anything changed."""
+    require_project_editor(actor)
+    lines = [check_budget(line) for line in lines]
+    before = [_budget_snapshot(line) for line in project.budget_lines]
+    after = [_budget_snapshot(line) for line in lines]
+    if sorted(before, key=repr) == sorted(after, key=repr):
+        return False
+    project.budget_lines.clear()
+    db.session.flush()
+    project.budget_lines.extend(BudgetLine(**line.__dict__) for line in lines)
+    project.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "project.budget", "project", project.id, before={"lines": before}, after={"lines": after})
+    return True
 
 
 def delete_budget_line(budget_line: BudgetLine, actor: User) -> None:

@@ -1,6 +1,8 @@
 """In Chromium: the steering committee logs in with TOTP, shortlists two candidates, imports them
 as one project with a budget; a citizen finds it on the public portfolio with a link back to the idea.
-axe-core on the portfolio, project, budget and import pages."""
+axe-core on the portfolio, project, budget and import pages; the CSV import of projects with its preview."""
+
+import re
 
 from playwright.sync_api import expect
 
@@ -79,3 +81,30 @@ def test_staff_pages_are_accessible(axe_page, reference):
     page.get_by_role("button", name="Budgetposten speichern").click()
     expect(page.get_by_text("Bitte geben Sie den Betrag als Zahl an").first).to_be_visible()
     assert_accessible(page, "portfolio-budget-line-errors")
+
+
+def test_staff_import_projects_from_a_csv_file_after_a_preview(axe_page, reference):
+    page = axe_page
+    create_user("admin@example.com", roles=("admin",), display_name="Administration")
+    _login(page, "admin@example.com", second_factor=True)
+    page.get_by_role("link", name="Portfolio", exact=True).click()
+    page.get_by_role("link", name="Projekte oder Budgetposten aus einer CSV-Datei importieren").click()
+    assert_accessible(page, "portfolio-csv-import")
+
+    bad = "Code;Titel;Themenfeld\nP99;Gibt es nicht;Mobilität\n;Bürger-WLAN;Raumfahrt\n"
+    page.get_by_label("CSV-Datei").set_input_files({"name": "portfolio.csv", "mimeType": "text/csv", "buffer": bad.encode()})
+    page.get_by_role("button", name="Vorschau zeigen").click()
+    expect(page.get_by_role("heading", name="Die Datei hat 2 Fehler. Nichts wurde gespeichert.")).to_be_visible()
+    page.get_by_role("link", name="Zeile 3: Ein Themenfeld „Raumfahrt“ gibt es nicht.").click()
+    expect(page).to_have_url(re.compile(r"#zeile-3$"))
+    assert_accessible(page, "portfolio-csv-preview-errors")
+    expect(page.get_by_role("button", name="Import bestätigen")).to_have_count(0)
+
+    good = "Code;Titel;Themenfeld;Federführende Kommune\n;Bürger-WLAN in allen Rathäusern;Verwaltung;kreisweit\n"
+    page.get_by_label("CSV-Datei").set_input_files({"name": "portfolio.csv", "mimeType": "text/csv", "buffer": good.encode()})
+    page.get_by_role("button", name="Vorschau zeigen").click()
+    expect(page.get_by_text("1 neu, 0 geändert, 0 unverändert.")).to_be_visible()
+    assert_accessible(page, "portfolio-csv-preview")
+    page.get_by_role("button", name="Import bestätigen").click()
+    expect(page.get_by_text("Importiert: P29.")).to_be_visible()
+    expect(page.get_by_role("link", name="P29 Bürger-WLAN in allen Rathäusern")).to_be_visible()

@@ -77,6 +77,8 @@ EXPECTED = {
     "portfolio.new_budget_line": {STEERING, ADMIN},
     "portfolio.edit_budget_line": {STEERING, ADMIN},
     "portfolio.delete_budget_line": {STEERING, ADMIN},
+    "portfolio.csv_import": {STEERING, ADMIN},
+    "portfolio.csv_import_confirm": {STEERING, ADMIN},
     "portfolio.shortlist": {STEERING},
     "portfolio.import_ideas": {STEERING},
     "admin.accounts": {ADMIN},
