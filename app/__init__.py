@@ -15,7 +15,12 @@ from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: type | None = None) -> Flask:
+    from app.security import CleanRequest, DatabaseIntegerConverter
+
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = DatabaseIntegerConverter
+    app.json.ensure_ascii = False
     app.config.from_object(config or config_from_env())
     check_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
@@ -51,6 +56,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
     from app.ideas.routes import bp as ideas_bp
     from app.main.routes import bp as main_bp
@@ -65,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -41,7 +41,7 @@ from app.models import (
     Support,
 )
 
-CACHED_ENDPOINTS = frozenset({"main.index", "ideas.index", "ideas.show", "portfolio.index", "portfolio.show", "portfolio.budget"})
+CACHED_ENDPOINTS = frozenset({"main.index", "main.open_data", "ideas.index", "ideas.show", "portfolio.index", "portfolio.show", "portfolio.budget"})
 PUBLIC_CONTENT = (
     Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer
 )

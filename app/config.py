@@ -94,6 +94,12 @@ class Config:
     RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")
     RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute")
     RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "20 per hour")
+    RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
+
+    # Open data (exports and the JSON API): the licence the district publishes under.
+    OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
+    OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.de")
+    OPEN_DATA_ATTRIBUTION = os.environ.get("OPEN_DATA_ATTRIBUTION", "Kreis Coesfeld, Ideenplattform Coesfeld 12.0")
 
 
 class DevelopmentConfig(Config):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -47,9 +47,16 @@ ERROR_PAGES = {
 }
 
 
-def render_error(code: int, message=None):
+API_PREFIX = "/api/"
+
+
+def render_error(code: int, message=None, headers=None):
+    """The German error page; for the JSON API (/api/...) the same message as JSON."""
     title, text = ERROR_PAGES.get(code, ERROR_PAGES[500])
-    return render_template("errors/error.html", code=code, title=title, text=message or text), code
+    if request.path.startswith(API_PREFIX):
+        body = jsonify({"error": {"status": code, "message": str(message or text), "parameter": None}})
+        return body, code, headers or {}
+    return render_template("errors/error.html", code=code, title=title, text=message or text), code, headers or {}
 
 
 def register(app: Flask) -> None:
@@ -62,7 +69,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if error.code in ERROR_PAGES:
-            return render_error(error.code)
+            # keep what the client needs to go on: Allow (405), Retry-After (429)
+            kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
+            return render_error(error.code, headers=kept)
         return error
 
     @app.errorhandler(Exception)

@@ -1,14 +1,17 @@
-"""The one place that sanitises HTML, checks redirect targets and sets security headers."""
+"""The one place that sanitises HTML, checks redirect targets, sets security headers and
+cleans what comes in (no NUL characters in text, ids within the database's integer range)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import nh3
-from flask import current_app, request
+from flask import Request, current_app, request
 from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import limiter
 
@@ -107,3 +110,38 @@ def _account_key() -> str:
 def limit_per_account(setting: str):
     """Rate-limit POSTs per signed-in account (by address before log-in)."""
     return limiter.limit(lambda: current_app.config[setting], key_func=_account_key, methods=["POST"])
+
+
+# Input hygiene ------------------------------------------------------------------
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class TextParameters(ImmutableMultiDict):
+    """Query and form values without NUL characters.
+
+    No text anyone types contains one, PostgreSQL refuses to store it, and SQLite
+    would keep it invisibly; so it is dropped on the way in, for every form and filter.
+    Uploaded files are left as they are.
+    """
+
+    def __init__(self, mapping=None):
+        if mapping is None:
+            super().__init__()
+            return
+        pairs = mapping.items(multi=True) if hasattr(mapping, "getlist") else (mapping.items() if isinstance(mapping, dict) else mapping)
+        super().__init__([(_without_nul(key), _without_nul(value)) for key, value in pairs])
+
+
+class CleanRequest(Request):
+    parameter_storage_class = TextParameters
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """<int:...> in routes: ids and numbers are 32-bit in the database, so a larger one matches
+    no route (404) instead of reaching the database (PostgreSQL: integer out of range)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

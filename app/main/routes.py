@@ -32,3 +32,9 @@ def set_language():
     if is_supported(lang):
         session["lang"] = lang
     return redirect(safe_redirect_target(request.form.get("next"), url_for("main.index")))
+
+
+@bp.route("/offene-daten")
+def open_data():
+    """What the platform publishes as open data: the exports and the JSON API, with the licence."""
+    return render_template("main/open_data.html")

@@ -25,6 +25,7 @@ EXPECTED = {
     "static": PUBLIC,
     "main.index": PUBLIC,
     "main.set_language": PUBLIC,
+    "main.open_data": PUBLIC,
     "auth.signup": PUBLIC,
     "auth.check_mail": PUBLIC,
     "auth.confirm": PUBLIC,
@@ -88,6 +89,13 @@ EXPECTED = {
     "admin.unblock": {ADMIN},
     "admin.reset_second_factor": {ADMIN},
     "admin.audit_log": {ADMIN},
+    "api.openapi_document": PUBLIC,
+    "api.ideas": PUBLIC,
+    "api.idea": PUBLIC,
+    "api.action_fields": PUBLIC,
+    "api.municipalities": PUBLIC,
+    "api.projects": PUBLIC,
+    "api.project": PUBLIC,
 }
 
 PERSONAS = {
@@ -110,7 +118,7 @@ def _calls(app, ids):
     for rule in app.url_map.iter_rules():
         values = {}
         for argument in rule.arguments:
-            values[argument] = {"filename": "css/site.css", "token": "kein-token", "fmt": "csv"}.get(argument, ids.get(argument))
+            values[argument] = {"filename": "css/site.css", "token": "kein-token", "fmt": "csv", "code": "P1"}.get(argument, ids.get(argument))
         with app.test_request_context():
             from flask import url_for
 

@@ -22,6 +22,7 @@ def app_config_overrides(request):
         "RATELIMIT_SIGNUP": "2 per minute",
         "RATELIMIT_RESET": "2 per minute",
         "RATELIMIT_SUBMIT": "2 per minute",
+        "RATELIMIT_API": "3 per minute",
     }
     if request.param == "redis":
         if not _redis_available():
@@ -83,3 +84,13 @@ def test_supports_comments_and_reports_are_limited_per_account(app, client, refe
     assert client.post(f"/ideen/{idea.id}/kommentare", data={"body": "noch einer"}).status_code == 429
     assert client.post(f"/ideen/{idea.id}/melden", data={"reason": "spam"}).status_code == 302
     assert client.post(f"/ideen/{idea.id}/melden", data={"reason": "spam"}).status_code == 429
+
+
+def test_the_api_is_rate_limited_per_address_with_a_json_answer(client, reference):
+    for _ in range(3):
+        assert client.get("/api/v1/municipalities").status_code == 200
+    limited = client.get("/api/v1/action-fields")
+    assert limited.status_code == 429
+    assert limited.is_json and limited.json["error"]["status"] == 429
+    assert limited.json["error"]["message"].startswith("Sie haben das zu oft versucht.")
+    assert int(limited.headers["Retry-After"]) > 0

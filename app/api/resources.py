@@ -1,0 +1,96 @@
+"""What the API says about each object. Public content only: no hidden ideas, no drafts, no e-mail
+addresses or staff names; an author appears with the public name shown on the idea page."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import current_app, url_for
+
+from app.ideas import states
+from app.models import ActionField, Idea, Municipality, Project
+from app.portfolio import budgets, labels, queries
+
+
+def absolute(endpoint: str, **values) -> str:
+    """An address on this site, absolute under PUBLIC_BASE_URL."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def money(value: Decimal) -> str:
+    """Euros as an exact decimal string with two places ("12500.00"): JSON numbers are floats."""
+    return f"{value:.2f}"
+
+
+def idea(item: Idea) -> dict:
+    return {
+        "id": item.id,
+        "title": item.title,
+        "summary": item.summary,
+        "benefit": item.benefit,
+        "challenges": item.challenges,
+        "partners": item.partners or "",
+        "status": item.status,
+        "status_label": states.label(item.status),
+        "action_fields": [f.slug for f in item.action_fields],
+        "municipality": item.municipality.slug,
+        "author": {"name": item.author.public_name, "type": item.author.account_type},
+        "supports": item.support_count,
+        "comments": item.comment_count,
+        "published_at": item.published_at.isoformat() if item.published_at else None,
+        "merged_into": item.merged_into_id,
+        "project": item.project.code if item.project is not None else None,
+        "url": absolute("ideas.show", idea_id=item.id),
+    }
+
+
+def action_field(item: ActionField, idea_count: int) -> dict:
+    return {"slug": item.slug, "name": item.name, "description": item.description or "", "active": item.is_active, "ideas": idea_count}
+
+
+def municipality(item: Municipality) -> dict:
+    return {"slug": item.slug, "name": item.name, "district": item.is_district}
+
+
+def project(item: Project, *, detail: bool = False) -> dict:
+    totals = queries.project_totals(item)
+    data = {
+        "code": item.code,
+        "title": item.title,
+        "action_field": item.action_field.slug,
+        "priority_group": item.priority_group,
+        "status": item.status,
+        "status_label": labels.project_status_label(item.status),
+        "municipality": None if item.is_district_wide else item.municipality.slug,
+        "district_wide": item.is_district_wide,
+        "ideas": [i.id for i in item.public_ideas],
+        "budget": {
+            "investive": money(totals.investive),
+            "consumptive": money(totals.consumptive),
+            "total": money(totals.total),
+            "funding": money(totals.funding),
+            "own_share": money(totals.own_share),
+        },
+        "url": absolute("portfolio.show", number=item.number),
+    }
+    if detail:
+        data["description"] = item.description or ""
+        data["goals"] = item.goals or ""
+        data["responsible_body"] = item.responsible_body or ""
+        data["budget_lines"] = [
+            {
+                "label": line.label,
+                "year": line.year,
+                "kind": line.kind,
+                "amount": money(line.amount),
+                "funding_rate": money(line.funding_rate),
+                "funding": money(budgets.funding(line.amount, line.funding_rate)),
+                "own_share": money(line.amount - budgets.funding(line.amount, line.funding_rate)),
+            }
+            for line in item.budget_lines
+        ]
+        data["history"] = [
+            {"from": change.from_status, "to": change.to_status, "reason": change.reason or "", "at": change.created_at.isoformat()}
+            for change in item.status_changes
+        ]
+    return data

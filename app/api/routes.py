@@ -1,0 +1,136 @@
+"""Read-only JSON API under /api/v1 (see openapi.py for what each route returns).
+
+GET only, no session and no cookies: CSRF does not apply, and any site may read it
+(Access-Control-Allow-Origin: *). Errors are JSON too (app/errors.py). Rate-limited per address.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app import reference
+from app.api import openapi, params, resources
+from app.extensions import db, limiter
+from app.ideas import queries as idea_queries
+from app.models import Idea, Project
+from app.models.idea import PUBLIC_STATUSES
+from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
+from app.models.user import ACCOUNT_TYPES
+from app.portfolio import queries as portfolio_queries
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")(bp)  # one budget for the whole API
+
+@bp.after_request
+def _open_to_every_site(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.setdefault("Cache-Control", "public, max-age=60")
+    return response
+
+
+@bp.errorhandler(params.BadParameter)
+def _bad_parameter(error: params.BadParameter):
+    return jsonify({"error": {"status": 400, "message": error.message, "parameter": error.name}}), 400
+
+
+def _licence() -> dict:
+    config = current_app.config
+    return {"name": config["OPEN_DATA_LICENCE"], "url": config["OPEN_DATA_LICENCE_URL"], "attribution": config["OPEN_DATA_ATTRIBUTION"]}
+
+
+def _list(items: list[dict]):
+    return jsonify({"data": items, "meta": {"total": len(items), "licence": _licence()}})
+
+
+@bp.route("/openapi.json")
+def openapi_document():
+    return jsonify(openapi.document())
+
+
+@bp.route("/ideas")
+def ideas():
+    args = request.args
+    filters = idea_queries.IdeaFilters(
+        q=params.text(args, "q", params.QUERY_MAX),
+        fields=params.slugs(args, "field"),
+        municipality=params.slug(args, "municipality"),
+        status=params.choice(args, "status", PUBLIC_STATUSES),
+        submitter=params.choice(args, "submitter", ACCOUNT_TYPES),
+        sort=params.choice(args, "sort", tuple(idea_queries.SORTS)) or idea_queries.DEFAULT_SORT,
+        page=params.integer(args, "page", 1, 1, params.PAGE_MAX),
+    )
+    per_page = params.integer(args, "per_page", params.PER_PAGE_DEFAULT, 1, params.PER_PAGE_MAX)
+    page = idea_queries.list_ideas(
+        filters, per_page, reference.action_fields(active_only=False), reference.municipalities()
+    )
+    items = page.items if page.page == filters.page else []  # past the last page: empty, not the last page again
+
+    def link(number: int) -> str:
+        query = request.args.to_dict(flat=False)
+        query.update(page=[str(number)], per_page=[str(per_page)])
+        return resources.absolute("api.ideas", **query)
+
+    meta = {
+        "total": page.total,
+        "page": filters.page,
+        "per_page": per_page,
+        "pages": page.pages,
+        "next": link(filters.page + 1) if filters.page < page.pages else None,
+        "prev": link(min(filters.page - 1, page.pages)) if filters.page > 1 else None,
+        "licence": _licence(),
+    }
+    return jsonify({"data": [resources.idea(i) for i in items], "meta": meta})
+
+
+@bp.route("/ideas/<int:idea_id>")
+def idea(idea_id: int):
+    item = db.session.scalar(idea_queries.visible_ideas().where(Idea.id == idea_id))
+    if item is None:
+        abort(404)
+    return jsonify(resources.idea(item))
+
+
+@bp.route("/action-fields")
+def action_fields():
+    counts = idea_queries.idea_counts_by_action_field()
+    return _list([resources.action_field(f, counts.get(f.id, 0)) for f in reference.action_fields(active_only=False)])
+
+
+@bp.route("/municipalities")
+def municipalities():
+    return _list([resources.municipality(m) for m in reference.municipalities()])
+
+
+def _projects():
+    return select(Project).options(
+        joinedload(Project.action_field),
+        joinedload(Project.municipality),
+        selectinload(Project.ideas),
+        selectinload(Project.budget_lines),
+    )
+
+
+@bp.route("/projects")
+def projects():
+    args = request.args
+    filters = portfolio_queries.Filters(
+        field=params.slug(args, "field"),
+        priority=params.choice(args, "priority", (*PRIORITY_GROUPS, portfolio_queries.NO_PRIORITY)),
+        status=params.choice(args, "status", PROJECT_STATUSES),
+        municipality=params.slug(args, "municipality"),
+    )
+    items = db.session.scalars(filters.apply(_projects()).order_by(Project.number)).all()
+    return _list([resources.project(p) for p in items])
+
+
+@bp.route("/projects/<code>")
+def project(code: str):
+    number = code[1:] if code.startswith("P") else ""
+    if not number.isascii() or not number.isdigit() or number.startswith("0") or int(number) > 2**31 - 1:
+        abort(404)
+    item = db.session.scalar(_projects().where(Project.number == int(number)).options(selectinload(Project.status_changes)))
+    if item is None:
+        abort(404)
+    return jsonify(resources.project(item, detail=True))
