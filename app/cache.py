@@ -1,7 +1,7 @@
 """Whole-page cache for anonymous readers, invalidated exactly.
 
 Reading is most of the traffic, and most readers are not signed in. Their
-start, list and idea pages are the same for everyone, so they are rendered
+start, list, idea and portfolio pages (and the JSON API's answers) are the same for everyone, so they are rendered
 once and served from a cache (Redis when REDIS_URL is set, otherwise a cache
 in each worker process).
 
@@ -41,7 +41,13 @@ from app.models import (
     Support,
 )
 
-CACHED_ENDPOINTS = frozenset({"main.index", "main.open_data", "ideas.index", "ideas.show", "portfolio.index", "portfolio.show", "portfolio.budget"})
+CACHED_ENDPOINTS = frozenset(
+    {
+        "main.index", "main.open_data", "ideas.index", "ideas.show", "portfolio.index", "portfolio.show", "portfolio.budget",
+        "api.openapi_document", "api.ideas", "api.idea", "api.action_fields", "api.municipalities", "api.projects", "api.project",
+    }
+)
+CACHED_MIMETYPES = ("text/html", "application/json")
 PUBLIC_CONTENT = (
     Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer
 )
@@ -87,16 +93,17 @@ def _serve_from_cache():
         return None
     key = f"{version}:{get_locale()}:{request.full_path}"
     cached = current_app.extensions["page_cache"].get(key)
-    if cached is not None:
-        return current_app.response_class(cached, mimetype="text/html")
+    if isinstance(cached, tuple):
+        mimetype, body = cached
+        return current_app.response_class(body, mimetype=mimetype)
     g.page_cache_key = key
     return None
 
 
 def _store_in_cache(response):
     key = g.pop("page_cache_key", None)
-    if key and response.status_code == 200 and response.mimetype == "text/html" and "Set-Cookie" not in response.headers:
-        current_app.extensions["page_cache"].set(key, response.get_data(as_text=True))
+    if key and response.status_code == 200 and response.mimetype in CACHED_MIMETYPES and "Set-Cookie" not in response.headers:
+        current_app.extensions["page_cache"].set(key, (response.mimetype, response.get_data(as_text=True)))
     return response
 
 

@@ -14,6 +14,7 @@ import random
 import sys
 import time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -25,11 +26,13 @@ from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import (  # noqa: E402
     ActionField,
+    BudgetLine,
     Comment,
     Follow,
     Idea,
     IdeaStateChange,
     Municipality,
+    Project,
     Support,
     User,
     idea_action_fields,
@@ -110,6 +113,7 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
     )
     user_ids = list(range(first_user, first_user + users))
 
+    projects = list(db.session.scalars(select(Project).order_by(Project.number)))
     first_idea = (db.session.scalar(select(func.max(Idea.id))) or 0) + 1
     idea_rows, field_rows, change_rows, follow_rows = [], [], [], []
     support_target = _long_tail(rng, supports, ideas, cap=users - 1)
@@ -122,6 +126,10 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
         published = now - timedelta(days=rng.randint(0, 720), minutes=rng.randint(0, 1440))
         idea_id = first_idea + n
         author = rng.choice(user_ids)
+        # The last ideas became projects of the portfolio, two per project (origin ideas on its pages);
+        # the published ones stay one contiguous range of ids for the support benchmark.
+        in_portfolio = n - (ideas - 2 * len(projects))
+        project = projects[in_portfolio // 2] if in_portfolio >= 0 else None
         idea_rows.append(
             {
                 "id": idea_id,
@@ -132,7 +140,8 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
                 "partners": "",
                 "municipality_id": town.id,
                 "author_id": author,
-                "status": "published",
+                "status": "in_portfolio" if project else "published",
+                "project_id": project.id if project else None,
                 "created_at": published,
                 "edited_at": published,
                 "published_at": published,
@@ -182,6 +191,21 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
     _bulk(Follow.__table__, follow_rows)
     _bulk(Support.__table__, support_rows)
     _bulk(Comment.__table__, comment_rows)
+    # Three to six budget lines per project, for the portfolio, project and budget pages.
+    budget_rows = [
+        {
+            "project_id": project.id,
+            "label": f"Posten {k + 1}",
+            "year": 2026 + k % 4,
+            "kind": rng.choice(("investiv", "konsumtiv")),
+            "amount": Decimal(rng.randrange(1_000_00, 900_000_00)) / 100,
+            "funding_rate": Decimal("65.00"),
+            "created_at": now,
+        }
+        for project in projects
+        for k in range(rng.randint(3, 6))
+    ]
+    db.session.add_all(BudgetLine(**row) for row in budget_rows)  # the ORM converts euros to stored hundredths
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         for table in ("ideas", "supports", "comments", "idea_action_fields", "users"):
@@ -192,7 +216,14 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
     else:
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()
-    return {"users": users, "ideas": ideas, "supports": len(support_rows), "comments": len(comment_rows), "first_user": first_user}
+    return {
+        "users": users,
+        "ideas": ideas,
+        "supports": len(support_rows),
+        "comments": len(comment_rows),
+        "budget_lines": len(budget_rows),
+        "first_user": first_user,
+    }
 
 
 def main() -> None:

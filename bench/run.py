@@ -195,9 +195,10 @@ def idea_with_comments(url: str, count: int) -> int:
 
 
 def idea_id_range(url: str) -> tuple[int, int]:
+    """The ids of the published ideas (those open for support), one contiguous range."""
     code = (
         "from app import create_app; from app.extensions import db; from app.models import Idea; from sqlalchemy import func, select;"
-        "app = create_app();\nwith app.app_context(): print(*db.session.execute(select(func.min(Idea.id), func.max(Idea.id))).one())"
+        "app = create_app();\nwith app.app_context(): print(*db.session.execute(select(func.min(Idea.id), func.max(Idea.id)).where(Idea.status == 'published')).one())"
     )
     out = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env_for(url), cwd=ROOT, check=True, capture_output=True, text=True).stdout
     low, high = out.split()
@@ -214,6 +215,11 @@ def measure(env: dict, url: str, args, ceiling: dict) -> None:
             "idea list (most supported, one action field)": "/ideen?sort=supported&field=mobilitaet",
             "idea page with 100 comments": f"/ideen/{page_with_100}",
             "search (“Radwege”)": "/ideen?q=Radwege",
+            "portfolio (28 projects, origin ideas)": "/portfolio",
+            "project page with budget lines": "/portfolio/P1",
+            "budget overview": "/portfolio/budget",
+            "API: ideas, most supported, one field": "/api/v1/ideas?sort=supported&field=mobilitaet",
+            "API: projects": "/api/v1/projects",
         }
         queries = count_queries(url, list(scenarios.values()))
         print(f"  {'page':<46} {'req/s':>8} {'ratio':>7} {'p50':>9} {'p99':>9} {'queries':>8}")

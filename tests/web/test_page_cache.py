@@ -31,6 +31,25 @@ def test_second_anonymous_request_is_served_from_the_cache(app, client, idea, co
     assert second == 1 < first  # only the version is read
 
 
+@pytest.mark.parametrize("path", ["/api/v1/ideas?sort=supported", "/api/v1/projects", "/api/v1/projects/P1", "IDEA"])
+def test_api_answers_are_cached_as_json_too(app, client, idea, count_queries, path):
+    url = f"/api/v1/ideas/{idea.id}" if path == "IDEA" else path
+    first, body = _queries(client, count_queries, url)
+    with count_queries() as counter:
+        cached = client.get(url)
+    assert counter.count == 1 < first
+    assert cached.text == body and cached.is_json
+    assert cached.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_api_counts_change_with_the_rows(app, client, idea):
+    url = f"/api/v1/ideas/{idea.id}"
+    assert client.get(url).json["supports"] == 0
+    services.support_idea(create_user(), idea)
+    db.session.commit()
+    assert client.get(url).json["supports"] == 1
+
+
 def test_counters_on_cached_pages_change_with_the_rows(app, client, idea, count_queries):
     url = f"/ideen/{idea.id}"
     assert "0 Unterstützungen" in client.get(url).text
