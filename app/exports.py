@@ -1,5 +1,6 @@
 """Tables for download: CSV (UTF-8 with BOM, semicolons, decimal commas: German Excel opens it
-cleanly) and Excel (.xlsx via openpyxl, numbers as numbers). Also reads such CSV files back.
+cleanly) and Excel (.xlsx via openpyxl, numbers as numbers). Also reads such CSV files back
+(read_csv; the portfolio's CSV import checks what it reads, app/portfolio/imports.py).
 
 What goes into a table is decided by the area that owns the data (e.g.
 app/portfolio/exports.py); this module only writes and reads the formats.
@@ -103,9 +104,18 @@ def download(table: Table, name: str, fmt: str):
     return response
 
 
-def read_csv(data: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV file as written by to_csv (or by German Excel): BOM optional, ; or , separated."""
-    text = data.decode("utf-8-sig")
+def read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """CSV text as to_csv or German Excel writes it (";" or "," separated): the header and the
+    rows that are not blank, each with the line it starts on (the header is line 1; a cell may
+    span lines). Raises csv.Error for text that is not CSV."""
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    rows = []
+    line = reader.line_num + 1
+    for cells in reader:
+        if any(cell.strip() for cell in cells):
+            rows.append((line, cells))
+        line = reader.line_num + 1
+    return header, rows

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,6 +37,7 @@ from sqlalchemy.orm import selectinload
 
 from app import reference
 from app.errors import InvalidInput
+from app.exports import read_csv
 from app.extensions import db
 from app.models import Project, User
 from app.models.portfolio import BUDGET_KINDS, DEFAULT_FUNDING_RATE, PLANNED, PRIORITY_GROUPS, YEAR_MIN
@@ -189,46 +189,35 @@ def _norm(text: str) -> str:
 
 def _read(kind: str, text: str, result: Preview) -> list[tuple[int, dict[str, str]]]:
     """The rows as (line, {column key: value}); problems with the file as a whole go to result.file_errors."""
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader, None)
-        if not header or not any(cell.strip() for cell in header):
-            result.file_errors.append(str(_l("The file is empty.")))
-            return []
-        wanted = {name: column for column in COLUMNS[kind] for name in _header_names(column)}
-        positions: dict[str, int] = {}
-        for position, name in enumerate(header):
-            column = wanted.get(_norm(name))
-            if column is None:
-                if name.strip():
-                    result.ignored_columns.append(name.strip())
-            elif column.key in positions:
-                result.file_errors.append(str(_l("The column “%(name)s” appears twice.", name=name.strip())))
-            else:
-                positions[column.key] = position
-        for column in COLUMNS[kind]:
-            if column.required and column.key not in positions:
-                result.file_errors.append(str(_l("The column “%(name)s” is missing.", name=column.label)))
-        if result.file_errors:
-            return []
-        rows = []
-        line = reader.line_num + 1
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                if len(rows) == MAX_ROWS:
-                    result.file_errors.append(str(_l("The file has more than %(max)d rows. Please split it.", max=MAX_ROWS)))
-                    return []
-                values = {key: (cells[position].strip() if position < len(cells) else "") for key, position in positions.items()}
-                rows.append((line, values))
-            line = reader.line_num + 1
-    except csv.Error:
-        result.file_errors.append(str(_l("Line %(line)d could not be read as CSV.", line=reader.line_num)))
+        header, rows = read_csv(text)
+    except csv.Error as error:
+        result.file_errors.append(str(_l("The file could not be read as CSV (%(reason)s).", reason=error)))
         return []
-    if not rows:
+    if not any(cell.strip() for cell in header):
+        result.file_errors.append(str(_l("The file is empty.")))
+        return []
+    wanted = {name: column for column in COLUMNS[kind] for name in _header_names(column)}
+    positions: dict[str, int] = {}
+    for position, name in enumerate(header):
+        column = wanted.get(_norm(name))
+        if column is None:
+            if name.strip():
+                result.ignored_columns.append(name.strip())
+        elif column.key in positions:
+            result.file_errors.append(str(_l("The column “%(name)s” appears twice.", name=name.strip())))
+        else:
+            positions[column.key] = position
+    for column in COLUMNS[kind]:
+        if column.required and column.key not in positions:
+            result.file_errors.append(str(_l("The column “%(name)s” is missing.", name=column.label)))
+    if not rows and not result.file_errors:
         result.file_errors.append(str(_l("The file has no rows below the header.")))
-    return rows
+    if len(rows) > MAX_ROWS:
+        result.file_errors.append(str(_l("The file has more than %(max)d rows. Please split it.", max=MAX_ROWS)))
+    if result.file_errors:
+        return []
+    return [(line, {key: (cells[i].strip() if i < len(cells) else "") for key, i in positions.items()}) for line, cells in rows]
 
 
 # Checking rows -----------------------------------------------------------------

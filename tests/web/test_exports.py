@@ -15,6 +15,13 @@ from app.portfolio import services
 from tests.conftest import advance_idea, create_user, make_idea
 
 
+def _dicts(data: bytes) -> list[dict[str, str]]:
+    """A downloaded CSV file as one dict per row (the BOM first, as Excel expects it)."""
+    assert data.startswith("\ufeff".encode())
+    header, rows = read_csv(data.decode("utf-8-sig"))
+    return [dict(zip(header, cells, strict=True)) for _line, cells in rows]
+
+
 def test_csv_is_utf8_with_bom_semicolons_and_decimal_commas():
     table = Table("T", ["Titel", "Betrag"], [["Bürgerbus; „digital“", Decimal("4150000.50")], ["=HYPERLINK(1)", None]])
     data = to_csv(table)
@@ -23,7 +30,7 @@ def test_csv_is_utf8_with_bom_semicolons_and_decimal_commas():
     assert text.splitlines()[0] == "Titel;Betrag"
     assert '"Bürgerbus; „digital“";4150000,50' in text
     assert "'=HYPERLINK(1);" in text  # never a formula
-    assert read_csv(data) == [{"Titel": "Bürgerbus; „digital“", "Betrag": "4150000,50"}, {"Titel": "'=HYPERLINK(1)", "Betrag": ""}]
+    assert _dicts(data) == [{"Titel": "Bürgerbus; „digital“", "Betrag": "4150000,50"}, {"Titel": "'=HYPERLINK(1)", "Betrag": ""}]
 
 
 def test_xlsx_keeps_numbers_as_numbers():
@@ -55,7 +62,7 @@ def test_portfolio_export_round_trip(client, portfolio, fmt):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     if fmt == "csv":
-        rows = read_csv(response.data)
+        rows = _dicts(response.data)
     else:
         sheet = load_workbook(io.BytesIO(response.data)).active
         header = [c.value for c in sheet[1]]
@@ -74,7 +81,7 @@ def test_portfolio_export_round_trip(client, portfolio, fmt):
 def test_budget_export_matches_the_lines(client, portfolio, fmt):
     response = client.get(f"/portfolio/budget/export.{fmt}")
     if fmt == "csv":
-        (row,) = read_csv(response.data)
+        (row,) = _dicts(response.data)
         assert (row["Betrag in Euro"], row["Förderung"], row["Eigenanteil"]) == ("1234,56", "802,46", "432,10")
     else:
         sheet = load_workbook(io.BytesIO(response.data)).active
@@ -87,7 +94,7 @@ def test_staff_idea_export_has_counts_scores_and_marks_hidden(client, auth, port
     create_user("admin@example.com", roles=("admin",))
     assert client.get("/moderation/ideen/export.csv").status_code == 302  # anonymous: log in first
     auth.login("admin@example.com")
-    rows = read_csv(client.get("/moderation/ideen/export.csv").data)
+    rows = _dicts(client.get("/moderation/ideen/export.csv").data)
     by_title = {r["Titel"]: r for r in rows}
     assert by_title["Verborgene Idee"]["Verborgen"] == "ja" and by_title["Sichtbare Idee"]["Verborgen"] == "nein"
     assert by_title["Sichtbare Idee"]["Projekt"] == "P29" and by_title["Sichtbare Idee"]["Unterstützungen"] == "0"
