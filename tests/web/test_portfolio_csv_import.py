@@ -147,3 +147,16 @@ def test_the_portfolio_links_editors_to_the_import(client, staff):
 
 def test_anonymous_readers_see_no_import_link(client, reference):
     assert "/portfolio/csv-import" not in client.get("/portfolio").text
+
+
+def test_the_largest_file_fits_into_the_confirm_request(app, staff):
+    """The confirm form carries the file again; even the least compressible text of MAX_BYTES
+    (random printable ASCII) must stay below MAX_CONTENT_LENGTH, or confirming would be a 413."""
+    import random
+    import string
+
+    rng = random.Random(1)
+    text = "".join(rng.choice(string.printable) for _ in range(imports.MAX_BYTES))
+    with app.test_request_context():
+        token = imports.sign(imports.Preview(imports.PROJECTS), text, "x" * 255 + ".csv")
+    assert len(token) + 1024 < app.config["MAX_CONTENT_LENGTH"]  # 1 KiB for the CSRF token and field names
