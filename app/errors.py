@@ -50,12 +50,16 @@ ERROR_PAGES = {
 API_PREFIX = "/api/"
 
 
+def json_error(code: int, message, parameter: str | None = None, headers=None):
+    """An error of the JSON API, in the shape its OpenAPI document calls Error."""
+    return jsonify({"error": {"status": code, "message": str(message), "parameter": parameter}}), code, headers or {}
+
+
 def render_error(code: int, message=None, headers=None):
     """The German error page; for the JSON API (/api/...) the same message as JSON."""
     title, text = ERROR_PAGES.get(code, ERROR_PAGES[500])
     if request.path.startswith(API_PREFIX):
-        body = jsonify({"error": {"status": code, "message": str(message or text), "parameter": None}})
-        return body, code, headers or {}
+        return json_error(code, message or text, headers=headers)
     return render_template("errors/error.html", code=code, title=title, text=message or text), code, headers or {}
 
 

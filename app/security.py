@@ -138,10 +138,13 @@ class CleanRequest(Request):
     parameter_storage_class = TextParameters
 
 
+DATABASE_INT_MAX = 2**31 - 1  # ids and numbers are 32-bit integers in the database
+
+
 class DatabaseIntegerConverter(IntegerConverter):
     """<int:...> in routes: ids and numbers are 32-bit in the database, so a larger one matches
     no route (404) instead of reaching the database (PostgreSQL: integer out of range)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", DATABASE_INT_MAX)
         super().__init__(map, *args, **kwargs)

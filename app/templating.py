@@ -97,4 +97,5 @@ def register(app: Flask) -> None:
             "priority_label": portfolio_labels.priority_label,
             "kind_label": portfolio_labels.kind_label,
             "line_funding": lambda line: budgets.funding(line.amount, line.funding_rate),
+            "line_own_share": lambda line: budgets.own_share(line.amount, line.funding_rate),
         }

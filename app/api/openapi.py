@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app
 
 from app.api import params
-from app.ideas.queries import SORTS
+from app.ideas.queries import FIELDS_MAX, QUERY_MAX, SORTS
 from app.models.idea import PUBLIC_STATUSES
 from app.models.portfolio import BUDGET_KINDS, PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
@@ -161,10 +161,10 @@ def document() -> dict:
                     "operationId": "listIdeas",
                     "summary": "Veröffentlichte Ideen, gefiltert, durchsucht und seitenweise",
                     "parameters": [
-                        _query("q", {"type": "string", "maxLength": params.QUERY_MAX}, "Volltextsuche (deutsche Wortstämme)"),
+                        _query("q", {"type": "string", "maxLength": QUERY_MAX}, "Volltextsuche (deutsche Wortstämme)"),
                         _query(
                             "field",
-                            {"type": "array", "items": _SLUG, "maxItems": params.FIELDS_MAX},
+                            {"type": "array", "items": _SLUG, "maxItems": FIELDS_MAX},
                             "Themenfelder (Slug), mehrfach möglich: Ideen in einem davon",
                             style="form",
                             explode=True,
@@ -174,7 +174,11 @@ def document() -> dict:
                         _query("submitter", {"type": "string", "enum": list(ACCOUNT_TYPES)}, "Eingereicht von Bürgerinnen und Bürgern oder Organisationen"),
                         _query("sort", {"type": "string", "enum": list(SORTS)}, "Reihenfolge (Standard: newest)"),
                         _query("page", {"type": "integer", "minimum": 1, "maximum": params.PAGE_MAX}, "Seite, ab 1"),
-                        _query("per_page", {"type": "integer", "minimum": 1, "maximum": params.PER_PAGE_MAX}, "Ideen je Seite (Standard 20)"),
+                        _query(
+                            "per_page",
+                            {"type": "integer", "minimum": 1, "maximum": params.PER_PAGE_MAX},
+                            f"Ideen je Seite (Standard {config['IDEAS_PER_PAGE']})",
+                        ),
                     ],
                     "responses": {"200": _json(_object({"data": {"type": "array", "items": _ref("Idea")}, "meta": _ref("PageMeta")}), "Eine Seite Ideen"), **_ERRORS},
                 }

@@ -85,7 +85,7 @@ def project(item: Project, *, detail: bool = False) -> dict:
                 "amount": money(line.amount),
                 "funding_rate": money(line.funding_rate),
                 "funding": money(budgets.funding(line.amount, line.funding_rate)),
-                "own_share": money(line.amount - budgets.funding(line.amount, line.funding_rate)),
+                "own_share": money(budgets.own_share(line.amount, line.funding_rate)),
             }
             for line in item.budget_lines
         ]

@@ -7,18 +7,18 @@ GET only, no session and no cookies: CSRF does not apply, and any site may read 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from app import reference
 from app.api import openapi, params, resources
+from app.errors import json_error
 from app.extensions import db, limiter
 from app.ideas import queries as idea_queries
-from app.models import Idea, Project
+from app.models import Idea
 from app.models.idea import PUBLIC_STATUSES
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
 from app.portfolio import queries as portfolio_queries
+from app.security import DATABASE_INT_MAX
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")(bp)  # one budget for the whole API
@@ -32,7 +32,7 @@ def _open_to_every_site(response):
 
 @bp.errorhandler(params.BadParameter)
 def _bad_parameter(error: params.BadParameter):
-    return jsonify({"error": {"status": 400, "message": error.message, "parameter": error.name}}), 400
+    return json_error(400, error.message, parameter=error.name)
 
 
 def _licence() -> dict:
@@ -53,7 +53,7 @@ def openapi_document():
 def ideas():
     args = request.args
     filters = idea_queries.IdeaFilters(
-        q=params.text(args, "q", params.QUERY_MAX),
+        q=params.text(args, "q", idea_queries.QUERY_MAX),
         fields=params.slugs(args, "field"),
         municipality=params.slug(args, "municipality"),
         status=params.choice(args, "status", PUBLIC_STATUSES),
@@ -61,7 +61,7 @@ def ideas():
         sort=params.choice(args, "sort", tuple(idea_queries.SORTS)) or idea_queries.DEFAULT_SORT,
         page=params.integer(args, "page", 1, 1, params.PAGE_MAX),
     )
-    per_page = params.integer(args, "per_page", params.PER_PAGE_DEFAULT, 1, params.PER_PAGE_MAX)
+    per_page = params.integer(args, "per_page", current_app.config["IDEAS_PER_PAGE"], 1, params.PER_PAGE_MAX)
     page = idea_queries.list_ideas(
         filters, per_page, reference.action_fields(active_only=False), reference.municipalities()
     )
@@ -103,15 +103,6 @@ def municipalities():
     return _list([resources.municipality(m) for m in reference.municipalities()])
 
 
-def _projects():
-    return select(Project).options(
-        joinedload(Project.action_field),
-        joinedload(Project.municipality),
-        selectinload(Project.ideas),
-        selectinload(Project.budget_lines),
-    )
-
-
 @bp.route("/projects")
 def projects():
     args = request.args
@@ -121,16 +112,15 @@ def projects():
         status=params.choice(args, "status", PROJECT_STATUSES),
         municipality=params.slug(args, "municipality"),
     )
-    items = db.session.scalars(filters.apply(_projects()).order_by(Project.number)).all()
-    return _list([resources.project(p) for p in items])
+    return _list([resources.project(p) for p in portfolio_queries.projects_with_budgets(filters)])
 
 
 @bp.route("/projects/<code>")
 def project(code: str):
     number = code[1:] if code.startswith("P") else ""
-    if not number.isascii() or not number.isdigit() or number.startswith("0") or int(number) > 2**31 - 1:
+    if not number.isascii() or not number.isdigit() or number.startswith("0") or int(number) > DATABASE_INT_MAX:
         abort(404)
-    item = db.session.scalar(_projects().where(Project.number == int(number)).options(selectinload(Project.status_changes)))
+    item = portfolio_queries.load_project(int(number))
     if item is None:
         abort(404)
     return jsonify(resources.project(item, detail=True))

@@ -24,6 +24,7 @@ from app.models.user import ACCOUNT_TYPES
 
 TRENDING_DAYS = 14
 QUERY_MAX = 200
+FIELDS_MAX = 20  # action fields one filter may name
 
 SORTS = {
     "newest": _l("Newest"),
@@ -67,7 +68,7 @@ def parse_filters(args) -> IdeaFilters:
     sort = args.get("sort", DEFAULT_SORT)
     return IdeaFilters(
         q=(args.get("q") or "").strip()[:QUERY_MAX],
-        fields=[slug for slug in args.getlist("field") if slug][:20],
+        fields=[slug for slug in args.getlist("field") if slug][:FIELDS_MAX],
         municipality=(args.get("municipality") or "")[:60],
         status=status if status in PUBLIC_STATUSES else "",
         submitter=submitter if submitter in ACCOUNT_TYPES else "",

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.exports import Table
 from app.extensions import db
 from app.models import BudgetLine, Project
-from app.portfolio import budgets, labels
+from app.portfolio import budgets, labels, queries
 
 
 def portfolio_table() -> Table:
-    projects = db.session.scalars(
-        select(Project)
-        .options(joinedload(Project.action_field), joinedload(Project.municipality), selectinload(Project.ideas), selectinload(Project.budget_lines))
-        .order_by(Project.number)
-    ).all()
+    projects = queries.projects_with_budgets()
     table = Table(
         _("Portfolio"),
         [_("Code"), _("Title"), _("Action field"), _("Priority group"), _("Status"), _("Lead municipality"), _("Responsible body"), _("Description"), _("Goals"), _("Origin ideas"), _("Budget in euros")],
@@ -41,8 +37,10 @@ def budget_table() -> Table:
         [_("Code"), _("Project"), _("Action field"), _("Budget line"), _("Year"), _("Kind"), _("Amount in euros"), _("Funding rate in percent"), _("Funding"), _("Own share")],
     )
     for line in lines:
-        funding = budgets.funding(line.amount, line.funding_rate)
         table.rows.append(
-            [line.project.code, line.project.title, line.project.action_field.name, line.label, line.year, line.kind, line.amount, line.funding_rate, funding, line.amount - funding]
+            [
+                line.project.code, line.project.title, line.project.action_field.name, line.label, line.year, line.kind, line.amount, line.funding_rate,
+                budgets.funding(line.amount, line.funding_rate), budgets.own_share(line.amount, line.funding_rate),
+            ]
         )
     return table

@@ -210,11 +210,11 @@ class CsvImportForm(FlaskForm):
     )
     file = FileField(
         _l("CSV file"),
-        description=_l("Semicolon- or comma-separated, at most 200 KB and %(rows)d rows.", rows=imports.MAX_ROWS),
+        description=_l("Semicolon- or comma-separated, at most %(kb)d KB and %(rows)d rows.", kb=imports.MAX_BYTES // 1024, rows=imports.MAX_ROWS),
         validators=[
             FileRequired(_l("Please choose a CSV file.")),
             FileAllowed(["csv", "txt"], _l("Please choose a CSV file (.csv).")),
-            FileSize(max_size=imports.MAX_BYTES, message=_l("The file is larger than 200 KB. Please split it.")),
+            FileSize(max_size=imports.MAX_BYTES, message=_l("The file is larger than %(kb)d KB. Please split it.", kb=imports.MAX_BYTES // 1024)),
         ],
     )
 

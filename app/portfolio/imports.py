@@ -113,9 +113,15 @@ class BudgetChange:
     """A project whose budget lines the file replaces."""
 
     project: Project
-    before_count: int
-    before_total: Decimal
-    lines: list[services.BudgetInput]
+    lines: list[services.BudgetInput] = field(default_factory=list)
+
+    @property
+    def before_count(self) -> int:
+        return len(self.project.budget_lines)
+
+    @property
+    def before_total(self) -> Decimal:
+        return sum((line.amount for line in self.project.budget_lines), budgets.ZERO)
 
     @property
     def after_total(self) -> Decimal:
@@ -123,9 +129,7 @@ class BudgetChange:
 
     @property
     def changed(self) -> bool:
-        old = sorted((line.label, line.year, line.kind, line.amount, line.funding_rate) for line in self.project.budget_lines)
-        new = sorted((line.label, line.year, line.kind, line.amount, line.funding_rate) for line in self.lines)
-        return old != new
+        return not services.same_budget(self.project.budget_lines, self.lines)
 
 
 @dataclass
@@ -261,6 +265,8 @@ class _Lookup:
         for status, label in labels.PROJECT_STATUS_LABELS.items():
             self.statuses[_norm(status)] = self.statuses[_norm(str(label))] = status
         self.no_priority = {"", "-", "–", _norm(str(labels.NO_PRIORITY_LABEL))}
+        self.kinds = {_norm(kind): kind for kind in BUDGET_KINDS}
+        self.kinds.update({_norm(str(label)): kind for kind, label in labels.KIND_LABELS.items()})
 
     @property
     def any_field_id(self) -> int:
@@ -278,6 +284,12 @@ class _Lookup:
         if found is None:
             choices = ", ".join(str(label) for label in labels.PROJECT_STATUS_LABELS.values())
             raise InvalidInput(_l("Status “%(value)s”: please write one of %(choices)s.", value=text, choices=choices))
+        return found
+
+    def kind(self, text: str) -> str:
+        found = self.kinds.get(_norm(text))
+        if found is None:
+            raise InvalidInput(_l("Kind “%(value)s”: please write investiv or konsumtiv.", value=text))
         return found
 
     def municipality_id(self, text: str) -> int | None:
@@ -397,8 +409,7 @@ def _changes(project: Project, data: services.ProjectData, lookup: _Lookup) -> l
 
 
 def _check_budget(rows, projects: dict[int, Project], result: Preview) -> None:
-    kinds = {_norm(kind): kind for kind in BUDGET_KINDS}
-    kinds.update({_norm(str(label)): kind for kind, label in labels.KIND_LABELS.items()})
+    lookup = _Lookup()
     changes: dict[int, BudgetChange] = {}
     for line, values in rows:
         code = values["code"]
@@ -412,15 +423,12 @@ def _check_budget(rows, projects: dict[int, Project], result: Preview) -> None:
         else:
             row.code = project.code
             row.project = project
-        line_input = _budget_input(values, kinds, row.errors)
+        line_input = _budget_input(values, lookup, row.errors)
         if row.errors:
             continue
         row.budget = line_input
         row.action = CREATE
-        if project.number not in changes:
-            existing = project.budget_lines
-            changes[project.number] = BudgetChange(project, len(existing), sum((b.amount for b in existing), budgets.ZERO), [])
-        changes[project.number].lines.append(line_input)
+        changes.setdefault(project.number, BudgetChange(project)).lines.append(line_input)
     result.budget_changes = sorted(changes.values(), key=lambda change: change.project.number)
 
 
@@ -430,16 +438,13 @@ def _year(text: str) -> int:
     return int(text)
 
 
-def _budget_input(values: dict[str, str], kinds: dict[str, str], errors: list[str]) -> services.BudgetInput:
+def _budget_input(values: dict[str, str], lookup: _Lookup, errors: list[str]) -> services.BudgetInput:
     """The row as a budget line; every problem goes to errors (then the placeholders are never written)."""
-    kind = kinds.get(_norm(values["kind"]))
-    if kind is None:
-        errors.append(str(_l("Kind “%(value)s”: please write investiv or konsumtiv.", value=values["kind"])))
     rate_text = values.get("funding_rate", "")
     line = services.BudgetInput(
         label=values["label"],
         year=_collect(errors, _year, values["year"], YEAR_MIN),
-        kind=kind or BUDGET_KINDS[0],
+        kind=_collect(errors, lookup.kind, values["kind"], BUDGET_KINDS[0]),
         amount=_collect(errors, budgets.parse_euros, values["amount"], budgets.ZERO),
         funding_rate=_collect(errors, budgets.parse_rate, rate_text, DEFAULT_FUNDING_RATE) if rate_text else DEFAULT_FUNDING_RATE,
     )

@@ -74,6 +74,20 @@ def projects_by_field(filters: Filters, fields: list[ActionField]) -> list[tuple
     return [(by_id[field_id], items) for field_id, items in groups.items() if items and field_id in by_id]
 
 
+def projects_with_budgets(filters: Filters | None = None) -> list[Project]:
+    """Projects by code with action field, municipality, origin ideas and budget lines (3 queries):
+    the export and the JSON API."""
+    stmt = select(Project).options(
+        joinedload(Project.action_field),
+        joinedload(Project.municipality),
+        selectinload(Project.ideas),
+        selectinload(Project.budget_lines),
+    )
+    if filters is not None:
+        stmt = filters.apply(stmt)
+    return list(db.session.scalars(stmt.order_by(Project.number)))
+
+
 def load_project(number: int) -> Project | None:
     return db.session.scalar(
         _with_origin(select(Project).where(Project.number == number)).options(

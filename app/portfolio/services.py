@@ -340,14 +340,19 @@ def edit_budget_line(budget_line: BudgetLine, actor: User, line: BudgetInput) ->
     audit.record(actor, "project.budget", "project", budget_line.project_id, before=before, after=_budget_snapshot(budget_line))
 
 
+def same_budget(current: list[BudgetLine], lines: list[BudgetInput]) -> bool:
+    """Whether the lines are the project's current budget lines, in any order."""
+    return sorted(repr(_budget_snapshot(line)) for line in current) == sorted(repr(_budget_snapshot(line)) for line in lines)
+
+
 def replace_budget_lines(project: Project, actor: User, lines: list[BudgetInput]) -> bool:
     """Make the project's budget exactly these lines (a CSV import). Returns whether anything changed."""
     require_project_editor(actor)
     lines = [check_budget(line) for line in lines]
+    if same_budget(project.budget_lines, lines):
+        return False
     before = [_budget_snapshot(line) for line in project.budget_lines]
     after = [_budget_snapshot(line) for line in lines]
-    if sorted(before, key=repr) == sorted(after, key=repr):
-        return False
     project.budget_lines.clear()
     db.session.flush()
     project.budget_lines.extend(BudgetLine(**line.__dict__) for line in lines)

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import ActionField, BudgetLine, Project
 from app.portfolio import imports
 from tests.conftest import create_user
+from tests.web.test_portfolio_routes import _text
 
 
 @pytest.fixture
@@ -30,10 +31,6 @@ def _token(html: str) -> str:
     match = re.search(r'<input id="token" name="token" type="hidden" value="([^"]+)">', html)
     assert match, "no confirm form on the page"
     return match.group(1)
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
 
 
 def _count() -> int:
