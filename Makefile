@@ -31,8 +31,8 @@ translations: $(VENV)/.stamp-runtime
 
 # Re-extract msgids after changing UI text, then translate the new entries in app/translations/de.
 translations-extract: $(VENV)/.stamp-runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot --no-location --sort-output --width 120 .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete --width 120
 
 db: install
 	$(BIN)/flask db upgrade

@@ -9,6 +9,7 @@ import sqlite3
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import check_production, config_from_env
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -23,6 +24,10 @@ def create_app(config: type | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.config.from_object(config or config_from_env())
     check_production(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind TRUSTED_PROXIES reverse proxies: the visitor's address, scheme and host from their headers.
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "ideen.sqlite3")

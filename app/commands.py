@@ -29,8 +29,13 @@ def seed_reference() -> None:
 @seed_cli.command("demo")
 def seed_demo() -> None:
     """About 40 demo ideas with comments and supports, and one account per role (printed)."""
+    from flask import current_app
+
     from app.seed.demo import DEMO_PASSWORD, curate_demo_ideas, load_demo_data
     from app.seed.reference import load_reference_data
+
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("Demo data is refused in production: its accounts have a published password.")
 
     load_reference_data()
     result = load_demo_data()

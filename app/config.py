@@ -48,6 +48,10 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
+    # HTTP Strict Transport Security, in seconds (0: no header). On in production, where TLS
+    # terminates at the reverse proxy; a district that serves subdomains without TLS sets it lower.
+    HSTS_MAX_AGE = _int("HSTS_MAX_AGE", 0)
+
     # Forms
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
@@ -66,6 +70,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Coesfeld 12.0 Ideenplattform <noreply@coesfeld.example>")
     MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX", "")  # default: <instance>/outbox
 
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
+    # Only with this set do rate limits see the visitor's address instead of the proxy's.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
+
     # Links in mails need an absolute address
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
@@ -75,7 +83,7 @@ class Config:
 
     # Rate limits (Flask-Limiter); Redis when REDIS_URL is set
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "") or "memory://"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or os.environ.get("REDIS_URL", "") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per 15 minutes")
@@ -123,6 +131,7 @@ class ProductionConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
+    HSTS_MAX_AGE = _int("HSTS_MAX_AGE", 365 * 24 * 3600)
 
 
 CONFIGS = {
@@ -145,3 +154,8 @@ def check_production(config) -> None:
         raise RuntimeError("Production needs SECRET_KEY (at least 32 characters) in the environment.")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise RuntimeError("Production needs DATABASE_URL in the environment.")
+    if config.get("RATELIMIT_ENABLED") and (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+        raise RuntimeError(
+            "Production needs REDIS_URL (or RATELIMIT_STORAGE_URI) in the environment: "
+            "rate limits kept in each worker's memory let an attacker multiply them by the number of workers."
+        )

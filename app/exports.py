@@ -18,6 +18,8 @@ from flask import current_app
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from app.security import strip_control_characters
+
 BOM = "\ufeff"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,12 +47,21 @@ def _csv_cell(value) -> str:
         return value.strftime("%d.%m.%Y %H:%M")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
-    return _as_text(str(value), CSV_FORMULA_STARTS)
+    text = str(value)
+    # Also before apostrophes that precede a formula start, so from_csv_text gives back exactly this text.
+    return "'" + text if text.lstrip("'")[:1] in CSV_FORMULA_STARTS and text else text
 
 
 def _as_text(text: str, formula_starts: tuple[str, ...]) -> str:
     """Text that a spreadsheet program shows as text, never runs as a formula."""
     return "'" + text if text[:1] in formula_starts else text
+
+
+def from_csv_text(text: str) -> str:
+    """Undo exactly what to_csv's formula guard added, so that export → import changes nothing."""
+    if text[:1] == "'" and text.lstrip("'")[:1] in CSV_FORMULA_STARTS and text.lstrip("'"):
+        return text[1:]
+    return text
 
 
 def to_csv(table: Table) -> bytes:
@@ -66,7 +77,9 @@ def _xlsx_cell(value):
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)  # Excel has no time zones; times are UTC
     if isinstance(value, str):
-        return _as_text(value, FORMULA_STARTS)
+        # An .xlsx file cannot hold control characters; text stored before they were
+        # stripped on the way in (app.security) must not break the download.
+        return _as_text(strip_control_characters(value), FORMULA_STARTS)
     return value
 
 

@@ -1,7 +1,13 @@
 """Shared form pieces."""
 
+from __future__ import annotations
+
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+
+from app.security import parse_int
 
 
 class ActionForm(FlaskForm):
@@ -11,3 +17,29 @@ class ActionForm(FlaskForm):
 def form_status() -> int:
     """200 for showing a form, 422 when a sent form comes back with errors."""
     return 200 if request.method == "GET" else 422
+
+
+def coerce_id(value) -> int:
+    """`coerce` for select fields of ids: ASCII digits within the database's range, else a field error."""
+    if isinstance(value, int):
+        return value
+    number = parse_int(value)
+    if number is None:
+        raise ValueError(_l("Please choose one of the options."))
+    return number
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads only ASCII digits within the database's range (app.security.parse_int);
+    WTForms' own accepts "٣" and numbers PostgreSQL cannot store."""
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        text = valuelist[0]
+        if text is None or str(text).strip() == "":
+            self.data = None
+            return
+        self.data = parse_int(str(text))
+        if self.data is None:
+            raise ValueError(self.gettext(_l("Please enter a whole number with the digits 0–9.")))

@@ -3,6 +3,7 @@ cleans what comes in (no NUL characters in text, ids within the database's integ
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import nh3
@@ -95,6 +96,12 @@ def set_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    max_age = current_app.config["HSTS_MAX_AGE"]
+    if max_age:
+        headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
+    if current_user.is_authenticated and request.endpoint != "static":
+        # A signed-in page may show what only this person may see: no browser or proxy keeps it.
+        headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -114,16 +121,22 @@ def limit_per_account(setting: str):
 
 # Input hygiene ------------------------------------------------------------------
 
-def _without_nul(value):
-    return value.replace("\x00", "") if isinstance(value, str) else value
+# C0 control characters except tab, LF and CR. Nobody types them; PostgreSQL refuses NUL,
+# Excel files cannot hold any of them, and mails and logs would carry them on.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def strip_control_characters(value):
+    """Text without C0 control characters (tab, LF and CR stay); other values unchanged."""
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
 class TextParameters(ImmutableMultiDict):
-    """Query and form values without NUL characters.
+    """Query and form values without C0 control characters (tab, LF and CR stay).
 
-    No text anyone types contains one, PostgreSQL refuses to store it, and SQLite
-    would keep it invisibly; so it is dropped on the way in, for every form and filter.
-    Uploaded files are left as they are.
+    No text anyone types contains one, PostgreSQL refuses NUL, SQLite would keep
+    them invisibly and an Excel export cannot hold them; so they are dropped on the
+    way in, for every form and filter. Uploaded files are left as they are.
     """
 
     def __init__(self, mapping=None):
@@ -131,7 +144,7 @@ class TextParameters(ImmutableMultiDict):
             super().__init__()
             return
         pairs = mapping.items(multi=True) if hasattr(mapping, "getlist") else (mapping.items() if isinstance(mapping, dict) else mapping)
-        super().__init__([(_without_nul(key), _without_nul(value)) for key, value in pairs])
+        super().__init__([(strip_control_characters(key), strip_control_characters(value)) for key, value in pairs])
 
 
 class CleanRequest(Request):
@@ -139,6 +152,20 @@ class CleanRequest(Request):
 
 
 DATABASE_INT_MAX = 2**31 - 1  # ids and numbers are 32-bit integers in the database
+_ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def parse_int(text, *, minimum: int = 0, maximum: int = DATABASE_INT_MAX) -> int | None:
+    """The one reader of whole numbers from forms and query strings: ASCII digits only
+    (not "²" or Arabic-Indic digits, which str.isdigit and int accept), within the
+    database's range. None for anything else."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not _ASCII_DIGITS.fullmatch(text):
+        return None
+    value = int(text)
+    return value if minimum <= value <= maximum else None
 
 
 class DatabaseIntegerConverter(IntegerConverter):

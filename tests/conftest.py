@@ -124,6 +124,23 @@ def app(migrated, tmp_path, app_config_overrides):
 
 
 @pytest.fixture
+def make_app(app):
+    """Another app on this test's database and outbox with other settings: make_app(SETTING=value)."""
+    made = []
+
+    def make(**overrides):
+        other = create_app(make_config(app.config["SQLALCHEMY_DATABASE_URI"], Path(app.config["MAIL_OUTBOX"]), **overrides))
+        other.test_client_class = IsolatedClient
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -17,6 +17,7 @@ from app.forms import ActionForm
 from app.ideas.queries import Page, parse_page
 from app.models import AuditEntry, User, UserRole
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
+from app.security import parse_int
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 admin_required = role_required(ROLE_ADMIN)
@@ -146,8 +147,8 @@ def audit_log():
         stmt = stmt.where(AuditEntry.target_type == target_type)
     else:
         target_type = ""
-    if target_id.isdigit() and len(target_id) < 10:
-        stmt = stmt.where(AuditEntry.target_id == int(target_id))
+    if parse_int(target_id) is not None:
+        stmt = stmt.where(AuditEntry.target_id == parse_int(target_id))
     else:
         target_id = ""
     if actor:

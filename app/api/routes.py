@@ -18,7 +18,7 @@ from app.models.idea import PUBLIC_STATUSES
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
 from app.portfolio import queries as portfolio_queries
-from app.security import DATABASE_INT_MAX
+from app.security import parse_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")(bp)  # one budget for the whole API
@@ -117,10 +117,10 @@ def projects():
 
 @bp.route("/projects/<code>")
 def project(code: str):
-    number = code[1:] if code.startswith("P") else ""
-    if not number.isascii() or not number.isdigit() or number.startswith("0") or int(number) > DATABASE_INT_MAX:
+    number = parse_int(code[1:], minimum=1) if code.startswith("P") and not code.startswith("P0") else None
+    if number is None:
         abort(404)
-    item = portfolio_queries.load_project(int(number))
+    item = portfolio_queries.load_project(number)
     if item is None:
         abort(404)
     return jsonify(resources.project(item, detail=True))

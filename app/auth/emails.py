@@ -1,4 +1,8 @@
-"""The texts of the account mails, in the person's language."""
+"""The texts of the account mails, in the person's language.
+
+They never echo the display name: whoever signs up chooses it, and a mail to an address
+that has not been confirmed must not carry someone else's text (phishing).
+"""
 
 from __future__ import annotations
 
@@ -17,10 +21,9 @@ def _absolute(endpoint: str, **values) -> str:
 def send_confirmation(user: User) -> None:
     link = _absolute("auth.confirm", token=tokens.make_confirm_token(user))
     body = _(
-        "Hello %(name)s,\n\nplease confirm your e-mail address for the Coesfeld 12.0 idea platform "
+        "Hello,\n\nplease confirm your e-mail address for the Coesfeld 12.0 idea platform "
         "by opening this link:\n\n%(link)s\n\nThe link is valid for 3 days and can be used once.\n"
         "If you did not sign up, you can ignore this mail.\n",
-        name=user.display_name,
         link=link,
     )
     send_mail(user.email, _("Please confirm your e-mail address"), body)
@@ -28,10 +31,9 @@ def send_confirmation(user: User) -> None:
 
 def send_already_registered(user: User) -> None:
     body = _(
-        "Hello %(name)s,\n\nsomeone tried to sign up with this e-mail address, but it already has an account.\n"
+        "Hello,\n\nsomeone tried to sign up with this e-mail address, but it already has an account.\n"
         "If that was you, log in here: %(login)s\nForgotten your password? Reset it here: %(reset)s\n"
         "If it was not you, you can ignore this mail.\n",
-        name=user.display_name,
         login=_absolute("auth.login"),
         reset=_absolute("auth.forgot_password"),
     )
@@ -41,10 +43,9 @@ def send_already_registered(user: User) -> None:
 def send_password_reset(user: User) -> None:
     link = _absolute("auth.reset_password", token=tokens.make_reset_token(user))
     body = _(
-        "Hello %(name)s,\n\nyou can choose a new password with this link:\n\n%(link)s\n\n"
+        "Hello,\n\nyou can choose a new password with this link:\n\n%(link)s\n\n"
         "The link is valid for one hour and can be used once.\n"
         "If you did not ask for this, you can ignore this mail; your password stays as it is.\n",
-        name=user.display_name,
         link=link,
     )
     send_mail(user.email, _("Reset your password"), body)

@@ -7,7 +7,9 @@ from wtforms import EmailField, PasswordField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
-from app.auth.services import PASSWORD_MAX, PASSWORD_MIN
+from app.auth.services import PASSWORD_MAX, PASSWORD_MIN, check_public_name
+from app.errors import InvalidInput
+from app.forms import coerce_id
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.reference import municipalities
 
@@ -19,6 +21,14 @@ def valid_email(form, field) -> None:
         field.data = validate_email(field.data or "", check_deliverability=False).normalized
     except EmailNotValidError as exc:
         raise ValidationError(_l("Please enter a valid e-mail address.")) from exc
+
+
+def public_name(form, field) -> None:
+    """One line, no web address (services.check_public_name)."""
+    try:
+        field.data = check_public_name(field.data or "")
+    except InvalidInput as error:
+        raise ValidationError(str(error.message)) from None
 
 
 def _strip(value):
@@ -43,7 +53,7 @@ class SignupForm(FlaskForm):
     display_name = StringField(
         _l("Display name"),
         description=_l("Shown with your ideas and comments. A pseudonym is fine."),
-        validators=[DataRequired(_l("Please enter a display name.")), Length(2, 60, _l("Between 2 and 60 characters, please."))],
+        validators=[DataRequired(_l("Please enter a display name.")), Length(2, 60, _l("Between 2 and 60 characters, please.")), public_name],
         filters=[_strip],
     )
     account_type = RadioField(
@@ -55,10 +65,10 @@ class SignupForm(FlaskForm):
     organisation_name = StringField(
         _l("Name of the organisation"),
         description=_l("Only for businesses and organisations; shown on their ideas."),
-        validators=[Length(max=120, message=_l("At most 120 characters, please."))],
+        validators=[Length(max=120, message=_l("At most 120 characters, please.")), public_name],
         filters=[_strip],
     )
-    municipality_id = SelectField(_l("Home municipality (optional)"), coerce=int, validators=[Optional()])
+    municipality_id = SelectField(_l("Home municipality (optional)"), coerce=coerce_id, validators=[Optional()])
     # Honeypot: hidden from people by CSS and from screen readers by aria-hidden; bots fill it in.
     website = StringField(_l("Leave this field empty"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,22 @@ def normalise_email(email: str) -> str:
 
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+# Names are shown on the platform and must not carry links or text for phishing:
+# one line, no control characters, nothing that looks like an address on the web.
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_LOOKS_LIKE_URL = re.compile(r"://|\bwww\.|\b[a-z0-9-]{2,}\.(?:[a-z]{2,})(?:\b|/)", re.IGNORECASE)
+
+
+def check_public_name(name: str) -> str:
+    """A display or organisation name as it may be shown: trimmed, one line, no web address."""
+    name = (name or "").strip()
+    if _NOT_ONE_LINE.search(name):
+        raise InvalidInput(_l("Please write the name on one line."))
+    if _LOOKS_LIKE_URL.search(name):
+        raise InvalidInput(_l("Please do not put a web address into the name."))
+    return name
 
 
 def check_password_rules(password: str) -> None:
@@ -61,7 +78,8 @@ def register_account(
     """
     if account_type not in ACCOUNT_TYPES:
         raise InvalidInput()
-    organisation_name = (organisation_name or "").strip() or None
+    display_name = check_public_name(display_name)
+    organisation_name = check_public_name(organisation_name or "") or None
     if account_type == ACCOUNT_ORGANISATION and not organisation_name:
         raise InvalidInput(_l("Please enter the name of your organisation."))
     existing = find_user_by_email(email)
@@ -70,7 +88,7 @@ def register_account(
     user = User(
         email=normalise_email(email),
         password_hash=hash_password(password),
-        display_name=display_name.strip(),
+        display_name=display_name,
         account_type=account_type,
         organisation_name=organisation_name if account_type == ACCOUNT_ORGANISATION else None,
         municipality_id=municipality_id or None,

@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
+from app.security import parse_int
 
 SESSION_KEY = "sid"
 PENDING_KEY = "pending_login"
@@ -52,7 +53,7 @@ def init_login_manager(manager: LoginManager) -> None:
 
 def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
-    if not token or not user_id.isdigit():
+    if not token or parse_int(user_id) is None:
         return None
     row = (
         db.session.execute(

@@ -6,6 +6,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from app.forms import coerce_id
 from app.ideas.services import REASON_MAX, IdeaCard
 from app.models.idea import LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
 from app.reference import action_fields, municipalities
@@ -53,13 +54,13 @@ class IdeaForm(FlaskForm):
     action_field_ids = CheckboxListField(
         _l("Action fields"),
         description=_l("Choose one or more."),
-        coerce=int,
+        coerce=coerce_id,
         validators=[DataRequired(_l("Please choose at least one action field."))],
     )
     municipality_id = SelectField(
         _l("Municipality"),
         description=_l("Where should the idea take effect? Choose the district for ideas that concern every town."),
-        coerce=int,
+        coerce=coerce_id,
     )
     partners = TextAreaField(
         _l("Possible partners (optional)"),

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.models import ActionField, Idea, Municipality, Support, User, idea_action_fields, utcnow
 from app.models.idea import DRAFT, MERGED, PUBLIC_STATUSES, WITHDRAWN
 from app.models.user import ACCOUNT_TYPES
+from app.security import parse_int
 
 TRENDING_DAYS = 14
 QUERY_MAX = 200
@@ -55,10 +56,7 @@ class IdeaFilters:
 
 def parse_page(args) -> int:
     """The ?page= argument, 1 when missing or invalid."""
-    try:
-        return max(1, min(int(args.get("page", 1)), 100_000))
-    except (TypeError, ValueError):
-        return 1
+    return max(1, min(parse_int(args.get("page", "1")) or 1, 100_000))
 
 
 def parse_filters(args) -> IdeaFilters:

@@ -122,7 +122,7 @@ def show(idea_id: int):
     if idea is None or (idea.is_draft and not services.can_view(idea, user)):
         abort(404)
     if not services.can_view(idea, user):
-        # Hidden after reports: the page says it is under review and shows nothing of it.
+        # Hidden: the page says why in public words (after reports, or just not available) and shows nothing of it.
         return render_template("ideas/hidden.html", idea=idea)
     return render_idea_page(idea)
 

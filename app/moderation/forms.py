@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from app.forms import WholeNumberField
 from app.ideas.services import REASON_MAX
 from app.models.moderation import ANSWER_MAX, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX, SIGNATURE_MAX
 
@@ -41,7 +42,7 @@ class RestoreForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    target_id = IntegerField(
+    target_id = WholeNumberField(
         _l("Number of the idea to merge into"),
         description=_l("The number is in the idea's address, e.g. 42 in /ideen/42. Similar ideas are suggested below."),
         validators=[InputRequired(_l("Please give the number of the idea.")), NumberRange(min=1, message=_l("Please give the number of the idea."))],

@@ -23,6 +23,7 @@ from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
 from app.moderation import charts, exports, queries, rubric, services
 from app.moderation.forms import AnswerForm, HideForm, MergeForm, RestoreForm, StatusForm, score_form_class
 from app.participation.forms import REPORT_REASON_LABELS
+from app.security import parse_int
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
@@ -228,8 +229,8 @@ def _back_to_dashboard() -> str:
 def merge(idea_id: int):
     idea = _idea(idea_id)
     form = MergeForm()
-    if request.method == "GET" and request.args.get("target", "").isdigit():
-        form.target_id.data = int(request.args["target"])
+    if request.method == "GET" and parse_int(request.args.get("target")) is not None:
+        form.target_id.data = parse_int(request.args["target"])
     if form.validate_on_submit():
         target = db.session.get(Idea, form.target_id.data)
         if target is None or target.is_draft:

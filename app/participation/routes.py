@@ -16,7 +16,7 @@ from app.ideas.routes import get_visible_idea, render_idea_page
 from app.models import Comment, Idea
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
-from app.security import limit_per_account, safe_redirect_target
+from app.security import limit_per_account, parse_int, safe_redirect_target
 
 bp = Blueprint("participation", __name__)
 
@@ -124,7 +124,8 @@ def comment(idea_id: int):
     form = CommentForm()
     parent = None
     if form.parent_id.data:
-        parent = db.session.get(Comment, int(form.parent_id.data)) if form.parent_id.data.isdigit() else None
+        parent_id = parse_int(form.parent_id.data)
+        parent = db.session.get(Comment, parent_id) if parent_id is not None else None
         if parent is None or parent.idea_id != idea.id:
             abort(400)
     if form.validate_on_submit():
@@ -137,7 +138,10 @@ def comment(idea_id: int):
             db.session.commit()
             flash(_("Your comment is published."), "success")
             return redirect(_comment_url(new))
-    # Show the idea page again with the text kept and the error beside the field.
+    # Show the idea page again with the text kept and the error beside the field. A reply to a
+    # comment hidden meanwhile has no reply form any more: its text comes back in the main form.
+    if parent is not None and (parent.is_hidden or parent.deleted_at is not None):
+        parent = None
     return render_idea_page(idea, comment_form=form if not parent else None, reply_form=form if parent else None, reply_to=parent), 422
 
 

@@ -130,8 +130,12 @@ def add_comment(user: User, idea: Idea, body: str, parent: Comment | None = None
     if parent is not None:
         if parent.idea_id != idea.id:
             raise InvalidInput()
+        if parent.is_hidden:
+            raise NotAllowed(_l("This comment is hidden; it cannot be answered."))
         if parent.parent_id is not None:
             parent = db.session.get(Comment, parent.parent_id)  # reply to a reply joins its thread
+            if parent is None or parent.is_hidden:
+                raise NotAllowed(_l("This comment is hidden; it cannot be answered."))
     comment = Comment(idea_id=idea.id, author_id=user.id, body=_clean_body(body), parent_id=parent.id if parent else None)
     db.session.add(comment)
     db.session.flush()

@@ -114,30 +114,39 @@ def overview(groups: Iterable[tuple[object, str]], lines: Iterable[tuple[object,
     return Overview(ordered, total, investive_share, consumptive_share)
 
 
-_GERMAN_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+(\.\d+)?$")
+# Digits 0-9 only: Python's \d and int() also take Arabic-Indic and other digits.
+_GERMAN_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+_WHOLE = re.compile(r"[0-9]+")
+_WITH_POINT = re.compile(r"([0-9]+)\.([0-9]+)")
+_FRACTION = re.compile(r"[0-9]+")
 
 
 def parse_euros(text: str, *, maximum: Decimal = AMOUNT_MAX) -> Decimal:
-    """An amount as people type it: "4.150.000", "4150000,50", "1.234,5 €", "2500.75". Two places at most."""
+    """An amount as people type it: "4.150.000", "4150000,50", "1.234,5 €", "2500.75". Two places at most,
+    written as typed: "1,000" or "1.0000" are refused, not read as 1,00 €."""
     cleaned = (text or "").replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    not_a_number = InvalidInput(_l("Please enter the amount as a number, e.g. 12.500,00."))
     if not cleaned:
         raise InvalidInput(_l("Please enter an amount."))
     if "," in cleaned:
         whole, _, cents = cleaned.rpartition(",")
-        if "," in whole or not cents.isdigit() or (whole and not (whole.isdigit() or _GERMAN_THOUSANDS.match(whole))):
-            raise InvalidInput(_l("Please enter the amount as a number, e.g. 12.500,00."))
-        cleaned = f"{whole.replace('.', '') or '0'}.{cents}"
-    elif _GERMAN_THOUSANDS.match(cleaned):
-        cleaned = cleaned.replace(".", "")
-    elif not _PLAIN.match(cleaned):
-        raise InvalidInput(_l("Please enter the amount as a number, e.g. 12.500,00."))
+        if not _FRACTION.fullmatch(cents) or (whole and not (_WHOLE.fullmatch(whole) or _GERMAN_THOUSANDS.fullmatch(whole))):
+            raise not_a_number
+        whole = whole.replace(".", "") or "0"
+    elif _GERMAN_THOUSANDS.fullmatch(cleaned):
+        whole, cents = cleaned.replace(".", ""), ""
+    elif _WHOLE.fullmatch(cleaned):
+        whole, cents = cleaned, ""
+    elif match := _WITH_POINT.fullmatch(cleaned):
+        whole, cents = match.groups()
+    else:
+        raise not_a_number
+    if len(cents) > 2:
+        raise InvalidInput(_l("At most two decimal places (cents), please, e.g. 12.500,00."))
     try:
-        value = Decimal(cleaned)
+        value = Decimal(f"{whole}.{cents or '0'}")
     except InvalidOperation:
-        raise InvalidInput(_l("Please enter the amount as a number, e.g. 12.500,00.")) from None
-    if value != value.quantize(CENT):
-        raise InvalidInput(_l("At most two decimal places (cents), please."))
+        raise not_a_number from None
     if value > maximum:
         raise InvalidInput(_l("This amount is too large."))
     return value.quantize(CENT)

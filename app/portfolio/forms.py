@@ -7,12 +7,13 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import Form, FormField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.errors import InvalidInput
+from app.forms import WholeNumberField, coerce_id
 from app.ideas.services import REASON_MAX
 from app.models.portfolio import (
     BUDGET_LABEL_MAX,
@@ -29,6 +30,7 @@ from app.models.portfolio import (
 from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, ProjectData
 from app.reference import action_fields, municipalities
+from app.security import parse_int
 
 
 def _strip(value):
@@ -81,9 +83,9 @@ class ProjectFields:
 
     title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), _at_most(PROJECT_TITLE_MAX)], filters=[_strip])
     description = TextAreaField(_l("Description"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[_strip])
-    action_field_id = SelectField(_l("Action field"), coerce=int, validate_choice=False)
+    action_field_id = SelectField(_l("Action field"), coerce=coerce_id, validate_choice=False)
     municipality_id = SelectField(
-        _l("Lead municipality"), description=_l("Choose the district for projects that concern every town."), coerce=int, validate_choice=False
+        _l("Lead municipality"), description=_l("Choose the district for projects that concern every town."), coerce=coerce_id, validate_choice=False
     )
     priority_group = SelectField(_l("Priority group"), choices=PRIORITY_CHOICES)
 
@@ -136,7 +138,7 @@ class ProjectForm(ProjectFields, FlaskForm):
 
 class BudgetLineForm(FlaskForm):
     label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), _at_most(BUDGET_LABEL_MAX)], filters=[_strip])
-    year = IntegerField(
+    year = WholeNumberField(
         _l("Year"),
         validators=[
             InputRequired(_l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX)),
@@ -161,7 +163,7 @@ class PlanForm(ProjectFields, Form):
 
     idea_ids = HiddenField()
     budget_label = StringField(_l("Budget line (optional)"), validators=[_at_most(BUDGET_LABEL_MAX)], filters=[_strip])
-    budget_year = IntegerField(
+    budget_year = WholeNumberField(
         _l("Year"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))]
     )
     budget_kind = RadioField(_l("Kind of cost"), choices=KIND_CHOICES, default=INVESTIVE)
@@ -178,7 +180,7 @@ class PlanForm(ProjectFields, Form):
             _euros(self, field)
 
     def id_list(self) -> list[int]:
-        return [int(part) for part in (self.idea_ids.data or "").split(",") if part.strip().isdigit()]
+        return [number for part in (self.idea_ids.data or "").split(",") if (number := parse_int(part)) is not None]
 
     def budget(self) -> BudgetInput | None:
         if not self.budget_label.data:

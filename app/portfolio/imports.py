@@ -37,11 +37,12 @@ from sqlalchemy.orm import selectinload
 
 from app import reference
 from app.errors import InvalidInput
-from app.exports import read_csv
+from app.exports import from_csv_text, read_csv
 from app.extensions import db
 from app.models import Project, User
 from app.models.portfolio import BUDGET_KINDS, DEFAULT_FUNDING_RATE, PLANNED, PRIORITY_GROUPS, YEAR_MIN
 from app.portfolio import budgets, labels, services
+from app.security import parse_int, strip_control_characters
 
 PROJECTS, BUDGET = "projekte", "budget"
 KINDS = (PROJECTS, BUDGET)
@@ -221,7 +222,15 @@ def _read(kind: str, text: str, result: Preview) -> list[tuple[int, dict[str, st
         result.file_errors.append(str(_l("The file has more than %(max)d rows. Please split it.", max=MAX_ROWS)))
     if result.file_errors:
         return []
-    return [(line, {key: (cells[i].strip() if i < len(cells) else "") for key, i in positions.items()}) for line, cells in rows]
+    return [(line, {key: _cell(cells, i) for key, i in positions.items()}) for line, cells in rows]
+
+
+def _cell(cells: list[str], index: int) -> str:
+    """A cell's text as the forms would take it: trimmed, without control characters, and without
+    the apostrophe the export puts before text that starts like a formula (exports.from_csv_text)."""
+    if index >= len(cells):
+        return ""
+    return from_csv_text(strip_control_characters(cells[index]).strip())
 
 
 # Checking rows -----------------------------------------------------------------
@@ -243,8 +252,8 @@ def preview(kind: str, text: str) -> Preview:
 
 
 def _project_for(code: str, projects: dict[int, Project]) -> Project | None:
-    digits = code.upper().removeprefix("P").strip()
-    return projects.get(int(digits)) if digits.isdigit() else None
+    number = parse_int(code.upper().removeprefix("P"))
+    return projects.get(number) if number is not None else None
 
 
 class _Lookup:
@@ -433,9 +442,10 @@ def _check_budget(rows, projects: dict[int, Project], result: Preview) -> None:
 
 
 def _year(text: str) -> int:
-    if not text.isdigit():
+    year = parse_int(text)
+    if year is None:
         raise InvalidInput(_l("Year “%(value)s”: please write a year such as 2027.", value=text))
-    return int(text)
+    return year
 
 
 def _budget_input(values: dict[str, str], lookup: _Lookup, errors: list[str]) -> services.BudgetInput:

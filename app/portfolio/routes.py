@@ -25,6 +25,7 @@ from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
 from app.portfolio import budgets, charts, exports, imports, labels, queries, services
 from app.portfolio.forms import BudgetLineForm, CsvConfirmForm, CsvImportForm, ImportForm, ProjectForm, ShortlistForm
+from app.security import parse_int
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
@@ -270,7 +271,7 @@ def import_ideas():
     shortlisted = _shortlisted()
     by_id = {idea.id: idea for idea in shortlisted}
     if request.method == "GET":
-        chosen = [by_id[i] for i in request.args.getlist("idee", type=int) if i in by_id]
+        chosen = [by_id[i] for i in [parse_int(i) for i in request.args.getlist("idee")] if i in by_id]
         if not chosen:
             return render_template("portfolio/import_select.html", shortlisted=shortlisted, missing="idee" in request.args or "modus" in request.args)
         groups = [chosen] if request.args.get("modus") == "zusammen" else [[idea] for idea in chosen]
@@ -289,7 +290,8 @@ def import_ideas():
                 codes = ", ".join(p.code for p in projects)
                 flash(_("Imported into the portfolio: %(codes)s.", codes=codes), "success")
                 return redirect(url_for("portfolio.show", number=projects[0].number))
-    ideas_of = {entry.form.idea_ids.data: [by_id.get(i) or db.session.get(Idea, i) for i in entry.form.id_list()] for entry in form.projects}
+    # Only shortlisted ideas are shown; any other id answers like an unknown one (no draft titles leak).
+    ideas_of = {entry.form.idea_ids.data: [by_id[i] for i in entry.form.id_list() if i in by_id] for entry in form.projects}
     return render_template("portfolio/import_plan.html", form=form, ideas_of=ideas_of), form_status()
 
 

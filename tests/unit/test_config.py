@@ -20,6 +20,7 @@ def test_default_config_is_not_testing(monkeypatch, tmp_path):
 
 
 def _production(**attrs):
+    attrs.setdefault("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
     return type("P", (ProductionConfig,), attrs)
 
 
@@ -67,6 +68,7 @@ def test_production_starts_from_the_environment_alone(tmp_path):
         "APP_ENV": "production",
         "SECRET_KEY": "s" * 40,
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
         "PATH": "/usr/bin:/bin",
     }
     code = "from wsgi import app; print(app.config['ENV_NAME'], app.config['SESSION_COOKIE_SECURE'])"

@@ -155,7 +155,7 @@ def test_third_report_hides_the_idea_everywhere(app, client, idea, citizen):
         reporter.post(f"/ideen/{idea.id}/melden", data={"reason": "spam"})
     anonymous = app.test_client()
     page = anonymous.get(f"/ideen/{idea.id}")
-    assert page.status_code == 200 and "Diese Idee wird geprüft" in page.text and "Bürgerbus in Echtzeit" not in page.text
+    assert page.status_code == 200 and "Diese Idee ist vorübergehend ausgeblendet" in page.text and "Bürgerbus in Echtzeit" not in page.text
     link = f'href="/ideen/{idea.id}"'
     assert link not in anonymous.get("/ideen").text
     assert link not in anonymous.get("/ideen?q=Bürgerbus").text

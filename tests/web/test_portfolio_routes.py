@@ -260,7 +260,7 @@ def test_budget_line_form_keeps_bad_input_and_edits(client, auth, people):
     data = {"label": "Lizenzen", "year": "2027", "kind": "konsumtiv", "amount": "12,345", "funding_rate": "65"}
     response = client.post("/portfolio/P1/budget/neu", data=data)
     assert response.status_code == 422
-    assert "Bitte höchstens zwei Nachkommastellen (Cent)." in response.text and 'value="12,345"' in response.text
+    assert "Bitte höchstens zwei Nachkommastellen (Cent), z. B. 12.500,00." in response.text and 'value="12,345"' in response.text
     data["amount"] = "12.345,67"
     assert client.post("/portfolio/P1/budget/neu", data=data).status_code == 302
     line = db.session.scalar(select(BudgetLine))
