@@ -41,7 +41,9 @@ seed: db
 	$(BIN)/flask seed reference
 	$(BIN)/flask seed demo
 
+# The background worker (mail) runs next to the development server and stops with it.
 run: seed
+	@$(BIN)/flask worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 # Debian's Chromium for the browser tests; never a downloaded browser.

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 
-from flask import Flask, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import check_production, config_from_env
@@ -44,11 +41,12 @@ def create_app(config: type | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import cache, i18n
+    from app import cache, database, i18n
     from app.auth import sessions
     from app.security import set_security_headers
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
@@ -92,38 +90,9 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app.commands import seed_cli, users_cli
+    from app.commands import mail_cli, seed_cli, users_cli, worker_command
 
     app.cli.add_command(seed_cli)
     app.cli.add_command(users_cli)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
-    """Foreign keys on, WAL and a busy timeout so concurrent writers wait instead of failing.
-
-    pysqlite's own transaction handling is switched off; `_sqlite_begin` starts
-    transactions instead.
-    """
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection) -> None:
-    """On SQLite, a state-changing request takes the write lock when its transaction starts.
-
-    A deferred transaction that reads and then writes cannot wait for a
-    concurrent writer in WAL mode (SQLITE_BUSY_SNAPSHOT fails at once); BEGIN
-    IMMEDIATE waits (busy_timeout) and then sees the latest data.
-    """
-    if connection.dialect.name != "sqlite" or connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
-        return
-    writes = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(worker_command)

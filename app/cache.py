@@ -15,11 +15,20 @@ than the data it shows: the counts anonymous readers see are exact.
 Pages are cached only for anonymous GETs with no pending flash message, only
 with status 200, and only when rendering set no cookie; these pages carry no
 session-bound CSRF token (see the language form in base.html).
+
+The key is built from the query parameters the page reads (CACHED_ENDPOINTS),
+normalised (sorted, trimmed); a request with any other parameter, or a very long
+value, is rendered without the cache, so junk URLs cannot fill it. In Redis the
+cache has its own key prefix (and, with PAGE_CACHE_REDIS_URL, its own database)
+and at most PAGE_CACHE_ITEMS entries: the oldest go first.
 """
 
 from __future__ import annotations
 
-from cachelib import NullCache, RedisCache, SimpleCache
+from time import time
+from urllib.parse import urlencode
+
+from cachelib import NullCache, SimpleCache
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -41,12 +50,18 @@ from app.models import (
     Support,
 )
 
-CACHED_ENDPOINTS = frozenset(
-    {
-        "main.index", "main.open_data", "ideas.index", "ideas.show", "portfolio.index", "portfolio.show", "portfolio.budget",
-        "api.openapi_document", "api.ideas", "api.idea", "api.action_fields", "api.municipalities", "api.projects", "api.project",
-    }
-)
+# Each cached endpoint with the query parameters it reads.
+_IDEA_LIST = ("q", "status", "submitter", "sort", "field", "municipality", "page")
+_PORTFOLIO = ("priority", "status", "field", "municipality")
+CACHED_ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "main.index": (), "main.open_data": (), "ideas.index": _IDEA_LIST, "ideas.show": (),
+    "portfolio.index": _PORTFOLIO, "portfolio.show": (), "portfolio.budget": (),
+    "api.openapi_document": (), "api.ideas": (*_IDEA_LIST, "per_page"), "api.idea": (), "api.action_fields": (),
+    "api.municipalities": (), "api.projects": _PORTFOLIO, "api.project": (),
+}
+VALUE_MAX = 100  # longer values (a search of a whole paragraph) are not cached
+VALUES_MAX = 10
+BODY_MAX = 1024 * 1024
 CACHED_MIMETYPES = ("text/html", "application/json")
 PUBLIC_CONTENT = (
     Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer
@@ -58,11 +73,11 @@ def init_app(app: Flask) -> None:
     if not app.config["PAGE_CACHE_ENABLED"]:
         app.extensions["page_cache"] = NullCache()
         return
-    redis_url = app.config.get("REDIS_URL")
+    redis_url = app.config.get("PAGE_CACHE_REDIS_URL") or app.config.get("REDIS_URL")
     if redis_url:
         import redis
 
-        backend = RedisCache(host=redis.Redis.from_url(redis_url), key_prefix="ideen:page:", default_timeout=app.config["PAGE_CACHE_TIMEOUT"])
+        backend = BoundedRedisCache(redis.Redis.from_url(redis_url), items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"])
     else:
         backend = SimpleCache(threshold=app.config["PAGE_CACHE_ITEMS"], default_timeout=app.config["PAGE_CACHE_TIMEOUT"])
     app.extensions["page_cache"] = backend
@@ -85,13 +100,29 @@ def current_version() -> int | None:
         return connection.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
 
 
+def cache_key(version: int) -> str | None:
+    """The key of this request's page, or None if the request must not use the cache."""
+    allowed = CACHED_ENDPOINTS[request.endpoint]
+    parameters = []
+    for name in sorted(request.args):
+        if name not in allowed:
+            return None
+        values = sorted(value.strip() for value in request.args.getlist(name))
+        if len(values) > VALUES_MAX or any(len(value) > VALUE_MAX for value in values):
+            return None
+        parameters += [(name, value) for value in values]
+    return f"{version}:{get_locale()}:{request.path}?{urlencode(parameters)}"
+
+
 def _serve_from_cache():
     if not _cacheable():
         return None
     version = current_version()
     if version is None:
         return None
-    key = f"{version}:{get_locale()}:{request.full_path}"
+    key = cache_key(version)
+    if key is None:
+        return None
     cached = current_app.extensions["page_cache"].get(key)
     if isinstance(cached, tuple):
         mimetype, body = cached
@@ -103,8 +134,47 @@ def _serve_from_cache():
 def _store_in_cache(response):
     key = g.pop("page_cache_key", None)
     if key and response.status_code == 200 and response.mimetype in CACHED_MIMETYPES and "Set-Cookie" not in response.headers:
-        current_app.extensions["page_cache"].set(key, (response.mimetype, response.get_data(as_text=True)))
+        body = response.get_data(as_text=True)
+        if len(body) <= BODY_MAX:
+            current_app.extensions["page_cache"].set(key, (response.mimetype, body))
     return response
+
+
+class BoundedRedisCache:
+    """Pages in Redis under their own prefix, at most `items` of them (the oldest are evicted first)."""
+
+    PREFIX = "ideen:page:"
+    INDEX = "ideen:page-index"
+
+    def __init__(self, client, *, items: int, timeout: int):
+        self.client = client
+        self.items = items
+        self.timeout = timeout
+
+    def get(self, key: str):
+        raw = self.client.get(self.PREFIX + key)
+        if raw is None:
+            return None
+        mimetype, _, body = raw.decode("utf-8").partition("\n")
+        return mimetype, body
+
+    def set(self, key: str, value: tuple[str, str]) -> None:
+        mimetype, body = value
+        pipe = self.client.pipeline()
+        pipe.set(self.PREFIX + key, f"{mimetype}\n{body}".encode("utf-8"), ex=self.timeout)
+        pipe.zadd(self.INDEX, {key: time()})
+        pipe.zcard(self.INDEX)
+        size = pipe.execute()[-1]
+        if size > self.items:
+            oldest = [k.decode("utf-8") for k, _score in self.client.zpopmin(self.INDEX, size - self.items)]
+            if oldest:
+                self.client.delete(*[self.PREFIX + k for k in oldest])
+
+    def clear(self) -> None:
+        keys = [self.PREFIX + k.decode("utf-8") for k in self.client.zrange(self.INDEX, 0, -1)]
+        if keys:
+            self.client.delete(*keys)
+        self.client.delete(self.INDEX)
 
 
 # Invalidation: mark the session when public content changes; bump the version before commit.

@@ -166,3 +166,48 @@ def users_totp_code(email) -> None:
     if not user.totp_secret:
         raise click.ClickException(f"{email} has no second factor yet.")
     click.echo(pyotp.TOTP(user.totp_secret).now())
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run every task once and stop (cron, tests).")
+def worker_command(once) -> None:
+    """The background worker: delivers queued mail (and later notifications, digests, retention).
+
+    Safe to run on several machines at once. Stops on SIGTERM or Ctrl-C.
+    """
+    from app import worker
+
+    if once:
+        for name, result in worker.run_once().items():
+            click.echo(f"{name}: {result}")
+        return
+    worker.run_forever()
+
+
+mail_cli = AppGroup("mail", help="The outgoing mail queue.")
+
+
+@mail_cli.command("status")
+def mail_status() -> None:
+    """How many mails wait, are sent, or were given up."""
+    from sqlalchemy import func, select
+
+    from app.models import OutgoingMail
+
+    def count(*conditions) -> int:
+        return db.session.scalar(select(func.count(OutgoingMail.id)).where(*conditions))
+
+    waiting = count(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None))
+    sent = count(OutgoingMail.sent_at.is_not(None))
+    failed = count(OutgoingMail.failed_at.is_not(None), OutgoingMail.sent_at.is_(None))
+    click.echo(f"waiting: {waiting}, sent: {sent}, given up: {failed}")
+
+
+@mail_cli.command("retry")
+def mail_retry() -> None:
+    """Try again the mails the worker gave up on (e.g. after a long mail server outage)."""
+    from app import mail
+
+    count = mail.retry_failed()
+    db.session.commit()
+    click.echo(f"{count} mails queued again.")

@@ -36,9 +36,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
-    # Requests: the idea card is at most ~12,000 characters; 256 KiB leaves room
-    # for percent-encoded umlauts and rejects anything larger with a 413.
-    MAX_CONTENT_LENGTH = 256 * 1024
+    # Requests: the idea card is at most ~12,000 characters. Up to 1 MiB reaches the forms, which
+    # answer an over-long text with a 422 that keeps it; only beyond that comes a 413 (its page says
+    # what to do). Werkzeug's limit for one form field is raised to match.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
 
     # Cookies
     SESSION_COOKIE_NAME = "ideen_session"
@@ -97,6 +99,8 @@ class Config:
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
     PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 600)
     PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
+    # Another Redis database for the page cache (e.g. redis://127.0.0.1:6379/1 with maxmemory), apart from the rate limits.
+    PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
     # Reports from this many distinct accounts hide an idea or comment pending review.
     REPORT_HIDE_THRESHOLD = _int("REPORT_HIDE_THRESHOLD", 3)
     RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")

@@ -41,11 +41,20 @@ ERROR_PAGES = {
     403: (_l("Access denied"), _l("You are not allowed to open this page.")),
     404: (_l("Page not found"), _l("This page does not exist or is not public (any more).")),
     405: (_l("Not allowed"), _l("This address cannot be used this way.")),
-    413: (_l("Too much data"), _l("What you sent is too large. Please shorten your text and try again.")),
+    413: (
+        _l("Too much data"),
+        _l(
+            "You sent more than 1 MB, far more than any form here takes, so it could not be read. Go back with your "
+            "browser's back button, where your text usually still is, and shorten it."
+        ),
+    ),
     429: (_l("Too many requests"), _l("You have tried this too often. Please wait a little and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. We have been notified; please try again later.")),
 }
 
+
+FORM_EXPIRED = _l("The form had expired (it was open for a long time or sent again from another tab).")
+TOO_OFTEN = _l("You have sent this too often in a short time. Please wait a few minutes before you send it again.")
 
 API_PREFIX = "/api/"
 
@@ -64,17 +73,23 @@ def render_error(code: int, message=None, headers=None):
 
 
 def register(app: Flask) -> None:
+    from app.resubmit import resubmit_page
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(
+        return resubmit_page(400, FORM_EXPIRED) or render_error(
             400, _l("Your form has expired or was sent from another page. Please reload the page and try again.")
         )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        # keep what the client needs to go on: Allow (405), Retry-After (429)
+        kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
+        if error.code == 429:
+            page = resubmit_page(429, TOO_OFTEN)
+            if page is not None:
+                return page[0], 429, kept
         if error.code in ERROR_PAGES:
-            # keep what the client needs to go on: Allow (405), Retry-After (429)
-            kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
             return render_error(error.code, headers=kept)
         return error
 

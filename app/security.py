@@ -114,9 +114,10 @@ def _account_key() -> str:
     return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "?"
 
 
-def limit_per_account(setting: str):
-    """Rate-limit POSTs per signed-in account (by address before log-in)."""
-    return limiter.limit(lambda: current_app.config[setting], key_func=_account_key, methods=["POST"])
+def limit_per_account(setting: str, *, counts=None):
+    """Rate-limit POSTs per signed-in account (by address before log-in). With `counts` (a function
+    of the response), only the requests it approves count towards the limit."""
+    return limiter.limit(lambda: current_app.config[setting], key_func=_account_key, methods=["POST"], deduct_when=counts)
 
 
 # Input hygiene ------------------------------------------------------------------

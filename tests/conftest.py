@@ -168,6 +168,10 @@ class Outbox:
         self.path = path
 
     def messages(self) -> list[str]:
+        """Delivers what is queued first, as the worker would (app/mail.py), then reads the files."""
+        from app import mail
+
+        mail.deliver_pending()
         if not self.path.exists():
             return []
         import email

@@ -69,13 +69,14 @@ def block_user(user: User, actor: User | None, reason: str = "") -> int:
         return 0
     user.is_blocked = True
     db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    suspended = participation.suspend_supports(user)
     hidden = 0
     for item in [*_visible_items(Idea, user), *_visible_items(Comment, user)]:
         participation.hide(item, HIDDEN_BY_BLOCK)
         hidden += 1
     db.session.flush()
     audit.record(actor, "user.block", "user", user.id, reason=reason,
-                 before={"is_blocked": False}, after={"is_blocked": True, "items_hidden": hidden})
+                 before={"is_blocked": False}, after={"is_blocked": True, "items_hidden": hidden, "supports_suspended": suspended})
     return hidden
 
 
@@ -86,6 +87,7 @@ def unblock_user(user: User, actor: User | None, reason: str = "") -> int:
     if not user.is_blocked:
         return 0
     user.is_blocked = False
+    resumed = participation.resume_supports(user)
     restored = 0
     for model in (Idea, Comment):
         for item in db.session.scalars(
@@ -95,7 +97,7 @@ def unblock_user(user: User, actor: User | None, reason: str = "") -> int:
             restored += 1
     db.session.flush()
     audit.record(actor, "user.unblock", "user", user.id, reason=reason,
-                 before={"is_blocked": True}, after={"is_blocked": False, "items_restored": restored})
+                 before={"is_blocked": True}, after={"is_blocked": False, "items_restored": restored, "supports_resumed": resumed})
     return restored
 
 

@@ -1,5 +1,6 @@
 """The texts of the account mails, in the person's language.
 
+Each is queued in the caller's transaction (app/mail.py); the worker sends it.
 They never echo the display name: whoever signs up chooses it, and a mail to an address
 that has not been confirmed must not carry someone else's text (phishing).
 """
@@ -10,7 +11,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from app.auth import tokens
-from app.mail import send_mail
+from app.mail import queue_mail
 from app.models import User
 
 
@@ -18,7 +19,7 @@ def _absolute(endpoint: str, **values) -> str:
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
-def send_confirmation(user: User) -> None:
+def queue_confirmation(user: User) -> None:
     link = _absolute("auth.confirm", token=tokens.make_confirm_token(user))
     body = _(
         "Hello,\n\nplease confirm your e-mail address for the Coesfeld 12.0 idea platform "
@@ -26,10 +27,10 @@ def send_confirmation(user: User) -> None:
         "If you did not sign up, you can ignore this mail.\n",
         link=link,
     )
-    send_mail(user.email, _("Please confirm your e-mail address"), body)
+    queue_mail(user.email, _("Please confirm your e-mail address"), body)
 
 
-def send_already_registered(user: User) -> None:
+def queue_already_registered(user: User) -> None:
     body = _(
         "Hello,\n\nsomeone tried to sign up with this e-mail address, but it already has an account.\n"
         "If that was you, log in here: %(login)s\nForgotten your password? Reset it here: %(reset)s\n"
@@ -37,10 +38,10 @@ def send_already_registered(user: User) -> None:
         login=_absolute("auth.login"),
         reset=_absolute("auth.forgot_password"),
     )
-    send_mail(user.email, _("Sign-up attempt with your e-mail address"), body)
+    queue_mail(user.email, _("Sign-up attempt with your e-mail address"), body)
 
 
-def send_password_reset(user: User) -> None:
+def queue_password_reset(user: User) -> None:
     link = _absolute("auth.reset_password", token=tokens.make_reset_token(user))
     body = _(
         "Hello,\n\nyou can choose a new password with this link:\n\n%(link)s\n\n"
@@ -48,4 +49,17 @@ def send_password_reset(user: User) -> None:
         "If you did not ask for this, you can ignore this mail; your password stays as it is.\n",
         link=link,
     )
-    send_mail(user.email, _("Reset your password"), body)
+    queue_mail(user.email, _("Reset your password"), body)
+
+
+def queue_unlock(user: User) -> None:
+    link = _absolute("auth.unlock", token=tokens.make_unlock_token(user))
+    body = _(
+        "Hello,\n\nthere were too many failed log-ins to your account on the Coesfeld 12.0 idea platform, "
+        "so we have locked it.\nUnlock it with this link:\n\n%(link)s\n\nThe link is valid for 7 days.\n"
+        "If the failed log-ins were not yours, someone may be guessing your password: please choose a "
+        "new one after unlocking (%(reset)s).\n",
+        link=link,
+        reset=_absolute("auth.forgot_password"),
+    )
+    queue_mail(user.email, _("Your account has been locked"), body)

@@ -7,6 +7,7 @@ from wtforms import EmailField, PasswordField, RadioField, SelectField, StringFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from app.auth import passwords
 from app.auth.services import PASSWORD_MAX, PASSWORD_MIN, check_public_name
 from app.errors import InvalidInput
 from app.forms import coerce_id
@@ -75,6 +76,13 @@ class SignupForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality_id.choices = [SelectChoice(0, _l("No answer"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
+
+    def validate_password(self, field) -> None:
+        """The rules of app/auth/passwords.py, with this person's address and names as context."""
+        try:
+            passwords.check(field.data or "", email=self.email.data or "", names=(self.display_name.data or "", self.organisation_name.data or ""))
+        except InvalidInput as error:
+            raise ValidationError(str(error.message)) from None
 
     def validate_organisation_name(self, field) -> None:
         if self.account_type.data == ACCOUNT_ORGANISATION and not field.data:

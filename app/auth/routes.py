@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from app.auth import emails, services, sessions, tokens
+from app.auth import emails, lockout, services, sessions, tokens
 from app.auth import second_factor as second_factor_service
 from app.auth.forms import (
     EnrolForm,
@@ -15,6 +15,7 @@ from app.auth.forms import (
     SecondFactorForm,
     SignupForm,
 )
+from app.errors import InvalidInput
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.models import User
@@ -41,11 +42,11 @@ def signup():
             organisation_name=form.organisation_name.data,
             municipality_id=form.municipality_id.data or None,
         )
-        db.session.commit()
         if registration.is_new:
-            emails.send_confirmation(registration.user)
+            emails.queue_confirmation(registration.user)
         else:
-            emails.send_already_registered(registration.user)
+            emails.queue_already_registered(registration.user)
+        db.session.commit()
         return redirect(url_for("auth.check_mail"))
     return render_template("auth/signup.html", form=form), form_status()
 
@@ -53,6 +54,20 @@ def signup():
 @bp.route("/registrieren/postfach")
 def check_mail():
     return render_template("auth/check_mail.html")
+
+
+def _account_of_link(token: str, read, matches, *, reset: bool = False):
+    """(account, None) for a valid mail link, else (None, the German "link invalid/expired" page)."""
+    try:
+        user_id, fingerprint = read(token)
+    except tokens.TokenExpired:
+        return None, (render_template("auth/token_invalid.html", expired=True, reset=reset), 400)
+    except tokens.TokenInvalid:
+        return None, (render_template("auth/token_invalid.html", expired=False, reset=reset), 400)
+    user = db.session.get(User, user_id)
+    if user is None or not matches(user, fingerprint):
+        return None, (render_template("auth/token_invalid.html", expired=False, reset=reset), 400)
+    return user, None
 
 
 @bp.route("/bestaetigen/<token>")
@@ -66,15 +81,9 @@ def confirm_post(token: str):
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("auth/confirm.html", token=token, form=form), 400
-    try:
-        user_id, email_fingerprint = tokens.read_confirm_token(token)
-    except tokens.TokenExpired:
-        return render_template("auth/token_invalid.html", expired=True), 400
-    except tokens.TokenInvalid:
-        return render_template("auth/token_invalid.html", expired=False), 400
-    user = db.session.get(User, user_id)
-    if user is None or not tokens.email_matches(user, email_fingerprint):
-        return render_template("auth/token_invalid.html", expired=False), 400
+    user, refused = _account_of_link(token, tokens.read_confirm_token, tokens.email_matches)
+    if refused:
+        return refused
     if not services.confirm_account(user):
         flash(_("This link has already been used. Your e-mail address is confirmed."), "info")
         return redirect(url_for("auth.login"))
@@ -91,7 +100,8 @@ def confirm_post(token: str):
 def resend_confirmation():
     form = ActionForm()
     if form.validate_on_submit() and not current_user.is_confirmed:
-        emails.send_confirmation(current_user)
+        emails.queue_confirmation(current_user)
+        db.session.commit()
         flash(_("We have sent you a new confirmation link."), "info")
     return redirect(url_for("main.index"))
 
@@ -104,7 +114,13 @@ def login():
         return redirect(next_url)
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except lockout.AccountLocked as error:
+            form.password.errors.append(str(error.message))
+            return render_template("auth/login.html", form=form), 422
+        finally:
+            db.session.commit()  # a failed log-in counts towards the lockout
         if user is not None and user.is_staff:
             sessions.begin_pending_login(user, next_url)
             if user.has_second_factor:
@@ -133,7 +149,7 @@ def second_factor():
             sessions.start_session(user, second_factor=True)
             flash(_("You are logged in."), "success")
             return redirect(next_url)
-        if not sessions.failed_second_factor():
+        if not sessions.failed_second_factor(user):
             flash(_("Too many wrong codes. Please log in again."), "error")
             return redirect(url_for("auth.login"))
         form.code.errors.append(_("This code is not valid (or was already used)."))
@@ -157,7 +173,7 @@ def enrol_second_factor():
         if codes is not None:
             sessions.start_session(user, second_factor=True)
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
-        if not sessions.failed_second_factor():
+        if not sessions.failed_second_factor(user):
             flash(_("Too many wrong codes. Please log in again."), "error")
             return redirect(url_for("auth.login"))
         form.code.errors.append(_("This code is not valid. Check the time on your phone and try the next code."))
@@ -187,27 +203,47 @@ def forgot_password():
     if form.validate_on_submit():
         user = services.find_user_by_email(form.email.data)
         if user is not None and not user.is_blocked:
-            emails.send_password_reset(user)
+            emails.queue_password_reset(user)
+            db.session.commit()
         flash(_("If an account exists for this address, we have sent a link to choose a new password."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form), form_status()
 
 
+@bp.route("/konto-entsperren/<token>")
+def unlock(token: str):
+    """Shows a button; the POST unlocks (no state change on GET)."""
+    return render_template("auth/unlock.html", token=token, form=ActionForm())
+
+
+@bp.route("/konto-entsperren/<token>", methods=["POST"])
+def unlock_post(token: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template("auth/unlock.html", token=token, form=form), 400
+    user, refused = _account_of_link(token, tokens.read_unlock_token, tokens.lock_matches)
+    if refused:
+        return refused
+    lockout.unlock(user)
+    db.session.commit()
+    flash(_("Your account is unlocked. You can log in again."), "success")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    try:
-        user_id, password_fingerprint = tokens.read_reset_token(token)
-    except tokens.TokenExpired:
-        return render_template("auth/token_invalid.html", expired=True, reset=True), 400
-    except tokens.TokenInvalid:
-        return render_template("auth/token_invalid.html", expired=False, reset=True), 400
-    user = db.session.get(User, user_id)
-    if user is None or not tokens.password_matches(user, password_fingerprint):
-        return render_template("auth/token_invalid.html", expired=False, reset=True), 400
+    user, refused = _account_of_link(token, tokens.read_reset_token, tokens.password_matches, reset=True)
+    if refused:
+        return refused
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
-        db.session.commit()
-        flash(_("Your password has been changed. Please log in."), "success")
-        return redirect(url_for("auth.login"))
+        try:
+            services.set_password(user, form.password.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            form.password.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Please log in."), "success")
+            return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, token=token), form_status()

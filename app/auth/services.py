@@ -9,14 +9,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth import sessions
+from app.auth import lockout, passwords, sessions
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
 from app.models import User, UserRole, utcnow
 from app.models.user import ACCOUNT_ORGANISATION, ACCOUNT_TYPES, STAFF_ROLES
 
-PASSWORD_MIN = 12
-PASSWORD_MAX = 128
+PASSWORD_MIN, PASSWORD_MAX = passwords.PASSWORD_MIN, passwords.PASSWORD_MAX
 
 # Verified against when the e-mail is unknown, so a log-in takes as long either way.
 _DUMMY_HASH = generate_password_hash("not-a-real-password-000")
@@ -46,13 +45,9 @@ def check_public_name(name: str) -> str:
     return name
 
 
-def check_password_rules(password: str) -> None:
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise InvalidInput(_l("The password must be between 12 and 128 characters long."))
-
-
-def hash_password(password: str) -> str:
-    check_password_rules(password)
+def hash_password(password: str, *, email: str = "", names: tuple[str, ...] = ()) -> str:
+    """The stored form of a password that passes the rules (app/auth/passwords.py)."""
+    passwords.check(password, email=email, names=names)
     return generate_password_hash(password)  # Werkzeug's default: scrypt
 
 
@@ -82,12 +77,14 @@ def register_account(
     organisation_name = check_public_name(organisation_name or "") or None
     if account_type == ACCOUNT_ORGANISATION and not organisation_name:
         raise InvalidInput(_l("Please enter the name of your organisation."))
+    # Hashed also for a registered address, so both answers take as long (no enumeration by timing).
+    password_hash = hash_password(password, email=email, names=(display_name, organisation_name or ""))
     existing = find_user_by_email(email)
     if existing is not None:
         return Registration(existing, is_new=False)
     user = User(
         email=normalise_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         display_name=display_name,
         account_type=account_type,
         organisation_name=organisation_name if account_type == ACCOUNT_ORGANISATION else None,
@@ -107,24 +104,29 @@ def confirm_account(user: User) -> bool:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None. Blocked accounts cannot log in."""
+    """The user for these credentials, or None. Blocked accounts cannot log in; a wrong password
+    counts towards the account's lockout; the right one on a locked account raises AccountLocked. Flushes."""
     user = find_user_by_email(email) if len(email) <= 254 else None
     if user is None or len(password) > PASSWORD_MAX:
         check_password_hash(_DUMMY_HASH, password[:PASSWORD_MAX])
         return None
     if not check_password_hash(user.password_hash, password):
+        lockout.record_failure(user)
         return None
     if user.is_blocked:
         return None
+    if user.locked_at is not None:
+        raise lockout.AccountLocked()
     return user
 
 
 def set_password(user: User, password: str) -> None:
     """New password; every signed-in browser of this account is logged out."""
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, email=user.email, names=(user.display_name, user.organisation_name or ""))
     if user.confirmed_at is None:
         # Following a link sent to the address proves it as well as a confirmation does.
         user.confirmed_at = utcnow()
+    lockout.unlock(user)  # and it proves ownership as well as the unlock link
     sessions.end_all_sessions(user)
 
 

@@ -6,7 +6,10 @@ someone kept a copy.
 
 Staff (moderation, steering committee, administration) get a session only
 after the second factor (app/auth/second_factor.py): between password and
-code, the login is "pending" in the signed cookie for a few minutes. A staff
+code, the login is "pending" (a `pending_logins` row whose random token the cookie
+carries) for a few minutes. Wrong codes are counted in that row and on the account,
+never in the cookie; the row goes after 5 wrong codes and when the login succeeds, so
+a copied cookie cannot buy more guesses or a second session. A staff
 session ends after 30 idle minutes; a session opened without the second
 factor ends as soon as its account becomes staff.
 """
@@ -15,27 +18,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import time
 from datetime import timedelta
 
 from flask import flash, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import AuthSession, User, utcnow
+from app.models import AuthSession, PendingLogin, User, utcnow
 from app.security import parse_int
 
+SESSION_ENDED_WITH_TEXT = _l(
+    "You are no longer logged in (a staff session ends after 30 idle minutes), so your text was not saved. "
+    "Copy it from below before you log in, then send it again."
+)
 SESSION_KEY = "sid"
 PENDING_KEY = "pending_login"
 TOUCH_EVERY = timedelta(minutes=5)  # last_seen_at is written at most this often
 STAFF_TOUCH_EVERY = timedelta(minutes=1)
 STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
-PENDING_MAX_AGE = 10 * 60  # seconds between password and second factor
+PENDING_MAX_AGE = timedelta(minutes=10)  # between password and second factor
 PENDING_MAX_ATTEMPTS = 5
 
 
@@ -49,6 +55,24 @@ def init_login_manager(manager: LoginManager) -> None:
     manager.login_message_category = "info"
     manager.session_protection = None  # our server-side session replaces it
     manager.user_loader(load_user)
+    manager.unauthorized_handler(unauthorized)
+
+
+def unauthorized():
+    """Not signed in (or the session ended): to the login page. A POST with text (a staff session
+    that idled out while writing an answer) shows the text on the login page to copy first."""
+    from flask import current_app, redirect, request
+    from flask_login.utils import login_url
+
+    from app.auth.forms import LoginForm
+    from app.resubmit import login_page_with_text
+
+    page = login_page_with_text(LoginForm(formdata=None), SESSION_ENDED_WITH_TEXT)
+    if page is not None:
+        return page
+    manager = current_app.login_manager
+    flash(manager.login_message, manager.login_message_category)
+    return redirect(login_url(manager.login_view, next_url=request.url))
 
 
 def load_user(user_id: str) -> User | None:
@@ -95,7 +119,9 @@ def _expire(auth_session: AuthSession) -> None:
 
 
 def start_session(user: User, *, second_factor: bool = False) -> None:
-    """Log the user in with a fresh server-side session. Commits."""
+    """Log the user in with a fresh server-side session; a pending login ends. Commits."""
+    _end_pending()
+    user.failed_logins = 0
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.add(
@@ -124,28 +150,55 @@ def end_all_sessions(user: User) -> None:
 
 
 def begin_pending_login(user: User, next_url: str) -> None:
-    """Password accepted; the second factor is still to come."""
+    """Password accepted; the second factor is still to come. Commits."""
     session.clear()
-    session[PENDING_KEY] = {"user_id": user.id, "at": int(time.time()), "next": next_url, "attempts": 0}
+    token = secrets.token_urlsafe(32)
+    db.session.execute(delete(PendingLogin).where(PendingLogin.created_at < utcnow() - PENDING_MAX_AGE))
+    db.session.add(PendingLogin(token_hash=_hash(token), user_id=user.id, next_url=next_url[:500]))
+    db.session.commit()
+    session[PENDING_KEY] = token
 
 
 def pending_login() -> tuple[User, str] | None:
     """The account and the page to go to next, while a pending login is fresh."""
-    pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_MAX_AGE:
+    row = _pending_row()
+    if row is None or utcnow() - row.created_at > PENDING_MAX_AGE:
         return None
-    user = db.session.get(User, pending.get("user_id"))
-    if user is None or user.is_blocked:
+    user = db.session.get(User, row.user_id)
+    if user is None or user.is_blocked or user.locked_at is not None:
         return None
-    return user, pending.get("next") or "/"
+    return user, row.next_url or "/"
 
 
-def failed_second_factor() -> bool:
-    """Count a wrong code; after too many the password must be entered again. True if still pending."""
-    pending = dict(session.get(PENDING_KEY) or {})
-    pending["attempts"] = pending.get("attempts", 0) + 1
-    if pending["attempts"] >= PENDING_MAX_ATTEMPTS:
-        session.pop(PENDING_KEY, None)
+def _pending_row() -> PendingLogin | None:
+    token = session.get(PENDING_KEY)
+    if not isinstance(token, str):
+        return None
+    return db.session.scalar(select(PendingLogin).where(PendingLogin.token_hash == _hash(token)))
+
+
+def failed_second_factor(user: User) -> bool:
+    """Count a wrong code, on the pending login and on the account (app.auth.lockout); after
+    PENDING_MAX_ATTEMPTS the password must be entered again. True if still pending. Commits."""
+    from app.auth import lockout
+
+    token = session.get(PENDING_KEY)
+    attempts = db.session.scalar(
+        update(PendingLogin)
+        .where(PendingLogin.token_hash == _hash(token or ""))
+        .values(attempts=PendingLogin.attempts + 1)
+        .returning(PendingLogin.attempts)
+    )
+    lockout.record_failure(user)
+    if attempts is None or attempts >= PENDING_MAX_ATTEMPTS or user.locked_at is not None:
+        _end_pending()
+        db.session.commit()
         return False
-    session[PENDING_KEY] = pending
+    db.session.commit()
     return True
+
+
+def _end_pending() -> None:
+    token = session.pop(PENDING_KEY, None)
+    if isinstance(token, str):
+        db.session.execute(delete(PendingLogin).where(PendingLogin.token_hash == _hash(token)))

@@ -16,6 +16,8 @@ from app.models import User
 
 CONFIRM_SALT = "account-confirm"
 RESET_SALT = "password-reset"
+UNLOCK_SALT = "account-unlock"
+UNLOCK_TOKEN_MAX_AGE = 7 * 24 * 3600
 
 
 class TokenInvalid(Exception):
@@ -40,6 +42,20 @@ def make_confirm_token(user: User) -> str:
 
 def make_reset_token(user: User) -> str:
     return _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _fingerprint(user.password_hash)})
+
+
+def make_unlock_token(user: User) -> str:
+    """Bound to the moment of the lock: dead once the account is unlocked (or locked anew)."""
+    return _serializer(UNLOCK_SALT).dumps({"uid": user.id, "lk": _fingerprint(user.locked_at.isoformat() if user.locked_at else "")})
+
+
+def read_unlock_token(token: str) -> tuple[int, str]:
+    data = _load(token, UNLOCK_SALT, UNLOCK_TOKEN_MAX_AGE)
+    return data["uid"], str(data.get("lk", ""))
+
+
+def lock_matches(user: User, fingerprint: str) -> bool:
+    return user.locked_at is not None and _fingerprint(user.locked_at.isoformat()) == fingerprint
 
 
 def _load(token: str, salt: str, max_age: int) -> dict:

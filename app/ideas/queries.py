@@ -143,7 +143,7 @@ def _apply_sort(stmt: Select, sort: str) -> Select:
         since = utcnow() - timedelta(days=TRENDING_DAYS)
         recent = (
             select(Support.idea_id, func.count().label("recent"))
-            .where(Support.created_at >= since)
+            .where(Support.created_at >= since, Support.suspended_at.is_(None))
             .group_by(Support.idea_id)
             .subquery()
         )

@@ -57,9 +57,14 @@ def index():
     )
 
 
+def _idea_was_saved(response) -> bool:
+    """Only a saved idea counts towards RATELIMIT_SUBMIT, not "check similar ideas" or a card with errors."""
+    return response.status_code == 302
+
+
 @bp.route("/neu", methods=["GET", "POST"])
 @confirmed_required
-@limit_per_account("RATELIMIT_SUBMIT")
+@limit_per_account("RATELIMIT_SUBMIT", counts=_idea_was_saved)
 def new():
     form = IdeaForm()
     similar = None

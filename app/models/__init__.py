@@ -2,12 +2,13 @@
 
 from app.models.base import Base, utcnow
 from app.models.idea import Idea, IdeaStateChange, idea_action_fields
+from app.models.mail import OutgoingMail
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.participation import Comment, Follow, Report, Support
 from app.models.portfolio import BudgetLine, Counter, Project, ProjectStatusChange
 from app.models.reference import ActionField, Municipality
 from app.models.site import ContentVersion
-from app.models.user import AuthSession, RecoveryCode, User, UserRole
+from app.models.user import AuthSession, PendingLogin, RecoveryCode, User, UserRole
 
 __all__ = [
     "ActionField",
@@ -24,6 +25,8 @@ __all__ = [
     "IdeaStateChange",
     "Municipality",
     "OfficialAnswer",
+    "OutgoingMail",
+    "PendingLogin",
     "Project",
     "ProjectStatusChange",
     "RecoveryCode",

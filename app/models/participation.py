@@ -34,6 +34,9 @@ class Support(Base):
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set while the supporter's account is blocked: the support then counts nowhere
+    # (idea.support_count leaves it out) until the account is unblocked.
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     idea: Mapped[Idea] = relationship()
     user: Mapped[User] = relationship()

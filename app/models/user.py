@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
@@ -57,6 +57,10 @@ class User(UserMixin, Base):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Wrong passwords and second-factor codes since the last successful log-in; at
+    # LOCKOUT_AFTER the account is locked (locked_at) until the mailed unlock link is used.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     municipality: Mapped[Municipality | None] = relationship()
     # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.
@@ -122,6 +126,20 @@ class AuthSession(Base):
     second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class PendingLogin(Base):
+    """A staff log-in between password and second factor. The cookie carries its random token;
+    wrong codes are counted here, not in the cookie, and the row goes once it is used."""
+
+    __tablename__ = "pending_logins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    next_url: Mapped[str] = mapped_column(String(500), default="/")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RecoveryCode(Base):

@@ -107,15 +107,15 @@ def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
     carried_supporters = db.session.execute(
         insert(Support)
         .from_select(
-            ["idea_id", "user_id", "created_at"],
-            select(literal(target.id), Support.user_id, Support.created_at).where(
+            ["idea_id", "user_id", "created_at", "suspended_at"],
+            select(literal(target.id), Support.user_id, Support.created_at, Support.suspended_at).where(
                 Support.idea_id == source.id, Support.user_id != target.author_id
             ),
         )
         .on_conflict_do_nothing()
-        .returning(Support.user_id)
+        .returning(Support.user_id, Support.suspended_at)
     ).all()
-    carried = len(carried_supporters)
+    carried = sum(1 for row in carried_supporters if row.suspended_at is None)  # a blocked account's stays suspended
     if carried:
         db.session.execute(
             update(Idea).where(Idea.id == target.id).values(support_count=Idea.support_count + carried)

@@ -99,13 +99,42 @@ def withdraw_support(user: User, idea: Idea) -> bool:
     """Take a support back. True if there was one."""
     _require_confirmed(user)
     _require_open(idea, _l("Supports for this idea are closed; the count is frozen."))
-    result = db.session.execute(delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id))
+    result = db.session.execute(
+        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None))
+    )
     removed = result.rowcount > 0
     if removed:
         _bump(Idea, idea.id, "support_count", -1)
     _refresh_counters(idea)
     return removed
 
+
+
+def suspend_supports(user: User) -> int:
+    """A blocked account's supports stop counting anywhere (counts, sorting, candidates, exports):
+    the rows stay, marked, and each idea's counter drops in the same statement set. Returns how many."""
+    ideas = db.session.scalars(
+        update(Support)
+        .where(Support.user_id == user.id, Support.suspended_at.is_(None))
+        .values(suspended_at=utcnow())
+        .returning(Support.idea_id)
+    ).all()
+    if ideas:
+        db.session.execute(update(Idea).where(Idea.id.in_(ideas)).values(support_count=Idea.support_count - 1))
+    return len(ideas)
+
+
+def resume_supports(user: User) -> int:
+    """Undo `suspend_supports` when the account is unblocked. Returns how many count again."""
+    ideas = db.session.scalars(
+        update(Support)
+        .where(Support.user_id == user.id, Support.suspended_at.is_not(None))
+        .values(suspended_at=None)
+        .returning(Support.idea_id)
+    ).all()
+    if ideas:
+        db.session.execute(update(Idea).where(Idea.id.in_(ideas)).values(support_count=Idea.support_count + 1))
+    return len(ideas)
 
 
 # Comments ------------------------------------------------------------------

@@ -3,7 +3,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from app.auth import services, tokens
+from app.auth import passwords, services, tokens
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import User
@@ -41,15 +41,30 @@ def test_organisations_need_a_name(app, reference):
     assert user.public_name == "Heimatverein"
 
 
-@pytest.mark.parametrize("password", ["kurz", "x" * 11, "x" * 129])
+@pytest.mark.parametrize("password", ["kurz", "x" * 11, "Pferd Batterie Heftklammer " * 5])
 def test_password_length_rules(password):
     with pytest.raises(InvalidInput):
-        services.check_password_rules(password)
+        passwords.check(password)
 
 
-@pytest.mark.parametrize("password", ["x" * 12, "x" * 128, "nur kleinbuchstaben ohne regeln"])
+@pytest.mark.parametrize("password", ["Pferd Batterie Heftklammer", "nur kleinbuchstaben ohne regeln", "mein hund heißt bello", "7Zw!kq#3Lm@p"])
 def test_passwords_without_composition_rules(password):
-    services.check_password_rules(password)
+    passwords.check(password)
+
+
+@pytest.mark.parametrize("password", ["123456789012", "aaaaaaaaaaaa", "passwortpasswort", "demo-passwort-coesfeld", "qwertzuiop123",
+                                      "Coesfeld12.0Coesfeld", "Ideenplattform2026"])
+def test_common_and_site_passwords_are_refused(password):
+    """Probe finding 12: these were accepted because only the length was checked."""
+    with pytest.raises(InvalidInput) as error:
+        passwords.check(password)
+    assert "zu leicht zu erraten" in str(error.value.message) or "easy to guess" in str(error.value.message)
+
+
+@pytest.mark.parametrize("password", ["erika.mustermann!", "Mustermann-Erika", "example.com2026!"])
+def test_passwords_made_of_the_persons_own_address_or_name_are_refused(password):
+    with pytest.raises(InvalidInput):
+        passwords.check(password, email="erika.mustermann@example.com", names=("Erika Mustermann",))
 
 
 def test_authenticate(app, reference):

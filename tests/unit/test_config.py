@@ -8,7 +8,7 @@ def test_test_config(app):
     assert app.config["TESTING"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
-    assert app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == app.config["MAX_FORM_MEMORY_SIZE"] == 1024 * 1024
 
 
 def test_default_config_is_not_testing(monkeypatch, tmp_path):

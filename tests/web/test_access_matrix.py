@@ -36,6 +36,8 @@ EXPECTED = {
     "auth.logout": PUBLIC,
     "auth.forgot_password": PUBLIC,
     "auth.reset_password": PUBLIC,
+    "auth.unlock": PUBLIC,
+    "auth.unlock_post": PUBLIC,
     "auth.resend_confirmation": SIGNED_IN,
     "ideas.index": PUBLIC,
     "ideas.show": PUBLIC,

@@ -176,3 +176,20 @@ def test_unconfirmed_accounts_read_but_cannot_write(client, reference, outbox):
 def test_anonymous_users_are_sent_to_login_for_writing(client, reference):
     response = client.get("/ideen/neu")
     assert response.status_code == 302 and "/anmelden" in response.location
+
+
+def test_signup_takes_as_long_for_a_registered_address_as_for_a_new_one(client, reference):
+    """Probe finding 3: the password hash ran only for new accounts (68 ms against 346 ms)."""
+    import statistics
+    import time
+
+    create_user("bekannt@example.com")
+    registered, new = [], []
+    for number in range(8):  # interleaved, so load on the machine hits both alike
+        for timings, email in ((registered, "bekannt@example.com"), (new, f"neu{number}@example.com")):
+            started = time.perf_counter()
+            response = client.post("/registrieren", data={**SIGNUP, "email": email})
+            timings.append(time.perf_counter() - started)
+            assert response.status_code == 302
+    ratio = statistics.median(registered) / statistics.median(new)
+    assert 0.6 < ratio < 1.6, f"registered {statistics.median(registered):.3f} s, new {statistics.median(new):.3f} s"

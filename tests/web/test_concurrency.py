@@ -51,6 +51,7 @@ class Browser:
     def login_staff(self, email: str) -> None:
         """Password, then the TOTP code (the replay guard is reset first: tests log in often)."""
         self.login(email)
+        db.session.rollback()  # end this test's read snapshot: the server wrote since (SQLite would refuse the write)
         db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
         db.session.commit()
         status, _ = self.request("/anmelden/code", {"code": totp_now(), "csrf_token": self.token("/anmelden/code")})

@@ -144,10 +144,12 @@ def test_publishing_a_published_idea_again_is_a_message_not_a_500(client, logged
     assert "kann nicht in den Status" in response.text
 
 
-def test_oversized_request_gets_413_in_german(client, logged_in):
+def test_an_overlong_text_comes_back_with_the_error_and_only_megabytes_get_413(client, logged_in):
     response = client.post("/ideen/neu", data=_form(benefit="x" * 300_000))
+    assert response.status_code == 422 and "x" * 300_000 in response.text and "Bitte höchstens" in response.text
+    response = client.post("/ideen/neu", data=_form(benefit="x" * 1_100_000))
     assert response.status_code == 413
-    assert "Ihre Eingabe ist zu groß" in response.text
+    assert "Zurück" in response.text and "kürzen" in response.text
 
 
 def test_unknown_idea_is_404_in_german(client, reference):

@@ -132,12 +132,12 @@ class TestWithRedis:
             if __import__("os").environ.get("CI"):
                 pytest.fail("Redis must run in CI (127.0.0.1:6379)")
             pytest.skip("no Redis on 127.0.0.1:6379")
-        return {"REDIS_URL": "redis://127.0.0.1:6379/14"}
+        return {"REDIS_URL": "redis://127.0.0.1:6379/14", "PAGE_CACHE_ITEMS": 5}
 
     def test_pages_are_shared_through_redis(self, app, client, idea, count_queries):
-        from cachelib import RedisCache
+        from app.cache import BoundedRedisCache
 
-        assert isinstance(app.extensions["page_cache"], RedisCache)
+        assert isinstance(app.extensions["page_cache"], BoundedRedisCache)
         first, html = _queries(client, count_queries, "/ideen")
         other_worker = app.test_client()
         second, cached = _queries(other_worker, count_queries, "/ideen")
@@ -165,3 +165,29 @@ def test_the_version_is_bumped_once_per_transaction_not_per_savepoint(app, idea)
     services.support_idea(create_user(), idea)  # insert in a savepoint, counter, follow in a savepoint
     db.session.commit()
     assert db.session.scalar(select(ContentVersion.version)) == version + 1
+
+
+    def test_junk_parameters_create_no_entries_and_the_entries_are_bounded(self, app, client, idea):
+        """Probe finding 15: 200 junk URLs grew Redis by ~20 KB each, next to the rate-limit counters."""
+        store = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+        for number in range(50):
+            assert client.get(f"/ideen?junk{number}=x").status_code == 200
+            assert client.get(f"/ideen?q={'x' * 200}{number}").status_code == 200
+        assert store.zcard("ideen:page-index") == 0 and not store.keys("ideen:page:*")
+        client.get("/ideen?sort=new&status=")
+        client.get("/ideen?status=&sort=new")  # the same page: one entry
+        client.get("/ideen?sort=%20new%20&status=")
+        assert store.zcard("ideen:page-index") == 1
+        for number in range(1, 12):
+            client.get(f"/ideen?page={number}")
+        assert store.zcard("ideen:page-index") == 5 and len(store.keys("ideen:page:*")) == 5
+
+
+def test_a_request_with_unknown_parameters_is_rendered_not_cached(app, client, idea, count_queries):
+    client.get("/ideen")
+    with count_queries() as counter:
+        client.get("/ideen?utm_source=newsletter")
+    assert counter.count > 1, "rendered, not served from the entry of /ideen"
+    with count_queries() as counter:
+        client.get("/ideen?utm_source=newsletter")
+    assert counter.count > 1, "and not stored"

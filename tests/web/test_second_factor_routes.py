@@ -4,11 +4,11 @@ import re
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.auth import services as auth_services
 from app.extensions import db
-from app.models import AuthSession, utcnow
+from app.models import AuthSession, User, utcnow
 from tests.conftest import PASSWORD, create_user, totp_now
 
 
@@ -91,3 +91,50 @@ def test_a_role_granted_during_a_session_requires_a_new_login(client, auth, refe
     auth_services.grant_role(user, "moderator")
     db.session.commit()
     assert client.get("/ideen/meine").status_code == 302, "the session without second factor has ended"
+
+
+def _cookie(client) -> str:
+    return client.get_cookie("ideen_session").value
+
+
+def test_replaying_the_password_steps_cookie_buys_no_more_guesses(app, client, reference):
+    """Probe finding 7: the attempt counter lived in the cookie, so replaying it allowed unlimited guesses."""
+    create_user("mod@example.com", roles=("moderator",))
+    _password(client, "mod@example.com")
+    pending_cookie = _cookie(client)
+    statuses = []
+    for _ in range(12):
+        client.set_cookie("ideen_session", pending_cookie)  # back to the cookie right after the password
+        statuses.append(client.post("/anmelden/code", data={"code": "000000"}).status_code)
+    assert statuses[:4] == [422] * 4
+    assert statuses[4] == 302 and set(statuses[5:]) == {302}, "after 5 wrong codes the pending login is gone"
+    client.set_cookie("ideen_session", pending_cookie)
+    db.session.execute(update(User).values(totp_last_step=None))
+    db.session.commit()
+    assert client.post("/anmelden/code", data={"code": totp_now()}).headers["Location"].endswith("/anmelden")
+
+
+def test_the_pending_cookie_is_single_use_after_success(client, reference):
+    create_user("mod@example.com", roles=("moderator",))
+    _password(client, "mod@example.com")
+    pending_cookie = _cookie(client)
+    assert client.post("/anmelden/code", data={"code": totp_now()}).status_code == 302
+    other = client.application.test_client()
+    other.set_cookie("ideen_session", pending_cookie)
+    db.session.execute(update(User).values(totp_last_step=None))
+    db.session.commit()
+    replay = other.post("/anmelden/code", data={"code": totp_now()})
+    assert replay.headers["Location"].endswith("/anmelden")
+    assert db.session.scalar(select(func.count(AuthSession.id))) == 1
+
+
+def test_wrong_codes_count_towards_the_account_lockout(client, reference):
+    create_user("mod@example.com", roles=("moderator",))
+    for _ in range(4):  # four log-ins, five wrong codes each
+        _password(client, "mod@example.com")
+        for _ in range(5):
+            client.post("/anmelden/code", data={"code": "000000"})
+    user = db.session.scalar(select(User))
+    assert user.failed_logins == 20 and user.locked_at is not None
+    locked = _password(client, "mod@example.com")
+    assert locked.status_code == 422 and "gesperrt" in locked.text

@@ -1,0 +1,68 @@
+"""The database connection rules, in one place: SQLite pragmas and when a transaction takes the write lock.
+
+PostgreSQL needs nothing here. On SQLite (the embedded default):
+- foreign keys on, WAL, a 15 s busy timeout so concurrent writers wait instead of failing;
+- a transaction that will write starts with BEGIN IMMEDIATE. A deferred transaction that reads
+  and then writes cannot wait for a concurrent writer in WAL mode (SQLITE_BUSY_SNAPSHOT fails
+  at once); BEGIN IMMEDIATE waits (busy_timeout) and then sees the latest data.
+
+Write intent is explicit: `with writing():` around work that writes (the worker's tasks, CLI
+commands); a request that is not GET/HEAD/OPTIONS writes too.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+
+from app.extensions import db
+
+_WRITES: ContextVar[bool] = ContextVar("database_writes", default=False)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock at once (no effect on PostgreSQL)."""
+    token = _WRITES.set(True)
+    try:
+        yield
+    finally:
+        _WRITES.reset(token)
+
+
+def _writes() -> bool:
+    return _WRITES.get() or (has_request_context() and request.method not in SAFE_METHODS)
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """pysqlite's own transaction handling is switched off; `_sqlite_begin` starts transactions."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def _sqlite_begin(connection) -> None:
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes() else "BEGIN")
+
+
+def init_app(app: Flask) -> None:
+    """Register the SQLite rules on this app's engine (after db.init_app)."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _sqlite_pragmas)
+    event.listen(engine, "begin", _sqlite_begin)

@@ -1,0 +1,80 @@
+"""The background worker: `flask worker` does the work that leaves the request.
+
+It runs each task of `tasks()` when it is due, in a loop, until SIGTERM or Ctrl-C. Today
+that is mail delivery (app/mail.py); notifications, digests, exports and retention add
+their task to `tasks()`. Every task claims its rows in the database, so two workers (two
+machines, or `make run` next to a deployment's worker) can run at once without doing
+anything twice. A task that fails (database or mail server down) is logged and tried
+again at its next turn; nothing it had not finished is lost.
+
+`flask worker --once` runs every task once and stops (for cron or a test).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.database import writing
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    every: float  # seconds between runs while there is nothing to do
+    run: Callable[[], object]
+
+
+def tasks() -> list[Task]:
+    """Every task of the worker, in the order they run."""
+    from app import mail
+
+    return [Task("mail", 2.0, mail.deliver_pending)]
+
+
+def run_once() -> dict[str, object]:
+    """Run every task once; a failing task is logged and does not stop the others."""
+    results: dict[str, object] = {}
+    for task in tasks():
+        results[task.name] = _run(task)
+    return results
+
+
+def _run(task: Task):
+    try:
+        with writing():
+            return task.run()
+    except Exception:  # the worker must outlive a broken database or mail server
+        log.exception("Worker task %s failed; it runs again at its next turn", task.name)
+        db.session.rollback()
+        return None
+    finally:
+        db.session.remove()
+
+
+def run_forever(stop: threading.Event | None = None, *, tick: float = 0.5) -> None:
+    """Run tasks when due until `stop` is set (SIGTERM and SIGINT set it)."""
+    stop = stop or _stop_on_signals()
+    due = {task.name: 0.0 for task in tasks()}
+    log.info("Worker started: %s", ", ".join(due))
+    while not stop.is_set():
+        for task in tasks():
+            if time.monotonic() >= due[task.name]:
+                _run(task)
+                due[task.name] = time.monotonic() + task.every
+        stop.wait(tick)
+    log.info("Worker stopped")
+
+
+def _stop_on_signals() -> threading.Event:
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    return stop

@@ -1,0 +1,182 @@
+"""Mail leaves the request (probe finding 4): queued in the request's transaction, delivered by the
+worker over a real SMTP server (aiosmtpd) that is stopped and started again; nothing is lost or sent twice."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, update
+
+from app import mail
+from app.database import writing
+from app.extensions import db
+from app.models import OutgoingMail, utcnow
+from tests.conftest import create_user
+from tests.smtp_server import SmtpServer
+from tests.web.test_auth_routes import SIGNUP
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def smtp():
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_config_overrides(smtp):
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port}
+
+
+def _queued() -> list[OutgoingMail]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutgoingMail).order_by(OutgoingMail.id)))
+
+
+def _later(hours: float = 7):
+    """A moment after every back-off so far (at most 6 h)."""
+    return utcnow() + timedelta(hours=hours)
+
+
+def test_signup_mail_is_queued_and_the_worker_sends_it_over_smtp(client, runner, reference, smtp, outbox):
+    response = client.post("/registrieren", data=SIGNUP)
+    assert response.status_code == 302
+    assert smtp.messages == [], "nothing is sent inside the request"
+    [queued] = _queued()
+    assert queued.to_address == "neu@example.com" and queued.sent_at is None
+    message_id = queued.message_id
+    result = runner.invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    [message] = smtp.messages
+    assert message["To"] == "neu@example.com" and "bestätigen" in message["Subject"]
+    assert message["Message-ID"] == message_id
+    assert "http://localhost/bestaetigen/" in message.get_body(("plain",)).get_content()
+    assert _queued()[0].sent_at is not None
+    assert outbox.messages() == [], "with SMTP configured, nothing goes to the outbox"
+
+
+def test_an_smtp_outage_changes_nothing_for_visitors_and_loses_no_mail(client, reference, smtp):
+    registered = create_user("bekannt@example.com")
+    smtp.stop()
+    signup = client.post("/registrieren", data=SIGNUP)
+    again = client.post("/registrieren", data={**SIGNUP, "email": registered.email})
+    reset_known = client.post("/passwort-vergessen", data={"email": registered.email})
+    reset_unknown = client.post("/passwort-vergessen", data={"email": "niemand@example.com"})
+    assert signup.status_code == again.status_code == 302 and signup.location == again.location
+    assert reset_known.status_code == reset_unknown.status_code == 302 and reset_known.location == reset_unknown.location
+    assert len(_queued()) == 3
+
+    result = mail.deliver_pending()
+    assert (result.sent, result.failed) == (0, 3)
+    for row in _queued():
+        assert row.attempts == 1 and row.sent_at is None and "Connection" in row.last_error
+        assert row.next_attempt_at > utcnow()
+    assert mail.deliver_due().handled == 0, "not due again before the back-off"
+
+    smtp.start()
+    assert mail.deliver_due(now=_later()).sent == 3
+    assert sorted(m["To"] for m in smtp.messages) == ["bekannt@example.com", "bekannt@example.com", "neu@example.com"]
+    assert mail.deliver_due(now=_later()).handled == 0, "each mail once"
+
+
+def test_a_server_that_goes_away_mid_delivery_gets_every_mail_exactly_once(app, smtp):
+    for number in range(10):
+        mail.queue_mail(f"person{number}@example.com", f"Nachricht {number}", "Text")
+    db.session.commit()
+    expected = {row.message_id for row in _queued()}
+    smtp.refuse_after(3)
+    first = mail.deliver_due()
+    assert first.sent == 3 and first.failed == 7
+    deadline = time.monotonic() + 5
+    while smtp.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mail.deliver_due(now=_later()).sent == 0, "server still down: nothing sent, nothing lost"
+    smtp.start()
+    assert mail.deliver_due(now=_later(14)).sent == 7
+    assert sorted(smtp.message_ids()) == sorted(expected)
+
+
+def test_two_workers_at_once_send_nothing_twice(app, smtp):
+    for number in range(60):
+        mail.queue_mail(f"person{number}@example.com", f"Nachricht {number}", "Text")
+    db.session.commit()
+    errors = []
+
+    def work():
+        try:
+            with app.app_context(), writing():  # as the worker runs its tasks
+                for _ in range(10):
+                    mail.deliver_due(limit=5)
+                db.session.remove()
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    ids = smtp.message_ids()
+    assert len(ids) == 60 and len(set(ids)) == 60
+    assert db.session.scalar(select(func.count(OutgoingMail.id)).where(OutgoingMail.sent_at.is_(None))) == 0
+
+
+def test_a_rolled_back_change_queues_no_mail(app):
+    mail.queue_mail("a@example.com", "Betreff", "Text")
+    db.session.rollback()
+    assert _queued() == []
+
+
+def test_a_lease_of_a_dead_worker_expires_and_another_delivers(app, smtp):
+    mail.queue_mail("a@example.com", "Betreff", "Text")
+    db.session.commit()
+    [claimed] = mail.claim_due(utcnow())  # a worker claims it and dies
+    assert mail.deliver_due().handled == 0, "the lease holds"
+    assert mail.deliver_due(now=utcnow() + mail.LEASE + timedelta(seconds=1)).sent == 1
+    assert smtp.message_ids() == [claimed.message_id]
+
+
+def test_back_off_grows_and_gives_up_after_max_attempts_until_retried(app, runner, smtp):
+    assert [mail.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert mail.retry_delay(50) == mail.LONGEST_RETRY
+    smtp.stop()
+    mail.queue_mail("a@example.com", "Betreff", "Text")
+    db.session.commit()
+    db.session.execute(update(OutgoingMail).values(attempts=mail.MAX_ATTEMPTS - 1))
+    db.session.commit()
+    assert mail.deliver_due().failed == 1
+    [row] = _queued()
+    assert row.failed_at is not None and row.sent_at is None
+    assert mail.deliver_due(now=_later(100)).handled == 0
+    assert "given up: 1" in runner.invoke(args=["mail", "status"]).output
+    smtp.start()
+    assert "1 mails queued again" in runner.invoke(args=["mail", "retry"]).output
+    assert mail.deliver_due().sent == 1 and len(smtp.messages) == 1
+
+
+def test_flask_worker_runs_as_a_process_and_stops_on_sigterm(app, smtp):
+    mail.queue_mail("prozess@example.com", "Vom Worker", "Text")
+    db.session.commit()
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "MAIL_SERVER": "127.0.0.1",
+           "MAIL_PORT": str(smtp.port), "APP_ENV": "development", "FLASK_APP": "wsgi.py"}
+    process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not smtp.messages and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        assert [m["To"] for m in smtp.messages] == ["prozess@example.com"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=20)[0]
+    assert process.returncode == 0, output
+    assert "Worker stopped" in output
