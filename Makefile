@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-quick lint install install-dev translations translations-extract chromium node db seed bench clean
+.PHONY: run test test-quick lint audit install install-dev translations translations-extract chromium node db seed bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,8 +60,15 @@ node_modules/.package-lock.json: package.json package-lock.json
 test: install-dev lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# ruff, and bandit for medium and high severity (every `# nosec` names its rule and says why).
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/bandit --quiet --recursive app --severity-level medium
+
+# Known vulnerabilities in the pinned requirements (pip-audit, needs the network). Not part of
+# `make test`, so a new advisory does not block unrelated work: run it before every release and weekly.
+audit: $(VENV)/.stamp-dev
+	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off
 
 # Everything but the browser: a quick loop while developing.
 test-quick: install-dev

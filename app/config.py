@@ -108,6 +108,12 @@ class Config:
     RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "20 per hour")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
 
+    # /.well-known/security.txt (RFC 9116): where to report a vulnerability. Expires: an ISO time;
+    # without it, 180 days from the day of the request.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:sicherheit@coesfeld.example")
+    SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
+    SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
+
     # Open data (exports and the JSON API): the licence the district publishes under.
     OPEN_DATA_LICENCE = os.environ.get("OPEN_DATA_LICENCE", "CC BY 4.0")
     OPEN_DATA_LICENCE_URL = os.environ.get("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/deed.de")

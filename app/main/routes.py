@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
 
 from app import reference
 from app.extensions import csrf
 from app.i18n import is_supported
 from app.ideas import queries
+from app.models import utcnow
 from app.security import is_same_origin_request, safe_redirect_target
 
 bp = Blueprint("main", __name__)
@@ -38,3 +41,20 @@ def set_language():
 def open_data():
     """What the platform publishes as open data: the exports and the JSON API, with the licence."""
     return render_template("main/open_data.html")
+
+
+@bp.route("/.well-known/security.txt")
+def security_txt():
+    """RFC 9116: whom to tell about a vulnerability (SECURITY.md says what is in scope)."""
+    config = current_app.config
+    expires = config["SECURITY_TXT_EXPIRES"] or (utcnow() + timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z")
+    base = config["PUBLIC_BASE_URL"].rstrip("/")
+    lines = [
+        f"Contact: {config['SECURITY_CONTACT']}",
+        f"Expires: {expires}",
+        "Preferred-Languages: de, en",
+        f"Canonical: {base}/.well-known/security.txt",
+    ]
+    if config["SECURITY_POLICY_URL"]:
+        lines.append(f"Policy: {config['SECURITY_POLICY_URL']}")
+    return current_app.response_class("\n".join(lines) + "\n", mimetype="text/plain")

@@ -26,6 +26,7 @@ EXPECTED = {
     "main.index": PUBLIC,
     "main.set_language": PUBLIC,
     "main.open_data": PUBLIC,
+    "main.security_txt": PUBLIC,
     "auth.signup": PUBLIC,
     "auth.check_mail": PUBLIC,
     "auth.confirm": PUBLIC,

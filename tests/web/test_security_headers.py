@@ -39,3 +39,17 @@ def test_pages_contain_no_inline_script_or_third_party_resources(client, referen
 
 def test_static_files_are_served(client):
     assert client.get("/static/css/site.css").status_code == 200
+
+
+def test_security_txt_names_the_contact_and_an_expiry(make_app, reference):
+    """RFC 9116: Contact and Expires are required; both come from configuration."""
+    from datetime import datetime, timezone
+
+    text = make_app().test_client().get("/.well-known/security.txt")
+    assert text.status_code == 200 and text.mimetype == "text/plain"
+    fields = dict(line.split(": ", 1) for line in text.text.splitlines())
+    assert fields["Contact"] == "mailto:sicherheit@coesfeld.example"
+    assert datetime.fromisoformat(fields["Expires"].replace("Z", "+00:00")) > datetime.now(timezone.utc)
+    configured = make_app(SECURITY_CONTACT="https://kreis-coesfeld.example/sicherheit", SECURITY_TXT_EXPIRES="2027-06-30T00:00:00Z")
+    fields = dict(line.split(": ", 1) for line in configured.test_client().get("/.well-known/security.txt").text.splitlines())
+    assert fields["Contact"] == "https://kreis-coesfeld.example/sicherheit" and fields["Expires"] == "2027-06-30T00:00:00Z"
