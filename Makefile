@@ -68,7 +68,7 @@ lint: $(VENV)/.stamp-dev
 # Known vulnerabilities in the pinned requirements (pip-audit, needs the network). Not part of
 # `make test`, so a new advisory does not block unrelated work: run it before every release and weekly.
 audit: $(VENV)/.stamp-dev
-	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off
+	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off --strict
 
 # Everything but the browser: a quick loop while developing.
 test-quick: install-dev

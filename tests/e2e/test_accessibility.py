@@ -28,6 +28,7 @@ def _login(page, email="erika@example.com"):
         ("a11y-reset-invalid", "/passwort-neu/irgendwas"),
         ("a11y-404", "/gibt-es-nicht"),
         ("a11y-open-data", "/offene-daten"),
+        ("a11y-unlock", "/konto-entsperren/irgendwas"),
     ],
 )
 def test_public_pages(axe_page, reference, name, url):

@@ -113,3 +113,25 @@ def test_passwords_are_never_echoed(client, reference):
                                                   "csrf_token": "alt"}, headers=SAME_SITE)
     assert response.status_code == 400 and "geheim-geheim-123" not in response.text
     assert db.session.scalar(select(func.count(Comment.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/portfolio/P1/budget/neu", {"label": "Lizenzen für die Schulen im Kreis", "year": "2027", "kind": "konsumtiv", "amount": "100"}),
+        ("/portfolio/P1/bearbeiten", {"title": "Ein neuer Projekttitel", "description": "Eine lange Beschreibung des Projekts."}),
+    ],
+    ids=["budget line", "project"],
+)
+def test_budget_and_project_forms_keep_their_text_when_the_form_expired(client, reference, url, data):
+    from tests.conftest import totp_now
+
+    create_user("sg@example.com", roles=("steering",))
+    client.post("/anmelden", data={"email": "sg@example.com", "password": "ein-sicheres-passwort", "csrf_token": _token(client.get("/anmelden").text)})
+    client.post("/anmelden/code", data={"code": totp_now(), "csrf_token": _token(client.get("/anmelden/code").text)})
+    assert client.get(url).status_code == 200
+    response = client.post(url, data={**data, "csrf_token": "alt"}, headers=SAME_SITE)
+    assert response.status_code == 400 and "Erneut senden" in response.text
+    for value in data.values():
+        if len(value) > 10:
+            assert value in response.text, value
