@@ -119,8 +119,7 @@ def suspend_supports(user: User) -> int:
         .values(suspended_at=utcnow())
         .returning(Support.idea_id)
     ).all()
-    if ideas:
-        db.session.execute(update(Idea).where(Idea.id.in_(ideas)).values(support_count=Idea.support_count - 1))
+    _bump_each(ideas, -1)
     return len(ideas)
 
 
@@ -132,9 +131,17 @@ def resume_supports(user: User) -> int:
         .values(suspended_at=None)
         .returning(Support.idea_id)
     ).all()
-    if ideas:
-        db.session.execute(update(Idea).where(Idea.id.in_(ideas)).values(support_count=Idea.support_count + 1))
+    _bump_each(ideas, +1)
     return len(ideas)
+
+
+def _bump_each(idea_ids: list[int], delta: int) -> None:
+    """support_count += delta on several ideas, locking them in id order first: concurrent blocks
+    (and supports) then never wait on each other in a circle (PostgreSQL found that deadlock)."""
+    if not idea_ids:
+        return
+    db.session.execute(select(Idea.id).where(Idea.id.in_(idea_ids)).order_by(Idea.id).with_for_update())
+    db.session.execute(update(Idea).where(Idea.id.in_(idea_ids)).values(support_count=Idea.support_count + delta))
 
 
 # Comments ------------------------------------------------------------------
