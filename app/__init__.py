@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from app.ideas.routes import bp as ideas_bp
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
+    from app.notifications.routes import bp as notifications_bp
     from app.participation.routes import bp as participation_bp
     from app.portfolio.routes import bp as portfolio_bp
 
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(moderation_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(api_bp)
 
 

@@ -37,9 +37,10 @@ ACTIONS = {
     "project.create": _l("Created a project"),
     "project.edit": _l("Changed a project"),
     "project.budget": _l("Changed a project's budget"),
+    "news.publish": _l("Published news"),
 }
 
-TARGET_TYPES = ("idea", "comment", "user", "project")
+TARGET_TYPES = ("idea", "comment", "user", "project", "announcement")
 
 
 def record(

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.models import (
     ActionField,
+    Announcement,
     BudgetLine,
     Comment,
     ContentVersion,
@@ -54,7 +55,7 @@ from app.models import (
 _IDEA_LIST = ("q", "status", "submitter", "sort", "field", "municipality", "page")
 _PORTFOLIO = ("priority", "status", "field", "municipality")
 CACHED_ENDPOINTS: dict[str, tuple[str, ...]] = {
-    "main.index": (), "main.open_data": (), "ideas.index": _IDEA_LIST, "ideas.show": (),
+    "main.index": (), "main.open_data": (), "notifications.news": (), "ideas.index": _IDEA_LIST, "ideas.show": (),
     "portfolio.index": _PORTFOLIO, "portfolio.show": (), "portfolio.budget": (),
     "api.openapi_document": (), "api.ideas": (*_IDEA_LIST, "per_page"), "api.idea": (), "api.action_fields": (),
     "api.municipalities": (), "api.projects": _PORTFOLIO, "api.project": (),
@@ -64,7 +65,8 @@ VALUES_MAX = 10
 BODY_MAX = 1024 * 1024
 CACHED_MIMETYPES = ("text/html", "application/json")
 PUBLIC_CONTENT = (
-    Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer
+    Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer,
+    Announcement,
 )
 _FLAG = "public_content_changed"
 

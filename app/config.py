@@ -101,6 +101,8 @@ class Config:
     PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
     # Another Redis database for the page cache (e.g. redis://127.0.0.1:6379/1 with maxmemory), apart from the rate limits.
     PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
+    # The staff's daily summary counts ideas waiting longer than this for an official answer.
+    NOTIFY_ANSWER_WAITING_DAYS = _int("NOTIFY_ANSWER_WAITING_DAYS", 14)
     # Reports from this many distinct accounts hide an idea or comment pending review.
     REPORT_HIDE_THRESHOLD = _int("REPORT_HIDE_THRESHOLD", 3)
     RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")

@@ -18,6 +18,7 @@ development a newcomer opens the confirmation link from instance/outbox/).
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import os
 import smtplib
@@ -66,8 +67,13 @@ def _message_id_domain() -> str:
     return sender.rpartition("@")[2].rstrip(">").strip() or "localhost"
 
 
+# Headers fold at RFC 5322's hard limit, not at 78: a long List-Unsubscribe URL must stay one
+# ASCII word (mail clients do not decode RFC 2047 words there).
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def build_message(mail: OutgoingMail) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = mail.to_address
     message["Subject"] = mail.subject

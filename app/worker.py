@@ -1,8 +1,9 @@
 """The background worker: `flask worker` does the work that leaves the request.
 
-It runs each task of `tasks()` when it is due, in a loop, until SIGTERM or Ctrl-C. Today
-that is mail delivery (app/mail.py); notifications, digests, exports and retention add
-their task to `tasks()`. Every task claims its rows in the database, so two workers (two
+It runs each task of `tasks()` when it is due, in a loop, until SIGTERM or Ctrl-C: the
+fan-out of notification events, their mails and digests, the staff's daily summary
+(app/notifications/) and mail delivery (app/mail.py). Exports and retention add their
+task to `tasks()`. Every task claims its rows in the database, so two workers (two
 machines, or `make run` next to a deployment's worker) can run at once without doing
 anything twice. A task that fails (database or mail server down) is logged and tried
 again at its next turn; nothing it had not finished is lost.
@@ -35,8 +36,15 @@ class Task:
 def tasks() -> list[Task]:
     """Every task of the worker, in the order they run."""
     from app import mail
+    from app.notifications import fanout, mails, services
 
-    return [Task("mail", 2.0, mail.deliver_pending)]
+    return [
+        Task("notifications", 2.0, fanout.fan_out_events),
+        Task("notification-mails", 2.0, mails.mail_immediate),
+        Task("digests", 60.0, mails.mail_digests),
+        Task("staff-summary", 300.0, services.record_staff_summary),
+        Task("mail", 2.0, mail.deliver_pending),
+    ]
 
 
 def run_once() -> dict[str, object]:

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.ideas import states
 from app.models import ActionField, Follow, Idea, IdeaStateChange, Municipality, User, utcnow
 from app.models.idea import DRAFT, LONG_TEXT_MAX, PARTNERS_MAX, PUBLISHED, SUMMARY_MAX, TITLE_MAX, WITHDRAWN
+from app.notifications import events as notification_events
 
 REASON_MAX = 1000
 
@@ -83,6 +84,8 @@ def record_state_change(idea: Idea, to_status: str, actor: User | None, reason: 
     db.session.add(
         IdeaStateChange(idea=idea, from_status=idea.status, to_status=to_status, actor=actor, reason=reason, created_at=now)
     )
+    if idea.id is not None:
+        notification_events.state_changed(idea, idea.status, to_status, actor, reason)
     idea.status = to_status
     idea.status_changed_at = now
     if to_status == PUBLISHED and idea.published_at is None:

@@ -9,6 +9,7 @@ from app.extensions import csrf
 from app.i18n import is_supported
 from app.ideas import queries
 from app.models import utcnow
+from app.notifications import services as notification_services
 from app.security import is_same_origin_request, safe_redirect_target
 
 bp = Blueprint("main", __name__)
@@ -23,6 +24,7 @@ def index():
         field_counts=queries.idea_counts_by_action_field(),
         newest=queries.top_ideas("newest", 5),
         most_supported=queries.top_ideas("supported", 5),
+        news=notification_services.latest_announcements(3),
     )
 
 

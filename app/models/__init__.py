@@ -4,6 +4,7 @@ from app.models.base import Base, utcnow
 from app.models.idea import Idea, IdeaStateChange, idea_action_fields
 from app.models.mail import OutgoingMail
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
+from app.models.notification import Announcement, Notification, NotificationEvent, NotificationSetting
 from app.models.participation import Comment, Follow, Report, Support
 from app.models.portfolio import BudgetLine, Counter, Project, ProjectStatusChange
 from app.models.reference import ActionField, Municipality
@@ -12,6 +13,7 @@ from app.models.user import AuthSession, PendingLogin, RecoveryCode, User, UserR
 
 __all__ = [
     "ActionField",
+    "Announcement",
     "AuditEntry",
     "AuthSession",
     "Base",
@@ -24,6 +26,9 @@ __all__ = [
     "Idea",
     "IdeaStateChange",
     "Municipality",
+    "Notification",
+    "NotificationEvent",
+    "NotificationSetting",
     "OfficialAnswer",
     "OutgoingMail",
     "PendingLogin",

@@ -61,6 +61,8 @@ class User(UserMixin, Base):
     # LOCKOUT_AFTER the account is locked (locked_at) until the mailed unlock link is used.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Unread notifications, kept exact by app/notifications (shown in the header without a query).
+    unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     municipality: Mapped[Municipality | None] = relationship()
     # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.

@@ -32,6 +32,7 @@ from app.models.idea import (
 from app.models.moderation import ANSWER_MAX, SIGNATURE_MAX
 from app.models.participation import REPORT_OPEN
 from app.models.user import ROLE_MODERATOR
+from app.notifications import events as notification_events
 from app.participation import services as participation
 
 REASON_MAX = idea_services.REASON_MAX
@@ -268,4 +269,5 @@ def publish_answer(idea: Idea, actor: User, body: str, signature: str) -> Offici
         before={"version": previous.version, "body": previous.body} if previous else None,
         after={"version": answer.version, "body": body, "signature": signature},
     )
+    notification_events.answered(idea, actor, answer.version)
     return answer

@@ -22,6 +22,7 @@ from app.ideas import states
 from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
 from app.models.idea import HIDDEN_BY_REPORTS
 from app.models.participation import COMMENT_MAX, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
+from app.notifications import events as notification_events
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
@@ -178,6 +179,7 @@ def add_comment(user: User, idea: Idea, body: str, parent: Comment | None = None
     _bump(Idea, idea.id, "comment_count", +1)
     follow_idea(user, idea)
     _refresh_counters(idea)
+    notification_events.commented(comment, user)
     return comment
 
 
@@ -268,6 +270,7 @@ def hide(target: Idea | Comment, cause: str) -> None:
     target.hidden_at = utcnow()
     target.hidden_cause = cause
     db.session.flush()
+    notification_events.hidden(target, cause)
 
 
 def restore(target: Idea | Comment) -> None:
@@ -280,6 +283,7 @@ def restore(target: Idea | Comment) -> None:
     if isinstance(target, Comment) and target.deleted_at is None:
         _bump(Idea, target.idea_id, "comment_count", +1)
     db.session.flush()
+    notification_events.restored(target)
 
 
 def has_reported(user: User | None, *, idea: Idea | None = None, comment: Comment | None = None) -> bool:

@@ -38,6 +38,7 @@ from app.models.portfolio import (
 )
 from app.models.user import ROLE_ADMIN, ROLE_STEERING
 from app.moderation.services import clean_reason
+from app.notifications import events as notification_events
 
 PROJECT_NUMBER = "project_number"
 PROJECT_EDITOR_ROLES = (ROLE_STEERING, ROLE_ADMIN)  # who edits projects and budget lines
@@ -305,6 +306,7 @@ def edit_project(project: Project, actor: User, data: ProjectData, reason: str =
         project.status_changes.append(
             ProjectStatusChange(from_status=old_status, to_status=project.status, actor=actor, reason=reason, created_at=now)
         )
+        notification_events.project_status_changed(project, old_status, project.status, actor, reason)
     db.session.flush()
     audit.record(
         actor,

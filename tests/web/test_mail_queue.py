@@ -180,3 +180,13 @@ def test_flask_worker_runs_as_a_process_and_stops_on_sigterm(app, smtp):
         output = process.communicate(timeout=20)[0]
     assert process.returncode == 0, output
     assert "Worker stopped" in output
+
+
+def test_list_unsubscribe_stays_a_plain_ascii_url(app):
+    long_url = "https://ideen.kreis-coesfeld.example/benachrichtigungen/abbestellen/" + "x" * 120
+    queued = mail.queue_mail("a@example.com", "Ihre Idee „Mitfahrbank“ ist jetzt „In Prüfung“", "Text",
+                             headers={"List-Unsubscribe": f"<{long_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    db.session.flush()
+    raw = bytes(mail.build_message(queued))
+    assert f"List-Unsubscribe: <{long_url}>".encode() in raw
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw

@@ -1,0 +1,178 @@
+"""The worker mails notifications as each person chose: at once, or in a daily or weekly digest.
+
+Each mail is queued (app/mail.py) in the same transaction that marks its notifications mailed,
+so a notification is mailed exactly once however many workers run: its rows are locked with
+FOR UPDATE SKIP LOCKED on PostgreSQL, and SQLite's write lock serialises the workers.
+
+Only confirmed, unblocked addresses get mail, and only for notifications made after the address
+was confirmed. Every mail says why it was sent, links to the settings, and carries one-click
+unsubscribe (RFC 8058: List-Unsubscribe and List-Unsubscribe-Post) that needs no log-in.
+
+Digests go out at DIGEST_HOUR (Europe/Berlin): the daily one every day, the weekly one on
+Mondays, each with what arrived before that moment and was not mailed yet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, select
+
+from app.extensions import db
+from app.mail import queue_mail
+from app.models import Notification, NotificationSetting, User, utcnow
+from app.models.notification import CHANNEL_DAILY, CHANNEL_IMMEDIATE, CHANNEL_OFF, CHANNEL_WEEKLY
+from app.notifications import kinds
+from app.notifications.messages import describe
+
+DIGEST_HOUR = 7
+BERLIN = ZoneInfo("Europe/Berlin")
+BATCH = 100
+UNSUBSCRIBE_SALT = "notification-unsubscribe"
+
+
+def _mailable():
+    """Notifications whose person may get mail now."""
+    return and_(
+        Notification.user_id == User.id,
+        User.confirmed_at.is_not(None),
+        User.is_blocked.is_(False),
+        Notification.created_at >= User.confirmed_at,
+        Notification.mailed_at.is_(None),
+    )
+
+
+def _locked(stmt):
+    if db.engine.dialect.name == "postgresql":
+        return stmt.with_for_update(skip_locked=True, of=Notification)
+    return stmt
+
+
+def mail_immediate(limit: int = BATCH) -> int:
+    """The worker's task: one mail for each notification a person wants at once. Commits."""
+    rows = db.session.execute(
+        _locked(
+            select(Notification, User)
+            .join(User, User.id == Notification.user_id)
+            .where(_mailable(), Notification.channel == CHANNEL_IMMEDIATE)
+            .order_by(Notification.id)
+            .limit(limit)
+        )
+    ).all()
+    with _mail_context():
+        for notification, user in rows:
+            _queue(user, [notification], notification.setting)
+    db.session.commit()
+    return len(rows)
+
+
+def digest_cutoff(channel: str, now: datetime) -> datetime:
+    """The latest digest moment at or before `now` (07:00 Berlin; Mondays for the weekly one)."""
+    local = now.astimezone(BERLIN)
+    moment = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if moment > local:
+        moment -= timedelta(days=1)
+    if channel == CHANNEL_WEEKLY:
+        moment -= timedelta(days=moment.weekday())
+    return moment
+
+
+def mail_digests(now: datetime | None = None, limit: int = BATCH) -> int:
+    """The worker's task: the daily and weekly digests that are due. Commits after each person."""
+    now = now or utcnow()
+    sent = 0
+    for channel in (CHANNEL_DAILY, CHANNEL_WEEKLY):
+        cutoff = digest_cutoff(channel, now)
+        due = and_(_mailable(), Notification.channel == channel, Notification.created_at < cutoff)
+        people = db.session.scalars(select(User.id).join(Notification, Notification.user_id == User.id).where(due).distinct().limit(limit)).all()
+        for user_id in people:
+            lock = select(User).where(User.id == user_id)
+            if db.engine.dialect.name == "postgresql":
+                lock = lock.with_for_update(skip_locked=True)
+            user = db.session.scalar(lock)
+            notifications = list(db.session.scalars(select(Notification).where(due, Notification.user_id == user_id).order_by(Notification.id))) if user else []
+            if notifications:
+                with _mail_context():
+                    _queue(user, notifications, None, channel=channel)
+                sent += 1
+            db.session.commit()
+    return sent
+
+
+def _mail_context():
+    """Links in mails need a request context; the worker has none."""
+    return current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"])
+
+
+def _queue(user: User, notifications: list[Notification], setting: str | None, channel: str = CHANNEL_IMMEDIATE) -> None:
+    messages = [describe(n) for n in notifications]
+    unsubscribe_setting = setting or notifications[0].setting
+    unsubscribe = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+        "notifications.unsubscribe", token=unsubscribe_token(user, unsubscribe_setting if channel == CHANNEL_IMMEDIATE else f"digest.{channel}")
+    )
+    settings = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("notifications.settings")
+    if channel == CHANNEL_IMMEDIATE:
+        subject = messages[0].text if len(messages[0].text) <= 120 else messages[0].text[:117] + "…"
+    elif channel == CHANNEL_DAILY:
+        subject = _("Your daily summary from the Coesfeld 12.0 idea platform")
+    else:
+        subject = _("Your weekly summary from the Coesfeld 12.0 idea platform")
+    context = {"messages": messages, "channel": channel, "unsubscribe": unsubscribe, "settings": settings,
+               "setting_label": kinds.BY_KEY[unsubscribe_setting].label if channel == CHANNEL_IMMEDIATE else None}
+    queue_mail(
+        user.email,
+        subject,
+        render_template("notifications/mail.txt", **context),
+        html=render_template("notifications/mail.html", **context),
+        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    now = utcnow()
+    for notification in notifications:
+        notification.mailed_at = now
+
+
+# One-click unsubscribe ------------------------------------------------------------------
+
+def unsubscribe_token(user: User, what: str) -> str:
+    """`what` is a setting ("own.comment") or a digest ("digest.daily"). No expiry: old mails keep working."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT).dumps({"uid": user.id, "s": what})
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        data = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("uid"), int) or not isinstance(data.get("s"), str):
+        return None
+    return data["uid"], data["s"]
+
+
+def unsubscribe(user: User, what: str) -> list[str]:
+    """No more mail for this setting (or for every setting that uses this digest). Returns the settings changed. Flushes."""
+    if what.startswith("digest."):
+        channel = what.removeprefix("digest.")
+        keys = [s.key for s in kinds.SETTINGS if current_channel(user, s.key) == channel]
+    else:
+        keys = [what] if what in kinds.BY_KEY else []
+    for key in keys:
+        set_channel(user, key, CHANNEL_OFF)
+    db.session.flush()
+    return keys
+
+
+def current_channel(user: User, key: str) -> str:
+    chosen = db.session.get(NotificationSetting, (user.id, key))
+    return chosen.channel if chosen else kinds.BY_KEY[key].default
+
+
+def set_channel(user: User, key: str, channel: str) -> None:
+    row = db.session.get(NotificationSetting, (user.id, key))
+    if row is None:
+        db.session.add(NotificationSetting(user_id=user.id, setting=key, channel=channel))
+    else:
+        row.channel = channel

@@ -1,0 +1,97 @@
+"""What a notification says and where it leads: one sentence, a link to the spot on the page, and
+why the person gets it. The notification centre and the mails share these texts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from app.extensions import db
+from app.ideas import states
+from app.models import Announcement, Idea, Notification, Project
+from app.notifications import kinds
+from app.portfolio import labels as portfolio_labels
+
+
+@dataclass
+class Message:
+    text: str
+    path: str  # on this site, with the anchor of the spot
+    reason: str  # why the person gets it
+
+    @property
+    def url(self) -> str:
+        return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + self.path
+
+
+def _hidden_cause(cause: str | None) -> str:
+    from app.moderation.services import HIDDEN_CAUSE_LABELS
+
+    return str(HIDDEN_CAUSE_LABELS.get(cause, "")) if cause else ""
+
+
+def describe(n: Notification) -> Message:
+    data = n.data or {}
+    own = n.setting.startswith("own.")
+    idea = db.session.get(Idea, n.idea_id) if n.idea_id else None
+    title = idea.title if idea else ""
+    idea_path = url_for("ideas.show", idea_id=n.idea_id) if n.idea_id else "/"
+    why = _("You get this because it is your idea.") if own else _("You get this because you follow this idea.")
+
+    if n.kind == kinds.IDEA_STATE:
+        state = str(states.label(data.get("to", "")))
+        text = (_("Your idea “%(title)s” is now “%(state)s”.", title=title, state=state) if own
+                else _("The idea “%(title)s” is now “%(state)s”.", title=title, state=state))
+        if data.get("to") == "in_portfolio" and idea is not None and idea.project is not None:
+            text += " " + _("It is part of the portfolio project %(code)s “%(project)s”.", code=idea.project.code, project=idea.project.title)
+            return Message(text, url_for("portfolio.show", number=idea.project.number), why)
+        if data.get("to") == "merged" and idea is not None and idea.merged_into_id:
+            target = db.session.get(Idea, idea.merged_into_id)
+            text += " " + _("It was merged into “%(target)s”.", target=target.title if target else "")
+        if data.get("reason"):
+            text += " " + _("Reason: %(reason)s", reason=data["reason"])
+        return Message(text, idea_path + "#h-history", why)
+    if n.kind == kinds.IDEA_ANSWER:
+        text = (_("The moderation has answered your idea “%(title)s”.", title=title) if own
+                else _("The moderation has answered the idea “%(title)s”.", title=title))
+        return Message(text, idea_path + "#h-answer", why)
+    if n.kind == kinds.COMMENT_NEW:
+        text = (_("A new comment on your idea “%(title)s”.", title=title) if n.count == 1
+                else _("%(count)d new comments on your idea “%(title)s”.", count=n.count, title=title))
+        return Message(text, idea_path + f"#kommentar-{n.comment_id}", why)
+    if n.kind == kinds.COMMENT_REPLY:
+        text = (_("A reply to your comment on “%(title)s”.", title=title) if n.count == 1
+                else _("%(count)d replies to your comment on “%(title)s”.", count=n.count, title=title))
+        return Message(text, idea_path + f"#kommentar-{n.comment_id}", _("You get this because you wrote the comment."))
+    if n.kind in (kinds.ITEM_HIDDEN, kinds.ITEM_RESTORED):
+        what = _("Your comment on “%(title)s”", title=title) if n.comment_id else _("Your idea “%(title)s”", title=title)
+        if n.kind == kinds.ITEM_HIDDEN:
+            text = _("%(what)s has been hidden (%(cause)s) until the moderation has decided.", what=what, cause=_hidden_cause(data.get("cause")))
+        else:
+            text = _("%(what)s is shown again.", what=what)
+        anchor = f"#kommentar-{n.comment_id}" if n.comment_id else ""
+        return Message(text, idea_path + anchor, _("You get this because you wrote it."))
+    if n.kind == kinds.PROJECT_STATUS:
+        project = db.session.get(Project, n.project_id)
+        status = str(portfolio_labels.project_status_label(data.get("to", ""))) if project else ""
+        text = _("The portfolio project %(code)s “%(project)s”, which your idea is part of, is now “%(status)s”.",
+                 code=project.code if project else "", project=project.title if project else "", status=status)
+        if not own:
+            text = _("The portfolio project %(code)s “%(project)s”, which an idea you follow is part of, is now “%(status)s”.",
+                     code=project.code if project else "", project=project.title if project else "", status=status)
+        path = url_for("portfolio.show", number=project.number) if project else "/portfolio"
+        return Message(text, path, why)
+    if n.kind == kinds.NEWS:
+        news = db.session.get(Announcement, n.announcement_id)
+        return Message(_("News: %(title)s", title=news.title if news else ""), url_for("notifications.news") + f"#neuigkeit-{n.announcement_id}",
+                       _("You get this because you subscribed to the district's news."))
+    if n.kind == kinds.STAFF_SUMMARY:
+        text = _(
+            "Moderation queue: %(new)d new ideas since yesterday, %(reports)d open reports, "
+            "%(waiting)d ideas waiting longer than %(days)d days for an answer.",
+            new=data.get("new_ideas", 0), reports=data.get("open_reports", 0), waiting=data.get("waiting", 0), days=data.get("days", 14),
+        )
+        return Message(text, url_for("moderation.dashboard"), _("You get this because you belong to the moderation."))
+    return Message(title, idea_path, why)

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.decorators import confirmed_required, role_required
+from app.errors import DomainError
+from app.extensions import csrf, db
+from app.forms import ActionForm, form_status
+from app.ideas.queries import Page, parse_page
+from app.models import User
+from app.models.user import ROLE_ADMIN, ROLE_MODERATOR
+from app.notifications import kinds, mails, services
+from app.notifications.forms import AnnouncementForm, SettingsForm
+from app.notifications.messages import describe
+from app.security import is_safe_redirect
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.route("/benachrichtigungen")
+@login_required
+def centre():
+    page = parse_page(request.args)
+    items, total = services.notifications_of(current_user, page)
+    return render_template(
+        "notifications/centre.html",
+        entries=[(n, describe(n)) for n in items],
+        page=Page(items=items, total=total, page=page, per_page=services.PER_PAGE),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/benachrichtigungen/<int:notification_id>/oeffnen", methods=["POST"])
+@login_required
+def open_notification(notification_id: int):
+    """Marks it read and goes to the spot it is about (a POST: reading changes state)."""
+    notification = services.own_notification(current_user, notification_id)
+    if notification is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.mark_read(current_user, notification)
+    db.session.commit()
+    path = describe(notification).path
+    return redirect(path if is_safe_redirect(path) else url_for("notifications.centre"), code=303)
+
+
+@bp.route("/benachrichtigungen/alle-gelesen", methods=["POST"])
+@login_required
+def mark_all_read():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.mark_all_read(current_user)
+    db.session.commit()
+    flash(_("All notifications are marked as read."), "success")
+    return redirect(url_for("notifications.centre"), code=303)
+
+
+@bp.route("/benachrichtigungen/einstellungen", methods=["GET", "POST"])
+@login_required
+def settings():
+    choices = services.settings_of(current_user)
+    form = SettingsForm.for_settings(choices)
+    if form.validate_on_submit():
+        try:
+            services.save_settings(current_user, form.chosen())
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your notification settings are saved."), "success")
+            return redirect(url_for("notifications.settings"), code=303)
+    return render_template("notifications/settings.html", form=form, choices=choices, labels=kinds.CHANNEL_LABELS), form_status()
+
+
+@bp.route("/benachrichtigungen/abbestellen/<token>", methods=["GET", "POST"])
+@csrf.exempt  # RFC 8058 one-click: the mail client POSTs without a session; the signed token authorises
+def unsubscribe(token: str):
+    read = mails.read_unsubscribe_token(token)
+    user = db.session.get(User, read[0]) if read else None
+    if user is None:
+        return render_template("notifications/unsubscribe.html", invalid=True), 400
+    what = read[1]
+    label = kinds.BY_KEY[what].label if what in kinds.BY_KEY else kinds.CHANNEL_LABELS.get(what.removeprefix("digest."), what)
+    if request.method == "POST":
+        mails.unsubscribe(user, what)
+        db.session.commit()
+        return render_template("notifications/unsubscribe.html", done=True, label=label)
+    return render_template("notifications/unsubscribe.html", token=token, label=label)
+
+
+@bp.route("/neuigkeiten")
+def news():
+    return render_template("notifications/news.html", announcements=services.latest_announcements(50))
+
+
+@bp.route("/neuigkeiten/neu", methods=["GET", "POST"])
+@confirmed_required
+@role_required(ROLE_MODERATOR, ROLE_ADMIN)
+def new_announcement():
+    form = AnnouncementForm()
+    if form.validate_on_submit():
+        try:
+            services.publish_announcement(current_user, form.title.data, form.body.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The news is published."), "success")
+            return redirect(url_for("notifications.news"), code=303)
+    return render_template("notifications/announcement_form.html", form=form), form_status()
