@@ -38,9 +38,10 @@ ACTIONS = {
     "project.edit": _l("Changed a project"),
     "project.budget": _l("Changed a project's budget"),
     "news.publish": _l("Published news"),
+    "legal.publish": _l("Published a legal text"),
 }
 
-TARGET_TYPES = ("idea", "comment", "user", "project", "announcement")
+TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text")
 
 
 def record(

@@ -44,6 +44,7 @@ from app.models import (
     ContentVersion,
     Idea,
     IdeaStateChange,
+    LegalText,
     Municipality,
     OfficialAnswer,
     Project,
@@ -55,7 +56,7 @@ from app.models import (
 _IDEA_LIST = ("q", "status", "submitter", "sort", "field", "municipality", "page")
 _PORTFOLIO = ("priority", "status", "field", "municipality")
 CACHED_ENDPOINTS: dict[str, tuple[str, ...]] = {
-    "main.index": (), "main.open_data": (), "notifications.news": (), "ideas.index": _IDEA_LIST, "ideas.show": (),
+    "main.index": (), "main.open_data": (), "notifications.news": (), "legal.show": (), "ideas.index": _IDEA_LIST, "ideas.show": (),
     "portfolio.index": _PORTFOLIO, "portfolio.show": (), "portfolio.budget": (),
     "api.openapi_document": (), "api.ideas": (*_IDEA_LIST, "per_page"), "api.idea": (), "api.action_fields": (),
     "api.municipalities": (), "api.projects": _PORTFOLIO, "api.project": (),
@@ -66,7 +67,7 @@ BODY_MAX = 1024 * 1024
 CACHED_MIMETYPES = ("text/html", "application/json")
 PUBLIC_CONTENT = (
     Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer,
-    Announcement,
+    Announcement, LegalText,
 )
 _FLAG = "public_content_changed"
 

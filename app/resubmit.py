@@ -66,12 +66,13 @@ def kept_fields() -> list[KeptField]:
     return fields if any(f.label and f.value.strip() for f in fields) else []
 
 
-def resubmit_page(status: int, message):
-    """The form again with the person's text, or None when there is nothing to keep (or the request is cross-site)."""
+def resubmit_page(status: int, message, link: tuple[str, object] | None = None):
+    """The form again with the person's text, or None when there is nothing to keep (or the request is cross-site).
+    `link` (address, label) is shown with the message, e.g. to the page that must be visited first."""
     fields = kept_fields()
     if not fields or not is_same_origin_request(request):
         return None
-    return render_template("errors/resubmit.html", fields=fields, message=message, action=request.full_path.rstrip("?")), status
+    return render_template("errors/resubmit.html", fields=fields, message=message, link=link, action=request.full_path.rstrip("?")), status
 
 
 def login_page_with_text(form, message):

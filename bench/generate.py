@@ -105,6 +105,7 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
                 "account_type": "organisation" if n % 9 == 0 else "citizen",
                 "organisation_name": f"Verein {n}" if n % 9 == 0 else None,
                 "confirmed_at": now,
+                "terms_version": 0,  # accepted the default terms of use, as at sign-up
                 "is_blocked": False,
                 "created_at": now,
             }

@@ -201,6 +201,7 @@ def create_user(
     organisation: str | None = None,
 ) -> User:
     from app.auth import services
+    from app.legal import services as legal
     from app.models import utcnow
 
     user = services.register_account(
@@ -212,6 +213,7 @@ def create_user(
     ).user
     if confirmed:
         user.confirmed_at = utcnow()
+    legal.record_acceptance(user)  # as the sign-up form does
     for role in roles:
         services.grant_role(user, role)
     if roles:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
@@ -70,6 +70,10 @@ class SignupForm(FlaskForm):
         filters=[_strip],
     )
     municipality_id = SelectField(_l("Home municipality (optional)"), coerce=coerce_id, validators=[Optional()])
+    accept_terms = BooleanField(
+        _l("I accept the terms of use and have read the privacy policy."),
+        validators=[DataRequired(_l("Please accept the terms of use to sign up."))],
+    )
     # Honeypot: hidden from people by CSS and from screen readers by aria-hidden; bots fill it in.
     website = StringField(_l("Leave this field empty"))
 

@@ -18,6 +18,7 @@ from app.auth.forms import (
 from app.errors import InvalidInput
 from app.extensions import db
 from app.forms import ActionForm, form_status
+from app.legal import services as legal
 from app.models import User
 from app.security import limit_per_address, safe_redirect_target
 
@@ -43,6 +44,7 @@ def signup():
             municipality_id=form.municipality_id.data or None,
         )
         if registration.is_new:
+            legal.record_acceptance(registration.user)
             emails.queue_confirmation(registration.user)
         else:
             emails.queue_already_registered(registration.user)

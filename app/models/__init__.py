@@ -2,6 +2,7 @@
 
 from app.models.base import Base, utcnow
 from app.models.idea import Idea, IdeaStateChange, idea_action_fields
+from app.models.legal import BarrierReport, Consent, LegalText
 from app.models.mail import OutgoingMail
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.notification import Announcement, Notification, NotificationEvent, NotificationSetting
@@ -16,15 +17,18 @@ __all__ = [
     "Announcement",
     "AuditEntry",
     "AuthSession",
+    "BarrierReport",
     "Base",
     "BudgetLine",
     "Comment",
+    "Consent",
     "Criterion",
     "ContentVersion",
     "Counter",
     "Follow",
     "Idea",
     "IdeaStateChange",
+    "LegalText",
     "Municipality",
     "Notification",
     "NotificationEvent",

@@ -63,6 +63,8 @@ class User(UserMixin, Base):
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Unread notifications, kept exact by app/notifications (shown in the header without a query).
     unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The version of the Nutzungsbedingungen this person accepted (the consents table keeps the record).
+    terms_version: Mapped[int | None] = mapped_column(Integer)
 
     municipality: Mapped[Municipality | None] = relationship()
     # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.

@@ -18,6 +18,7 @@ from app import search
 from app.auth import second_factor
 from app.auth import services as auth_services
 from app.extensions import db
+from app.legal import services as legal
 from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, Support, User, utcnow
 from app.models.idea import PUBLISHED
 from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
@@ -76,6 +77,7 @@ def _account(key: str) -> User:
             organisation_name=organisation,
         ).user
         user.confirmed_at = utcnow()
+        legal.record_acceptance(user)  # as at sign-up
         # The demo password is published and too weak for the password rules on purpose (one to
         # remember for every demo account); `flask seed demo` is refused in production.
         user.password_hash = generate_password_hash(DEMO_PASSWORD)

@@ -29,6 +29,12 @@ def _login(page, email="erika@example.com"):
         ("a11y-404", "/gibt-es-nicht"),
         ("a11y-open-data", "/offene-daten"),
         ("a11y-unlock", "/konto-entsperren/irgendwas"),
+        ("a11y-impressum", "/impressum"),
+        ("a11y-privacy", "/datenschutz"),
+        ("a11y-terms", "/nutzungsbedingungen"),
+        ("a11y-accessibility", "/barrierefreiheit"),
+        ("a11y-report-barrier", "/barrierefreiheit/barriere-melden"),
+        ("a11y-news-public", "/neuigkeiten"),
     ],
 )
 def test_public_pages(axe_page, reference, name, url):
@@ -127,3 +133,24 @@ def test_participation_pages(axe_page, reference):
     axe_page.context.clear_cookies()
     axe_page.goto(f"/ideen/{idea.id}")
     assert_accessible(axe_page, "a11y-idea-hidden")
+
+
+def test_new_terms_and_errors_of_the_barrier_form(axe_page, reference):
+    from app.extensions import db
+    from app.legal import services as legal
+
+    admin = create_user("admin@example.com", roles=("admin",))
+    create_user()
+    legal.publish("nutzungsbedingungen", admin, "Neue Regeln.", material=True)
+    db.session.commit()
+    _login(axe_page)
+    axe_page.goto("/ideen/neu")
+    axe_page.get_by_role("heading", name="Neue Nutzungsbedingungen").wait_for()
+    axe_page.get_by_role("button", name="Zustimmen und weiter").click()
+    assert_accessible(axe_page, "a11y-accept-terms-errors")
+    axe_page.get_by_label("Ich akzeptiere die Nutzungsbedingungen").check()
+    axe_page.get_by_role("button", name="Zustimmen und weiter").click()
+    axe_page.get_by_role("heading", name="Idee einreichen").wait_for()
+    axe_page.goto("/barrierefreiheit/barriere-melden")
+    axe_page.get_by_role("button", name="Meldung senden").click()
+    assert_accessible(axe_page, "a11y-report-barrier-errors")

@@ -20,6 +20,11 @@ def test_sign_up_confirm_submit_and_find(page, reference, outbox):
     page.get_by_label("Bürger:in").check()
     page.get_by_label("Wohnort (optional)").select_option(label="Senden")
     page.get_by_role("button", name="Konto anlegen").click()
+    expect(page.locator("#accept_terms-error")).to_contain_text("Bitte akzeptieren Sie die Nutzungsbedingungen")  # consent is required
+    page.get_by_label(re.compile(r"^Passwort \(")).fill(PASSWORD)
+    page.get_by_label("Passwort wiederholen").fill(PASSWORD)
+    page.get_by_label("Ich akzeptiere die Nutzungsbedingungen").check()
+    page.get_by_role("button", name="Konto anlegen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bitte prüfen Sie Ihr Postfach")
 
     page.goto(outbox.last_link("/bestaetigen/"))

@@ -99,6 +99,10 @@ EXPECTED = {
     "notifications.unsubscribe": PUBLIC,
     "notifications.news": PUBLIC,
     "notifications.new_announcement": {MODERATOR, ADMIN},
+    "legal.show": PUBLIC,
+    "legal.report_barrier": PUBLIC,
+    "legal.accept_terms": SIGNED_IN,
+    "legal.edit": {ADMIN},
     "api.openapi_document": PUBLIC,
     "api.ideas": PUBLIC,
     "api.idea": PUBLIC,
@@ -151,7 +155,7 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
     db.session.add(line)
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum"}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

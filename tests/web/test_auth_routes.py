@@ -13,6 +13,7 @@ SIGNUP = {
     "organisation_name": "",
     "municipality_id": "0",
     "website": "",
+    "accept_terms": "y",
 }
 
 

@@ -1,0 +1,2 @@
+"""The legal frame: Impressum, Datenschutzerklärung, Nutzungsbedingungen, Barrierefreiheitserklärung
+(versioned, edited by the administration), consent at sign-up, and "Barriere melden"."""

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.decorators import role_required
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import form_status
+from app.legal import services
+from app.legal.forms import AcceptTermsForm, BarrierForm, LegalTextForm
+from app.models.legal import DOCUMENTS
+from app.models.user import ROLE_ADMIN
+from app.security import limit_per_address, safe_redirect_target
+
+bp = Blueprint("legal", __name__)
+
+
+@bp.route("/<any(impressum, datenschutz, nutzungsbedingungen, barrierefreiheit):document>")
+def show(document: str):
+    return render_template("legal/show.html", text=services.current(document))
+
+
+@bp.route("/barrierefreiheit/barriere-melden", methods=["GET", "POST"])
+@limit_per_address("RATELIMIT_REPORT")
+def report_barrier():
+    form = BarrierForm()
+    if request.method == "GET" and not form.page.data:
+        form.page.data = safe_redirect_target(request.args.get("seite"), "")
+    if form.validate_on_submit():
+        try:
+            services.report_barrier(page=form.page.data, description=form.description.data, name=form.name.data, email=form.email.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.description.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Thank you! Your report has reached the administration."), "success")
+            return redirect(url_for("legal.show", document="barrierefreiheit"), code=303)
+    return render_template("legal/barrier.html", form=form), form_status()
+
+
+@bp.route("/nutzungsbedingungen/zustimmen", methods=["GET", "POST"])
+@login_required
+def accept_terms():
+    next_url = safe_redirect_target(request.args.get("next"), url_for("main.index"))
+    form = AcceptTermsForm()
+    if form.validate_on_submit():
+        services.record_acceptance(current_user)
+        db.session.commit()
+        flash(_("Thank you. You can contribute again."), "success")
+        return redirect(next_url, code=303)
+    return render_template("legal/accept.html", form=form, text=services.current("nutzungsbedingungen"), next_url=next_url), form_status()
+
+
+@bp.route("/verwaltung/rechtstexte/<document>", methods=["GET", "POST"])
+@role_required(ROLE_ADMIN)
+def edit(document: str):
+    if document not in DOCUMENTS:
+        abort(404)
+    text = services.current(document)
+    form = LegalTextForm(data={"body": text.body} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.publish(document, current_user, form.body.data, material=form.material.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.body.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The new version is published."), "success")
+            return redirect(url_for("legal.show", document=document), code=303)
+    return render_template("legal/edit.html", form=form, text=text, documents=DOCUMENTS, titles=services.TITLES), form_status()

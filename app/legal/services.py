@@ -1,0 +1,100 @@
+"""Legal texts, consents and barrier reports. Functions flush, never commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from app import audit
+from app.errors import InvalidInput, NotAllowed
+from app.extensions import db
+from app.models import BarrierReport, Consent, LegalText, User
+from app.models.legal import ACCESSIBILITY, BARRIER_TEXT_MAX, DOCUMENTS, IMPRESSUM, LEGAL_TEXT_MAX, PRIVACY, TERMS
+from app.models.user import ROLE_ADMIN
+
+DEFAULTS = Path(__file__).parent / "defaults"
+# The date of the shipped default texts (version 0), shown until the district publishes its own.
+DEFAULTS_DATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
+
+TITLES = {
+    IMPRESSUM: _l("Legal notice"),
+    PRIVACY: _l("Privacy statement"),
+    TERMS: _l("Terms of use"),
+    ACCESSIBILITY: _l("Statement on accessibility"),
+}
+
+
+@dataclass
+class Text:
+    document: str
+    version: int  # 0: the shipped default
+    body: str
+    published_at: datetime
+
+    @property
+    def title(self) -> str:
+        return str(TITLES[self.document])
+
+
+def current(document: str) -> Text:
+    """The newest version of a legal text (or the shipped default)."""
+    row = db.session.scalar(select(LegalText).where(LegalText.document == document).order_by(LegalText.version.desc()).limit(1))
+    if row is None:
+        return Text(document, 0, (DEFAULTS / f"{document}.md").read_text(encoding="utf-8"), DEFAULTS_DATE)
+    return Text(document, row.version, row.body, row.created_at)
+
+
+def publish(document: str, actor: User, body: str, *, material: bool) -> LegalText:
+    """A new version; a material change of the terms asks everyone to accept them again."""
+    if not actor.has_role(ROLE_ADMIN):
+        raise NotAllowed()
+    if document not in DOCUMENTS:
+        raise InvalidInput()
+    body = (body or "").strip()
+    if not body or len(body) > LEGAL_TEXT_MAX:
+        raise InvalidInput(_l("Please write the text (at most 50,000 characters)."))
+    version = (db.session.scalar(select(func.max(LegalText.version)).where(LegalText.document == document)) or 0) + 1
+    row = LegalText(document=document, version=version, body=body, is_material=material and document == TERMS, author_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "legal.publish", "legal_text", row.id, after={"document": document, "version": version, "material": row.is_material})
+    return row
+
+
+def required_terms_version() -> int:
+    """The terms version everyone who contributes must have accepted: the newest material change (0: the default)."""
+    return db.session.scalar(select(func.max(LegalText.version)).where(LegalText.document == TERMS, LegalText.is_material.is_(True))) or 0
+
+
+def needs_to_accept_terms(user: User) -> bool:
+    return (user.terms_version if user.terms_version is not None else -1) < required_terms_version()
+
+
+def record_acceptance(user: User, documents: tuple[str, ...] = (TERMS, PRIVACY)) -> None:
+    """The person accepted the current terms (and was shown the current privacy policy). Flushes."""
+    for document in documents:
+        version = current(document).version
+        db.session.add(Consent(user_id=user.id, document=document, version=version))
+        if document == TERMS:
+            user.terms_version = version
+    db.session.flush()
+
+
+def report_barrier(*, page: str, description: str, name: str = "", email: str = "") -> BarrierReport:
+    """A reported barrier (no account needed); the administration gets a mail. Flushes."""
+    description = (description or "").strip()
+    if not description or len(description) > BARRIER_TEXT_MAX:
+        raise InvalidInput(_l("Please describe the barrier (at most 5,000 characters)."))
+    report = BarrierReport(page=(page or "").strip()[:500], description=description, name=(name or "").strip()[:120] or None,
+                           email=(email or "").strip()[:254] or None)
+    db.session.add(report)
+    db.session.flush()
+    from app.legal import emails
+
+    for admin in db.session.scalars(select(User).where(User.is_blocked.is_(False), User.roles.any(role=ROLE_ADMIN))):
+        emails.queue_barrier_report(admin, report)
+    return report

@@ -1,0 +1,106 @@
+"""Legal pages, consent at sign-up and after a material change of the terms, "Barriere melden" (#13)."""
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.legal import services as legal
+from app.models import AuditEntry, BarrierReport, Consent, LegalText, User
+from tests.conftest import create_user, make_idea
+from tests.web.test_auth_routes import SIGNUP
+from tests.web.test_portfolio_routes import _text
+
+DOCUMENTS = {"impressum": "Impressum", "datenschutz": "Datenschutzerklärung", "nutzungsbedingungen": "Nutzungsbedingungen",
+             "barrierefreiheit": "Erklärung zur Barrierefreiheit"}
+
+
+@pytest.mark.parametrize("url", ["/", "/ideen", "/anmelden", "/portfolio", "/gibt-es-nicht"])
+def test_every_page_links_every_legal_page_in_its_footer(client, reference, url):
+    html = client.get(url).text
+    for document in DOCUMENTS:
+        assert f'href="/{document}"' in html, (url, document)
+    assert 'href="/barrierefreiheit/barriere-melden"' in html
+
+
+@pytest.mark.parametrize(("document", "title"), list(DOCUMENTS.items()))
+def test_the_default_texts_are_shown_with_their_placeholders(client, reference, document, title):
+    page = client.get(f"/{document}")
+    assert page.status_code == 200 and f"<h1>{title}</h1>" in page.text
+    assert "BITTE ERGÄNZEN" in page.text and "Standardtext vom 01.12.2026" in _text(page.text)
+
+
+def test_the_privacy_statement_names_what_the_software_does(client, reference):
+    text = _text(client.get("/datenschutz").text)
+    assert "ideen_session" in text and "§ 25 Abs. 2 Nr. 2 TDDDG" in text and "keinen Cookie-Banner" in text
+    assert "IP-Adressen speichern wir nicht in der Datenbank" in text
+
+
+def test_the_administration_publishes_new_versions(client, auth, reference):
+    create_user("admin@example.com", roles=("admin",))
+    create_user()
+    auth.login()
+    assert client.get("/verwaltung/rechtstexte/impressum").status_code == 403
+    auth.logout()
+    auth.login("admin@example.com")
+    form = client.get("/verwaltung/rechtstexte/impressum")
+    assert form.status_code == 200 and "BITTE ERGÄNZEN" in form.text
+    empty = client.post("/verwaltung/rechtstexte/impressum", data={"body": "  "})
+    assert empty.status_code == 422
+    assert client.post("/verwaltung/rechtstexte/impressum", data={"body": "**Kreis Coesfeld**, Friedrich-Ebert-Straße 7"}).status_code == 303
+    page = client.get("/impressum")
+    assert "<strong>Kreis Coesfeld</strong>, Friedrich-Ebert-Straße 7" in page.text and "Fassung 1 vom" in _text(page.text)
+    client.post("/verwaltung/rechtstexte/impressum", data={"body": "Zweite Fassung"})
+    assert db.session.scalars(select(LegalText.version).order_by(LegalText.version)).all() == [1, 2]
+    assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "legal.publish")) == 2
+    assert client.get("/verwaltung/rechtstexte/unbekannt").status_code == 404
+
+
+def test_sign_up_needs_consent_and_records_the_versions(client, reference):
+    refused = client.post("/registrieren", data={**SIGNUP, "accept_terms": ""})
+    assert refused.status_code == 422 and "Bitte akzeptieren Sie die Nutzungsbedingungen" in refused.text
+    assert 'value="neu@example.com"' in refused.text
+    assert client.post("/registrieren", data=SIGNUP).status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "neu@example.com"))
+    consents = {(c.document, c.version) for c in db.session.scalars(select(Consent).where(Consent.user_id == user.id))}
+    assert consents == {("nutzungsbedingungen", 0), ("datenschutz", 0)} and user.terms_version == 0
+
+
+def test_a_material_change_asks_once_before_contributing_and_keeps_the_text(client, auth, reference):
+    admin = create_user("admin@example.com", roles=("admin",))
+    idea = make_idea(create_user("autorin@example.com"), "Eine Idee")
+    create_user()
+    legal.publish("nutzungsbedingungen", admin, "Kleine Korrektur.", material=False)
+    db.session.commit()
+    auth.login()
+    assert client.get("/ideen/neu").status_code == 200, "a change that is not material asks nothing"
+    legal.publish("nutzungsbedingungen", admin, "Neue Regeln für Kommentare.", material=True)
+    db.session.commit()
+    assert client.get("/ideen").status_code == 200, "reading stays possible"
+    asked = client.get("/ideen/neu")
+    assert asked.status_code == 302 and asked.location.startswith("/nutzungsbedingungen/zustimmen")
+    refused = client.post(f"/ideen/{idea.id}/kommentare", data={"body": "Mein wichtiger Kommentar"}, headers={"Origin": "http://localhost"})
+    assert refused.status_code == 409 and "Mein wichtiger Kommentar" in refused.text and 'href="/nutzungsbedingungen/zustimmen"' in refused.text
+    page = client.get("/nutzungsbedingungen/zustimmen?next=/ideen/neu")
+    assert "Neue Regeln für Kommentare." in page.text
+    assert client.post("/nutzungsbedingungen/zustimmen?next=/ideen/neu", data={}).status_code == 422
+    accepted = client.post("/nutzungsbedingungen/zustimmen?next=/ideen/neu", data={"accept": "y"})
+    assert accepted.status_code == 303 and accepted.location == "/ideen/neu"
+    assert client.get("/ideen/neu").status_code == 200
+    user = db.session.scalar(select(User).where(User.email == "erika@example.com"))
+    assert user.terms_version == 2
+    assert db.session.scalar(select(func.count(Consent.id)).where(Consent.user_id == user.id, Consent.version == 2)) == 1
+
+
+def test_anyone_can_report_a_barrier_and_the_administration_gets_it(app, client, reference, outbox):
+    create_user("admin@example.com", roles=("admin",))
+    form = client.get("/barrierefreiheit/barriere-melden?seite=/ideen/neu")
+    assert form.status_code == 200 and 'value="/ideen/neu"' in form.text
+    empty = client.post("/barrierefreiheit/barriere-melden", data={"page": "/ideen", "description": "", "email": "kein-mail"})
+    assert empty.status_code == 422 and 'value="kein-mail"' in empty.text
+    sent = client.post("/barrierefreiheit/barriere-melden",
+                       data={"page": "/ideen/neu", "description": "Das Kontrollkästchen ist mit der Tastatur nicht erreichbar.", "email": "leser@example.com"})
+    assert sent.status_code == 303
+    report = db.session.scalar(select(BarrierReport))
+    assert report.page == "/ideen/neu" and report.email == "leser@example.com"
+    [mail] = outbox.messages()
+    assert mail["To"] == "admin@example.com" and "Kontrollkästchen" in mail.get_body(("plain",)).get_content()
