@@ -101,6 +101,12 @@ class Config:
     PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
     # Another Redis database for the page cache (e.g. redis://127.0.0.1:6379/1 with maxmemory), apart from the rate limits.
     PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
+    # Retention (app/retention.py, run by the worker), in days.
+    RETAIN_UNCONFIRMED_DAYS = _int("RETAIN_UNCONFIRMED_DAYS", 7)
+    RETAIN_MAIL_DAYS = _int("RETAIN_MAIL_DAYS", 30)
+    RETAIN_EVENTS_DAYS = _int("RETAIN_EVENTS_DAYS", 30)
+    RETAIN_NOTIFICATIONS_DAYS = _int("RETAIN_NOTIFICATIONS_DAYS", 180)
+
     # The staff's daily summary counts ideas waiting longer than this for an official answer.
     NOTIFY_ANSWER_WAITING_DAYS = _int("NOTIFY_ANSWER_WAITING_DAYS", 14)
     # Reports from this many distinct accounts hide an idea or comment pending review.

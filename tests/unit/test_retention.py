@@ -1,0 +1,62 @@
+"""Retention (#13): what is past its period goes, nothing else does."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+
+from app import mail, retention
+from app.extensions import db
+from app.models import AuthSession, Notification, NotificationEvent, OutgoingMail, User, utcnow
+from app.moderation import services as moderation
+from app.notifications import fanout, services
+from tests.conftest import create_user, make_idea
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_unconfirmed_accounts_go_after_seven_days_confirmed_ones_stay(app, reference):
+    old_id = create_user("alt@example.com", confirmed=False).id
+    create_user("neu@example.com", confirmed=False)
+    create_user("bestaetigt@example.com")
+    db.session.execute(update(User).where(User.email.in_(["alt@example.com", "bestaetigt@example.com"])).values(created_at=utcnow() - timedelta(days=8)))
+    db.session.commit()
+    removed = retention.apply_retention()
+    assert removed.counts["unconfirmed accounts"] == 1
+    assert db.session.get(User, old_id) is None
+    assert sorted(db.session.scalars(select(User.email))) == ["bestaetigt@example.com", "neu@example.com"]
+
+
+def test_idle_sessions_old_mail_events_and_read_notifications_go(app, reference, client, auth):
+    author = create_user("autorin@example.com")
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    idea = make_idea(author, "Eine Idee")
+    auth.login("autorin@example.com")
+    moderation.change_status(idea, "in_review", moderator)
+    db.session.commit()
+    fanout.fan_out_events()
+    services.mark_all_read(author)
+    mail.queue_mail("a@example.com", "Betreff", "Text")
+    db.session.commit()
+    mail.deliver_pending()
+    assert retention.apply_retention().total == 0, "nothing is old yet"
+    later = utcnow() + timedelta(days=200)
+    removed = retention.apply_retention(now=later)
+    assert removed.counts["idle sessions"] == 1 and _count(AuthSession) == 0
+    assert removed.counts["mail"] >= 1 and _count(OutgoingMail) == 0
+    assert removed.counts["notifications"] == 1 and _count(Notification) == 0
+    assert removed.counts["notification events"] >= 1 and _count(NotificationEvent) == 0
+    assert db.session.get(User, author.id) is not None
+
+
+def test_unread_notifications_and_waiting_mail_stay(app, reference):
+    author = create_user("autorin@example.com")
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    moderation.change_status(make_idea(author, "Eine Idee"), "in_review", moderator)
+    db.session.commit()
+    fanout.fan_out_events()
+    mail.queue_mail("a@example.com", "Betreff", "Text")
+    db.session.commit()
+    retention.apply_retention(now=utcnow() + timedelta(days=400))
+    assert _count(Notification) == 1 and _count(OutgoingMail) == 1
