@@ -63,3 +63,12 @@ def queue_unlock(user: User) -> None:
         reset=_absolute("auth.forgot_password"),
     )
     queue_mail(user.email, _("Your account has been locked"), body)
+
+
+def queue_password_changed(user: User) -> None:
+    body = _(
+        "Hello,\n\nthe password of your account on the Coesfeld 12.0 idea platform has just been changed, "
+        "and every other browser has been logged out.\n\nIf that was not you, choose a new password now: %(reset)s\n",
+        reset=_absolute("auth.forgot_password"),
+    )
+    queue_mail(user.email, _("Your password has been changed"), body)

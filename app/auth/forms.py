@@ -140,3 +140,16 @@ class EnrolForm(FlaskForm):
         validators=[DataRequired(_l("Please enter the code.")), Length(max=32, message=_l("This is not a valid code."))],
         filters=[_strip],
     )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Please enter your current password.")), Length(max=PASSWORD_MAX)])
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 12 characters. A sentence you can remember works well."),
+        validators=[DataRequired(_l("Please choose a password.")), Length(PASSWORD_MIN, PASSWORD_MAX, PASSWORD_LENGTH_MESSAGE)],
+    )
+    password_confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(_l("Please repeat the password.")), EqualTo("password", _l("The passwords do not match."))],
+    )

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -8,6 +8,7 @@ from markupsafe import Markup
 from app.auth import emails, lockout, services, sessions, tokens
 from app.auth import second_factor as second_factor_service
 from app.auth.forms import (
+    ChangePasswordForm,
     EnrolForm,
     ForgotPasswordForm,
     LoginForm,
@@ -245,3 +246,66 @@ def reset_password(token: str):
             flash(_("Your password has been changed. Please log in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, token=token), form_status()
+
+
+@bp.route("/konto")
+@login_required
+def account():
+    """My account: change the password, see and end signed-in browsers."""
+    return _account_page(ChangePasswordForm(formdata=None))
+
+
+def _account_page(password_form, status: int = 200):
+    return render_template(
+        "auth/account.html",
+        password_form=password_form,
+        sessions=sessions.sessions_of(current_user),
+        current_session=sessions.current_session_id(),
+        form=ActionForm(),
+    ), status
+
+
+@bp.route("/konto/passwort", methods=["POST"])
+@login_required
+@limit_per_address("RATELIMIT_LOGIN")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            target = form.current_password if isinstance(error, services.WrongPassword) else form.password
+            target.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed. Every other browser has been logged out."), "success")
+            return redirect(url_for("auth.account"), code=303)
+    return _account_page(form, 422)
+
+
+@bp.route("/konto/sitzungen/<int:session_id>/beenden", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if session_id == sessions.current_session_id():
+        sessions.end_session()
+        flash(_("You are logged out."), "success")
+        return redirect(url_for("main.index"), code=303)
+    if not sessions.end_session_of(current_user, session_id):
+        abort(404)
+    db.session.commit()
+    flash(_("That browser is logged out."), "success")
+    return redirect(url_for("auth.account") + "#sitzungen", code=303)
+
+
+@bp.route("/konto/sitzungen/andere-beenden", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    count = sessions.end_other_sessions(current_user)
+    db.session.commit()
+    flash(_("%(count)d other browsers are logged out.", count=count), "success")
+    return redirect(url_for("auth.account") + "#sitzungen", code=303)

@@ -149,6 +149,29 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
 
 
+def current_session_id() -> int | None:
+    """The id of this browser's session row (for "this browser" on the account page)."""
+    token = session.get(SESSION_KEY)
+    if not token:
+        return None
+    return db.session.scalar(select(AuthSession.id).where(AuthSession.token_hash == _hash(token)))
+
+
+def sessions_of(user: User) -> list[AuthSession]:
+    return list(db.session.scalars(select(AuthSession).where(AuthSession.user_id == user.id).order_by(AuthSession.last_seen_at.desc())))
+
+
+def end_session_of(user: User, session_id: int) -> bool:
+    """End one of the account's signed-in browsers. Flushes. False if it is not the account's."""
+    return db.session.execute(delete(AuthSession).where(AuthSession.id == session_id, AuthSession.user_id == user.id)).rowcount == 1
+
+
+def end_other_sessions(user: User) -> int:
+    """End every signed-in browser of the account but this one. Flushes."""
+    keep = current_session_id()
+    return db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.id != (keep or -1))).rowcount
+
+
 def begin_pending_login(user: User, next_url: str) -> None:
     """Password accepted; the second factor is still to come. Commits."""
     session.clear()

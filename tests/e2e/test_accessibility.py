@@ -154,3 +154,12 @@ def test_new_terms_and_errors_of_the_barrier_form(axe_page, reference):
     axe_page.goto("/barrierefreiheit/barriere-melden")
     axe_page.get_by_role("button", name="Meldung senden").click()
     assert_accessible(axe_page, "a11y-report-barrier-errors")
+
+
+def test_my_account_page(axe_page, reference):
+    create_user()
+    _login(axe_page)
+    axe_page.goto("/konto")
+    assert_accessible(axe_page, "a11y-account")
+    axe_page.get_by_role("button", name="Passwort ändern").click()
+    assert_accessible(axe_page, "a11y-account-errors")

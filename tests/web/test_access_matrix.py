@@ -40,6 +40,10 @@ EXPECTED = {
     "auth.unlock": PUBLIC,
     "auth.unlock_post": PUBLIC,
     "auth.resend_confirmation": SIGNED_IN,
+    "auth.account": SIGNED_IN,
+    "auth.change_password": SIGNED_IN,
+    "auth.end_session": SIGNED_IN,
+    "auth.end_other_sessions": SIGNED_IN,
     "ideas.index": PUBLIC,
     "ideas.show": PUBLIC,
     "ideas.similar": PUBLIC,
@@ -155,7 +159,7 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
     db.session.add(line)
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum"}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

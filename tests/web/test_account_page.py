@@ -1,0 +1,54 @@
+"""My account: change the password, list and end signed-in browsers (#13)."""
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import AuthSession
+from tests.conftest import PASSWORD, create_user
+
+NEW = "Pferd Batterie Heftklammer"
+
+
+def _sessions() -> int:
+    return db.session.scalar(select(func.count(AuthSession.id)))
+
+
+def test_change_password_needs_the_current_one_and_logs_out_other_browsers(app, client, auth, reference, outbox):
+    create_user()
+    other = app.test_client()
+    other.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    auth.login()
+    assert _sessions() == 2
+    page = client.get("/konto")
+    assert page.status_code == 200 and "(dieser Browser)" in page.text
+    wrong = client.post("/konto/passwort", data={"current_password": "falsch", "password": NEW, "password_confirm": NEW})
+    assert wrong.status_code == 422 and "Das aktuelle Passwort stimmt nicht." in wrong.text
+    weak = client.post("/konto/passwort", data={"current_password": PASSWORD, "password": "passwortpasswort", "password_confirm": "passwortpasswort"})
+    assert weak.status_code == 422 and "zu leicht zu erraten" in weak.text
+    done = client.post("/konto/passwort", data={"current_password": PASSWORD, "password": NEW, "password_confirm": NEW})
+    assert done.status_code == 303
+    assert _sessions() == 1 and client.get("/ideen/meine").status_code == 200, "this browser stays signed in"
+    assert other.get("/ideen/meine").status_code == 302, "the other one is logged out"
+    assert "Ihr Passwort wurde geändert" in [m["Subject"] for m in outbox.messages()]
+    client.post("/abmelden")
+    assert client.post("/anmelden", data={"email": "erika@example.com", "password": NEW}).status_code == 302
+
+
+def test_end_one_other_browser_or_all_others(app, client, auth, reference):
+    erika = create_user()
+    create_user("fremd@example.com")
+    browsers = [app.test_client() for _ in range(2)]
+    for browser in browsers:
+        browser.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    stranger = app.test_client()
+    stranger.post("/anmelden", data={"email": "fremd@example.com", "password": PASSWORD})
+    auth.login()
+    theirs = db.session.scalar(select(AuthSession.id).where(AuthSession.user_id != erika.id))
+    assert client.post(f"/konto/sitzungen/{theirs}/beenden").status_code == 404, "not someone else's"
+    first = db.session.scalars(select(AuthSession.id).where(AuthSession.user_id == erika.id).order_by(AuthSession.id)).first()
+    assert client.post(f"/konto/sitzungen/{first}/beenden").status_code == 303
+    assert browsers[0].get("/ideen/meine").status_code == 302 and browsers[1].get("/ideen/meine").status_code == 200
+    assert client.post("/konto/sitzungen/andere-beenden").status_code == 303
+    assert browsers[1].get("/ideen/meine").status_code == 302
+    assert client.get("/ideen/meine").status_code == 200
+    assert stranger.get("/ideen/meine").status_code == 200
