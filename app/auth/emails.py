@@ -72,3 +72,25 @@ def queue_password_changed(user: User) -> None:
         reset=_absolute("auth.forgot_password"),
     )
     queue_mail(user.email, _("Your password has been changed"), body)
+
+
+def queue_email_change(user: User, new_email: str) -> None:
+    link = _absolute("auth.confirm_email_change", token=tokens.make_email_change_token(user, new_email))
+    body = _(
+        "Hello,\n\nplease confirm that this is the new e-mail address of your account on the Coesfeld 12.0 idea platform "
+        "by opening this link:\n\n%(link)s\n\nThe link is valid for 3 days. Until then, your old address stays in use.\n"
+        "If you did not ask for this, you can ignore this mail.\n",
+        link=link,
+    )
+    queue_mail(new_email, _("Please confirm your new e-mail address"), body)
+
+
+def queue_email_changed_notice(old_email: str, new_email: str) -> None:
+    masked = new_email[:2] + "…@" + new_email.partition("@")[2]
+    body = _(
+        "Hello,\n\nthe e-mail address of your account on the Coesfeld 12.0 idea platform has been changed to %(masked)s. "
+        "From now on, mail goes there.\n\nIf that was not you, write to us at once: %(contact)s\n",
+        masked=masked,
+        contact=_absolute("legal.show", document="impressum"),
+    )
+    queue_mail(old_email, _("Your e-mail address has been changed"), body)

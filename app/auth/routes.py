@@ -8,6 +8,7 @@ from markupsafe import Markup
 from app.auth import emails, lockout, services, sessions, tokens
 from app.auth import second_factor as second_factor_service
 from app.auth.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     EnrolForm,
     ForgotPasswordForm,
@@ -252,13 +253,14 @@ def reset_password(token: str):
 @login_required
 def account():
     """My account: change the password, see and end signed-in browsers."""
-    return _account_page(ChangePasswordForm(formdata=None))
+    return _account_page()
 
 
-def _account_page(password_form, status: int = 200):
+def _account_page(password_form=None, email_form=None, status: int = 200):
     return render_template(
         "auth/account.html",
-        password_form=password_form,
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        email_form=email_form or ChangeEmailForm(formdata=None, prefix=EMAIL_FORM_PREFIX),
         sessions=sessions.sessions_of(current_user),
         current_session=sessions.current_session_id(),
         form=ActionForm(),
@@ -281,7 +283,56 @@ def change_password():
             db.session.commit()
             flash(_("Your password has been changed. Every other browser has been logged out."), "success")
             return redirect(url_for("auth.account"), code=303)
-    return _account_page(form, 422)
+    return _account_page(password_form=form, status=422)
+
+
+EMAIL_FORM_PREFIX = "neu"  # two forms on the account page: their fields need distinct names and ids
+
+
+@bp.route("/konto/email", methods=["POST"])
+@login_required
+@limit_per_address("RATELIMIT_RESET")
+def change_email():
+    form = ChangeEmailForm(prefix=EMAIL_FORM_PREFIX)
+    if form.validate_on_submit():
+        try:
+            services.request_email_change(current_user, form.password.data, form.email.data)
+        except InvalidInput as error:
+            db.session.rollback()
+            (form.password if isinstance(error, services.WrongPassword) else form.email).errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("We have sent a link to the new address. Your address changes once you open it; until then the old one stays."), "info")
+            return redirect(url_for("auth.account"), code=303)
+    return _account_page(email_form=form, status=422)
+
+
+@bp.route("/konto/email-bestaetigen/<token>")
+def confirm_email_change(token: str):
+    """Shows a button; the POST changes the address (no state change on GET)."""
+    return render_template("auth/confirm_email_change.html", token=token, form=ActionForm())
+
+
+@bp.route("/konto/email-bestaetigen/<token>", methods=["POST"])
+def confirm_email_change_post(token: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        return render_template("auth/confirm_email_change.html", token=token, form=form), 400
+    try:
+        user_id, fingerprint, new_email = tokens.read_email_change_token(token)
+    except tokens.TokenExpired:
+        return render_template("auth/token_invalid.html", expired=True), 400
+    except tokens.TokenInvalid:
+        return render_template("auth/token_invalid.html", expired=False), 400
+    user = db.session.get(User, user_id)
+    if user is None or not tokens.email_matches(user, fingerprint):
+        return render_template("auth/token_invalid.html", expired=False), 400
+    if not services.change_email(user, new_email):
+        db.session.rollback()
+        return render_template("auth/token_invalid.html", expired=False), 400
+    db.session.commit()
+    flash(_("Your e-mail address is changed."), "success")
+    return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"), code=303)
 
 
 @bp.route("/konto/sitzungen/<int:session_id>/beenden", methods=["POST"])

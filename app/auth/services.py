@@ -130,6 +130,36 @@ def set_password(user: User, password: str) -> None:
     sessions.end_all_sessions(user)
 
 
+def request_email_change(user: User, current_password: str, new_email: str) -> None:
+    """Mail a confirmation link to the new address (or, if it has an account, a note to it). Flushes.
+    The answer is the same either way, so the form reveals no registered address."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise WrongPassword()
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise InvalidInput(_l("This is already your e-mail address."))
+    from app.auth import emails
+
+    owner = find_user_by_email(new_email)
+    if owner is not None:
+        emails.queue_already_registered(owner)
+    else:
+        emails.queue_email_change(user, new_email)
+
+
+def change_email(user: User, new_email: str) -> bool:
+    """Confirmed by the link sent to the new address: the old address is told. False if the address was taken meanwhile. Flushes."""
+    if find_user_by_email(new_email) is not None:
+        return False
+    from app.auth import emails
+
+    emails.queue_email_changed_notice(user.email, new_email)
+    user.email = normalise_email(new_email)
+    user.confirmed_at = utcnow()  # the link proved the new address; mail goes only to what happens from now
+    db.session.flush()
+    return True
+
+
 class WrongPassword(InvalidInput):
     default_message = _l("The current password is not right.")
 

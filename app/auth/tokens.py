@@ -44,6 +44,21 @@ def make_reset_token(user: User) -> str:
     return _serializer(RESET_SALT).dumps({"uid": user.id, "pw": _fingerprint(user.password_hash)})
 
 
+EMAIL_CHANGE_SALT = "email-change"
+
+
+def make_email_change_token(user: User, new_email: str) -> str:
+    """Bound to the current address: dead once the address has changed."""
+    return _serializer(EMAIL_CHANGE_SALT).dumps({"uid": user.id, "em": _fingerprint(user.email), "new": new_email})
+
+
+def read_email_change_token(token: str) -> tuple[int, str, str]:
+    data = _load(token, EMAIL_CHANGE_SALT, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
+    if not isinstance(data.get("new"), str):
+        raise TokenInvalid()
+    return data["uid"], str(data.get("em", "")), data["new"]
+
+
 def make_unlock_token(user: User) -> str:
     """Bound to the moment of the lock: dead once the account is unlocked (or locked anew)."""
     return _serializer(UNLOCK_SALT).dumps({"uid": user.id, "lk": _fingerprint(user.locked_at.isoformat() if user.locked_at else "")})

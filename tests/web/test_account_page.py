@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuthSession
+from app.models import AuthSession, User
 from tests.conftest import PASSWORD, create_user
 
 NEW = "Pferd Batterie Heftklammer"
@@ -52,3 +52,24 @@ def test_end_one_other_browser_or_all_others(app, client, auth, reference):
     assert browsers[1].get("/ideen/meine").status_code == 302
     assert client.get("/ideen/meine").status_code == 200
     assert stranger.get("/ideen/meine").status_code == 200
+
+
+def test_change_email_confirms_the_new_address_and_tells_the_old_one(app, client, auth, reference, outbox):
+    create_user()
+    create_user("vergeben@example.com")
+    auth.login()
+    wrong = client.post("/konto/email", data={"neu-email": "neu@example.com", "neu-password": "falsch"})
+    assert wrong.status_code == 422 and "Das aktuelle Passwort stimmt nicht." in wrong.text and 'value="neu@example.com"' in wrong.text
+    taken = client.post("/konto/email", data={"neu-email": "vergeben@example.com", "neu-password": PASSWORD})
+    assert taken.status_code == 303, "the same answer for a registered address"
+    assert client.post("/konto/email", data={"neu-email": "neu@example.com", "neu-password": PASSWORD}).status_code == 303
+    mails = {m["To"]: m for m in outbox.messages()}
+    assert set(mails) == {"vergeben@example.com", "neu@example.com"}, "the owner of the taken address is told, nothing else"
+    assert db.session.scalar(select(User.email).where(User.display_name == "Erika M.")) == "erika@example.com", "nothing changes yet"
+    link = outbox.last_link("/konto/email-bestaetigen/")
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 303
+    assert db.session.scalar(select(User.email).where(User.display_name == "Erika M.")) == "neu@example.com"
+    notice = [m for m in outbox.messages() if m["To"] == "erika@example.com"]
+    assert notice and "ne…@example.com" in notice[0].get_body(("plain",)).get_content()
+    assert client.post(link).status_code == 400, "the link works once"
