@@ -61,17 +61,18 @@ def check_mail():
 
 
 def _account_of_link(token: str, read, matches, *, reset: bool = False):
-    """(account, None) for a valid mail link, else (None, the German "link invalid/expired" page)."""
+    """(account, None, what else the link carries) for a valid mail link, else (None, the German
+    "link invalid/expired" page, []). `read` returns (user id, fingerprint, *more)."""
     try:
-        user_id, fingerprint = read(token)
+        user_id, fingerprint, *more = read(token)
     except tokens.TokenExpired:
-        return None, (render_template("auth/token_invalid.html", expired=True, reset=reset), 400)
+        return None, (render_template("auth/token_invalid.html", expired=True, reset=reset), 400), []
     except tokens.TokenInvalid:
-        return None, (render_template("auth/token_invalid.html", expired=False, reset=reset), 400)
+        return None, (render_template("auth/token_invalid.html", expired=False, reset=reset), 400), []
     user = db.session.get(User, user_id)
     if user is None or not matches(user, fingerprint):
-        return None, (render_template("auth/token_invalid.html", expired=False, reset=reset), 400)
-    return user, None
+        return None, (render_template("auth/token_invalid.html", expired=False, reset=reset), 400), []
+    return user, None, more
 
 
 @bp.route("/bestaetigen/<token>")
@@ -85,7 +86,7 @@ def confirm_post(token: str):
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("auth/confirm.html", token=token, form=form), 400
-    user, refused = _account_of_link(token, tokens.read_confirm_token, tokens.email_matches)
+    user, refused, _more = _account_of_link(token, tokens.read_confirm_token, tokens.email_matches)
     if refused:
         return refused
     if not services.confirm_account(user):
@@ -221,7 +222,7 @@ def unlock_post(token: str):
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("auth/unlock.html", token=token, form=form), 400
-    user, refused = _account_of_link(token, tokens.read_unlock_token, tokens.lock_matches)
+    user, refused, _more = _account_of_link(token, tokens.read_unlock_token, tokens.lock_matches)
     if refused:
         return refused
     lockout.unlock(user)
@@ -232,7 +233,7 @@ def unlock_post(token: str):
 
 @bp.route("/passwort-neu/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    user, refused = _account_of_link(token, tokens.read_reset_token, tokens.password_matches, reset=True)
+    user, refused, _more = _account_of_link(token, tokens.read_reset_token, tokens.password_matches, reset=True)
     if refused:
         return refused
     form = ResetPasswordForm()
@@ -318,16 +319,10 @@ def confirm_email_change_post(token: str):
     form = ActionForm()
     if not form.validate_on_submit():
         return render_template("auth/confirm_email_change.html", token=token, form=form), 400
-    try:
-        user_id, fingerprint, new_email = tokens.read_email_change_token(token)
-    except tokens.TokenExpired:
-        return render_template("auth/token_invalid.html", expired=True), 400
-    except tokens.TokenInvalid:
-        return render_template("auth/token_invalid.html", expired=False), 400
-    user = db.session.get(User, user_id)
-    if user is None or not tokens.email_matches(user, fingerprint):
-        return render_template("auth/token_invalid.html", expired=False), 400
-    if not services.change_email(user, new_email):
+    user, refused, carried = _account_of_link(token, tokens.read_email_change_token, tokens.email_matches)
+    if refused:
+        return refused
+    if not services.change_email(user, carried[0]):
         db.session.rollback()
         return render_template("auth/token_invalid.html", expired=False), 400
     db.session.commit()
