@@ -79,6 +79,9 @@ class Config:
     # Links in mails need an absolute address
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Password hashes: Werkzeug's scrypt (n=2^15, r=8, p=1)
+    PASSWORD_HASH_METHOD = "scrypt"
+
     # Tokens
     CONFIRM_TOKEN_MAX_AGE = _int("CONFIRM_TOKEN_MAX_AGE", 3 * 24 * 3600)
     RESET_TOKEN_MAX_AGE = _int("RESET_TOKEN_MAX_AGE", 3600)
@@ -142,6 +145,9 @@ class TestConfig(Config):
     REDIS_URL = ""  # tests that need Redis say so
     MAIL_SERVER = ""
     PUBLIC_BASE_URL = "http://localhost"
+    # A cheap hash: fixtures create hundreds of accounts (scrypt costs ~0.4 s each). The timing test
+    # and test_production_hashes_with_scrypt use the real one.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

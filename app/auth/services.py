@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,8 +18,20 @@ from app.models.user import ACCOUNT_ORGANISATION, ACCOUNT_TYPES, STAFF_ROLES
 
 PASSWORD_MIN, PASSWORD_MAX = passwords.PASSWORD_MIN, passwords.PASSWORD_MAX
 
-# Verified against when the e-mail is unknown, so a log-in takes as long either way.
-_DUMMY_HASH = generate_password_hash("not-a-real-password-000")
+# Verified against when the e-mail is unknown, so a log-in takes as long either way (one per method).
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _hash_method() -> str:
+    """Werkzeug's scrypt, unless the configuration says otherwise (the tests use a cheap one)."""
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+def _dummy_hash() -> str:
+    method = _hash_method()
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-real-password-000", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def normalise_email(email: str) -> str:
@@ -48,7 +61,7 @@ def check_public_name(name: str) -> str:
 def hash_password(password: str, *, email: str = "", names: tuple[str, ...] = ()) -> str:
     """The stored form of a password that passes the rules (app/auth/passwords.py)."""
     passwords.check(password, email=email, names=names)
-    return generate_password_hash(password)  # Werkzeug's default: scrypt
+    return generate_password_hash(password, method=_hash_method())
 
 
 @dataclass
@@ -108,7 +121,7 @@ def authenticate(email: str, password: str) -> User | None:
     counts towards the account's lockout; the right one on a locked account raises AccountLocked. Flushes."""
     user = find_user_by_email(email) if len(email) <= 254 else None
     if user is None or len(password) > PASSWORD_MAX:
-        check_password_hash(_DUMMY_HASH, password[:PASSWORD_MAX])
+        check_password_hash(_dummy_hash(), password[:PASSWORD_MAX])
         return None
     if not check_password_hash(user.password_hash, password):
         lockout.record_failure(user)

@@ -75,3 +75,13 @@ def test_production_starts_from_the_environment_alone(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=str(__import__('pathlib').Path(__file__).resolve().parents[2]))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["production", "True"]
+
+
+def test_production_hashes_passwords_with_scrypt(make_app):
+    """The tests use a cheap hash for speed (TestConfig); every other configuration uses scrypt."""
+    from app.auth.services import hash_password
+    from app.config import DevelopmentConfig
+
+    assert ProductionConfig.PASSWORD_HASH_METHOD == DevelopmentConfig.PASSWORD_HASH_METHOD == "scrypt"
+    with make_app(PASSWORD_HASH_METHOD=ProductionConfig.PASSWORD_HASH_METHOD).app_context():
+        assert hash_password("Pferd Batterie Heftklammer").startswith("scrypt:")
