@@ -6,6 +6,7 @@ with the side exits Abgelehnt, Zusammengeführt and Zurückgezogen.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.models.idea import (
@@ -82,3 +83,10 @@ def allowed(from_status: str, to_status: str, actor: str) -> bool:
 
 def label(status: str) -> str:
     return str(LABELS.get(status, status))
+
+
+def changed_message(status: str) -> str:
+    """What the page says after an idea moved to `status` ("steht jetzt auf der Shortlist", not "ist jetzt „Shortlist“")."""
+    if status == SHORTLISTED:
+        return _("The idea is now on the shortlist.")
+    return _("The idea is now “%(state)s”.", state=label(status))

@@ -44,7 +44,7 @@ class RestoreForm(FlaskForm):
 class MergeForm(FlaskForm):
     target_id = WholeNumberField(
         _l("Number of the idea to merge into"),
-        description=_l("The number is in the idea's address, e.g. 42 in /ideen/42. Similar ideas are suggested below."),
+        description=_l("The number is in the idea's address, e.g. 42 in /ideen/42. Similar ideas are listed above."),
         validators=[InputRequired(_l("Please give the number of the idea.")), NumberRange(min=1, message=_l("Please give the number of the idea."))],
     )
     reason = TextAreaField(

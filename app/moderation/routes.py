@@ -125,7 +125,7 @@ def change_status(idea_id: int):
             form.reason.errors.append(str(error.message))
         else:
             db.session.commit()
-            flash(_("The idea is now “%(state)s”.", state=states.label(to_status)), "success")
+            flash(states.changed_message(to_status), "success")
             return redirect(url_for("moderation.idea", idea_id=idea.id))
     # The message shows beside the form, or on top when this change has no form now.
     return render_idea_page(idea, error=" ".join(form.reason.errors), **{f"status_form_{to_status}": form}), 422

@@ -42,8 +42,12 @@ def describe(n: Notification) -> Message:
 
     if n.kind == kinds.IDEA_STATE:
         state = str(states.label(data.get("to", "")))
-        text = (_("Your idea “%(title)s” is now “%(state)s”.", title=title, state=state) if own
-                else _("The idea “%(title)s” is now “%(state)s”.", title=title, state=state))
+        if data.get("to") == "shortlisted":
+            text = (_("Your idea “%(title)s” is now on the shortlist.", title=title) if own
+                    else _("The idea “%(title)s” is now on the shortlist.", title=title))
+        else:
+            text = (_("Your idea “%(title)s” is now “%(state)s”.", title=title, state=state) if own
+                    else _("The idea “%(title)s” is now “%(state)s”.", title=title, state=state))
         if data.get("to") == "in_portfolio" and idea is not None and idea.project is not None:
             text += " " + _("It is part of the portfolio project %(code)s “%(project)s”.", code=idea.project.code, project=idea.project.title)
             return Message(text, url_for("portfolio.show", number=idea.project.number), why)

@@ -250,7 +250,7 @@ def shortlist(idea_id: int):
             form.note.errors.append(str(error.message))
         else:
             db.session.commit()
-            flash(_("The idea is now “%(state)s”.", state=states.label(idea.status)), "success")
+            flash(states.changed_message(idea.status), "success")
             return redirect(url_for("moderation.candidates"))
     return render_template("portfolio/shortlist.html", form=form, idea=idea), form_status()
 

@@ -25,7 +25,7 @@ def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project
         page.locator("tr", has_text=idea.title).get_by_role("link", name="Auf die Shortlist setzen").click()
         page.get_by_label("Notiz").fill(note)
         page.get_by_role("button", name="Auf die Shortlist setzen").click()
-        expect(page.get_by_text("Die Idee ist jetzt „Shortlist“.")).to_be_visible()
+        expect(page.get_by_text("Die Idee steht jetzt auf der Shortlist.")).to_be_visible()
 
     page.get_by_role("link", name="Shortlist ins Portfolio übernehmen").click()
     page.get_by_label("Ladesäulen am Bahnhof (Dülmen)").check()

@@ -82,6 +82,8 @@ def test_merge_screen_suggests_similar_ideas_and_merges(client, moderator, idea)
     target = make_idea(create_user("z@example.com"), "Digitale Sprechstunde für alle Rathäuser")
     page = client.get(f"/moderation/ideen/{idea.id}/zusammenfuehren")
     assert page.status_code == 200 and "Digitale Sprechstunde für alle Rathäuser" in page.text
+    # The similar ideas come before the form, and the hint says so.
+    assert page.text.index("Digitale Sprechstunde für alle Rathäuser") < page.text.index("Ähnliche Ideen stehen oben.")
     bad = client.post(f"/moderation/ideen/{idea.id}/zusammenfuehren", data={"target_id": "999999", "reason": "Doppelt"})
     assert bad.status_code == 422 and "Doppelt" in bad.text
     done = client.post(f"/moderation/ideen/{idea.id}/zusammenfuehren", data={"target_id": str(target.id), "reason": "Doppelt"})

@@ -74,7 +74,7 @@ def test_each_event_source_notifies_the_author(client, auth, story, source):
     if source in ("in_review", "candidate", "shortlisted"):
         states = {"in_review": ["in_review"], "candidate": ["in_review", "candidate"], "shortlisted": ["in_review", "candidate", "shortlisted"]}[source]
         advance_idea(idea, *states, moderator=moderator, steering=steering)
-        expected = {"in_review": "In Prüfung", "candidate": "Kandidat", "shortlisted": "Shortlist"}[source]
+        expected = {"in_review": "ist jetzt „In Prüfung“", "candidate": "ist jetzt „Kandidat“", "shortlisted": "steht jetzt auf der Shortlist"}[source]
     elif source in ("imported", "project_status"):
         from app.portfolio import services as portfolio
 
