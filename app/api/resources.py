@@ -5,16 +5,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import current_app, url_for
-
 from app.ideas import states
 from app.models import ActionField, Idea, Municipality, Project
 from app.portfolio import budgets, labels, queries
-
-
-def absolute(endpoint: str, **values) -> str:
-    """An address on this site, absolute under PUBLIC_BASE_URL."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+from app.urls import absolute_url
 
 
 def money(value: Decimal) -> str:
@@ -40,7 +34,7 @@ def idea(item: Idea) -> dict:
         "published_at": item.published_at.isoformat() if item.published_at else None,
         "merged_into": item.merged_into_id,
         "project": item.project.code if item.project is not None else None,
-        "url": absolute("ideas.show", idea_id=item.id),
+        "url": absolute_url("ideas.show", idea_id=item.id),
     }
 
 
@@ -71,7 +65,7 @@ def project(item: Project, *, detail: bool = False) -> dict:
             "funding": money(totals.funding),
             "own_share": money(totals.own_share),
         },
-        "url": absolute("portfolio.show", number=item.number),
+        "url": absolute_url("portfolio.show", number=item.number),
     }
     if detail:
         data["description"] = item.description or ""

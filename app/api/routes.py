@@ -19,6 +19,7 @@ from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
 from app.portfolio import queries as portfolio_queries
 from app.security import parse_int
+from app.urls import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")(bp)  # one budget for the whole API
@@ -70,7 +71,7 @@ def ideas():
     def link(number: int) -> str:
         query = request.args.to_dict(flat=False)
         query.update(page=[str(number)], per_page=[str(per_page)])
-        return resources.absolute("api.ideas", **query)
+        return absolute_url("api.ideas", **query)
 
     meta = {
         "total": page.total,

@@ -7,20 +7,16 @@ that has not been confirmed must not carry someone else's text (phishing).
 
 from __future__ import annotations
 
-from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from app.auth import tokens
 from app.mail import queue_mail
 from app.models import User
-
-
-def _absolute(endpoint: str, **values) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+from app.urls import absolute_url
 
 
 def queue_confirmation(user: User) -> None:
-    link = _absolute("auth.confirm", token=tokens.make_confirm_token(user))
+    link = absolute_url("auth.confirm", token=tokens.make_confirm_token(user))
     body = _(
         "Hello,\n\nplease confirm your e-mail address for the Coesfeld 12.0 idea platform "
         "by opening this link:\n\n%(link)s\n\nThe link is valid for 3 days and can be used once.\n"
@@ -35,14 +31,14 @@ def queue_already_registered(user: User) -> None:
         "Hello,\n\nsomeone tried to sign up with this e-mail address, but it already has an account.\n"
         "If that was you, log in here: %(login)s\nForgotten your password? Reset it here: %(reset)s\n"
         "If it was not you, you can ignore this mail.\n",
-        login=_absolute("auth.login"),
-        reset=_absolute("auth.forgot_password"),
+        login=absolute_url("auth.login"),
+        reset=absolute_url("auth.forgot_password"),
     )
     queue_mail(user.email, _("Sign-up attempt with your e-mail address"), body)
 
 
 def queue_password_reset(user: User) -> None:
-    link = _absolute("auth.reset_password", token=tokens.make_reset_token(user))
+    link = absolute_url("auth.reset_password", token=tokens.make_reset_token(user))
     body = _(
         "Hello,\n\nyou can choose a new password with this link:\n\n%(link)s\n\n"
         "The link is valid for one hour and can be used once.\n"
@@ -53,14 +49,14 @@ def queue_password_reset(user: User) -> None:
 
 
 def queue_unlock(user: User) -> None:
-    link = _absolute("auth.unlock", token=tokens.make_unlock_token(user))
+    link = absolute_url("auth.unlock", token=tokens.make_unlock_token(user))
     body = _(
         "Hello,\n\nthere were too many failed log-ins to your account on the Coesfeld 12.0 idea platform, "
         "so we have locked it.\nUnlock it with this link:\n\n%(link)s\n\nThe link is valid for 7 days.\n"
         "If the failed log-ins were not yours, someone may be guessing your password: please choose a "
         "new one after unlocking (%(reset)s).\n",
         link=link,
-        reset=_absolute("auth.forgot_password"),
+        reset=absolute_url("auth.forgot_password"),
     )
     queue_mail(user.email, _("Your account has been locked"), body)
 
@@ -69,13 +65,13 @@ def queue_password_changed(user: User) -> None:
     body = _(
         "Hello,\n\nthe password of your account on the Coesfeld 12.0 idea platform has just been changed, "
         "and every other browser has been logged out.\n\nIf that was not you, choose a new password now: %(reset)s\n",
-        reset=_absolute("auth.forgot_password"),
+        reset=absolute_url("auth.forgot_password"),
     )
     queue_mail(user.email, _("Your password has been changed"), body)
 
 
 def queue_email_change(user: User, new_email: str) -> None:
-    link = _absolute("auth.confirm_email_change", token=tokens.make_email_change_token(user, new_email))
+    link = absolute_url("auth.confirm_email_change", token=tokens.make_email_change_token(user, new_email))
     body = _(
         "Hello,\n\nplease confirm that this is the new e-mail address of your account on the Coesfeld 12.0 idea platform "
         "by opening this link:\n\n%(link)s\n\nThe link is valid for 3 days. Until then, your old address stays in use.\n"
@@ -91,6 +87,6 @@ def queue_email_changed_notice(old_email: str, new_email: str) -> None:
         "Hello,\n\nthe e-mail address of your account on the Coesfeld 12.0 idea platform has been changed to %(masked)s. "
         "From now on, mail goes there.\n\nIf that was not you, write to us at once: %(contact)s\n",
         masked=masked,
-        contact=_absolute("legal.show", document="impressum"),
+        contact=absolute_url("legal.show", document="impressum"),
     )
     queue_mail(old_email, _("Your e-mail address has been changed"), body)

@@ -11,6 +11,7 @@ from app.ideas import queries
 from app.models import utcnow
 from app.notifications import services as notification_services
 from app.security import is_same_origin_request, safe_redirect_target
+from app.urls import absolute_url
 
 bp = Blueprint("main", __name__)
 
@@ -50,12 +51,11 @@ def security_txt():
     """RFC 9116: whom to tell about a vulnerability (SECURITY.md says what is in scope)."""
     config = current_app.config
     expires = config["SECURITY_TXT_EXPIRES"] or (utcnow() + timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z")
-    base = config["PUBLIC_BASE_URL"].rstrip("/")
     lines = [
         f"Contact: {config['SECURITY_CONTACT']}",
         f"Expires: {expires}",
         "Preferred-Languages: de, en",
-        f"Canonical: {base}/.well-known/security.txt",
+        f"Canonical: {absolute_url('main.security_txt')}",
     ]
     if config["SECURITY_POLICY_URL"]:
         lines.append(f"Policy: {config['SECURITY_POLICY_URL']}")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, select
@@ -28,6 +28,7 @@ from app.models import Notification, NotificationSetting, User, utcnow
 from app.models.notification import CHANNEL_DAILY, CHANNEL_IMMEDIATE, CHANNEL_OFF, CHANNEL_WEEKLY
 from app.notifications import kinds
 from app.notifications.messages import describe
+from app.urls import absolute_url
 
 DIGEST_HOUR = 7
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -111,10 +112,9 @@ def _mail_context():
 def _queue(user: User, notifications: list[Notification], setting: str | None, channel: str = CHANNEL_IMMEDIATE) -> None:
     messages = [describe(n) for n in notifications]
     unsubscribe_setting = setting or notifications[0].setting
-    unsubscribe = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "notifications.unsubscribe", token=unsubscribe_token(user, unsubscribe_setting if channel == CHANNEL_IMMEDIATE else f"digest.{channel}")
-    )
-    settings = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for("notifications.settings")
+    what = unsubscribe_setting if channel == CHANNEL_IMMEDIATE else f"digest.{channel}"
+    unsubscribe = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user, what))
+    settings = absolute_url("notifications.settings")
     if channel == CHANNEL_IMMEDIATE:
         subject = messages[0].text if len(messages[0].text) <= 120 else messages[0].text[:117] + "…"
     elif channel == CHANNEL_DAILY:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
@@ -13,6 +13,7 @@ from app.ideas import states
 from app.models import Announcement, Idea, Notification, Project
 from app.notifications import kinds
 from app.portfolio import labels as portfolio_labels
+from app.urls import public_url
 
 
 @dataclass
@@ -23,7 +24,7 @@ class Message:
 
     @property
     def url(self) -> str:
-        return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + self.path
+        return public_url(self.path)
 
 
 def _hidden_cause(cause: str | None) -> str:
