@@ -19,6 +19,11 @@ def form_status() -> int:
     return 200 if request.method == "GET" else 422
 
 
+def strip(value):
+    """The `filters` entry of every text field: surrounding whitespace goes."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def coerce_id(value) -> int:
     """`coerce` for select fields of ids: ASCII digits within the database's range, else a field error."""
     if isinstance(value, int):

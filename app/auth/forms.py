@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 from app.auth import passwords
 from app.auth.services import PASSWORD_MAX, PASSWORD_MIN, check_public_name
 from app.errors import InvalidInput
-from app.forms import coerce_id
+from app.forms import coerce_id, strip
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.reference import municipalities
 
@@ -32,15 +32,11 @@ def public_name(form, field) -> None:
         raise ValidationError(str(error.message)) from None
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class SignupForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email],
-        filters=[_strip],
+        filters=[strip],
     )
     password = PasswordField(
         _l("Password"),
@@ -55,7 +51,7 @@ class SignupForm(FlaskForm):
         _l("Display name"),
         description=_l("Shown with your ideas and comments. A pseudonym is fine."),
         validators=[DataRequired(_l("Please enter a display name.")), Length(2, 60, _l("Between 2 and 60 characters, please.")), public_name],
-        filters=[_strip],
+        filters=[strip],
     )
     account_type = RadioField(
         _l("I am signing up as"),
@@ -67,7 +63,7 @@ class SignupForm(FlaskForm):
         _l("Name of the organisation"),
         description=_l("Only for businesses and organisations; shown on their ideas."),
         validators=[Length(max=120, message=_l("At most 120 characters, please.")), public_name],
-        filters=[_strip],
+        filters=[strip],
     )
     municipality_id = SelectField(_l("Home municipality (optional)"), coerce=coerce_id, validators=[Optional()])
     accept_terms = BooleanField(
@@ -97,7 +93,7 @@ class LoginForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254)],
-        filters=[_strip],
+        filters=[strip],
     )
     password = PasswordField(
         _l("Password"), validators=[DataRequired(_l("Please enter your password.")), Length(max=PASSWORD_MAX)]
@@ -108,7 +104,7 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField(
         _l("E-mail address"),
         validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -129,7 +125,7 @@ class SecondFactorForm(FlaskForm):
         _l("Code"),
         description=_l("The 6-digit code from your authenticator app, or one of your recovery codes."),
         validators=[DataRequired(_l("Please enter the code.")), Length(max=32, message=_l("This is not a valid code."))],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -138,7 +134,7 @@ class EnrolForm(FlaskForm):
         _l("Code from the app"),
         description=_l("Enter the 6-digit code your app shows now."),
         validators=[DataRequired(_l("Please enter the code.")), Length(max=32, message=_l("This is not a valid code."))],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -159,6 +155,6 @@ class ChangeEmailForm(FlaskForm):
     email = EmailField(
         _l("New e-mail address"),
         validators=[DataRequired(_l("Please enter your e-mail address.")), Length(max=254), valid_email],
-        filters=[_strip],
+        filters=[strip],
     )
     password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Please enter your current password.")), Length(max=PASSWORD_MAX)])

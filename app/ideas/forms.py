@@ -6,14 +6,10 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.forms import coerce_id
+from app.forms import coerce_id, strip
 from app.ideas.services import REASON_MAX, IdeaCard
 from app.models.idea import LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
 from app.reference import action_fields, municipalities
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _too_long(limit: int):
@@ -31,25 +27,25 @@ class IdeaForm(FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Please give your idea a title.")), _too_long(TITLE_MAX)],
-        filters=[_strip],
+        filters=[strip],
     )
     summary = TextAreaField(
         _l("Short description"),
         description=_l("What is the idea? In a few sentences."),
         validators=[DataRequired(_l("Please describe your idea briefly.")), _too_long(SUMMARY_MAX)],
-        filters=[_strip],
+        filters=[strip],
     )
     benefit = TextAreaField(
         _l("Central benefit of the idea"),
         description=_l("Who gains what? Paragraphs, lists and links are possible."),
         validators=[DataRequired(_l("Please describe the central benefit.")), _too_long(LONG_TEXT_MAX)],
-        filters=[_strip],
+        filters=[strip],
     )
     challenges = TextAreaField(
         _l("Expected challenges and difficulties"),
         description=_l("What could stand in the way? Paragraphs, lists and links are possible."),
         validators=[DataRequired(_l("Please name the expected challenges.")), _too_long(LONG_TEXT_MAX)],
-        filters=[_strip],
+        filters=[strip],
     )
     action_field_ids = CheckboxListField(
         _l("Action fields"),
@@ -66,7 +62,7 @@ class IdeaForm(FlaskForm):
         _l("Possible partners (optional)"),
         description=_l("Who could help make it happen: partners, networks, clubs."),
         validators=[_too_long(PARTNERS_MAX)],
-        filters=[_strip],
+        filters=[strip],
     )
     save_draft = SubmitField(_l("Save as draft"))
     publish = SubmitField(_l("Publish"))
@@ -103,5 +99,5 @@ class WithdrawForm(FlaskForm):
         _l("Reason"),
         description=_l("Shown publicly on the idea page."),
         validators=[DataRequired(_l("Please give a reason.")), _too_long(REASON_MAX)],
-        filters=[_strip],
+        filters=[strip],
     )

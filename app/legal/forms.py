@@ -5,11 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.forms import strip
 from app.models.legal import BARRIER_TEXT_MAX, LEGAL_TEXT_MAX
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class LegalTextForm(FlaskForm):
@@ -18,7 +15,7 @@ class LegalTextForm(FlaskForm):
         description=_l("Markdown: paragraphs, **bold**, lists and links. Every save is a new version with its date."),
         validators=[DataRequired(_l("Please write the text (at most 50,000 characters).")),
                     Length(max=LEGAL_TEXT_MAX, message=_l("Please write the text (at most 50,000 characters)."))],
-        filters=[_strip],
+        filters=[strip],
     )
     material = BooleanField(
         _l("Material change"),
@@ -33,14 +30,14 @@ class AcceptTermsForm(FlaskForm):
 
 class BarrierForm(FlaskForm):
     page = StringField(_l("Page or address (optional)"), description=_l("Where did you notice the barrier?"),
-                       validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters, please.", max=500))], filters=[_strip])
+                       validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters, please.", max=500))], filters=[strip])
     description = TextAreaField(
         _l("What is the barrier?"),
         description=_l("E.g. “The button cannot be reached with the keyboard” or “The contrast is too low”."),
         validators=[DataRequired(_l("Please describe the barrier (at most 5,000 characters).")),
                     Length(max=BARRIER_TEXT_MAX, message=_l("Please describe the barrier (at most 5,000 characters)."))],
-        filters=[_strip],
+        filters=[strip],
     )
-    name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters, please.", max=120))], filters=[_strip])
+    name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters, please.", max=120))], filters=[strip])
     email = EmailField(_l("Your e-mail address (optional, for our answer)"),
-                       validators=[Optional(), Email(_l("Please enter a valid e-mail address.")), Length(max=254)], filters=[_strip])
+                       validators=[Optional(), Email(_l("Please enter a valid e-mail address.")), Length(max=254)], filters=[strip])

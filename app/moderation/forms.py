@@ -6,14 +6,9 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.forms import WholeNumberField
+from app.forms import WholeNumberField, strip
 from app.ideas.services import REASON_MAX
 from app.models.moderation import ANSWER_MAX, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX, SIGNATURE_MAX
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 REASON_LENGTH = Length(max=REASON_MAX, message=_l("At most %(max)d characters, please.", max=REASON_MAX))
 
@@ -24,7 +19,7 @@ class StatusForm(FlaskForm):
         _l("Public reason"),
         description=_l("Shown on the idea page. Required when declining."),
         validators=[Optional(), REASON_LENGTH],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -33,12 +28,12 @@ class HideForm(FlaskForm):
         _l("Reason"),
         description=_l("Kept in the audit log; the author does not see it."),
         validators=[DataRequired(_l("Please give a reason.")), REASON_LENGTH],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
 class RestoreForm(FlaskForm):
-    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), REASON_LENGTH], filters=[_strip])
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), REASON_LENGTH], filters=[strip])
 
 
 class MergeForm(FlaskForm):
@@ -51,7 +46,7 @@ class MergeForm(FlaskForm):
         _l("Public reason"),
         description=_l("Shown on both idea pages."),
         validators=[DataRequired(_l("Please give a reason; it will be shown publicly.")), REASON_LENGTH],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -63,7 +58,7 @@ class AnswerForm(FlaskForm):
             DataRequired(_l("Please write the answer.")),
             Length(max=ANSWER_MAX, message=_l("At most %(max)d characters, please.", max=ANSWER_MAX)),
         ],
-        filters=[_strip],
+        filters=[strip],
     )
     signature = StringField(
         _l("Signed as"),
@@ -72,7 +67,7 @@ class AnswerForm(FlaskForm):
             DataRequired(_l("Please sign the answer.")),
             Length(max=SIGNATURE_MAX, message=_l("At most %(max)d characters, please.", max=SIGNATURE_MAX)),
         ],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
@@ -101,7 +96,7 @@ def score_form_class(criteria):
             TextAreaField(
                 _l("Note on “%(criterion)s” (optional)", criterion=criterion.name),
                 validators=[Optional(), Length(max=SCORE_NOTE_MAX, message=_l("At most %(max)d characters, please.", max=SCORE_NOTE_MAX))],
-                filters=[_strip],
+                filters=[strip],
             ),
         )
     return ScoreForm

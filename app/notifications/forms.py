@@ -6,12 +6,9 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from app.forms import strip
 from app.models.notification import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX, CHANNELS
 from app.notifications import kinds
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class SettingsForm(FlaskForm):
@@ -46,12 +43,12 @@ class AnnouncementForm(FlaskForm):
         _l("Title"),
         validators=[DataRequired(_l("Please give the news a title (at most 150 characters).")),
                     Length(max=ANNOUNCEMENT_TITLE_MAX, message=_l("At most %(max)d characters, please.", max=ANNOUNCEMENT_TITLE_MAX))],
-        filters=[_strip],
+        filters=[strip],
     )
     body = TextAreaField(
         _l("Text"),
         description=_l("Paragraphs, lists and links are possible."),
         validators=[DataRequired(_l("Please write the news (at most 5,000 characters).")),
                     Length(max=ANNOUNCEMENT_BODY_MAX, message=_l("At most %(max)d characters, please.", max=ANNOUNCEMENT_BODY_MAX))],
-        filters=[_strip],
+        filters=[strip],
     )

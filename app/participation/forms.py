@@ -6,6 +6,7 @@ from wtforms import HiddenField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import strip
 from app.models.participation import COMMENT_MAX, REPORT_NOTE_MAX
 
 REPORT_REASON_LABELS = [
@@ -17,10 +18,6 @@ REPORT_REASON_LABELS = [
 ]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class CommentForm(FlaskForm):
     body = TextAreaField(
         _l("Your comment"),
@@ -29,7 +26,7 @@ class CommentForm(FlaskForm):
             DataRequired(_l("Please write a comment.")),
             Length(max=COMMENT_MAX, message=_l("At most %(max)d characters, please.", max=COMMENT_MAX)),
         ],
-        filters=[_strip],
+        filters=[strip],
     )
     parent_id = HiddenField()
 
@@ -40,5 +37,5 @@ class ReportForm(FlaskForm):
         _l("Note (optional)"),
         description=_l("What should the moderation know?"),
         validators=[Optional(), Length(max=REPORT_NOTE_MAX, message=_l("At most %(max)d characters, please.", max=REPORT_NOTE_MAX))],
-        filters=[_strip],
+        filters=[strip],
     )

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.errors import InvalidInput
-from app.forms import WholeNumberField, coerce_id
+from app.forms import WholeNumberField, coerce_id, strip
 from app.ideas.services import REASON_MAX
 from app.models.portfolio import (
     BUDGET_LABEL_MAX,
@@ -31,10 +31,6 @@ from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, ProjectData
 from app.reference import action_fields, municipalities
 from app.security import parse_int
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _at_most(limit: int):
@@ -74,15 +70,15 @@ class ShortlistForm(FlaskForm):
         _l("Note"),
         description=_l("Why the steering committee decides so. Shown in the idea's public history."),
         validators=[Optional(), REASON_LENGTH],
-        filters=[_strip],
+        filters=[strip],
     )
 
 
 class ProjectFields:
     """The project's fields, shared by the edit form and the import plan."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), _at_most(PROJECT_TITLE_MAX)], filters=[_strip])
-    description = TextAreaField(_l("Description"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[_strip])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), _at_most(PROJECT_TITLE_MAX)], filters=[strip])
+    description = TextAreaField(_l("Description"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[strip])
     action_field_id = SelectField(_l("Action field"), coerce=coerce_id, validate_choice=False)
     municipality_id = SelectField(
         _l("Lead municipality"), description=_l("Choose the district for projects that concern every town."), coerce=coerce_id, validate_choice=False
@@ -112,16 +108,16 @@ class ProjectFields:
 
 
 class ProjectForm(ProjectFields, FlaskForm):
-    goals = TextAreaField(_l("Goals"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[_strip])
+    goals = TextAreaField(_l("Goals"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[strip])
     responsible_body = StringField(
-        _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[_at_most(RESPONSIBLE_MAX)], filters=[_strip]
+        _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[_at_most(RESPONSIBLE_MAX)], filters=[strip]
     )
     status = SelectField(_l("Status"), choices=[SelectChoice(s, label) for s, label in labels.PROJECT_STATUS_LABELS.items()])
     reason = TextAreaField(
         _l("Reason for the change"),
         description=_l("Optional. When the status changes, it is shown in the project's public history."),
         validators=[Optional(), REASON_LENGTH],
-        filters=[_strip],
+        filters=[strip],
     )
 
     def __init__(self, *args, **kwargs):
@@ -137,7 +133,7 @@ class ProjectForm(ProjectFields, FlaskForm):
 
 
 class BudgetLineForm(FlaskForm):
-    label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), _at_most(BUDGET_LABEL_MAX)], filters=[_strip])
+    label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), _at_most(BUDGET_LABEL_MAX)], filters=[strip])
     year = WholeNumberField(
         _l("Year"),
         validators=[
@@ -162,7 +158,7 @@ class PlanForm(ProjectFields, Form):
     """One project of an import: its ideas (ids), fields and an optional first budget line."""
 
     idea_ids = HiddenField()
-    budget_label = StringField(_l("Budget line (optional)"), validators=[_at_most(BUDGET_LABEL_MAX)], filters=[_strip])
+    budget_label = StringField(_l("Budget line (optional)"), validators=[_at_most(BUDGET_LABEL_MAX)], filters=[strip])
     budget_year = WholeNumberField(
         _l("Year"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))]
     )
