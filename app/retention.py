@@ -39,8 +39,10 @@ def apply_retention(now=None) -> Removed:
     """The worker's task: delete everything past its period. Commits."""
     now = now or utcnow()
     config = current_app.config
-    days = lambda name: timedelta(days=config[name])  # noqa: E731 - local shorthand
     removed = Removed()
+
+    def days(setting: str) -> timedelta:
+        return timedelta(days=config[setting])
 
     def run(name: str, statement) -> None:
         removed.counts[name] = db.session.execute(statement.execution_options(synchronize_session=False)).rowcount

@@ -100,7 +100,7 @@ def set_security_headers(response):
     max_age = current_app.config["HSTS_MAX_AGE"]
     if max_age:
         headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
-    if current_user.is_authenticated and request.endpoint != "static":
+    if request.endpoint != "static" and current_user.is_authenticated:  # static files need no user loaded
         # A signed-in page may show what only this person may see: no browser or proxy keeps it.
         headers["Cache-Control"] = "no-store"
     return response

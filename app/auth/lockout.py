@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
+from app.auth import emails
 from app.errors import DomainError
 from app.extensions import db
 from app.models import User, utcnow
@@ -37,8 +38,6 @@ def record_failure(user: User) -> None:
         ).rowcount
         db.session.refresh(user, attribute_names=["locked_at"])
         if locked:  # only the request that locked it sends the mail
-            from app.auth import emails
-
             emails.queue_unlock(user)
 
 

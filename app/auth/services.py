@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth import lockout, passwords, sessions
+from app.auth import emails, lockout, passwords, sessions
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
 from app.models import User, UserRole, utcnow
@@ -135,7 +135,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 def set_password(user: User, password: str) -> None:
     """New password; every signed-in browser of this account is logged out."""
-    user.password_hash = hash_password(password, email=user.email, names=(user.display_name, user.organisation_name or ""))
+    user.password_hash = _new_hash(user, password)
     if user.confirmed_at is None:
         # Following a link sent to the address proves it as well as a confirmation does.
         user.confirmed_at = utcnow()
@@ -146,13 +146,10 @@ def set_password(user: User, password: str) -> None:
 def request_email_change(user: User, current_password: str, new_email: str) -> None:
     """Mail a confirmation link to the new address (or, if it has an account, a note to it). Flushes.
     The answer is the same either way, so the form reveals no registered address."""
-    if not check_password_hash(user.password_hash, current_password or ""):
-        raise WrongPassword()
+    _require_password(user, current_password)
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise InvalidInput(_l("This is already your e-mail address."))
-    from app.auth import emails
-
     owner = find_user_by_email(new_email)
     if owner is not None:
         emails.queue_already_registered(owner)
@@ -164,8 +161,6 @@ def change_email(user: User, new_email: str) -> bool:
     """Confirmed by the link sent to the new address: the old address is told. False if the address was taken meanwhile. Flushes."""
     if find_user_by_email(new_email) is not None:
         return False
-    from app.auth import emails
-
     emails.queue_email_changed_notice(user.email, new_email)
     user.email = normalise_email(new_email)
     user.confirmed_at = utcnow()  # the link proved the new address; mail goes only to what happens from now
@@ -177,14 +172,22 @@ class WrongPassword(InvalidInput):
     default_message = _l("The current password is not right.")
 
 
+def _require_password(user: User, password: str) -> None:
+    """The signed-in person's own password, asked again before a change to the account."""
+    if not check_password_hash(user.password_hash, password or ""):
+        raise WrongPassword()
+
+
+def _new_hash(user: User, password: str) -> str:
+    """A new password of this account, checked with its own address and names as context."""
+    return hash_password(password, email=user.email, names=(user.display_name, user.organisation_name or ""))
+
+
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """The signed-in person changes their password: the current one first; other browsers are logged out. Flushes."""
-    if not check_password_hash(user.password_hash, current_password or ""):
-        raise WrongPassword()
-    user.password_hash = hash_password(new_password, email=user.email, names=(user.display_name, user.organisation_name or ""))
+    _require_password(user, current_password)
+    user.password_hash = _new_hash(user, new_password)
     sessions.end_other_sessions(user)
-    from app.auth import emails
-
     emails.queue_password_changed(user)
 
 

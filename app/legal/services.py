@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app import audit
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
+from app.legal import emails
 from app.models import BarrierReport, Consent, LegalText, User
 from app.models.legal import ACCESSIBILITY, BARRIER_TEXT_MAX, DOCUMENTS, IMPRESSUM, LEGAL_TEXT_MAX, PRIVACY, TERMS
 from app.models.user import ROLE_ADMIN
@@ -93,8 +94,6 @@ def report_barrier(*, page: str, description: str, name: str = "", email: str = 
                            email=(email or "").strip()[:254] or None)
     db.session.add(report)
     db.session.flush()
-    from app.legal import emails
-
     for admin in db.session.scalars(select(User).where(User.is_blocked.is_(False), User.roles.any(role=ROLE_ADMIN))):
         emails.queue_barrier_report(admin, report)
     return report

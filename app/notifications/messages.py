@@ -81,11 +81,9 @@ def describe(n: Notification) -> Message:
     if n.kind == kinds.PROJECT_STATUS:
         project = db.session.get(Project, n.project_id)
         status = str(portfolio_labels.project_status_label(data.get("to", ""))) if project else ""
-        text = _("The portfolio project %(code)s “%(project)s”, which your idea is part of, is now “%(status)s”.",
-                 code=project.code if project else "", project=project.title if project else "", status=status)
-        if not own:
-            text = _("The portfolio project %(code)s “%(project)s”, which an idea you follow is part of, is now “%(status)s”.",
-                     code=project.code if project else "", project=project.title if project else "", status=status)
+        names = {"code": project.code if project else "", "project": project.title if project else "", "status": status}
+        text = (_("The portfolio project %(code)s “%(project)s”, which your idea is part of, is now “%(status)s”.", **names) if own
+                else _("The portfolio project %(code)s “%(project)s”, which an idea you follow is part of, is now “%(status)s”.", **names))
         path = url_for("portfolio.show", number=project.number) if project else "/portfolio"
         return Message(text, path, why)
     if n.kind == kinds.NEWS:
