@@ -36,6 +36,14 @@ def writing() -> Iterator[None]:
         _WRITES.reset(token)
 
 
+def skip_locked(stmt, **options):
+    """SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, so concurrent workers take different rows; SQLite
+    has no row locks (a worker's write transaction holds the whole database) and gets the statement as it is."""
+    if db.engine.dialect.name == "postgresql":
+        return stmt.with_for_update(skip_locked=True, **options)
+    return stmt
+
+
 def _writes() -> bool:
     return _WRITES.get() or (has_request_context() and request.method not in SAFE_METHODS)
 

@@ -33,6 +33,7 @@ from email.utils import format_datetime, make_msgid
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from app.database import skip_locked
 from app.extensions import db
 from app.models import OutgoingMail, utcnow
 from app.models.mail import ERROR_MAX, SUBJECT_MAX
@@ -118,8 +119,7 @@ def claim_due(now: datetime, limit: int = BATCH) -> list[OutgoingMail]:
         .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
         .limit(limit)
     )
-    if db.engine.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
+    due = skip_locked(due)
     db.session.execute(
         update(OutgoingMail)
         .where(OutgoingMail.id.in_(due), OutgoingMail.sent_at.is_(None))

@@ -30,6 +30,7 @@ from sqlalchemy import Integer, String, and_, case, func, literal, or_, select, 
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.types import JSON
 
+from app.database import skip_locked
 from app.extensions import db
 from app.models import Comment, Follow, Idea, Notification, NotificationEvent, NotificationSetting, User, UserRole, utcnow
 from app.models.base import UTCDateTime
@@ -46,9 +47,7 @@ BURSTING = frozenset({kinds.COMMENT_NEW, kinds.COMMENT_REPLY})
 def fan_out_events(limit: int = BATCH) -> int:
     """The worker's task: fan out up to `limit` events; commits. Returns how many."""
     due = select(NotificationEvent).where(NotificationEvent.processed_at.is_(None)).order_by(NotificationEvent.id).limit(limit)
-    if db.engine.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    events = list(db.session.scalars(due))
+    events = list(db.session.scalars(skip_locked(due)))
     for event in events:
         fan_out(event)
         event.processed_at = utcnow()

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, select
 
+from app.database import skip_locked
 from app.extensions import db
 from app.mail import queue_mail
 from app.models import Notification, NotificationSetting, User, utcnow
@@ -47,21 +48,16 @@ def _mailable():
     )
 
 
-def _locked(stmt):
-    if db.engine.dialect.name == "postgresql":
-        return stmt.with_for_update(skip_locked=True, of=Notification)
-    return stmt
-
-
 def mail_immediate(limit: int = BATCH) -> int:
     """The worker's task: one mail for each notification a person wants at once. Commits."""
     rows = db.session.execute(
-        _locked(
+        skip_locked(
             select(Notification, User)
             .join(User, User.id == Notification.user_id)
             .where(_mailable(), Notification.channel == CHANNEL_IMMEDIATE)
             .order_by(Notification.id)
-            .limit(limit)
+            .limit(limit),
+            of=Notification,
         )
     ).all()
     with _mail_context():
@@ -91,10 +87,7 @@ def mail_digests(now: datetime | None = None, limit: int = BATCH) -> int:
         due = and_(_mailable(), Notification.channel == channel, Notification.created_at < cutoff)
         people = db.session.scalars(select(User.id).join(Notification, Notification.user_id == User.id).where(due).distinct().limit(limit)).all()
         for user_id in people:
-            lock = select(User).where(User.id == user_id)
-            if db.engine.dialect.name == "postgresql":
-                lock = lock.with_for_update(skip_locked=True)
-            user = db.session.scalar(lock)
+            user = db.session.scalar(skip_locked(select(User).where(User.id == user_id)))
             notifications = list(db.session.scalars(select(Notification).where(due, Notification.user_id == user_id).order_by(Notification.id))) if user else []
             if notifications:
                 with _mail_context():
