@@ -30,6 +30,8 @@ def create_app(config: type | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "ideen.sqlite3")
     if not app.config["MAIL_OUTBOX"]:
         app.config["MAIL_OUTBOX"] = os.path.join(app.instance_path, "outbox")
+    if not app.config["EXPORT_DIR"]:
+        app.config["EXPORT_DIR"] = os.path.join(app.instance_path, "exports")
     logging.basicConfig(level=logging.INFO)
 
     register_extensions(app)
@@ -68,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from app.notifications.routes import bp as notifications_bp
     from app.participation.routes import bp as participation_bp
     from app.portfolio.routes import bp as portfolio_bp
+    from app.privacy.routes import bp as privacy_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -78,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(legal_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp)
 
 

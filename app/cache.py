@@ -182,6 +182,11 @@ class BoundedRedisCache:
 
 # Invalidation: mark the session when public content changes; bump the version before commit.
 
+def public_content_changed() -> None:
+    """For a change the session events cannot see as public (an author's account emptied on deletion)."""
+    db.session.info[_FLAG] = True
+
+
 @event.listens_for(Session, "before_flush")
 def _mark_flush(session, flush_context, instances) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):

@@ -71,6 +71,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Coesfeld 12.0 Ideenplattform <noreply@coesfeld.example>")
     MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX", "")  # default: <instance>/outbox
+    # "Meine Daten": the ZIP files the worker builds (default: <instance>/exports).
+    EXPORT_DIR = os.environ.get("EXPORT_DIR", "")
 
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
     # Only with this set do rate limits see the visitor's address instead of the proxy's.
@@ -109,6 +111,7 @@ class Config:
     RETAIN_MAIL_DAYS = _int("RETAIN_MAIL_DAYS", 30)
     RETAIN_EVENTS_DAYS = _int("RETAIN_EVENTS_DAYS", 30)
     RETAIN_NOTIFICATIONS_DAYS = _int("RETAIN_NOTIFICATIONS_DAYS", 180)
+    RETAIN_EXPORT_DAYS = _int("RETAIN_EXPORT_DAYS", 7)  # a "Meine Daten" download, then its file goes
 
     # The staff's daily summary counts ideas waiting longer than this for an official answer.
     NOTIFY_ANSWER_WAITING_DAYS = _int("NOTIFY_ANSWER_WAITING_DAYS", 14)

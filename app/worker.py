@@ -2,8 +2,8 @@
 
 It runs each task of `tasks()` when it is due, in a loop, until SIGTERM or Ctrl-C: the
 fan-out of notification events, their mails and digests, the staff's daily summary
-(app/notifications/), mail delivery (app/mail.py) and retention (app/retention.py).
-Exports add their task to `tasks()`. Every task claims its rows in the database, so two workers (two
+(app/notifications/), the "Meine Daten" downloads (app/privacy/), mail delivery (app/mail.py) and retention (app/retention.py).
+Every task claims its rows in the database, so two workers (two
 machines, or `make run` next to a deployment's worker) can run at once without doing
 anything twice. A task that fails (database or mail server down) is logged and tried
 again at its next turn; nothing it had not finished is lost.
@@ -37,12 +37,14 @@ def tasks() -> list[Task]:
     """Every task of the worker, in the order they run."""
     from app import mail, retention
     from app.notifications import fanout, mails, services
+    from app.privacy import services as privacy
 
     return [
         Task("notifications", 2.0, fanout.fan_out_events),
         Task("notification-mails", 2.0, mails.mail_immediate),
         Task("digests", 60.0, mails.mail_digests),
         Task("staff-summary", 300.0, services.record_staff_summary),
+        Task("data-exports", 5.0, privacy.build_due_exports),
         Task("mail", 2.0, mail.deliver_pending),
         Task("retention", 3600.0, retention.apply_retention),
     ]

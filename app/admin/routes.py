@@ -26,7 +26,7 @@ PER_PAGE = 50
 
 def _user(user_id: int) -> User:
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or user.is_deleted:
         abort(404)
     return user
 
@@ -37,7 +37,7 @@ def accounts():
     q = (request.args.get("q") or "").strip()[:100]
     role = request.args.get("role", "")
     blocked = request.args.get("blocked") == "1"
-    stmt = select(User)
+    stmt = select(User).where(User.deleted_at.is_(None))  # deleted accounts are empty tombstones
     if q:
         pattern = f"%{q.lower()}%"
         stmt = stmt.where(

@@ -120,6 +120,8 @@ def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, or None. Blocked accounts cannot log in; a wrong password
     counts towards the account's lockout; the right one on a locked account raises AccountLocked. Flushes."""
     user = find_user_by_email(email) if len(email) <= 254 else None
+    if user is not None and user.is_deleted:
+        user = None
     if user is None or len(password) > PASSWORD_MAX:
         check_password_hash(_dummy_hash(), password[:PASSWORD_MAX])
         return None
@@ -146,7 +148,7 @@ def set_password(user: User, password: str) -> None:
 def request_email_change(user: User, current_password: str, new_email: str) -> None:
     """Mail a confirmation link to the new address (or, if it has an account, a note to it). Flushes.
     The answer is the same either way, so the form reveals no registered address."""
-    _require_password(user, current_password)
+    require_password(user, current_password)
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise InvalidInput(_l("This is already your e-mail address."))
@@ -172,7 +174,7 @@ class WrongPassword(InvalidInput):
     default_message = _l("The current password is not right.")
 
 
-def _require_password(user: User, password: str) -> None:
+def require_password(user: User, password: str) -> None:
     """The signed-in person's own password, asked again before a change to the account."""
     if not check_password_hash(user.password_hash, password or ""):
         raise WrongPassword()
@@ -185,7 +187,7 @@ def _new_hash(user: User, password: str) -> str:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     """The signed-in person changes their password: the current one first; other browsers are logged out. Flushes."""
-    _require_password(user, current_password)
+    require_password(user, current_password)
     user.password_hash = _new_hash(user, new_password)
     sessions.end_other_sessions(user)
     emails.queue_password_changed(user)

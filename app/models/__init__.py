@@ -8,6 +8,7 @@ from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.notification import Announcement, Notification, NotificationEvent, NotificationSetting
 from app.models.participation import Comment, Follow, Report, Support
 from app.models.portfolio import BudgetLine, Counter, Project, ProjectStatusChange
+from app.models.privacy import DataExport
 from app.models.reference import ActionField, Municipality
 from app.models.site import ContentVersion
 from app.models.user import AuthSession, PendingLogin, RecoveryCode, User, UserRole
@@ -25,6 +26,7 @@ __all__ = [
     "Criterion",
     "ContentVersion",
     "Counter",
+    "DataExport",
     "Follow",
     "Idea",
     "IdeaStateChange",

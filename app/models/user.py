@@ -65,6 +65,9 @@ class User(UserMixin, Base):
     unread_notifications: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The version of the Nutzungsbedingungen this person accepted (the consents table keeps the record).
     terms_version: Mapped[int | None] = mapped_column(Integer)
+    # Set when the person deleted the account (app/privacy/deletion.py): the row stays as an empty
+    # tombstone, so kept ideas and comments can name their author "gelöschtes Konto".
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     municipality: Mapped[Municipality | None] = relationship()
     # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.
@@ -73,7 +76,11 @@ class User(UserMixin, Base):
     # Flask-Login
     @property
     def is_active(self) -> bool:  # type: ignore[override]
-        return not self.is_blocked
+        return not self.is_blocked and self.deleted_at is None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_confirmed(self) -> bool:
@@ -86,6 +93,8 @@ class User(UserMixin, Base):
     @property
     def public_name(self) -> str:
         """The name shown on ideas and comments."""
+        if self.deleted_at is not None:
+            return str(_l("deleted account"))
         if self.is_organisation and self.organisation_name:
             return self.organisation_name
         return self.display_name

@@ -29,7 +29,7 @@ from app.models import Notification, NotificationSetting, User, utcnow
 from app.models.notification import CHANNEL_DAILY, CHANNEL_IMMEDIATE, CHANNEL_OFF, CHANNEL_WEEKLY
 from app.notifications import kinds
 from app.notifications.messages import describe
-from app.urls import absolute_url
+from app.urls import absolute_url, link_context
 
 DIGEST_HOUR = 7
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -60,7 +60,7 @@ def mail_immediate(limit: int = BATCH) -> int:
             of=Notification,
         )
     ).all()
-    with _mail_context():
+    with link_context():
         for notification, user in rows:
             _queue(user, [notification], notification.setting)
     db.session.commit()
@@ -90,16 +90,11 @@ def mail_digests(now: datetime | None = None, limit: int = BATCH) -> int:
             user = db.session.scalar(skip_locked(select(User).where(User.id == user_id)))
             notifications = list(db.session.scalars(select(Notification).where(due, Notification.user_id == user_id).order_by(Notification.id))) if user else []
             if notifications:
-                with _mail_context():
+                with link_context():
                     _queue(user, notifications, None, channel=channel)
                 sent += 1
             db.session.commit()
     return sent
-
-
-def _mail_context():
-    """Links in mails need a request context; the worker has none."""
-    return current_app.test_request_context("/", base_url=current_app.config["PUBLIC_BASE_URL"])
 
 
 def _queue(user: User, notifications: list[Notification], setting: str | None, channel: str = CHANNEL_IMMEDIATE) -> None:

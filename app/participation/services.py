@@ -136,6 +136,27 @@ def resume_supports(user: User) -> int:
     return len(ideas)
 
 
+def remove_supports(user: User) -> int:
+    """Delete every support of the account (its deletion); the counts of those that counted drop
+    in the same transaction. Returns how many supports went."""
+    rows = db.session.execute(
+        delete(Support).where(Support.user_id == user.id).returning(Support.idea_id, Support.suspended_at)
+    ).all()
+    _bump_each([idea_id for idea_id, suspended_at in rows if suspended_at is None], -1)
+    return len(rows)
+
+
+def erase_comments(user: User) -> int:
+    """Every comment of the account as if its author had deleted it (deletion with "remove my
+    contributions"): the text goes, "Kommentar gelöscht" and the replies stay. Returns how many."""
+    comments = list(db.session.scalars(
+        select(Comment).where(Comment.author_id == user.id, Comment.deleted_at.is_(None)).order_by(Comment.id)
+    ))
+    for comment in comments:
+        delete_comment(user, comment)
+    return len(comments)
+
+
 def _bump_each(idea_ids: list[int], delta: int) -> None:
     """support_count += delta on several ideas, locking them in id order first: concurrent blocks
     (and supports) then never wait on each other in a circle (PostgreSQL found that deadlock)."""

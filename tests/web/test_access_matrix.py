@@ -47,6 +47,11 @@ EXPECTED = {
     "auth.change_email": SIGNED_IN,
     "auth.confirm_email_change": PUBLIC,
     "auth.confirm_email_change_post": PUBLIC,
+    "privacy.index": SIGNED_IN,
+    "privacy.request_export": SIGNED_IN,
+    "privacy.download": AUTHOR,  # only the owner's own download (export_id is someone else's here)
+    "privacy.delete_export": AUTHOR,
+    "privacy.delete_account": SIGNED_IN,
     "ideas.index": PUBLIC,
     "ideas.show": PUBLIC,
     "ideas.similar": PUBLIC,
@@ -162,7 +167,7 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
     db.session.add(line)
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

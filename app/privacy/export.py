@@ -1,0 +1,72 @@
+"""The content of a "Meine Daten" download: every holding of inventory.py, as JSON and as a readable page.
+
+`collect(user)` reads the rows; `write_zip` packs `meine-daten.json` (machine-readable, Art. 20)
+and `meine-daten.html` (the same, readable, Art. 15) into one file.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from flask import render_template
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ActionField, Base, Criterion, Municipality, User, utcnow
+from app.privacy.inventory import HOLDINGS
+
+FORMAT = "coesfeld-ideenplattform-daten/1"
+JSON_NAME = "meine-daten.json"
+HTML_NAME = "meine-daten.html"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def collect(user: User) -> dict[str, Any]:
+    """Everything the platform holds about this account, section by section."""
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for holding in HOLDINGS:
+        table = Base.metadata.tables[holding.table]
+        statement = select(*(table.c[name] for name in holding.exported)).where(holding.rows_of(user))
+        statement = statement.order_by(*table.primary_key.columns)
+        sections[holding.section] = [
+            {key: _plain(value) for key, value in row.items()} for row in db.session.execute(statement).mappings()
+        ]
+    return {
+        "format": FORMAT,
+        "created_at": utcnow().isoformat(),
+        "sections": sections,
+        # What the ids in the sections stand for.
+        "reference": {
+            "municipalities": {m.id: m.name for m in db.session.scalars(select(Municipality))},
+            "action_fields": {f.id: f.name for f in db.session.scalars(select(ActionField))},
+            "criteria": {c.id: c.name for c in db.session.scalars(select(Criterion))},
+        },
+    }
+
+
+def render_html(data: dict[str, Any]) -> str:
+    titles = {holding.section: holding.title for holding in HOLDINGS}
+    return render_template("privacy/export.html", data=data, titles=titles)
+
+
+def write_zip(path: Path, data: dict[str, Any]) -> int:
+    """Write the file atomically (a half-written file is never offered). Returns its size."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(JSON_NAME, json.dumps(data, ensure_ascii=False, indent=2))
+        archive.writestr(HTML_NAME, render_html(data))
+    partial.replace(path)
+    return path.stat().st_size

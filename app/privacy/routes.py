@@ -1,0 +1,91 @@
+"""Meine Daten: request, download and delete the download of one's data; delete the account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from app.auth.services import WrongPassword
+from app.errors import DomainError
+from app.extensions import db
+from app.forms import ActionForm, form_status
+from app.models import utcnow
+from app.privacy import deletion, services
+from app.privacy.forms import REMOVE_CONTRIBUTIONS, DeleteAccountForm
+from app.security import limit_per_account
+
+bp = Blueprint("privacy", __name__)
+
+
+@bp.route("/konto/daten")
+@login_required
+def index():
+    return render_template("privacy/index.html", exports=services.exports_of(current_user), form=ActionForm(),
+                           is_pending=services.is_pending)
+
+
+@bp.route("/konto/daten/anfordern", methods=["POST"])
+@login_required
+@limit_per_account("RATELIMIT_RESET")
+def request_export():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        services.request_export(current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "info")
+    else:
+        db.session.commit()
+        flash(_("We are preparing your data. This usually takes a few minutes; we will send you a mail when it is ready."), "success")
+    return redirect(url_for("privacy.index"), code=303)
+
+
+@bp.route("/konto/daten/<int:export_id>/herunterladen")
+@login_required
+def download(export_id: int):
+    row = services.downloadable(current_user, export_id)
+    if row is None:
+        abort(404)
+    if row.downloaded_at is None:
+        row.downloaded_at = utcnow()
+        db.session.commit()
+    response = send_file(services.export_dir() / row.file_name, mimetype="application/zip", as_attachment=True,
+                         download_name=f"meine-daten-coesfeld-{row.ready_at:%Y-%m-%d}.zip", max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/konto/daten/<int:export_id>/loeschen", methods=["POST"])
+@login_required
+def delete_export(export_id: int):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not services.delete_export(current_user, export_id):
+        abort(404)
+    db.session.commit()
+    flash(_("The download of your data is deleted."), "success")
+    return redirect(url_for("privacy.index"), code=303)
+
+
+@bp.route("/konto/loeschen", methods=["GET", "POST"])
+@login_required
+@limit_per_account("RATELIMIT_LOGIN")
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            deletion.delete_account(current_user, password=form.password.data, code=form.code.data or "",
+                                    remove_contributions=form.contributions.data == REMOVE_CONTRIBUTIONS)
+        except DomainError as error:
+            db.session.rollback()
+            target = {WrongPassword: form.password, deletion.WrongCode: form.code}.get(type(error))
+            (target.errors if target is not None else form.form_errors).append(str(error.message))
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account is deleted. Thank you for taking part."), "success")
+            return redirect(url_for("main.index"), code=303)
+    return render_template("privacy/delete.html", form=form, in_portfolio=deletion.kept_in_portfolio(current_user)), form_status()

@@ -1,0 +1,185 @@
+"""Requests for "Meine Daten": one click asks, the worker builds the file, the owner downloads it.
+
+A request is a DataExport row. The worker claims due rows with a lease (as the mail queue does),
+builds the ZIP (export.py) under EXPORT_DIR with a random name, marks it ready for
+RETAIN_EXPORT_DAYS and mails the person. Only the signed-in owner can download it (routes.py);
+they can delete it at once, a new request replaces it, and retention deletes it when it expires.
+Functions flush and never commit, except the worker's `build_due_exports`, which commits per file.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import uuid
+from contextlib import suppress
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, or_, select, update
+
+from app.database import skip_locked
+from app.errors import InvalidInput
+from app.extensions import db
+from app.mail import queue_mail
+from app.models import DataExport, User, utcnow
+from app.privacy import export
+from app.urls import absolute_url, link_context
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 3
+BATCH = 5
+
+
+def export_dir() -> Path:
+    return Path(current_app.config["EXPORT_DIR"])
+
+
+def _remove_file(row: DataExport) -> None:
+    if row.file_name:
+        (export_dir() / row.file_name).unlink(missing_ok=True)
+
+
+def exports_of(user: User) -> list[DataExport]:
+    return list(db.session.scalars(select(DataExport).where(DataExport.user_id == user.id).order_by(DataExport.id.desc())))
+
+
+def is_pending(row: DataExport) -> bool:
+    return row.ready_at is None and row.failed_at is None
+
+
+def request_export(user: User) -> DataExport:
+    """Ask for a new download; it replaces earlier ones. Refused while one is being prepared. Flushes."""
+    earlier = exports_of(user)
+    if any(is_pending(row) for row in earlier):
+        raise InvalidInput(_l("Your data is already being prepared. We will send you a mail when it is ready."))
+    for row in earlier:
+        _remove_file(row)
+        db.session.delete(row)
+    row = DataExport(user_id=user.id)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def downloadable(user: User, export_id: int, now: datetime | None = None) -> DataExport | None:
+    """The owner's ready, unexpired export with this id, or None (for anyone else, too)."""
+    row = db.session.get(DataExport, export_id)
+    now = now or utcnow()
+    if row is None or row.user_id != user.id or not row.is_ready or row.expires_at is None or row.expires_at <= now:
+        return None
+    if not (export_dir() / row.file_name).is_file():
+        return None
+    return row
+
+
+def delete_export(user: User, export_id: int) -> bool:
+    """The owner deletes a download (and its file) before it expires. False if there is none. Flushes."""
+    row = db.session.get(DataExport, export_id)
+    if row is None or row.user_id != user.id:
+        return False
+    _remove_file(row)
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+# The worker ----------------------------------------------------------------
+
+def _claim(now: datetime) -> list[DataExport]:
+    claim = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:16]}"
+    due = skip_locked(
+        select(DataExport.id)
+        .where(
+            DataExport.ready_at.is_(None),
+            DataExport.failed_at.is_(None),
+            or_(DataExport.claimed_until.is_(None), DataExport.claimed_until < now),
+        )
+        .order_by(DataExport.id)
+        .limit(BATCH)
+    )
+    db.session.execute(
+        update(DataExport)
+        .where(DataExport.id.in_(due), DataExport.ready_at.is_(None))
+        .values(claimed_by=claim, claimed_until=now + LEASE, attempts=DataExport.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(db.session.scalars(select(DataExport).where(DataExport.claimed_by == claim)))
+
+
+def build_due_exports(now: datetime | None = None) -> int:
+    """The worker's task: build every requested file. Returns how many are ready. Commits."""
+    now = now or utcnow()
+    built = 0
+    for row in _claim(now):
+        user = db.session.get(User, row.user_id)
+        name = secrets.token_hex(16) + ".zip"
+        try:
+            row.size = export.write_zip(export_dir() / name, export.collect(user))
+            row.file_name = name
+            row.ready_at = utcnow()
+            row.expires_at = row.ready_at + timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"])
+            row.claimed_by = row.claimed_until = None
+            with link_context():
+                _queue_ready_mail(user, row)
+            db.session.commit()
+        except Exception:  # a full disk, or the request deleted meanwhile: try again at the next turn, then give up
+            log.exception("Data export %s failed", row.id)
+            db.session.rollback()
+            with suppress(OSError):
+                (export_dir() / name).unlink(missing_ok=True)
+            _give_up_after_attempts(row.id)
+            continue
+        built += 1
+    return built
+
+
+def _give_up_after_attempts(export_id: int) -> None:
+    db.session.execute(
+        update(DataExport).where(DataExport.id == export_id, DataExport.attempts >= MAX_ATTEMPTS).values(failed_at=utcnow())
+    )
+    db.session.commit()
+
+
+def _queue_ready_mail(user: User, row: DataExport) -> None:
+    body = _(
+        "Hello,\n\nthe download of your data from the Coesfeld 12.0 idea platform is ready. "
+        "Sign in and download it here:\n\n%(link)s\n\nIt can be downloaded until %(until)s; then it is deleted. "
+        "If you did not ask for it, change your password: someone else may have signed in to your account.\n",
+        link=absolute_url("privacy.index"),
+        until=row.expires_at.strftime("%d.%m.%Y %H:%M UTC"),
+    )
+    queue_mail(user.email, _("Your data is ready to download"), body)
+
+
+def remove_expired(now: datetime) -> int:
+    """Retention: expired downloads and given-up requests go, files first; so does a file no row
+    names (a worker that stopped between writing and committing). Returns how many rows."""
+    expired = list(db.session.scalars(select(DataExport).where(
+        or_(DataExport.expires_at < now, DataExport.failed_at < now - timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"]))
+    )))
+    for row in expired:
+        _remove_file(row)
+    _remove_orphans(now)
+    if not expired:
+        return 0
+    return db.session.execute(delete(DataExport).where(DataExport.id.in_([row.id for row in expired]))).rowcount
+
+
+def _remove_orphans(now: datetime) -> None:
+    folder = export_dir()
+    if not folder.is_dir():
+        return
+    named = set(db.session.scalars(select(DataExport.file_name).where(DataExport.file_name.is_not(None))))
+    cutoff = (now - LEASE).timestamp()
+    for path in folder.iterdir():
+        if path.name not in named and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
