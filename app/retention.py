@@ -51,6 +51,7 @@ def apply_retention(now=None) -> Removed:
 
     run("unconfirmed accounts", delete(User).where(
         User.confirmed_at.is_(None),
+        User.deleted_at.is_(None),  # a deleted account's tombstone stays: a moderator's scores hang on it
         User.created_at < now - days("RETAIN_UNCONFIRMED_DAYS"),
         ~exists().where(Idea.author_id == User.id),  # cannot happen (writing needs a confirmed address); never lose content
         ~exists().where(Comment.author_id == User.id),

@@ -28,6 +28,17 @@ def test_unconfirmed_accounts_go_after_seven_days_confirmed_ones_stay(app, refer
     assert sorted(db.session.scalars(select(User.email))) == ["bestaetigt@example.com", "neu@example.com"]
 
 
+def test_the_tombstone_of_a_deleted_account_is_not_an_unconfirmed_account(app, reference):
+    from app.privacy import deletion
+
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    deletion.erase(moderator)
+    db.session.execute(update(User).values(created_at=utcnow() - timedelta(days=30)))
+    db.session.commit()
+    assert retention.apply_retention().counts["unconfirmed accounts"] == 0
+    assert db.session.get(User, moderator.id) is not None
+
+
 def test_idle_sessions_old_mail_events_and_read_notifications_go(app, reference, client, auth):
     author = create_user("autorin@example.com")
     moderator = create_user("mod@example.com", roles=("moderator",))
