@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-quick lint audit install install-dev translations translations-extract chromium node db seed bench clean
+.PHONY: run test test-quick lint audit install install-dev translations translations-extract chromium java node db seed bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 	touch $@ $(VENV)/.stamp-runtime
 
 install: $(VENV)/.stamp-runtime translations
-install-dev: $(VENV)/.stamp-dev translations node chromium
+install-dev: $(VENV)/.stamp-dev translations node chromium java
 
 # Compile the German (and English) catalogs; .mo files are build output, not committed.
 translations: $(VENV)/.stamp-runtime
@@ -52,7 +52,13 @@ chromium:
 	  echo "Installing Debian's chromium (needs root and apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
-# axe-core for the accessibility checks (test-only, never served).
+# Java for the Nu HTML Checker (vnu-jar from npm), which the browser tests run on every page they check.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "Installing Debian's Java runtime for the HTML checker (needs root and apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# axe-core and vnu-jar for the accessibility and markup checks (test-only, never served).
 node: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

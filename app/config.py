@@ -117,6 +117,9 @@ class Config:
     NOTIFY_ANSWER_WAITING_DAYS = _int("NOTIFY_ANSWER_WAITING_DAYS", 14)
     # Reports from this many distinct accounts hide an idea or comment pending review.
     REPORT_HIDE_THRESHOLD = _int("REPORT_HIDE_THRESHOLD", 3)
+    # ... counting only accounts confirmed at least this long whose earlier reports were never
+    # dismissed as unfounded: three fresh accounts must not hide someone's idea.
+    REPORT_TRUST_HOURS = _int("REPORT_TRUST_HOURS", 48)
     RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")
     RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute")
     RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "20 per hour")
@@ -151,6 +154,8 @@ class TestConfig(Config):
     # A cheap hash: fixtures create hundreds of accounts (scrypt costs ~0.4 s each). The timing test
     # and test_production_hashes_with_scrypt use the real one.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Fixtures' accounts are minutes old; the tests of this rule set the production value.
+    REPORT_TRUST_HOURS = 0
 
 
 class ProductionConfig(Config):

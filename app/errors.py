@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,16 @@ TOO_OFTEN = _l("You have sent this too often in a short time. Please wait a few 
 API_PREFIX = "/api/"
 
 
+def too_often() -> str:
+    """The 429 message, with when to try again (from the limit that was hit)."""
+    current = limiter.current_limit
+    if current is None:
+        return str(TOO_OFTEN)
+    minutes = max(1, round((current.reset_at - time.time()) / 60))
+    return _("You have tried this too often in a short time. Please try again in %(minutes)d minutes.", minutes=minutes) \
+        if minutes > 1 else _("You have tried this too often in a short time. Please try again in a minute.")
+
+
 def json_error(code: int, message, parameter: str | None = None, headers=None):
     """An error of the JSON API, in the shape its OpenAPI document calls Error."""
     return jsonify({"error": {"status": code, "message": str(message), "parameter": parameter}}), code, headers or {}
@@ -86,9 +98,11 @@ def register(app: Flask) -> None:
         # keep what the client needs to go on: Allow (405), Retry-After (429)
         kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
         if error.code == 429:
-            page = resubmit_page(429, TOO_OFTEN)
+            message = too_often()
+            page = resubmit_page(429, message)
             if page is not None:
                 return page[0], 429, kept
+            return render_error(429, message, headers=kept)
         if error.code in ERROR_PAGES:
             return render_error(error.code, headers=kept)
         return error

@@ -34,6 +34,12 @@ def coerce_id(value) -> int:
     return number
 
 
+def coerce_choice_id(value) -> int:
+    """`coerce_id` for a required select whose first option is the empty "Please choose" (HTML
+    wants value="" there): the empty value is 0, which the form's own check then refuses."""
+    return 0 if value in ("", None) else coerce_id(value)
+
+
 class WholeNumberField(IntegerField):
     """An IntegerField that reads only ASCII digits within the database's range (app.security.parse_int);
     WTForms' own accepts "٣" and numbers PostgreSQL cannot store."""

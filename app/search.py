@@ -17,6 +17,7 @@ import Stemmer
 from sqlalchemy import ColumnElement, func, literal_column, select, text
 
 from app.models import Idea
+from app.seed.reference import DISTRICT, TOWNS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12
@@ -74,11 +75,28 @@ _STOPWORDS_TEXT = (
     "noch nur oder ohne sich sie sind so soll sollen sollte über um und uns unser unsere vom von vor war "
     "was weil wenn werden wie wir wird zu zum zur idee ideen"
 )
+# Words nearly every idea of this strategy uses: sharing them does not make two ideas similar
+# ("Digitale Mitfahrbank" is not like "Digitales Bürgeramt"). Only for similar ideas, not search.
+_GENERIC_TEXT = (
+    "digital digitale digitaler digitales digitalisierung digitalisieren app apps online internet web "
+    "plattform portal angebot angebote system lösung projekt nutzen bürger bürgerinnen menschen "
+    "kreis kreises kreisweit stadt städte gemeinde gemeinden region kommune kommunen"
+)
+
+
+def _towns() -> str:
+    return " ".join(name for _, name in [DISTRICT, *TOWNS])
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     return frozenset(stems(_STOPWORDS_TEXT))
+
+
+@lru_cache(maxsize=1)
+def _not_similar_words() -> frozenset[str]:
+    """Stopwords, the strategy's generic words and the district's town names."""
+    return _stopwords() | frozenset(stems(_GENERIC_TEXT + " " + _towns()))
 
 
 def similarity_terms(text_: str) -> list[str]:
@@ -91,7 +109,7 @@ def similarity_terms(text_: str) -> list[str]:
     """
     seen: list[str] = []
     for term in stems(text_):
-        if len(term) < 3 or term in _stopwords():
+        if len(term) < 3 or term in _not_similar_words():
             continue
         root = term[: max(4, len(term) - 3)]
         if root not in seen:

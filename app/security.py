@@ -106,9 +106,10 @@ def set_security_headers(response):
     return response
 
 
-def limit_per_address(setting: str):
-    """Rate-limit POSTs by client address; the limit string is the config value `setting`."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"])
+def limit_per_address(setting: str, *, counts=None):
+    """Rate-limit POSTs by client address; the limit string is the config value `setting`. With
+    `counts` (a function of the response), only the requests it approves count towards the limit."""
+    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], deduct_when=counts)
 
 
 def _account_key() -> str:

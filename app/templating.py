@@ -74,6 +74,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(lambda dt: format_datetime(dt, "dd.MM.yyyy, HH:mm") if dt else "", "datetime")
     app.add_template_filter(lambda dt: format_date(dt, "dd.MM.yyyy") if dt else "", "date")
+    # <time datetime="…">: to the second (HTML allows at most three decimals; Python writes six).
+    app.add_template_filter(lambda dt: dt.isoformat(timespec="seconds") if dt else "", "iso")
     app.add_template_filter(lambda n: format_decimal(n), "number")
     app.add_template_filter(format_score, "decimal")
     app.add_template_filter(audit_state, "audit_state")

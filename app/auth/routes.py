@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -22,13 +22,20 @@ from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.legal import services as legal
 from app.models import User
+from app.models.user import ROLE_MODERATOR, ROLE_STEERING
 from app.security import limit_per_address, safe_redirect_target
 
 bp = Blueprint("auth", __name__)
 
 
+def _signed_up(response) -> bool:
+    """Only sign-ups that went through count towards the address's limit: a workshop on one town
+    hall Wi-Fi must not be locked out by the typos of its first five people."""
+    return response.status_code == 302
+
+
 @bp.route("/registrieren", methods=["GET", "POST"])
-@limit_per_address("RATELIMIT_SIGNUP")
+@limit_per_address("RATELIMIT_SIGNUP", counts=_signed_up)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -51,13 +58,42 @@ def signup():
         else:
             emails.queue_already_registered(registration.user)
         db.session.commit()
+        _remember_signup(form.email.data, registration.user if registration.is_new else None)
         return redirect(url_for("auth.check_mail"))
     return render_template("auth/signup.html", form=form), form_status()
 
 
+# This browser signed up: the check-mail page shows the address typed, and opening the link here
+# signs the person in (the link proves the address, this browser's cookie the password). The
+# address is what the person typed, whether or not it had an account: nothing is revealed.
+SIGNUP_EMAIL, SIGNUP_ACCOUNT = "signup_email", "signup_account"
+
+
+def _remember_signup(email: str, new_account: User | None) -> None:
+    session[SIGNUP_EMAIL] = email
+    session[SIGNUP_ACCOUNT] = new_account.id if new_account is not None else None
+
+
 @bp.route("/registrieren/postfach")
 def check_mail():
-    return render_template("auth/check_mail.html")
+    return render_template("auth/check_mail.html", email=session.get(SIGNUP_EMAIL), form=ActionForm())
+
+
+@bp.route("/registrieren/postfach/erneut", methods=["POST"])
+@limit_per_address("RATELIMIT_RESET")
+def resend_signup_mail():
+    if not ActionForm().validate_on_submit() or not session.get(SIGNUP_EMAIL):
+        return redirect(url_for("auth.signup"), code=303)
+    account_id = session.get(SIGNUP_ACCOUNT)
+    user = db.session.get(User, account_id) if account_id else services.find_user_by_email(session[SIGNUP_EMAIL])
+    if user is not None and not user.is_deleted:
+        if account_id and not user.is_confirmed:
+            emails.queue_confirmation(user)
+        elif not account_id:
+            emails.queue_already_registered(user)
+        db.session.commit()
+    flash(_("We have sent the mail again."), "info")
+    return redirect(url_for("auth.check_mail"), code=303)
 
 
 def _account_of_link(token: str, read, matches, *, reset: bool = False):
@@ -93,9 +129,14 @@ def confirm_post(token: str):
         flash(_("This link has already been used. Your e-mail address is confirmed."), "info")
         return redirect(url_for("auth.login"))
     db.session.commit()
-    flash(_("Thank you! Your e-mail address is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
+        flash(_("Thank you! Your e-mail address is confirmed."), "success")
         return redirect(url_for("main.index"))
+    if session.get(SIGNUP_ACCOUNT) == user.id and not user.is_staff and user.is_active:
+        sessions.start_session(user)  # signed up in this browser: no second password prompt
+        flash(_("Thank you! Your e-mail address is confirmed and you are signed in."), "success")
+        return redirect(url_for("main.index"))
+    flash(_("Thank you! Your e-mail address is confirmed."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -109,6 +150,15 @@ def resend_confirmation():
         db.session.commit()
         flash(_("We have sent you a new confirmation link."), "info")
     return redirect(url_for("main.index"))
+
+
+def staff_home(user: User) -> str:
+    """Where staff land after the second factor: their work, not the start page."""
+    if user.has_role(ROLE_MODERATOR):
+        return url_for("moderation.dashboard")
+    if user.has_role(ROLE_STEERING):
+        return url_for("moderation.candidates")
+    return url_for("admin.accounts")
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
@@ -127,7 +177,7 @@ def login():
         finally:
             db.session.commit()  # a failed log-in counts towards the lockout
         if user is not None and user.is_staff:
-            sessions.begin_pending_login(user, next_url)
+            sessions.begin_pending_login(user, next_url if request.args.get("next") else staff_home(user))
             if user.has_second_factor:
                 return redirect(url_for("auth.second_factor"))
             return redirect(url_for("auth.enrol_second_factor"))

@@ -6,7 +6,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from app.forms import coerce_id, strip
+from app.forms import coerce_choice_id, coerce_id, strip
 from app.ideas.services import REASON_MAX, IdeaCard
 from app.models.idea import LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
 from app.reference import action_fields, municipalities
@@ -56,7 +56,7 @@ class IdeaForm(FlaskForm):
     municipality_id = SelectField(
         _l("Municipality"),
         description=_l("Where should the idea take effect? Choose the district for ideas that concern every town."),
-        coerce=coerce_id,
+        coerce=coerce_choice_id,
     )
     partners = TextAreaField(
         _l("Possible partners (optional)"),
@@ -73,7 +73,7 @@ class IdeaForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.action_field_ids.choices = [SelectChoice(f.id, f.name) for f in action_fields()]
-        self.municipality_id.choices = [SelectChoice(0, _l("Please choose"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
+        self.municipality_id.choices = [SelectChoice("", _l("Please choose"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
 
     def validate_municipality_id(self, field) -> None:
         if not field.data:

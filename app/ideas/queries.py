@@ -53,6 +53,11 @@ class IdeaFilters:
     def is_filtered(self) -> bool:
         return bool(self.q or self.fields or self.municipality or self.status or self.submitter)
 
+    @property
+    def active_count(self) -> int:
+        """How many filters are set (for "Filter (2 aktiv)" on small screens)."""
+        return len(self.fields) + sum(1 for value in (self.q, self.municipality, self.status, self.submitter) if value)
+
 
 def parse_page(args) -> int:
     """The ?page= argument, 1 when missing or invalid."""

@@ -18,7 +18,8 @@ COMMENT_MAX = 2000
 REPORT_NOTE_MAX = 1000
 REPORT_REASONS = ("spam", "insult", "wrong_field", "personal_data", "other")
 REPORT_OPEN = "open"
-REPORT_STATUSES = (REPORT_OPEN, "dismissed", "actioned")
+REPORT_DISMISSED = "dismissed"  # unfounded: the moderation dismissed it
+REPORT_STATUSES = (REPORT_OPEN, REPORT_DISMISSED, "actioned")
 
 
 class Support(Base):

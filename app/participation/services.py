@@ -21,7 +21,7 @@ from app.extensions import db
 from app.ideas import states
 from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
 from app.models.idea import HIDDEN_BY_REPORTS
-from app.models.participation import COMMENT_MAX, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
+from app.models.participation import COMMENT_MAX, REPORT_DISMISSED, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
 from app.notifications import events as notification_events
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
@@ -268,11 +268,20 @@ def report(user: User, *, reason: str, note: str = "", idea: Idea | None = None,
     return added
 
 
+def trusted_reporters():
+    """The accounts whose reports count towards hiding: confirmed for REPORT_TRUST_HOURS, and
+    none of their reports ever dismissed as unfounded. (Every report still reaches the moderation.)"""
+    since = utcnow() - timedelta(hours=current_app.config["REPORT_TRUST_HOURS"])
+    dismissed = select(Report.user_id).where(Report.status == REPORT_DISMISSED)
+    return select(User.id).where(User.confirmed_at <= since, User.id.not_in(dismissed))
+
+
 def _hide_if_reported_enough(*, idea: Idea | None, comment: Comment | None) -> None:
     column = Report.idea_id if idea is not None else Report.comment_id
     target = idea if idea is not None else comment
     reporters = db.session.scalar(
-        select(func.count(func.distinct(Report.user_id))).where(column == target.id, Report.status == REPORT_OPEN)
+        select(func.count(func.distinct(Report.user_id)))
+        .where(column == target.id, Report.status == REPORT_OPEN, Report.user_id.in_(trusted_reporters()))
     )
     if reporters >= report_threshold() and not target.is_hidden:
         hide(target, HIDDEN_BY_REPORTS)

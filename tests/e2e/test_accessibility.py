@@ -163,3 +163,19 @@ def test_my_account_page(axe_page, reference):
     assert_accessible(axe_page, "a11y-account")
     axe_page.get_by_role("button", name="Passwort ändern").click()
     assert_accessible(axe_page, "a11y-account-errors")
+
+
+def test_the_list_filters_fold_away_on_a_phone_and_stay_open_on_a_desk(browser, live_server, reference):
+    for width, folded in ((375, True), (1280, False)):
+        context = browser.new_context(base_url=live_server, locale="de-DE", viewport={"width": width, "height": 800}, java_script_enabled=False)
+        page = context.new_page()
+        page.goto("/ideen?field=bildung&municipality=olfen")
+        summary = page.get_by_text("Filter (2 aktiv)")
+        search = page.get_by_label("Suche", exact=True)
+        if folded:
+            assert summary.is_visible() and not search.is_visible()
+            summary.click()
+            assert search.is_visible()
+        else:
+            assert not summary.is_visible() and search.is_visible()
+        context.close()

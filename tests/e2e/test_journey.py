@@ -26,15 +26,12 @@ def test_sign_up_confirm_submit_and_find(page, reference, outbox):
     page.get_by_label("Ich akzeptiere die Nutzungsbedingungen").check()
     page.get_by_role("button", name="Konto anlegen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bitte prüfen Sie Ihr Postfach")
+    expect(page.get_by_text("an neu@example.com geschickt")).to_be_visible()  # the address as typed
 
     page.goto(outbox.last_link("/bestaetigen/"))
     page.get_by_role("button", name="Meine E-Mail-Adresse bestätigen").click()
-    expect(page.get_by_text("Vielen Dank! Ihre E-Mail-Adresse ist bestätigt.")).to_be_visible()
-
-    page.get_by_label("E-Mail-Adresse").fill("neu@example.com")
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_text("Sie sind angemeldet.")).to_be_visible()
+    # Confirmed in the browser that signed up: signed in, no second password prompt.
+    expect(page.get_by_text("Danke! Ihre E-Mail-Adresse ist bestätigt, und Sie sind angemeldet.")).to_be_visible()
 
     page.get_by_role("link", name="Idee einreichen").first.click()
     page.get_by_label("Titel").fill("Beleuchtete Radwege nach Senden")

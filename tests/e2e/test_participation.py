@@ -33,7 +33,7 @@ def test_two_accounts_support_discuss_and_report(browser, live_server, reference
     anna.get_by_role("button", name="Unterstützen").click()
     expect(anna.locator("[data-support-count]")).to_have_text("1 Unterstützung")
     expect(anna.locator("[data-support-status]")).to_have_text("Danke für Ihre Unterstützung! 1 Unterstützung")
-    expect(anna.get_by_role("button", name="Unterstützung zurückziehen")).to_have_attribute("aria-pressed", "true")
+    expect(anna.get_by_role("button", name="Unterstützung zurückziehen")).to_be_focused()
 
     anna.get_by_label("Ihr Kommentar").fill("Gute Idee für die Ortsteile!")
     anna.get_by_role("button", name="Kommentar veröffentlichen").click()

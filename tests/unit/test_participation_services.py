@@ -180,6 +180,35 @@ def test_third_distinct_reporter_hides_an_idea(idea):
     assert idea.is_hidden and idea.hidden_at is not None
 
 
+def test_only_accounts_confirmed_for_two_days_and_never_dismissed_count_towards_hiding(app, idea):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import User, utcnow
+
+    app.config["REPORT_TRUST_HOURS"] = 48  # the production default
+    fresh = [create_user(f"neu{n}@example.com") for n in range(3)]
+    for account in fresh:
+        services.report(account, reason="spam", idea=idea)
+    db.session.commit()
+    assert not idea.is_hidden, "three fresh accounts cannot hide an idea"
+    assert len(fresh) == db.session.scalar(select(func.count(Report.id)).where(Report.idea_id == idea.id)), "the reports reach the moderation"
+    db.session.execute(update(User).where(User.email.like("neu%")).values(confirmed_at=utcnow() - timedelta(hours=49)))
+    db.session.commit()
+    other = make_idea(idea.author, "Eine andere Idee")
+    services.report(fresh[0], reason="spam", idea=other)
+    db.session.execute(update(Report).where(Report.user_id == fresh[0].id, Report.idea_id == idea.id).values(status="dismissed"))
+    services.report(fresh[1], reason="spam", idea=other)
+    db.session.commit()
+    assert not other.is_hidden, "one of the two had a report dismissed as unfounded"
+    services.report(create_user("alt@example.com"), reason="spam", idea=other)
+    db.session.execute(update(User).where(User.email == "alt@example.com").values(confirmed_at=utcnow() - timedelta(days=3)))
+    services.report(fresh[2], reason="spam", idea=other)
+    db.session.commit()
+    assert other.is_hidden, "three trusted accounts: fresh[1], fresh[2] and alt"
+
+
 def test_threshold_is_a_setting(app, idea):
     app.config["REPORT_HIDE_THRESHOLD"] = 1
     services.report(create_user("r@example.com"), reason="spam", idea=idea)

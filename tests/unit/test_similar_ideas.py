@@ -37,3 +37,12 @@ def test_excludes_the_idea_itself_and_limits_to_five(app, ideas):
     for n in range(7):
         make_idea(author, f"Bürgerbus App Variante {n}")
     assert len(similar_ideas("Bürgerbus App")) == 5
+
+
+def test_the_strategys_generic_words_and_town_names_do_not_make_ideas_similar(app, reference):
+    author = create_user()
+    make_idea(author, "Digitales Bürgeramt online", summary="Anträge der Stadt Coesfeld digital und online stellen.")
+    make_idea(author, "Digitalisierung der Schulen im Kreis", summary="Eine App für Coesfelder Schulen.")
+    bench = make_idea(author, "Mitfahrbank in Billerbeck", summary="Eine Bank, an der man mitgenommen wird.")
+    assert similar_ideas("Digitale Mitfahrbank") == [bench]
+    assert similar_ideas("Digitale App für den Kreis Coesfeld online") == []

@@ -29,6 +29,7 @@ EXPECTED = {
     "main.security_txt": PUBLIC,
     "auth.signup": PUBLIC,
     "auth.check_mail": PUBLIC,
+    "auth.resend_signup_mail": PUBLIC,
     "auth.confirm": PUBLIC,
     "auth.confirm_post": PUBLIC,
     "auth.login": PUBLIC,

@@ -50,6 +50,31 @@ def test_signup_confirm_login_logout(client, reference, outbox):
     assert "Neue Bürgerin" not in client.get("/").text
 
 
+def test_confirming_in_the_browser_that_signed_up_signs_in_elsewhere_asks_to_log_in(app, client, reference, outbox):
+    client.post("/registrieren", data=SIGNUP)
+    page = client.get("/registrieren/postfach")
+    assert "an neu@example.com geschickt" in page.text and "Falsche Adresse?" in page.text
+    assert client.post("/registrieren/postfach/erneut").status_code == 303
+    assert len(outbox.messages()) == 2, "the confirmation mail again"
+    link = outbox.last_link("/bestaetigen/")
+    other = app.test_client()
+    elsewhere = other.post(link)
+    assert elsewhere.status_code == 302 and elsewhere.location.endswith("/anmelden"), "another browser logs in"
+
+    client.post("/registrieren", data={**SIGNUP, "email": "zwei@example.com"})
+    here = client.post(outbox.last_link("/bestaetigen/"), follow_redirects=True)
+    assert "Sie sind angemeldet" in here.text and client.get("/ideen/meine").status_code == 200
+
+
+def test_the_check_mail_page_of_a_taken_address_looks_the_same(client, reference, outbox):
+    create_user("neu@example.com")
+    client.post("/registrieren", data=SIGNUP)
+    page = client.get("/registrieren/postfach")
+    assert "an neu@example.com geschickt" in page.text
+    client.post("/registrieren/postfach/erneut")
+    assert [m["Subject"] for m in outbox.messages()][-1] == "Registrierungsversuch mit Ihrer E-Mail-Adresse"
+
+
 def test_signup_errors_keep_input_and_show_german_messages(client, reference):
     data = dict(SIGNUP, email="keine-adresse", password="kurz", password_confirm="anders", display_name="Bert")
     response = client.post("/registrieren", data=data)

@@ -188,6 +188,8 @@ def test_publishing_stops_once_at_similar_ideas_then_publishes(client, logged_in
     first = client.post("/ideen/neu", data=_form())
     assert first.status_code == 200
     assert "Es gibt schon ähnliche Ideen" in first.text and f'href="/ideen/{existing.id}"' in first.text
+    assert 'role="alert"' in first.text and "Trotzdem veröffentlichen" in first.text
+    assert f'href="/ideen/{existing.id}#unterstuetzen">Stattdessen die ähnliche Idee unterstützen' in first.text
     assert 'name="similar_checked" type="hidden" value="1"' in first.text
     assert db.session.scalar(select(func.count(Idea.id))) == 1
     second = client.post("/ideen/neu", data=_form(similar_checked="1"))

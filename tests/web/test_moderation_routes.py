@@ -38,6 +38,22 @@ def test_dashboard_lists_waiting_reported_and_hidden(client, moderator, idea, co
     assert "Warten auf Prüfung (1)" in filtered.text and "Digitale Sprechstunde" not in filtered.text
 
 
+def test_an_item_hidden_by_reports_offers_to_restore_it_not_to_hide_it(client, moderator, idea):
+    participation.report(create_user("r@example.com"), reason="spam", idea=idea)
+    db.session.commit()
+    open_item = client.get("/moderation").text
+    assert "Meldungen verwerfen" in open_item and "Wiederherstellen (Meldungen unbegründet)" not in open_item
+    for n in range(2):
+        participation.report(create_user(f"r{n}@example.com"), reason="spam", idea=idea)
+    db.session.commit()
+    assert idea.is_hidden
+    page = client.get("/moderation").text
+    assert "Wiederherstellen (Meldungen unbegründet)" in page and "Verborgen lassen" in page
+    assert client.post(f"/moderation/ideen/{idea.id}/meldungen-verwerfen").status_code in (302, 303)
+    db.session.refresh(idea)
+    assert not idea.is_hidden
+
+
 def test_take_into_review_answer_score_promote(client, moderator, idea):
     assert client.post(f"/moderation/ideen/{idea.id}/status", data={"to_status": "in_review"}).status_code == 302
     response = client.post(

@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pyotp
+import pytest
 from sqlalchemy import func, select, update
 
 from app.auth import services as auth_services
@@ -39,12 +40,25 @@ def test_staff_login_needs_the_code_and_a_code_works_once(client, reference):
     assert _password(client, "mod@example.com").headers["Location"].endswith("/anmelden/code")
     assert client.get("/moderation").status_code == 302
     code = totp_now()
-    assert client.post("/anmelden/code", data={"code": code}).status_code == 302
+    landed = client.post("/anmelden/code", data={"code": code})
+    assert landed.status_code == 302 and landed.headers["Location"] == "/moderation", "staff land on their dashboard"
     assert client.get("/moderation").status_code == 200
     client.post("/abmelden")
     _password(client, "mod@example.com")
     replay = client.post("/anmelden/code", data={"code": code})
     assert replay.status_code == 422 and "schon verwendet" in replay.text
+
+
+@pytest.mark.parametrize("role, home", [("steering", "/moderation/kandidaten"), ("admin", "/verwaltung/konten")])
+def test_each_staff_role_lands_on_its_work_and_a_next_address_wins(client, reference, role, home):
+    create_user("staff@example.com", roles=(role,))
+    _password(client, "staff@example.com")
+    assert client.post("/anmelden/code", data={"code": totp_now()}).headers["Location"] == home
+    client.post("/abmelden")
+    db.session.execute(update(User).values(totp_last_step=None))
+    db.session.commit()
+    client.post("/anmelden?next=/portfolio", data={"email": "staff@example.com", "password": PASSWORD})
+    assert client.post("/anmelden/code", data={"code": totp_now()}).headers["Location"] == "/portfolio"
 
 
 def test_too_many_wrong_codes_need_the_password_again(client, reference):

@@ -1,4 +1,6 @@
 // Supports without a page reload. Without JavaScript the form posts and the page comes back.
+// The button keeps the keyboard focus (it is never disabled, only marked busy); its label says
+// what it does next, and the confirmation appears right below it.
 "use strict";
 document.addEventListener("submit", async (event) => {
   const form = event.target.closest("form[data-support-form]");
@@ -7,7 +9,9 @@ document.addEventListener("submit", async (event) => {
   const box = form.closest(".support-box");
   const button = form.querySelector("button[type=submit]");
   const status = box.querySelector("[data-support-status]");
-  button.disabled = true;
+  if (form.dataset.busy) return;
+  form.dataset.busy = "1";
+  button.setAttribute("aria-disabled", "true");
   let data;
   try {
     const response = await fetch(form.action, {
@@ -22,12 +26,13 @@ document.addEventListener("submit", async (event) => {
     form.submit(); // let the server answer with a full page (errors, log-in, limits)
     return;
   } finally {
-    button.disabled = false;
+    delete form.dataset.busy;
+    button.removeAttribute("aria-disabled");
   }
   box.querySelector("[data-support-count]").textContent = data.count_text;
   form.action = data.supported ? form.dataset.withdrawUrl : form.dataset.supportUrl;
   button.textContent = data.supported ? form.dataset.labelWithdraw : form.dataset.labelSupport;
-  button.setAttribute("aria-pressed", data.supported ? "true" : "false");
   button.classList.toggle("button-secondary", data.supported);
   status.textContent = data.message + " " + data.count_text;
+  button.focus();
 });
