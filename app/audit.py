@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
+from app.ideas.states import label as status_label
 from app.models import AuditEntry, User
 
 # action -> German description for the admin's log view
@@ -87,3 +88,79 @@ def entries_for(target_type: str, target_id: int) -> list[AuditEntry]:
 
 def describe(action: str) -> str:
     return str(ACTIONS.get(action, action))
+
+
+# What the keys of `before`/`after` mean, for the log page ("Status: Veröffentlicht → In Prüfung").
+FIELD_LABELS = {
+    "status": _l("Status"),
+    "is_hidden": _l("Hidden"),
+    "hidden_cause": _l("Hidden because of"),
+    "merged_into_id": _l("Merged into idea"),
+    "reports_settled": _l("Reports settled"),
+    "supports_carried_over": _l("Supports carried over"),
+    "roles": _l("Roles"),
+    "is_blocked": _l("Blocked"),
+    "items_hidden": _l("Items hidden"),
+    "supports_suspended": _l("Supports suspended"),
+    "second_factor": _l("Second factor"),
+    "project": _l("Project"),
+    "code": _l("Project"),
+    "title": _l("Title"),
+    "body": _l("Text"),
+    "signature": _l("Signature"),
+    "version": _l("Version"),
+    "ideas": _l("Ideas"),
+    "budget": _l("Budget line"),
+    "lines": _l("Budget lines"),
+    "label": _l("Budget line"),
+    "year": _l("Year"),
+    "kind": _l("Kind"),
+    "amount": _l("Amount"),
+    "funding_rate": _l("Funding rate"),
+    "action_field_id": _l("Action field"),
+    "municipality_id": _l("Municipality"),
+    "priority_group": _l("Priority"),
+    "description": _l("Description"),
+    "goals": _l("Goals"),
+    "responsible_body": _l("Responsible"),
+    "document": _l("Document"),
+    "material": _l("Material change"),
+}
+TEXT_SHOWN = 120  # longer texts (an answer's body) are cut in the log view
+
+
+def _value(key: str, value: Any) -> str:
+    from app.moderation.services import HIDDEN_CAUSE_LABELS  # imported late: moderation imports this module
+
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    if key == "status":
+        return str(status_label(value))
+    if key == "hidden_cause":
+        return str(HIDDEN_CAUSE_LABELS.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(_value(key, item) for item in value) if all(not isinstance(i, dict) for i in value) else str(len(value))
+    if isinstance(value, dict):
+        return "; ".join(f"{FIELD_LABELS.get(k, k)} {_value(k, v)}" for k, v in value.items())
+    text = str(value)
+    return text if len(text) <= TEXT_SHOWN else text[:TEXT_SHOWN] + " …"
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
+    """An entry's change in words, one line per field: "Status: Veröffentlicht → In Prüfung"."""
+    before, after = before or {}, after or {}
+    lines = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        label = FIELD_LABELS.get(key, key)
+        old, new = before.get(key), after.get(key)
+        if key in before and key in after:
+            if old == new:
+                continue
+            lines.append(f"{label}: {_value(key, old)} → {_value(key, new)}")
+        elif key in after:
+            lines.append(f"{label}: {_value(key, new)}")
+        else:
+            lines.append(f"{label}: {_value(key, old)} → –")
+    return lines

@@ -6,7 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from markupsafe import Markup, escape
 
+from app.audit import changes as audit_changes
 from app.audit import describe as audit_describe
 from app.i18n import LANGUAGE_NAMES
 from app.ideas.states import action_label
@@ -34,13 +36,6 @@ def hidden_cause_label(cause: str | None) -> str:
     from app.moderation.services import HIDDEN_CAUSE_LABELS
 
     return str(HIDDEN_CAUSE_LABELS.get(cause, cause or ""))
-
-
-def audit_state(state: dict | None) -> str:
-    """An audit entry's before/after state, compact and readable."""
-    if not state:
-        return "–"
-    return ", ".join(f"{key}: {value}" for key, value in state.items())
 
 
 def format_score(value) -> str:
@@ -74,11 +69,12 @@ def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(lambda dt: format_datetime(dt, "dd.MM.yyyy, HH:mm") if dt else "", "datetime")
     app.add_template_filter(lambda dt: format_date(dt, "dd.MM.yyyy") if dt else "", "date")
+    # "Innenstadt/Dorfmitte" may wrap after the slash, not inside a word.
+    app.add_template_filter(lambda text: escape(text).replace("/", Markup("/<wbr>")), "wbr")
     # <time datetime="…">: to the second (HTML allows at most three decimals; Python writes six).
     app.add_template_filter(lambda dt: dt.isoformat(timespec="seconds") if dt else "", "iso")
     app.add_template_filter(lambda n: format_decimal(n), "number")
     app.add_template_filter(format_score, "decimal")
-    app.add_template_filter(audit_state, "audit_state")
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(format_euros, "euros")
     app.add_template_filter(format_millions, "millions")
@@ -94,6 +90,7 @@ def register(app: Flask) -> None:
             "status_action_label": action_label,
             "hidden_cause_label": hidden_cause_label,
             "audit_label": audit_describe,
+            "audit_changes": audit_changes,
             "role_label": role_label,
             "project_status_label": portfolio_labels.project_status_label,
             "priority_label": portfolio_labels.priority_label,

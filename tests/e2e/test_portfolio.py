@@ -51,7 +51,7 @@ def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project
     page.get_by_role("button", name="Filtern").click()
     assert_accessible(page, "portfolio")
     card = page.locator(".project-card", has_text="P29")
-    expect(card).to_contain_text("Priorität II")
+    expect(card).to_contain_text("Priorität: II")
     expect(card).to_contain_text("Anna B.")
     card.get_by_role("link", name="P29 Elektromobilität am Bahnhof Dülmen").click()
     assert_accessible(page, "portfolio-project")

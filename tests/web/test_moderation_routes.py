@@ -106,6 +106,8 @@ def test_merge_screen_suggests_similar_ideas_and_merges(client, moderator, idea)
     assert done.status_code == 302
     public = client.get(f"/ideen/{idea.id}").text
     assert "zusammengeführt" in public and f"/ideen/{target.id}" in public
+    assert "Die Unterstützungen sind übergegangen zu" in public and f'href="/ideen/{target.id}#unterstuetzen"' in public
+    assert "data-support-count" not in public, "no count of 0 on a merged idea"
 
 
 def test_hide_and_restore_an_idea(client, moderator, idea):

@@ -43,7 +43,7 @@ def test_portfolio_lists_p1_to_p28_by_action_field(client, reference):
         assert f"{code} {title}" in text
     html = page.text
     assert html.index('id="field-verwaltung"') < html.index("Online ins Rathaus") < html.index('id="field-bildung"') < html.index("Lernen 12.0")
-    assert "Priorität I" in text and "nicht festgelegt" in text and "geplant" in text and "kreisweit" in text
+    assert "Priorität: I" in text and "Priorität: nicht festgelegt" in text and "Status: geplant" in text and "kreisweit" in text
 
 
 @pytest.mark.parametrize(
@@ -95,7 +95,7 @@ def test_project_page_shows_origin_ideas_budget_and_history(client, people):
     page = client.get("/portfolio/P29")
     assert page.status_code == 200
     text = _text(page.text)
-    assert "P29 Bürgerbus digital" in text and "Priorität II" in text and "geplant" in text
+    assert "P29 Bürgerbus digital" in text and "Priorität: II" in text and "geplant" in text
     assert f'href="/ideen/{idea.id}"' in page.text and "Autorin A." in text
     assert "80.000,00 €" in text and "52.000,00 €" in text and "28.000,00 €" in text  # amount, funding 65 %, own share
     assert "Ins Portfolio aufgenommen als „geplant“" in text

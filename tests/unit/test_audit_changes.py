@@ -1,0 +1,37 @@
+"""The audit log in words (#14): each change as "Feld: vorher → nachher", never a raw dict."""
+
+from app.audit import changes
+
+
+def test_a_state_change_reads_in_words(app):
+    with app.test_request_context():
+        assert changes({"status": "published", "is_hidden": False, "hidden_cause": None},
+                       {"status": "in_review", "is_hidden": False, "hidden_cause": None, "reports_settled": 2}) == [
+            "Status: Veröffentlicht → In Prüfung",
+            "Meldungen erledigt: 2",
+        ]
+
+
+def test_roles_blocks_budgets_and_long_texts(app):
+    with app.test_request_context():
+        assert changes({"roles": []}, {"roles": ["moderator"]}) == ["Rollen: – → moderator"]
+        assert changes({"is_blocked": False}, {"is_blocked": True, "items_hidden": 3}) == ["Gesperrt: nein → ja", "Ausgeblendete Beiträge: 3"]
+        assert changes(None, {"budget": {"year": 2027, "amount": "1000.00"}}) == ["Budgetposten: Jahr 2027; Betrag 1000.00"]
+        assert changes({"lines": [{"year": 1}, {"year": 2}]}, None) == ["Budgetposten: 2 → –"]
+        long = changes(None, {"body": "x" * 500})[0]
+        assert long.startswith("Text: xxx") and long.endswith(" …") and len(long) < 140
+        assert changes({"status": "published"}, {"status": "published"}) == [], "unchanged fields say nothing"
+
+
+def test_the_log_page_shows_changes_in_words_not_dicts(app, client, auth, reference):
+    from app.extensions import db
+    from app.moderation import services as moderation
+    from tests.conftest import create_user, make_idea
+
+    admin = create_user("admin@example.com", roles=("admin", "moderator"))
+    idea = make_idea(create_user(), "Eine Idee fürs Protokoll")
+    moderation.change_status(idea, "in_review", admin, "Wir schauen es uns an.")
+    db.session.commit()
+    auth.login("admin@example.com")
+    page = client.get("/verwaltung/protokoll").text
+    assert "Status: Veröffentlicht → In Prüfung" in page and "{&#39;" not in page and "{'" not in page
