@@ -194,3 +194,10 @@ def open_reports_of(idea: Idea) -> list[Report]:
             select(Report).where(Report.idea_id == idea.id, Report.status == REPORT_OPEN).order_by(Report.created_at)
         )
     )
+
+
+def comments_of(idea: Idea) -> list[Comment]:
+    """Every comment of the idea for its moderation page: hidden and deleted ones too, oldest first."""
+    return list(db.session.scalars(
+        select(Comment).where(Comment.idea_id == idea.id).options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)
+    ))

@@ -96,6 +96,7 @@ def render_idea_page(idea: Idea, **forms) -> str:
         can_score=rubric.can_score(idea, current_user),
         can_merge=states.allowed(idea.status, "merged", states.MODERATION),
         reports=queries.open_reports_of(idea),
+        comments=queries.comments_of(idea),
         report_reasons=REPORT_REASONS,
         audit_entries=audit.entries_for("idea", idea.id),
         similar=idea_queries.similar_ideas(f"{idea.title} {idea.summary}", exclude_id=idea.id),

@@ -63,22 +63,35 @@ PORTFOLIO = {
     ],
 }
 # The rubric of the seed's worked example "Tourismus": each criterion is scored 0–5.
+# The rubric's criteria with their guiding question and what 0, 3 and 5 mean (shown when scoring).
 CRITERIA = {
     "relevance": [
-        "Wachstumspotenzial",
-        "Wirtschaftliche Lage",
-        "Arbeitsplätze",
-        "Imagefaktor",
-        "Öffentlicher Diskurs",
+        ("Wachstumspotenzial", "Kann die Idee wachsen – auf weitere Orte, Gruppen oder Angebote im Kreis? "
+         "0 = bleibt ein Einzelfall; 3 = in einigen Kommunen übertragbar; 5 = kreisweit und darüber hinaus."),
+        ("Wirtschaftliche Lage", "Stärkt die Idee die Wirtschaft vor Ort (Handel, Handwerk, Tourismus, Landwirtschaft)? "
+         "0 = kein Effekt; 3 = spürbar für einzelne Branchen; 5 = deutlicher Schub für die Region."),
+        ("Arbeitsplätze", "Sichert oder schafft die Idee Arbeitsplätze im Kreis? "
+         "0 = keine; 3 = einige, eher indirekt; 5 = viele, direkt."),
+        ("Imagefaktor", "Macht die Idee den Kreis sichtbarer und attraktiver – für Menschen, Betriebe, Fachkräfte? "
+         "0 = nicht; 3 = regional wahrnehmbar; 5 = Leuchtturm mit Strahlkraft."),
+        ("Öffentlicher Diskurs", "Wie stark bewegt das Thema die Menschen (Unterstützungen, Kommentare, Presse, Politik)? "
+         "0 = kaum; 3 = in Teilen der Öffentlichkeit; 5 = breit diskutiert und gefordert."),
     ],
     "potential": [
-        "Netzwerke",
-        "Projekte",
-        "Infrastruktur",
-        "Personal",
-        "Geräte",
-        "Verantwortliche",
-        "Bereitschaft der Verwaltung",
+        ("Netzwerke", "Gibt es Partner, Vereine oder Netzwerke, die mitziehen? "
+         "0 = keine bekannt; 3 = erste Partner in Sicht; 5 = ein starkes Bündnis steht bereit."),
+        ("Projekte", "Lässt sich an bestehende Projekte anknüpfen (P1–P28, Förderprogramme, Vorbilder)? "
+         "0 = nichts vorhanden; 3 = verwandte Projekte; 5 = direkt an ein laufendes Projekt anschließbar."),
+        ("Infrastruktur", "Ist die nötige Infrastruktur (Netz, Plattformen, Räume) vorhanden? "
+         "0 = fehlt ganz; 3 = teilweise; 5 = vollständig vorhanden."),
+        ("Personal", "Gibt es Menschen mit Zeit und Wissen, die die Idee umsetzen und betreiben? "
+         "0 = niemand; 3 = mit Unterstützung; 5 = ein Team ist da."),
+        ("Geräte", "Sind Geräte und Ausstattung vorhanden oder leicht zu beschaffen? "
+         "0 = fehlen und sind teuer; 3 = teilweise vorhanden; 5 = vorhanden."),
+        ("Verantwortliche", "Gibt es eine Stelle oder Person, die die Verantwortung übernimmt? "
+         "0 = niemand; 3 = Gespräche laufen; 5 = klar benannt und bereit."),
+        ("Bereitschaft der Verwaltung", "Will die Verwaltung (Kreis, Kommune) die Idee mittragen? "
+         "0 = ablehnend; 3 = offen; 5 = treibt sie selbst voran."),
     ],
 }
 
@@ -134,13 +147,16 @@ def load_reference_data() -> LoadResult:
             )
             result.created += 1
 
-    criteria = set(db.session.execute(select(Criterion.axis, Criterion.name)).tuples())
-    for axis, names in CRITERIA.items():
-        for position, name in enumerate(names):
-            if (axis, name) in criteria:
+    criteria = {(c.axis, c.name): c for c in db.session.scalars(select(Criterion))}
+    for axis, entries in CRITERIA.items():
+        for position, (name, guidance) in enumerate(entries):
+            existing = criteria.get((axis, name))
+            if existing is not None:
+                if not existing.description:  # an older database gets the guidance; an edited one keeps its own
+                    existing.description = guidance
                 result.existing += 1
                 continue
-            db.session.add(Criterion(axis=axis, name=name, position=position))
+            db.session.add(Criterion(axis=axis, name=name, description=guidance, position=position))
             result.created += 1
     db.session.flush()
     return result

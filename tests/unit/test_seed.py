@@ -57,3 +57,18 @@ def test_demo_covers_every_action_field_and_town(app):
     ideas = list(db.session.scalars(select(Idea)))
     assert {f.slug for i in ideas for f in i.action_fields} == set(db.session.scalars(select(ActionField.slug)))
     assert {i.municipality_id for i in ideas} == set(db.session.scalars(select(Municipality.id)))
+
+
+def test_criteria_get_their_guidance_once_and_keep_an_edited_one(app):
+    from app.models import Criterion
+
+    load_reference_data()
+    db.session.commit()
+    networks = db.session.scalar(select(Criterion).where(Criterion.name == "Netzwerke"))
+    staff = db.session.scalar(select(Criterion).where(Criterion.name == "Personal"))
+    assert networks.description.startswith("Gibt es Partner") and "0 = " in networks.description and "5 = " in networks.description
+    networks.description, staff.description = "", "Unsere eigene Leitfrage."  # an older database; an edited one
+    db.session.commit()
+    load_reference_data()
+    db.session.commit()
+    assert networks.description.startswith("Gibt es Partner") and staff.description == "Unsere eigene Leitfrage."

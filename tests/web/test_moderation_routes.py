@@ -54,6 +54,25 @@ def test_an_item_hidden_by_reports_offers_to_restore_it_not_to_hide_it(client, m
     assert not idea.is_hidden
 
 
+def test_the_moderation_page_shows_the_whole_card_and_every_comment(client, moderator, idea):
+    shown = participation.add_comment(create_user("c@example.com"), idea, "Gute Sache!")
+    gone = participation.add_comment(create_user("d@example.com"), idea, "Weg damit")
+    participation.delete_comment(gone.author, gone)
+    db.session.commit()
+    page = client.get(f"/moderation/ideen/{idea.id}").text
+    assert "Die Ideenkarte" in page and "Der Nutzen ist groß." in page and "Es gibt Hürden." in page
+    assert "Gute Sache!" in page and "von der Verfasserin oder dem Verfasser gelöscht" in page
+    assert f'id="kommentar-{shown.id}"' in page
+
+
+def test_the_scoring_page_shows_the_card_and_each_criterions_guidance(client, moderator, idea):
+    moderation.change_status(idea, "in_review", moderator)
+    db.session.commit()
+    page = client.get(f"/moderation/ideen/{idea.id}/bewertung").text
+    assert "Die Ideenkarte" in page and "Der Nutzen ist groß." in page
+    assert "Gibt es Partner, Vereine oder Netzwerke, die mitziehen?" in page and "5 = ein starkes Bündnis steht bereit." in page
+
+
 def test_take_into_review_answer_score_promote(client, moderator, idea):
     assert client.post(f"/moderation/ideen/{idea.id}/status", data={"to_status": "in_review"}).status_code == 302
     response = client.post(
