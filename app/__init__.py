@@ -32,6 +32,8 @@ def create_app(config: type | None = None) -> Flask:
         app.config["MAIL_OUTBOX"] = os.path.join(app.instance_path, "outbox")
     if not app.config["EXPORT_DIR"]:
         app.config["EXPORT_DIR"] = os.path.join(app.instance_path, "exports")
+    if not app.config["UPLOAD_DIR"]:
+        app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
     logging.basicConfig(level=logging.INFO)
 
     register_extensions(app)

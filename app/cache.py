@@ -43,6 +43,7 @@ from app.models import (
     Comment,
     ContentVersion,
     Idea,
+    IdeaImage,
     IdeaStateChange,
     LegalText,
     Municipality,
@@ -66,7 +67,7 @@ VALUES_MAX = 10
 BODY_MAX = 1024 * 1024
 CACHED_MIMETYPES = ("text/html", "application/json")
 PUBLIC_CONTENT = (
-    Idea, IdeaStateChange, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer,
+    Idea, IdeaStateChange, IdeaImage, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer,
     Announcement, LegalText,
 )
 _FLAG = "public_content_changed"

@@ -73,6 +73,8 @@ class Config:
     MAIL_OUTBOX = os.environ.get("MAIL_OUTBOX", "")  # default: <instance>/outbox
     # "Meine Daten": the ZIP files the worker builds (default: <instance>/exports).
     EXPORT_DIR = os.environ.get("EXPORT_DIR", "")
+    # Pictures on ideas, re-encoded (default: <instance>/uploads). Back it up with the database.
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")
 
     # Reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (0: none).
     # Only with this set do rate limits see the visitor's address instead of the proxy's.
@@ -123,6 +125,7 @@ class Config:
     RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")
     RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute")
     RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "20 per hour")
+    RATELIMIT_UPLOAD = os.environ.get("RATELIMIT_UPLOAD", "30 per hour")
     RATELIMIT_API = os.environ.get("RATELIMIT_API", "300 per minute")
 
     # /.well-known/security.txt (RFC 9116): where to report a vulnerability. Expires: an ISO time;

@@ -9,6 +9,7 @@
 | fanned-out notification events     | 30 days                        | RETAIN_EVENTS_DAYS               |
 | read notifications                 | 180 days                       | RETAIN_NOTIFICATIONS_DAYS        |
 | "Meine Daten" downloads (the files) | 7 days after they are ready   | RETAIN_EXPORT_DAYS               |
+| picture files without their row    | 1 hour (a removed picture or idea) | (app/ideas/images.py)        |
 
 Each step is one DELETE (the downloads' files are removed first), safe to run on several workers at once (a row deleted twice is
 deleted once). The README's privacy table lists the same periods.
@@ -24,6 +25,7 @@ from sqlalchemy import delete, exists, or_
 
 from app.auth.sessions import PENDING_MAX_AGE
 from app.extensions import db
+from app.ideas import images
 from app.models import AuthSession, Comment, Idea, Notification, NotificationEvent, OutgoingMail, PendingLogin, User, utcnow
 from app.privacy import services as privacy
 
@@ -64,5 +66,6 @@ def apply_retention(now=None) -> Removed:
     run("notifications", delete(Notification).where(Notification.read_at < now - days("RETAIN_NOTIFICATIONS_DAYS")))
     run("notification events", delete(NotificationEvent).where(NotificationEvent.processed_at < now - days("RETAIN_EVENTS_DAYS")))
     removed.counts["data exports"] = privacy.remove_expired(now)
+    removed.counts["picture files"] = images.remove_orphans()
     db.session.commit()
     return removed

@@ -150,8 +150,18 @@ class TextParameters(ImmutableMultiDict):
         super().__init__([(strip_control_characters(key), strip_control_characters(value)) for key, value in pairs])
 
 
+# The endpoints that take a file, and the largest request each accepts; every other request keeps
+# MAX_CONTENT_LENGTH (1 MiB). A picture may have 10 MB (app/ideas/images.py), plus the form around it.
+UPLOAD_ENDPOINTS = {"ideas.images": 10 * 1024 * 1024 + 256 * 1024}
+
+
 class CleanRequest(Request):
     parameter_storage_class = TextParameters
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        limit = UPLOAD_ENDPOINTS.get(self.endpoint or "")
+        return limit if limit is not None else super().max_content_length
 
 
 DATABASE_INT_MAX = 2**31 - 1  # ids and numbers are 32-bit integers in the database

@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from app.audit import changes as audit_changes
 from app.audit import describe as audit_describe
 from app.i18n import LANGUAGE_NAMES
+from app.ideas import images
 from app.ideas.states import action_label
 from app.ideas.states import label as status_label
 from app.models.user import ROLE_LABELS
@@ -65,6 +66,10 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
+def image_srcset(image) -> str:
+    return ", ".join(f"{images.url(image, width)} {width}w" for width in image.available_widths)
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(lambda dt: format_datetime(dt, "dd.MM.yyyy, HH:mm") if dt else "", "datetime")
@@ -95,6 +100,8 @@ def register(app: Flask) -> None:
             "project_status_label": portfolio_labels.project_status_label,
             "priority_label": portfolio_labels.priority_label,
             "kind_label": portfolio_labels.kind_label,
+            "image_url": images.url,
+            "image_srcset": image_srcset,
             "line_funding": lambda line: budgets.funding(line.amount, line.funding_rate),
             "line_own_share": lambda line: budgets.own_share(line.amount, line.funding_rate),
         }

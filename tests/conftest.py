@@ -58,7 +58,8 @@ def outbox_root(tmp_path_factory) -> Path:
 
 
 def make_config(database_url: str, outbox: Path, **overrides):
-    attrs = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX": str(outbox), "EXPORT_DIR": str(outbox.parent / "exports"), **overrides}
+    attrs = {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX": str(outbox), "EXPORT_DIR": str(outbox.parent / "exports"),
+             "UPLOAD_DIR": str(outbox.parent / "uploads"), **overrides}
     return type("PerTestConfig", (TestConfig,), attrs)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.ideas import states
-from app.models import ActionField, Idea, Municipality, Project
+from app.ideas import images, states
+from app.models import ActionField, Idea, IdeaImage, Municipality, Project
 from app.portfolio import budgets, labels, queries
 from app.urls import absolute_url
 
@@ -35,7 +35,14 @@ def idea(item: Idea) -> dict:
         "merged_into": item.merged_into_id,
         "project": item.project.code if item.project is not None else None,
         "url": absolute_url("ideas.show", idea_id=item.id),
+        "images": [image(i) for i in item.images],
     }
+
+
+def image(item: IdeaImage) -> dict:
+    """A picture in its largest stored width, with the text that describes it."""
+    return {"url": images.public_address(item), "alt": item.alt_text,
+            "width": item.width, "height": item.height}
 
 
 def action_field(item: ActionField, idea_count: int) -> dict:

@@ -67,6 +67,7 @@ def ideas():
         filters, per_page, reference.action_fields(active_only=False), reference.municipalities()
     )
     items = page.items if page.page == filters.page else []  # past the last page: empty, not the last page again
+    idea_queries.load_images(items)
 
     def link(number: int) -> str:
         query = request.args.to_dict(flat=False)

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.forms import coerce_choice_id, coerce_id, strip
 from app.ideas.services import REASON_MAX, IdeaCard
-from app.models.idea import LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
+from app.models.idea import IMAGE_ALT_MAX, LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
 from app.reference import action_fields, municipalities
 
 
@@ -99,5 +100,22 @@ class WithdrawForm(FlaskForm):
         _l("Reason"),
         description=_l("Shown publicly on the idea page."),
         validators=[DataRequired(_l("Please give a reason.")), _too_long(REASON_MAX)],
+        filters=[strip],
+    )
+
+
+class ImageForm(FlaskForm):
+    """One picture with its alternative text (app/ideas/images.py checks the file itself)."""
+
+    picture = FileField(
+        _l("Picture"),
+        description=_l("JPEG, PNG or WebP, at most 10 MB. We remove location and camera data."),
+        validators=[FileRequired(_l("Please choose a picture."))],
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    alt_text = StringField(
+        _l("What does the picture show?"),
+        description=_l("For people who cannot see it, e.g. “Bench with a sign at the bus stop in Billerbeck”. At most 300 characters."),
+        validators=[DataRequired(_l("Please describe the picture for people who cannot see it.")), _too_long(IMAGE_ALT_MAX)],
         filters=[strip],
     )

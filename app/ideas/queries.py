@@ -229,3 +229,9 @@ def similar_ideas(text_: str, *, exclude_id: int | None = None, limit: int = SIM
             ranked.append((shared, idea.support_count, idea.id, idea))
     ranked.sort(key=lambda r: (-r[0], -r[1], -r[2]))
     return [r[3] for r in ranked[:limit]]
+
+
+def load_images(ideas: list[Idea]) -> None:
+    """The pictures of these ideas in one query (the API lists them; the cards do not show them)."""
+    if ideas:
+        db.session.scalars(select(Idea).where(Idea.id.in_([i.id for i in ideas])).options(selectinload(Idea.images))).all()

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app import reference
 from app.auth.decorators import confirmed_required
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
+from app.ideas import images as image_service
 from app.ideas import queries, services, states
-from app.ideas.forms import IdeaForm, WithdrawForm
-from app.models import Idea
+from app.ideas.forms import IdeaForm, ImageForm, WithdrawForm
+from app.models import Idea, IdeaImage
 from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.moderation import services as moderation_services
@@ -205,3 +207,60 @@ def delete(idea_id: int):
     db.session.commit()
     flash(_("Your draft has been deleted."), "success")
     return redirect(url_for("ideas.index"))
+
+
+# Pictures ------------------------------------------------------------------
+
+@bp.route("/<int:idea_id>/bilder", methods=["GET", "POST"])
+@confirmed_required
+@limit_per_account("RATELIMIT_UPLOAD")
+def images(idea_id: int):
+    """The author's pictures of an idea: add one (file and description), remove one."""
+    idea = _own_idea(idea_id)
+    form = ImageForm()
+    if form.validate_on_submit():
+        try:
+            image_service.add_image(idea, current_user, form.picture.data.read(image_service.MAX_BYTES + 1), form.alt_text.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.picture.errors.append(str(error.message))
+        else:
+            db.session.commit()
+            flash(_("The picture is added."), "success")
+            return redirect(url_for("ideas.images", idea_id=idea.id), code=303)
+    return render_template("ideas/images.html", idea=idea, form=form, can_edit=services.can_edit(idea, current_user),
+                           max_images=image_service.MAX_IMAGES, action_form=ActionForm(formdata=None)), form_status()
+
+
+@bp.route("/<int:idea_id>/bilder/<int:image_id>/entfernen", methods=["POST"])
+@confirmed_required
+def remove_image(idea_id: int, image_id: int):
+    idea = _own_idea(idea_id)
+    image = db.session.get(IdeaImage, image_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if image is None or image.idea_id != idea.id:
+        abort(404)
+    try:
+        image_service.remove_image(idea, current_user, image)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The picture is removed."), "success")
+    return redirect(url_for("ideas.images", idea_id=idea.id), code=303)
+
+
+@bp.route("/bilder/<name>")
+def image_file(name: str):
+    """A stored picture, for whoever may see its idea."""
+    path = image_service.path_of(name)
+    image = db.session.scalar(select(IdeaImage).where(IdeaImage.file_key == name.split("-")[0])) if path else None
+    user = current_user if current_user.is_authenticated else None
+    if image is None or not services.can_view(image.idea, user):
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=0)
+    public = not image.idea.is_draft and not image.idea.is_hidden
+    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    return response

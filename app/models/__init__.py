@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from app.models.base import Base, utcnow
-from app.models.idea import Idea, IdeaStateChange, idea_action_fields
+from app.models.idea import Idea, IdeaImage, IdeaStateChange, idea_action_fields
 from app.models.legal import BarrierReport, Consent, LegalText
 from app.models.mail import OutgoingMail
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
@@ -29,6 +29,7 @@ __all__ = [
     "DataExport",
     "Follow",
     "Idea",
+    "IdeaImage",
     "IdeaStateChange",
     "LegalText",
     "Municipality",

@@ -105,6 +105,9 @@ class Idea(Base):
     state_changes: Mapped[list[IdeaStateChange]] = relationship(
         back_populates="idea", order_by="IdeaStateChange.id", cascade="all, delete-orphan"
     )
+    images: Mapped[list[IdeaImage]] = relationship(
+        back_populates="idea", order_by="IdeaImage.position", cascade="all, delete-orphan"
+    )
 
     @property
     def is_draft(self) -> bool:
@@ -129,3 +132,30 @@ class IdeaStateChange(Base):
 
     idea: Mapped[Idea] = relationship(back_populates="state_changes")
     actor: Mapped[User | None] = relationship()
+
+
+IMAGE_ALT_MAX = 300
+
+
+class IdeaImage(Base):
+    """A picture on an idea (at most three), with its alternative text. The files live outside the
+    database (UPLOAD_DIR), re-encoded in a few widths under a random key (app/ideas/images.py)."""
+
+    __tablename__ = "idea_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    alt_text: Mapped[str] = mapped_column(String(IMAGE_ALT_MAX))
+    file_key: Mapped[str] = mapped_column(String(32), unique=True)
+    # The widths stored, e.g. "480,960,1600", and the largest one's size (for width/height on <img>).
+    widths: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="images")
+
+    @property
+    def available_widths(self) -> list[int]:
+        return [int(w) for w in self.widths.split(",") if w]

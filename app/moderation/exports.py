@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.exports import Table
 from app.extensions import db
-from app.ideas import states
+from app.ideas import images, states
 from app.models import Idea
 from app.models.idea import DRAFT
 from app.moderation import rubric
@@ -23,7 +23,8 @@ def ideas_table() -> Table:
     ideas = db.session.scalars(
         select(Idea)
         .where(Idea.status != DRAFT)
-        .options(joinedload(Idea.author), joinedload(Idea.municipality), joinedload(Idea.project), selectinload(Idea.action_fields))
+        .options(joinedload(Idea.author), joinedload(Idea.municipality), joinedload(Idea.project), selectinload(Idea.action_fields),
+                 selectinload(Idea.images))
         .order_by(Idea.id)
     ).all()
     scores = rubric.scores_for_ideas([i.id for i in ideas])
@@ -32,6 +33,7 @@ def ideas_table() -> Table:
         [
             _("ID"), _("Title"), _("State"), _("Action fields"), _("Municipality"), _("Organisation"), _("Published"),
             _("Supports"), _("Comments"), _("Relevance"), _("Potential"), _("Scored by"), _("Hidden"), _("Project"),
+            _("Pictures"),
         ],
     )
     for idea in ideas:
@@ -52,6 +54,7 @@ def ideas_table() -> Table:
                 max(axes["relevance"].scorers, axes["potential"].scorers),
                 idea.is_hidden,
                 idea.project.code if idea.project else "",
+                "\n".join(f"{images.public_address(i)} ({i.alt_text})" for i in idea.images),
             ]
         )
     return table

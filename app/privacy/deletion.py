@@ -25,6 +25,7 @@ from app.auth import second_factor
 from app.auth.services import require_password
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
+from app.ideas import images
 from app.models import Base, DataExport, Idea, User, UserRole, utcnow
 from app.models.idea import DRAFT, IN_PORTFOLIO
 from app.models.user import ACCOUNT_CITIZEN, ROLE_ADMIN
@@ -88,10 +89,13 @@ def erase(user: User, *, remove_contributions: bool = False) -> Deleted:
     removable = select(Idea).where(Idea.author_id == user.id, ~_in_portfolio())
     if not remove_contributions:
         removable = removable.where(Idea.status == DRAFT)
+    removed_pictures = []
     for idea in db.session.scalars(removable):
+        removed_pictures += [image.file_key for image in idea.images]
         db.session.delete(idea)
         result.ideas_removed += 1
     db.session.flush()
+    images.delete_files(removed_pictures)  # at once, not at the next orphan sweep
     result.ideas_kept = db.session.scalar(select(func.count(Idea.id)).where(Idea.author_id == user.id)) or 0
     for row in db.session.scalars(select(DataExport).where(DataExport.user_id == user.id)):
         exports._remove_file(row)

@@ -1,7 +1,7 @@
 """The content of a "Meine Daten" download: every holding of inventory.py, as JSON and as a readable page.
 
-`collect(user)` reads the rows; `write_zip` packs `meine-daten.json` (machine-readable, Art. 20)
-and `meine-daten.html` (the same, readable, Art. 15) into one file.
+`collect(user)` reads the rows; `write_zip` packs `meine-daten.json` (machine-readable, Art. 20),
+`meine-daten.html` (the same, readable, Art. 15) and the pictures on the person's ideas into one file.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from flask import render_template
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ActionField, Base, Criterion, Municipality, User, utcnow
+from app.ideas import images
+from app.models import ActionField, Base, Criterion, Idea, IdeaImage, Municipality, User, utcnow
 from app.privacy.inventory import HOLDINGS
 
 FORMAT = "coesfeld-ideenplattform-daten/1"
 JSON_NAME = "meine-daten.json"
 HTML_NAME = "meine-daten.html"
+PICTURES = "bilder"
 
 
 def _plain(value: Any) -> Any:
@@ -61,12 +63,25 @@ def render_html(data: dict[str, Any]) -> str:
     return render_template("privacy/export.html", data=data, titles=titles)
 
 
-def write_zip(path: Path, data: dict[str, Any]) -> int:
+def picture_files(user: User) -> list[tuple[str, Path]]:
+    """The pictures on the person's ideas, in their largest stored width: (name in the ZIP, file)."""
+    rows = db.session.scalars(select(IdeaImage).join(Idea).where(Idea.author_id == user.id).order_by(IdeaImage.id))
+    files = []
+    for image in rows:
+        path = images.folder() / images.file_name(image.file_key, image.available_widths[-1])
+        if path.is_file():
+            files.append((f"{PICTURES}/idee-{image.idea_id}-bild-{image.id}.webp", path))
+    return files
+
+
+def write_zip(path: Path, data: dict[str, Any], files: list[tuple[str, Path]] = ()) -> int:
     """Write the file atomically (a half-written file is never offered). Returns its size."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(JSON_NAME, json.dumps(data, ensure_ascii=False, indent=2))
         archive.writestr(HTML_NAME, render_html(data))
+        for name, source in files:
+            archive.write(source, name, compress_type=zipfile.ZIP_STORED)  # WebP is compressed already
     partial.replace(path)
     return path.stat().st_size

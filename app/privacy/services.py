@@ -123,7 +123,7 @@ def build_due_exports(now: datetime | None = None) -> int:
         user = db.session.get(User, row.user_id)
         name = secrets.token_hex(16) + ".zip"
         try:
-            row.size = export.write_zip(export_dir() / name, export.collect(user))
+            row.size = export.write_zip(export_dir() / name, export.collect(user), export.picture_files(user))
             row.file_name = name
             row.ready_at = utcnow()
             row.expires_at = row.ready_at + timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"])

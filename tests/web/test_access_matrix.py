@@ -54,6 +54,9 @@ EXPECTED = {
     "privacy.delete_export": AUTHOR,
     "privacy.delete_account": SIGNED_IN,
     "ideas.index": PUBLIC,
+    "ideas.images": AUTHOR,
+    "ideas.remove_image": AUTHOR,
+    "ideas.image_file": PUBLIC,
     "ideas.show": PUBLIC,
     "ideas.similar": PUBLIC,
     "ideas.new": SIGNED_IN,
@@ -168,7 +171,7 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
     db.session.add(line)
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp"}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

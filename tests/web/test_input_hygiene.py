@@ -68,7 +68,7 @@ def test_no_route_answers_odd_numbers_with_a_500(app, client, staff):
     line = BudgetLine(project=db.session.scalar(select(Project).where(Project.number == 1)), label="L", year=2027, kind="investiv", amount=Decimal("1.00"))
     db.session.add(line)
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": author.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999,
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": author.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp",
            "filename": "css/site.css", "token": "kein-token", "fmt": "csv", "code": "P1"}
     calls = []
     with app.test_request_context():

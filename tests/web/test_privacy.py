@@ -18,6 +18,7 @@ from sqlalchemy import func, select, text, update
 from app.admin import services as admin
 from app.auth import second_factor
 from app.extensions import db
+from app.ideas import images
 from app.legal import services as legal
 from app.mail import queue_mail
 from app.models import (
@@ -27,6 +28,7 @@ from app.models import (
     Criterion,
     DataExport,
     Idea,
+    IdeaImage,
     NotificationSetting,
     PendingLogin,
     Project,
@@ -44,6 +46,7 @@ from app.privacy import deletion, services
 from app.privacy.export import HTML_NAME, JSON_NAME
 from app.privacy.inventory import DELETE, HOLDINGS, UNLINK
 from tests.conftest import PASSWORD, TOTP_SECRET, create_user, make_idea, totp_now
+from tests.unit.test_idea_images import picture
 
 MIA = "mia.beispiel@example.com"
 MARKERS = ("mia.beispiel", "Mia Beispiel", "Beispiel GmbH", "Geheimer Entwurf", "Mias Meldenotiz",
@@ -68,6 +71,7 @@ def everything(client, auth):
     own = make_idea(mia, "Mias offene Idee")
     in_portfolio = make_idea(mia, "Mias Portfolio-Idee")
     theirs = make_idea(bernd, "Bernds Idee")
+    images.add_image(own, mia, picture("PNG", size=(640, 480)), "Mias Bild vom Marktplatz")
     participation.support_idea(mia, theirs)
     comment = participation.add_comment(mia, theirs, "Mias Kommentar zu Bernds Idee")  # follows it, too
     participation.add_comment(bernd, own, "Bernd antwortet Mia")  # a notification for Mia
@@ -113,6 +117,7 @@ def test_the_download_holds_every_kind_of_personal_data_and_no_secret(app, clien
     assert data["sections"]["reports"][0]["note"] == "Mias Meldenotiz"
     assert MIA in {mail["to_address"] for mail in data["sections"]["mails"]}
     assert data["sections"]["audit_about_you"][0]["reason"] == "Grund zu Mia"
+    assert [n for n in archive.namelist() if n.startswith("bilder/")] == [f"bilder/idee-{world['own'].id}-bild-{data['sections']['images'][0]['id']}.webp"]
     page = archive.read(HTML_NAME).decode()
     assert "Mias Kommentar zu Bernds Idee" in page and "Entwürfe" in page  # a section title, in German
     everything_in_the_file = b"".join(archive.read(name) for name in archive.namelist())
@@ -182,10 +187,12 @@ def test_deletion_leaves_no_personal_data_in_any_table_and_keeps_counts_right(ap
 def test_deletion_can_remove_the_contributions_but_not_a_portfolio_idea(app, client, auth, reference):
     world = everything(client, auth)
     mia_id = world["mia"].id
+    key = db.session.scalar(select(IdeaImage.file_key))
     result = deletion.erase(db.session.get(User, mia_id), remove_contributions=True)
     db.session.commit()
     db.session.expire_all()
     assert (result.ideas_removed, result.ideas_kept, result.comments_removed) == (2, 1, 1)
+    assert not list(images.folder().glob(f"{key}-*")), "the removed idea's picture files go at once"
     assert db.session.get(Idea, world["own"].id) is None and db.session.get(Idea, world["draft"].id) is None
     kept = db.session.get(Idea, world["in_portfolio"].id)
     assert kept.title == "Mias Portfolio-Idee" and kept.author_id == mia_id

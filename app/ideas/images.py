@@ -1,0 +1,172 @@
+"""Pictures on ideas: checked, re-encoded and stored outside the database.
+
+An upload must be a JPEG, PNG or WebP of at most 10 MB and 40 megapixels. Pillow decodes it
+completely (a truncated file, an image bomb, an SVG or anything else is refused with a German
+message) and writes it anew as WebP in the widths of WIDTHS that are not larger than the
+original. Nothing of the uploaded file survives: no EXIF (location!), no comment, no trailing
+bytes of a polyglot. Files are named by a random key under UPLOAD_DIR/ideas/ and served only
+for ideas the reader may see (routes.py). Functions flush and never commit.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import func, select
+
+from app.errors import InvalidInput, NotAllowed
+from app.extensions import db
+from app.ideas.services import can_edit
+from app.models import Idea, IdeaImage, User
+from app.models.idea import IMAGE_ALT_MAX
+from app.urls import public_url
+
+MAX_IMAGES = 3
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+FORMATS = {"JPEG", "PNG", "WEBP"}
+WIDTHS = (480, 960, 1600)
+QUALITY = 82
+
+
+@dataclass(frozen=True)
+class Rendition:
+    width: int
+    height: int
+    data: bytes
+
+
+def folder() -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / "ideas"
+
+
+def file_name(key: str, width: int) -> str:
+    return f"{key}-{width}.webp"
+
+
+def url(image: IdeaImage, width: int | None = None) -> str:
+    """The address of a stored picture in one of its widths (default: the smallest)."""
+    return url_for("ideas.image_file", name=file_name(image.file_key, width or image.available_widths[0]))
+
+
+def public_address(image: IdeaImage) -> str:
+    """The largest width's absolute address (API, exports)."""
+    return public_url(url(image, image.available_widths[-1]))
+
+
+def _decode(data: bytes) -> Image.Image:
+    """The picture in the upload, fully decoded; InvalidInput for anything else."""
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(_l("The picture is larger than 10 MB. Please choose a smaller one."))
+    refused = InvalidInput(_l("This file is not a picture we can take. Please choose a JPEG, PNG or WebP file."))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=sorted(FORMATS)) as probe:
+                if probe.format not in FORMATS:
+                    raise refused
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise InvalidInput(_l("The picture has too many pixels (at most 40 megapixels)."))
+                probe.verify()
+            image = Image.open(io.BytesIO(data), formats=sorted(FORMATS))
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InvalidInput(_l("The picture has too many pixels (at most 40 megapixels).")) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            raise refused from None
+    return image
+
+
+def renditions(data: bytes) -> list[Rendition]:
+    """The upload re-encoded as WebP in every width of WIDTHS up to its own (at least one)."""
+    image = ImageOps.exif_transpose(_decode(data))  # upright, as the camera meant it; EXIF is not copied
+    image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
+    widths = sorted({w for w in WIDTHS if w < image.width} | {min(image.width, WIDTHS[-1])})
+    result = []
+    for width in widths:
+        copy = image.copy()
+        copy.thumbnail((width, round(width * image.height / image.width) or 1))
+        out = io.BytesIO()
+        copy.save(out, "WEBP", quality=QUALITY, method=4)  # no exif=, no icc_profile=: nothing is carried over
+        result.append(Rendition(copy.width, copy.height, out.getvalue()))
+    return result
+
+
+def clean_alt_text(text: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise InvalidInput(_l("Please describe the picture for people who cannot see it."))
+    if len(text) > IMAGE_ALT_MAX:
+        raise InvalidInput(_l("The description may be at most 300 characters long."))
+    return text
+
+
+def add_image(idea: Idea, user: User, data: bytes, alt_text: str) -> IdeaImage:
+    """The author adds a picture while the idea can be edited. Writes the files, then flushes the row."""
+    if not can_edit(idea, user):
+        raise NotAllowed(_l("Pictures can be added while you can still edit the idea."))
+    alt_text = clean_alt_text(alt_text)
+    count = db.session.scalar(select(func.count(IdeaImage.id)).where(IdeaImage.idea_id == idea.id)) or 0
+    if count >= MAX_IMAGES:
+        raise InvalidInput(_l("An idea can have at most three pictures. Remove one first."))
+    files = renditions(data)
+    key = secrets.token_hex(16)
+    target = folder()
+    target.mkdir(parents=True, exist_ok=True)
+    for rendition in files:
+        (target / file_name(key, rendition.width)).write_bytes(rendition.data)
+    largest = files[-1]
+    image = IdeaImage(idea_id=idea.id, position=count, alt_text=alt_text, file_key=key,
+                      widths=",".join(str(r.width) for r in files), width=largest.width, height=largest.height)
+    db.session.add(image)
+    db.session.flush()
+    return image
+
+
+def remove_image(idea: Idea, user: User, image: IdeaImage) -> None:
+    """The author removes a picture; its files go once the row is gone (remove_orphans)."""
+    if image.idea_id != idea.id or not can_edit(idea, user):
+        raise NotAllowed()
+    db.session.delete(image)
+    db.session.flush()
+
+
+def path_of(name: str) -> Path | None:
+    """The stored file for a served name like "<key>-960.webp", or None."""
+    stem, _, suffix = name.rpartition(".")
+    key, _, width = stem.rpartition("-")
+    if suffix != "webp" or len(key) != 32 or not width.isdigit() or not all(c in "0123456789abcdef" for c in key):
+        return None
+    path = folder() / file_name(key, int(width))
+    return path if path.is_file() else None
+
+
+def delete_files(keys: list[str]) -> None:
+    """Delete every stored width of these pictures (their rows are gone or going)."""
+    target = folder()
+    for key in keys:
+        for path in target.glob(f"{key}-*.webp"):
+            path.unlink(missing_ok=True)
+
+
+def remove_orphans(older_than_seconds: float = 3600) -> int:
+    """Retention: files whose picture row is gone (removed, or its idea deleted). Returns how many."""
+    target = folder()
+    if not target.is_dir():
+        return 0
+    keys = set(db.session.scalars(select(IdeaImage.file_key)))
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for path in target.iterdir():
+        if path.name.split("-")[0] not in keys and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

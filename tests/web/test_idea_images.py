@@ -1,0 +1,75 @@
+"""Pictures on ideas through HTTP (#14): upload, refusal in German with the text kept, serving, API."""
+
+import io
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import IdeaImage
+from app.moderation import services as moderation
+from tests.conftest import create_user, make_idea
+from tests.unit.test_idea_images import picture
+
+
+def _upload(client, idea_id, data: bytes, alt: str = "Eine Bank an der Bushaltestelle", name: str = "foto.jpg"):
+    return client.post(f"/ideen/{idea_id}/bilder", data={"picture": (io.BytesIO(data), name), "alt_text": alt},
+                       content_type="multipart/form-data")
+
+
+def test_the_author_adds_a_picture_and_everyone_sees_it_with_its_description(app, client, auth, reference):
+    idea = make_idea(create_user(), "Mitfahrbank in Billerbeck")
+    auth.login()
+    assert client.get(f"/ideen/{idea.id}").text.count(f'href="/ideen/{idea.id}/bilder"') == 1
+    assert _upload(client, idea.id, picture("JPEG", size=(1200, 800))).status_code == 303
+    image = db.session.scalar(select(IdeaImage))
+    auth.logout()
+    page = client.get(f"/ideen/{idea.id}").text
+    assert 'alt="Eine Bank an der Bushaltestelle"' in page and "480w" in page and "960w" in page and 'width="1200"' in page
+    served = client.get(f"/ideen/bilder/{image.file_key}-960.webp")
+    assert served.status_code == 200 and served.mimetype == "image/webp"
+    assert served.headers["Cache-Control"] == "public, max-age=3600"
+    api = client.get(f"/api/v1/ideas/{idea.id}").json
+    assert api["images"] == [{"url": f"http://localhost/ideen/bilder/{image.file_key}-1200.webp",
+                              "alt": "Eine Bank an der Bushaltestelle", "width": 1200, "height": 800}]
+
+
+def test_a_refused_file_comes_back_in_german_with_the_description_kept(app, client, auth, reference):
+    idea = make_idea(create_user(), "Mitfahrbank")
+    auth.login()
+    svg = _upload(client, idea.id, b"<svg xmlns='http://www.w3.org/2000/svg'/>", alt="Mein Text bleibt", name="bild.svg")
+    assert svg.status_code == 422 and "kein Bild, das wir annehmen können" in svg.text and 'value="Mein Text bleibt"' in svg.text
+    no_alt = _upload(client, idea.id, picture(), alt="")
+    assert no_alt.status_code == 422 and "Bitte beschreiben Sie das Bild" in no_alt.text
+    large = _upload(client, idea.id, b"\xff\xd8" + b"0" * (10 * 1024 * 1024 + 10))
+    assert large.status_code == 422 and "größer als 10 MB" in large.text
+    assert db.session.scalar(select(IdeaImage.id)) is None
+
+
+def test_other_people_cannot_add_and_a_hidden_ideas_pictures_are_not_served(app, client, auth, reference):
+    author = create_user()
+    idea = make_idea(author, "Mitfahrbank")
+    create_user("fremd@example.com")
+    auth.login("fremd@example.com")
+    assert client.get(f"/ideen/{idea.id}/bilder").status_code == 403
+    assert _upload(client, idea.id, picture()).status_code == 403
+    auth.logout()
+    auth.login()
+    _upload(client, idea.id, picture("PNG", size=(640, 480)))
+    key = db.session.scalar(select(IdeaImage.file_key))
+    moderation.hide_item(idea, create_user("mod@example.com", roles=("moderator",)), "Prüfung")
+    db.session.commit()
+    own = client.get(f"/ideen/bilder/{key}-640.webp")
+    assert own.status_code == 200 and "no-store" in own.headers["Cache-Control"], "the author still sees it, privately"
+    auth.logout()
+    assert client.get(f"/ideen/bilder/{key}-640.webp").status_code == 404
+    assert client.get("/ideen/bilder/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_the_author_removes_a_picture_and_other_requests_keep_the_one_mib_limit(app, client, auth, reference):
+    idea = make_idea(create_user(), "Mitfahrbank")
+    auth.login()
+    _upload(client, idea.id, picture("PNG", size=(640, 480)))
+    image = db.session.scalar(select(IdeaImage))
+    assert client.post(f"/ideen/{idea.id}/bilder/{image.id}/entfernen").status_code == 303
+    assert db.session.scalar(select(IdeaImage.id)) is None
+    assert client.post("/ideen/neu", data={"title": "x" * (2 * 1024 * 1024)}).status_code == 413
