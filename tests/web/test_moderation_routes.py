@@ -149,6 +149,7 @@ def test_candidates_view_with_chart_and_table(client, moderator, idea, count_que
     assert "<svg" in page.text and f'href="/moderation/ideen/{idea.id}"' in page.text
     assert "5,00" in page.text and "1,00" in page.text
     assert "Noch ohne Bewertung" in page.text
+    assert 'aria-label="Nr. 1: ' in page.text and 'class="dot-number"' in page.text, "the dots are numbered as the rows"
 
 
 def test_moderator_pages_404_for_missing_objects(client, moderator):
