@@ -158,7 +158,7 @@ class PlanForm(ProjectFields, Form):
     """One project of an import: its ideas (ids), fields and an optional first budget line."""
 
     idea_ids = HiddenField()
-    budget_label = StringField(_l("Budget line (optional)"), validators=[_at_most(BUDGET_LABEL_MAX)], filters=[strip])
+    budget_label = StringField(_l("Name"), description=_l("E.g. “Sensors and installation”"), validators=[_at_most(BUDGET_LABEL_MAX)], filters=[strip])
     budget_year = WholeNumberField(
         _l("Year"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))]
     )
@@ -177,6 +177,15 @@ class PlanForm(ProjectFields, Form):
 
     def id_list(self) -> list[int]:
         return [number for part in (self.idea_ids.data or "").split(",") if (number := parse_int(part)) is not None]
+
+    def preview(self) -> tuple | None:
+        """(funding, own share) of the budget line as typed, or None while it is incomplete or wrong."""
+        if not self.budget_label.data or self.budget_amount.errors or self.budget_rate.errors:
+            return None
+        amount, rate = getattr(self.budget_amount, "decimal", None), getattr(self.budget_rate, "decimal", None)
+        if amount is None or rate is None:
+            return None
+        return budgets.funding(amount, rate), budgets.own_share(amount, rate)
 
     def budget(self) -> BudgetInput | None:
         if not self.budget_label.data:

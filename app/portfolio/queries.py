@@ -8,7 +8,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import ActionField, BudgetLine, Idea, Municipality, Project, ProjectStatusChange
+from app.models import ActionField, BudgetLine, Idea, IdeaStateChange, Municipality, Project, ProjectStatusChange
+from app.models.idea import SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.portfolio import budgets
 
@@ -112,3 +113,15 @@ def project_totals(project: Project) -> budgets.Totals:
     for line in project.budget_lines:
         totals.add(line.kind, line.amount, line.funding_rate)
     return totals
+
+
+def shortlist_notes(idea_ids: list[int]) -> dict[int, str]:
+    """The steering committee's note when each idea went on the shortlist (its latest such change)."""
+    if not idea_ids:
+        return {}
+    rows = db.session.execute(
+        select(IdeaStateChange.idea_id, IdeaStateChange.reason)
+        .where(IdeaStateChange.idea_id.in_(idea_ids), IdeaStateChange.to_status == SHORTLISTED)
+        .order_by(IdeaStateChange.id)
+    )
+    return {idea_id: reason for idea_id, reason in rows}

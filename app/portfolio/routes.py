@@ -8,6 +8,7 @@ refused action show the form again with the message (422).
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,10 +20,11 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import states
-from app.models import BudgetLine, Idea, Project
+from app.models import BudgetLine, Idea, Project, utcnow
 from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
+from app.moderation import rubric
 from app.portfolio import budgets, charts, exports, imports, labels, queries, services
 from app.portfolio.forms import BudgetLineForm, CsvConfirmForm, CsvImportForm, ImportForm, ProjectForm, ShortlistForm
 from app.security import parse_int
@@ -278,6 +280,10 @@ def import_ideas():
         form = ImportForm(formdata=None, data={"projects": [_proposal(group) for group in groups]})
     else:
         form = ImportForm()
+        if request.form.get("preview"):
+            # "Finanzierung berechnen" without JavaScript: the same page with the sums, nothing saved.
+            valid = form.validate_on_submit()
+            return _import_plan_page(form, by_id, previewing=True), 200 if valid else 422
         if form.validate_on_submit():
             plans = [services.ProjectPlan(idea_ids=entry.form.id_list(), data=entry.form.data_(), budget=entry.form.budget()) for entry in form.projects]
             try:
@@ -290,9 +296,15 @@ def import_ideas():
                 codes = ", ".join(p.code for p in projects)
                 flash(_("Imported into the portfolio: %(codes)s.", codes=codes), "success")
                 return redirect(url_for("portfolio.show", number=projects[0].number))
+    return _import_plan_page(form, by_id), form_status()
+
+
+def _import_plan_page(form: ImportForm, by_id: dict[int, Idea], *, previewing: bool = False) -> str:
     # Only shortlisted ideas are shown; any other id answers like an unknown one (no draft titles leak).
     ideas_of = {entry.form.idea_ids.data: [by_id[i] for i in entry.form.id_list() if i in by_id] for entry in form.projects}
-    return render_template("portfolio/import_plan.html", form=form, ideas_of=ideas_of), form_status()
+    shown = [idea.id for ideas in ideas_of.values() for idea in ideas]
+    return render_template("portfolio/import_plan.html", form=form, ideas_of=ideas_of, previewing=previewing,
+                           scores=rubric.scores_for_ideas(shown), notes=queries.shortlist_notes(shown))
 
 
 def _proposal(ideas: list[Idea]) -> dict:
@@ -305,4 +317,5 @@ def _proposal(ideas: list[Idea]) -> dict:
         "action_field_id": first.action_fields[0].id if first.action_fields else None,
         "municipality_id": first.municipality_id,
         "priority_group": "",
+        "budget_year": utcnow().astimezone(get_timezone()).year + 1,  # budgets are planned for the coming year
     }

@@ -3,6 +3,7 @@ as one project with a budget; a citizen finds it on the public portfolio with a 
 axe-core on the portfolio, project, budget and import pages; the CSV import of projects with its preview."""
 
 import re
+from datetime import datetime
 
 from playwright.sync_api import expect
 
@@ -36,9 +37,11 @@ def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project
 
     page.get_by_label("Titel").fill("Elektromobilität am Bahnhof Dülmen")
     page.get_by_label("Prioritätsgruppe").select_option(label="Priorität II")
-    page.get_by_label("Budgetposten (optional)").fill("Ladesäulen und Räder")
-    page.get_by_label("Jahr").fill("2027")
+    expect(page.locator(".import-origins")).to_contain_text("Notiz zur Shortlist")  # beside each idea, with its scores
+    page.get_by_label("Bezeichnung").fill("Ladesäulen und Räder")
+    expect(page.get_by_label("Jahr")).to_have_value(str(datetime.now().year + 1))  # budgets are for next year
     page.get_by_label("Betrag in Euro").fill("250.000")
+    expect(page.locator(".budget-preview output")).to_contain_text("Eigenanteil")  # worked out while typing
     assert_accessible(page, "portfolio-import-plan")
     page.get_by_role("button", name="Ins Portfolio übernehmen").click()
     expect(page.get_by_text("Ins Portfolio übernommen: P29.")).to_be_visible()

@@ -1,6 +1,7 @@
 """Portfolio pages: public list, project page and budget overview; staff edits; shortlist and import by the steering committee."""
 
 import re
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -219,6 +220,24 @@ def test_import_with_bad_input_keeps_everything_and_saves_nothing(client, auth, 
     assert response.status_code == 422 and "Nur sichtbare Ideen der Shortlist" in response.text
     assert db.session.scalar(select(func.count(Project.id))) == 28
     assert db.session.get(Idea, idea.id).status == "shortlisted"
+
+
+def test_import_step_two_shows_scores_and_notes_and_works_out_the_funding_without_javascript(client, auth, people):
+    idea = _shortlisted(people, "Sensoren im Parkhaus")
+    auth.login("sg@example.com")
+    step2 = client.get(f"/portfolio/uebernahme?idee={idea.id}")
+    assert "Relevanz" in step2.text and "Potenzial" in step2.text and "Notiz zur Shortlist" in step2.text
+    assert f'value="{datetime.now().year + 1}"' in step2.text, "the year proposed is the next one"
+    assert _text(step2.text).count("Budgetposten") <= 1, "one label, not two"
+    form = {
+        "projects-0-idea_ids": str(idea.id), "projects-0-title": "Parken mit Sensoren",
+        "projects-0-action_field_id": str(_field("mobilitaet")), "projects-0-municipality_id": str(_town("coesfeld")),
+        "projects-0-budget_label": "Sensoren", "projects-0-budget_year": "2027", "projects-0-budget_kind": "investiv",
+        "projects-0-budget_amount": "12.500,00", "projects-0-budget_rate": "65", "projects-0-priority_group": "", "preview": "1",
+    }
+    preview = client.post("/portfolio/uebernahme", data=form)
+    assert preview.status_code == 200 and "Förderung 8.125,00 €, Eigenanteil 4.375,00 €" in _text(preview.text)
+    assert db.session.scalar(select(func.count(Project.id))) == 28, "a preview saves nothing"
 
 
 def test_import_step_one_without_a_choice_says_so(client, auth, people):
