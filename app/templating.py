@@ -14,6 +14,7 @@ from app.i18n import LANGUAGE_NAMES
 from app.ideas import images
 from app.ideas.states import action_label
 from app.ideas.states import label as status_label
+from app.models import utcnow
 from app.models.user import ROLE_LABELS
 from app.portfolio import budgets
 from app.portfolio import labels as portfolio_labels
@@ -76,6 +77,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda dt: format_date(dt, "dd.MM.yyyy") if dt else "", "date")
     # "Innenstadt/Dorfmitte" may wrap after the slash, not inside a word.
     app.add_template_filter(lambda text: escape(text).replace("/", Markup("/<wbr>")), "wbr")
+    app.add_template_filter(lambda dt: (utcnow() - dt).days if dt else 0, "days_since")
     # <time datetime="…">: to the second (HTML allows at most three decimals; Python writes six).
     app.add_template_filter(lambda dt: dt.isoformat(timespec="seconds") if dt else "", "iso")
     app.add_template_filter(lambda n: format_decimal(n), "number")

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 
 from app import audit, reference
 from app import exports as file_formats
@@ -130,6 +132,29 @@ def change_status(idea_id: int):
             return redirect(url_for("moderation.idea", idea_id=idea.id))
     # The message shows beside the form, or on top when this change has no form now.
     return render_idea_page(idea, error=" ".join(form.reason.errors), **{f"status_form_{to_status}": form}), 422
+
+
+@bp.route("/ideen/in-pruefung", methods=["POST"])
+@moderator_required
+def review_many():
+    """The dashboard's bulk action: the ticked ideas go into review together."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    ids = sorted({i for i in (parse_int(v) for v in request.form.getlist("idea_id")) if i is not None})[:100]
+    ideas = list(db.session.scalars(select(Idea).where(Idea.id.in_(ids)).order_by(Idea.id))) if ids else []
+    if not ideas:
+        flash(_("Please tick the ideas to take into review."), "error")
+        return redirect(url_for("moderation.dashboard"), code=303)
+    try:
+        count = services.review_many(ideas, current_user)
+    except DomainError:
+        db.session.rollback()
+        flash(_("Not every ticked idea could be taken into review (one has changed meanwhile). Nothing was changed; please look again."), "error")
+    else:
+        db.session.commit()
+        flash(ngettext("%(num)d idea is now in review.", "%(num)d ideas are now in review.", count), "success")
+    return redirect(url_for("moderation.dashboard"), code=303)
 
 
 @bp.route("/ideen/<int:idea_id>/verbergen", methods=["POST"])

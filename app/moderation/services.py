@@ -87,6 +87,14 @@ def change_status(idea: Idea, to_status: str, actor: User, reason: str = "") -> 
     audit.record(actor, "idea.status", "idea", idea.id, reason=reason.strip(), before=before, after=snapshot(idea))
 
 
+def review_many(ideas: list[Idea], actor: User) -> int:
+    """Take several published ideas into review at once (the dashboard's bulk action). All or
+    nothing: one that cannot be taken (changed meanwhile) refuses the lot. Returns how many."""
+    for idea in ideas:
+        change_status(idea, IN_REVIEW, actor)
+    return len(ideas)
+
+
 def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
     """Merge `source` into `target`. Returns how many supports carried over.
 

@@ -118,3 +118,30 @@ def test_second_factor_pages_are_accessible(axe_page, reference):
     axe_page.get_by_label("Code aus der App").fill(pyotp.TOTP(secret).now())
     axe_page.get_by_role("button", name="Aktivieren").click()
     assert_accessible(axe_page, "a11y-recovery-codes")
+
+
+def test_a_moderator_goes_from_login_to_scoring_with_the_card_in_view(browser, live_server, reference):
+    idea = make_idea(create_user("buergerin@example.com"), "Mitfahrbank mit App", benefit="Ältere kommen leichter ins Dorf.")
+    make_idea(create_user("zweite@example.com"), "Freies WLAN im Freibad")
+    create_user("mod@example.com", roles=("moderator",), display_name="Digitalagentur")
+    for width in (1280, 375):
+        context = browser.new_context(base_url=live_server, locale="de-DE", viewport={"width": width, "height": 900}, bypass_csp=True)
+        page = context.new_page()
+        _login(page, "mod@example.com", second_factor=True)
+        page.wait_for_url("**/moderation")  # staff land on their dashboard
+        assert_accessible(page, f"moderator-dashboard-{width}")
+        if width == 1280:
+            page.get_by_role("checkbox", name="Mitfahrbank mit App").check()
+            page.get_by_role("checkbox", name="Freies WLAN im Freibad").check()
+            page.get_by_role("button", name="Angekreuzte Ideen in Prüfung nehmen").click()
+            page.get_by_text("2 Ideen sind jetzt in Prüfung.").wait_for()
+        page.goto(f"/moderation/ideen/{idea.id}/bewertung")
+        card = page.get_by_role("complementary", name="Die Ideenkarte")
+        assert card.get_by_text("Ältere kommen leichter ins Dorf.").is_visible()
+        if width == 1280:  # beside the criteria: the card stays in view while scoring the last one
+            page.get_by_role("group", name="Bereitschaft der Verwaltung").scroll_into_view_if_needed()
+            assert card.get_by_text("Ältere kommen leichter ins Dorf.").is_visible()
+            box = card.bounding_box()
+            assert box["y"] >= 0 and box["y"] < 900
+        assert_accessible(page, f"moderator-score-{width}")
+        context.close()

@@ -75,6 +75,7 @@ EXPECTED = {
     "participation.edit_comment": AUTHOR,
     "participation.delete_comment": AUTHOR,
     "moderation.dashboard": {MODERATOR},
+    "moderation.review_many": {MODERATOR},
     "moderation.idea": {MODERATOR},
     "moderation.change_status": {MODERATOR},
     "moderation.hide_idea": {MODERATOR},

@@ -38,6 +38,27 @@ def test_dashboard_lists_waiting_reported_and_hidden(client, moderator, idea, co
     assert "Warten auf Prüfung (1)" in filtered.text and "Digitale Sprechstunde" not in filtered.text
 
 
+def test_reports_come_first_and_several_ideas_go_into_review_at_once(client, moderator, idea):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import utcnow
+
+    second = make_idea(idea.author, "Carsharing in Olfen", municipality="olfen")
+    db.session.execute(update(Idea).where(Idea.id == idea.id).values(published_at=utcnow() - timedelta(days=12)))
+    db.session.commit()
+    page = client.get("/moderation").text
+    assert page.index("Gemeldete Beiträge") < page.index("Warten auf Prüfung"), "reported items first"
+    assert "12 Tage" in page and "heute" in page, "each idea's age"
+    assert client.post("/moderation/ideen/in-pruefung", data={}).status_code == 303
+    done = client.post("/moderation/ideen/in-pruefung", data={"idea_id": [str(idea.id), str(second.id)]}, follow_redirects=True)
+    assert "2 Ideen sind jetzt in Prüfung." in done.text
+    assert {i.status for i in db.session.scalars(select(Idea))} == {"in_review"}
+    again = client.post("/moderation/ideen/in-pruefung", data={"idea_id": [str(idea.id)]}, follow_redirects=True)
+    assert "Es wurde nichts geändert" in again.text, "already in review: refused as a whole"
+
+
 def test_an_item_hidden_by_reports_offers_to_restore_it_not_to_hide_it(client, moderator, idea):
     participation.report(create_user("r@example.com"), reason="spam", idea=idea)
     db.session.commit()
