@@ -99,3 +99,17 @@ def test_staff_idea_export_has_counts_scores_and_marks_hidden(client, auth, port
     assert by_title["Verborgene Idee"]["Verborgen"] == "ja" and by_title["Sichtbare Idee"]["Verborgen"] == "nein"
     assert by_title["Sichtbare Idee"]["Projekt"] == "P29" and by_title["Sichtbare Idee"]["Unterstützungen"] == "0"
     assert "Erika" not in str(rows)
+
+
+def test_staff_idea_export_lists_each_pictures_address_and_description(client, auth, reference):
+    from app.ideas import images
+    from tests.unit.test_idea_images import picture
+
+    author = create_user("autorin@example.com")
+    idea = make_idea(author, "Idee mit Bild")
+    image = images.add_image(idea, author, picture("PNG", size=(640, 480)), "Eine Bank am Markt")
+    db.session.commit()
+    create_user("admin@example.com", roles=("admin",))
+    auth.login("admin@example.com")
+    [row] = _dicts(client.get("/moderation/ideen/export.csv").data)
+    assert row["Bilder"] == f"http://localhost/ideen/bilder/{image.file_key}-640.webp (Eine Bank am Markt)"
