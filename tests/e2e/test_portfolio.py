@@ -43,6 +43,9 @@ def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project
     page.get_by_label("Betrag in Euro").fill("250.000")
     expect(page.locator(".budget-preview output")).to_contain_text("Eigenanteil")  # worked out while typing
     assert_accessible(page, "portfolio-import-plan")
+    page.set_viewport_size({"width": 375, "height": 900})  # the same step on a phone
+    assert_accessible(page, "portfolio-import-plan-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Ins Portfolio übernehmen").click()
     expect(page.get_by_text("Ins Portfolio übernommen: P29.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("P29 Elektromobilität am Bahnhof Dülmen")

@@ -59,6 +59,8 @@ def test_the_gate_before_publishing_takes_the_focus_and_offers_to_support_instea
     page.get_by_role("button", name="Veröffentlichen", exact=True).click()
     expect(page.locator("#similar-gate")).to_be_focused()
     assert_accessible(page, "idea-new-similar-gate")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, "idea-new-similar-gate-375")
     page.get_by_role("link", name="Stattdessen die ähnliche Idee unterstützen").click()
     expect(page).to_have_url(f"{page.url.split('/ideen/')[0]}/ideen/{existing.id}#unterstuetzen")
     expect(page.get_by_role("button", name="Unterstützen")).to_be_visible()
