@@ -59,7 +59,7 @@ def queue_mail(to: str, subject: str, body: str, *, html: str | None = None, hea
         message_id=make_msgid(domain=_message_id_domain()),
     )
     db.session.add(mail)
-    log.info("Mail queued to %s: %s", to, subject)
+    log.info("Mail queued: %s", subject)  # no address: logs are kept longer than the queue (README "Privacy")
     return mail
 
 
@@ -177,7 +177,7 @@ def _record_failure(mail: OutgoingMail, error: Exception, now: datetime) -> None
         log.error("Mail %s to %s given up after %d attempts: %s", mail.id, mail.to_address, mail.attempts, mail.last_error)
     else:
         mail.next_attempt_at = now + retry_delay(mail.attempts)
-        log.warning("Mail %s to %s not delivered (attempt %d): %s", mail.id, mail.to_address, mail.attempts, mail.last_error)
+        log.warning("Mail %s not delivered (attempt %d): %s", mail.id, mail.attempts, mail.last_error)
 
 
 def retry_failed() -> int:
@@ -254,7 +254,7 @@ class OutboxTransport:
         path = os.path.join(self.outbox, f"{stamp}-{uuid.uuid4().hex[:8]}.eml")
         with open(path, "wb") as handle:
             handle.write(bytes(message))
-        log.info("Mail written to %s (to %s: %s)", path, message["To"], message["Subject"])
+        log.info("Mail written to %s (%s)", path, message["Subject"])
 
     def reset(self) -> None:
         return None

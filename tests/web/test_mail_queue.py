@@ -190,3 +190,15 @@ def test_list_unsubscribe_stays_a_plain_ascii_url(app):
     raw = bytes(mail.build_message(queued))
     assert f"List-Unsubscribe: <{long_url}>".encode() in raw
     assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
+
+
+def test_the_log_names_no_address(app, caplog):
+    import logging
+
+    from app import mail
+
+    with caplog.at_level(logging.INFO, logger="app.mail"):
+        mail.queue_mail("person@example.com", "Betreff", "Text")
+        db.session.commit()
+        mail.deliver_pending()
+    assert caplog.records and "person@example.com" not in caplog.text
