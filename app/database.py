@@ -12,13 +12,17 @@ commands); a request that is not GET/HEAD/OPTIONS writes too.
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import datetime, timedelta
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, or_, select, update
 
 from app.extensions import db
 
@@ -42,6 +46,28 @@ def skip_locked(stmt, **options):
     if db.engine.dialect.name == "postgresql":
         return stmt.with_for_update(skip_locked=True, **options)
     return stmt
+
+
+def claim_rows(model, *, due, still_due, order_by, limit: int, now: datetime, lease: timedelta, **values) -> list:
+    """Lease up to `limit` rows of `model` (with claimed_by/claimed_until columns) to this call: rows
+    that are `due` and not leased by someone else, or whose lease expired. `still_due` is checked
+    again in the UPDATE; `values` are set with the lease. Commits the claim; returns the rows.
+    Used by every queue the worker drains (mail, data exports), so two workers never take one row."""
+    claim = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:16]}"
+    ids = skip_locked(
+        select(model.id)
+        .where(*due, or_(model.claimed_until.is_(None), model.claimed_until < now))
+        .order_by(*order_by)
+        .limit(limit)
+    )
+    db.session.execute(
+        update(model)
+        .where(model.id.in_(ids), still_due)
+        .values(claimed_by=claim, claimed_until=now + lease, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return list(db.session.scalars(select(model).where(model.claimed_by == claim).order_by(model.id)))
 
 
 def _writes() -> bool:

@@ -22,7 +22,6 @@ import email.policy
 import logging
 import os
 import smtplib
-import socket
 import ssl
 import uuid
 from dataclasses import dataclass
@@ -31,9 +30,9 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 
-from app.database import skip_locked
+from app.database import claim_rows
 from app.extensions import db
 from app.models import OutgoingMail, utcnow
 from app.models.mail import ERROR_MAX, SUBJECT_MAX
@@ -107,27 +106,15 @@ def retry_delay(attempts: int) -> timedelta:
 
 def claim_due(now: datetime, limit: int = BATCH) -> list[OutgoingMail]:
     """Take up to `limit` due mails for this call, for LEASE. Commits the claim."""
-    claim = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:16]}"
-    due = (
-        select(OutgoingMail.id)
-        .where(
-            OutgoingMail.sent_at.is_(None),
-            OutgoingMail.failed_at.is_(None),
-            OutgoingMail.next_attempt_at <= now,
-            or_(OutgoingMail.claimed_until.is_(None), OutgoingMail.claimed_until < now),
-        )
-        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id)
-        .limit(limit)
+    return claim_rows(
+        OutgoingMail,
+        due=(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None), OutgoingMail.next_attempt_at <= now),
+        still_due=OutgoingMail.sent_at.is_(None),
+        order_by=(OutgoingMail.next_attempt_at, OutgoingMail.id),
+        limit=limit,
+        now=now,
+        lease=LEASE,
     )
-    due = skip_locked(due)
-    db.session.execute(
-        update(OutgoingMail)
-        .where(OutgoingMail.id.in_(due), OutgoingMail.sent_at.is_(None))
-        .values(claimed_by=claim, claimed_until=now + LEASE)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return list(db.session.scalars(select(OutgoingMail).where(OutgoingMail.claimed_by == claim).order_by(OutgoingMail.id)))
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> Delivery:

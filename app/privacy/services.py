@@ -10,10 +10,7 @@ Functions flush and never commit, except the worker's `build_due_exports`, which
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import socket
-import uuid
 from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
-from app.database import skip_locked
+from app.database import claim_rows
 from app.errors import InvalidInput
 from app.extensions import db
 from app.mail import queue_mail
@@ -94,25 +91,16 @@ def delete_export(user: User, export_id: int) -> bool:
 # The worker ----------------------------------------------------------------
 
 def _claim(now: datetime) -> list[DataExport]:
-    claim = f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:16]}"
-    due = skip_locked(
-        select(DataExport.id)
-        .where(
-            DataExport.ready_at.is_(None),
-            DataExport.failed_at.is_(None),
-            or_(DataExport.claimed_until.is_(None), DataExport.claimed_until < now),
-        )
-        .order_by(DataExport.id)
-        .limit(BATCH)
+    return claim_rows(
+        DataExport,
+        due=(DataExport.ready_at.is_(None), DataExport.failed_at.is_(None)),
+        still_due=DataExport.ready_at.is_(None),
+        order_by=(DataExport.id,),
+        limit=BATCH,
+        now=now,
+        lease=LEASE,
+        attempts=DataExport.attempts + 1,
     )
-    db.session.execute(
-        update(DataExport)
-        .where(DataExport.id.in_(due), DataExport.ready_at.is_(None))
-        .values(claimed_by=claim, claimed_until=now + LEASE, attempts=DataExport.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return list(db.session.scalars(select(DataExport).where(DataExport.claimed_by == claim)))
 
 
 def build_due_exports(now: datetime | None = None) -> int:
