@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
+from app.files import remove_unnamed
 from app.ideas.services import can_edit
 from app.models import Idea, IdeaImage, User
 from app.models.idea import IMAGE_ALT_MAX
@@ -55,6 +56,11 @@ def file_name(key: str, width: int) -> str:
 def url(image: IdeaImage, width: int | None = None) -> str:
     """The address of a stored picture in one of its widths (default: the smallest)."""
     return url_for("ideas.image_file", name=file_name(image.file_key, width or image.available_widths[0]))
+
+
+def srcset(image: IdeaImage) -> str:
+    """Every stored width, for <img srcset>."""
+    return ", ".join(f"{url(image, width)} {width}w" for width in image.available_widths)
 
 
 def public_address(image: IdeaImage) -> str:
@@ -139,13 +145,21 @@ def remove_image(idea: Idea, user: User, image: IdeaImage) -> None:
     db.session.flush()
 
 
-def path_of(name: str) -> Path | None:
-    """The stored file for a served name like "<key>-960.webp", or None."""
+def parse_name(name: str) -> tuple[str, int] | None:
+    """(key, width) of a served name like "<key>-960.webp", or None for anything else."""
     stem, _, suffix = name.rpartition(".")
     key, _, width = stem.rpartition("-")
     if suffix != "webp" or len(key) != 32 or not width.isdigit() or not all(c in "0123456789abcdef" for c in key):
         return None
-    path = folder() / file_name(key, int(width))
+    return key, int(width)
+
+
+def path_of(name: str) -> Path | None:
+    """The stored file for a served name like "<key>-960.webp", or None."""
+    parsed = parse_name(name)
+    if parsed is None:
+        return None
+    path = folder() / file_name(*parsed)
     return path if path.is_file() else None
 
 
@@ -159,14 +173,5 @@ def delete_files(keys: list[str]) -> None:
 
 def remove_orphans(older_than_seconds: float = 3600) -> int:
     """Retention: files whose picture row is gone (removed, or its idea deleted). Returns how many."""
-    target = folder()
-    if not target.is_dir():
-        return 0
     keys = set(db.session.scalars(select(IdeaImage.file_key)))
-    cutoff = time.time() - older_than_seconds
-    removed = 0
-    for path in target.iterdir():
-        if path.name.split("-")[0] not in keys and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return remove_unnamed(folder(), lambda name: name.split("-")[0] in keys, time.time() - older_than_seconds)

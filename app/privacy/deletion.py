@@ -98,7 +98,7 @@ def erase(user: User, *, remove_contributions: bool = False) -> Deleted:
     images.delete_files(removed_pictures)  # at once, not at the next orphan sweep
     result.ideas_kept = db.session.scalar(select(func.count(Idea.id)).where(Idea.author_id == user.id)) or 0
     for row in db.session.scalars(select(DataExport).where(DataExport.user_id == user.id)):
-        exports._remove_file(row)
+        exports.remove_file(row)
     _apply_holdings(user)
     _tombstone(user)
     cache.public_content_changed()  # kept ideas and comments now name "gelöschtes Konto"

@@ -23,6 +23,7 @@ from sqlalchemy import delete, or_, select, update
 from app.database import claim_rows
 from app.errors import InvalidInput
 from app.extensions import db
+from app.files import remove_unnamed
 from app.mail import queue_mail
 from app.models import DataExport, User, utcnow
 from app.privacy import export
@@ -39,7 +40,8 @@ def export_dir() -> Path:
     return Path(current_app.config["EXPORT_DIR"])
 
 
-def _remove_file(row: DataExport) -> None:
+def remove_file(row: DataExport) -> None:
+    """Delete a download's file (its row is being deleted)."""
     if row.file_name:
         (export_dir() / row.file_name).unlink(missing_ok=True)
 
@@ -58,7 +60,7 @@ def request_export(user: User) -> DataExport:
     if any(is_pending(row) for row in earlier):
         raise InvalidInput(_l("Your data is already being prepared. We will send you a mail when it is ready."))
     for row in earlier:
-        _remove_file(row)
+        remove_file(row)
         db.session.delete(row)
     row = DataExport(user_id=user.id)
     db.session.add(row)
@@ -82,7 +84,7 @@ def delete_export(user: User, export_id: int) -> bool:
     row = db.session.get(DataExport, export_id)
     if row is None or row.user_id != user.id:
         return False
-    _remove_file(row)
+    remove_file(row)
     db.session.delete(row)
     db.session.flush()
     return True
@@ -155,7 +157,7 @@ def remove_expired(now: datetime) -> int:
         or_(DataExport.expires_at < now, DataExport.failed_at < now - timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"]))
     )))
     for row in expired:
-        _remove_file(row)
+        remove_file(row)
     _remove_orphans(now)
     if not expired:
         return 0
@@ -163,11 +165,5 @@ def remove_expired(now: datetime) -> int:
 
 
 def _remove_orphans(now: datetime) -> None:
-    folder = export_dir()
-    if not folder.is_dir():
-        return
     named = set(db.session.scalars(select(DataExport.file_name).where(DataExport.file_name.is_not(None))))
-    cutoff = (now - LEASE).timestamp()
-    for path in folder.iterdir():
-        if path.name not in named and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    remove_unnamed(export_dir(), named.__contains__, (now - LEASE).timestamp())
