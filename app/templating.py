@@ -67,10 +67,6 @@ def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
-def image_srcset(image) -> str:
-    return ", ".join(f"{images.url(image, width)} {width}w" for width in image.available_widths)
-
-
 def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(lambda dt: format_datetime(dt, "dd.MM.yyyy, HH:mm") if dt else "", "datetime")
@@ -103,7 +99,7 @@ def register(app: Flask) -> None:
             "priority_label": portfolio_labels.priority_label,
             "kind_label": portfolio_labels.kind_label,
             "image_url": images.url,
-            "image_srcset": image_srcset,
+            "image_srcset": images.srcset,
             "line_funding": lambda line: budgets.funding(line.amount, line.funding_rate),
             "line_own_share": lambda line: budgets.own_share(line.amount, line.funding_rate),
         }

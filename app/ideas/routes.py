@@ -255,10 +255,11 @@ def remove_image(idea_id: int, image_id: int):
 @bp.route("/bilder/<name>")
 def image_file(name: str):
     """A stored picture, for whoever may see its idea."""
-    path = image_service.path_of(name)
-    image = db.session.scalar(select(IdeaImage).where(IdeaImage.file_key == name.split("-")[0])) if path else None
+    parsed = image_service.parse_name(name)
+    image = db.session.scalar(select(IdeaImage).where(IdeaImage.file_key == parsed[0])) if parsed else None
     user = current_user if current_user.is_authenticated else None
-    if image is None or not services.can_view(image.idea, user):
+    path = image_service.path_of(name) if image is not None else None
+    if path is None or not services.can_view(image.idea, user):
         abort(404)
     response = send_file(path, mimetype="image/webp", max_age=0)
     public = not image.idea.is_draft and not image.idea.is_hidden
