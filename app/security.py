@@ -106,6 +106,12 @@ def set_security_headers(response):
     return response
 
 
+def went_through(response) -> bool:
+    """For `counts=`: the form was accepted (it answers with a redirect). Refused forms, which come
+    back with their errors, do not count towards the limit."""
+    return response.status_code == 302
+
+
 def limit_per_address(setting: str, *, counts=None):
     """Rate-limit POSTs by client address; the limit string is the config value `setting`. With
     `counts` (a function of the response), only the requests it approves count towards the limit."""

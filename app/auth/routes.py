@@ -23,19 +23,15 @@ from app.forms import ActionForm, form_status
 from app.legal import services as legal
 from app.models import User
 from app.models.user import ROLE_MODERATOR, ROLE_STEERING
-from app.security import limit_per_address, safe_redirect_target
+from app.security import limit_per_address, safe_redirect_target, went_through
 
 bp = Blueprint("auth", __name__)
 
 
-def _signed_up(response) -> bool:
-    """Only sign-ups that went through count towards the address's limit: a workshop on one town
-    hall Wi-Fi must not be locked out by the typos of its first five people."""
-    return response.status_code == 302
-
-
 @bp.route("/registrieren", methods=["GET", "POST"])
-@limit_per_address("RATELIMIT_SIGNUP", counts=_signed_up)
+# Only sign-ups that went through count: a workshop on one town hall Wi-Fi must not be locked out
+# by the typos of its first five people.
+@limit_per_address("RATELIMIT_SIGNUP", counts=went_through)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

@@ -20,7 +20,7 @@ from app.moderation import services as moderation_services
 from app.participation import queries as participation_queries
 from app.participation import services as participation
 from app.participation.forms import CommentForm
-from app.security import limit_per_account
+from app.security import limit_per_account, went_through
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")
 
@@ -59,14 +59,10 @@ def index():
     )
 
 
-def _idea_was_saved(response) -> bool:
-    """Only a saved idea counts towards RATELIMIT_SUBMIT, not "check similar ideas" or a card with errors."""
-    return response.status_code == 302
-
-
 @bp.route("/neu", methods=["GET", "POST"])
 @confirmed_required
-@limit_per_account("RATELIMIT_SUBMIT", counts=_idea_was_saved)
+# Only a saved idea counts, not "check similar ideas", the duplicate gate or a card with errors.
+@limit_per_account("RATELIMIT_SUBMIT", counts=went_through)
 def new():
     form = IdeaForm()
     similar = None
