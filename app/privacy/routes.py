@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, send_file, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
+from app.auth import sessions
 from app.auth.services import WrongPassword
 from app.errors import DomainError
 from app.extensions import db
@@ -84,8 +85,7 @@ def delete_account():
             (target.errors if target is not None else form.form_errors).append(str(error.message))
         else:
             db.session.commit()
-            logout_user()
-            session.clear()
+            sessions.end_session()  # its row went with the account; this logs the browser out
             flash(_("Your account is deleted. Thank you for taking part."), "success")
             return redirect(url_for("main.index"), code=303)
     return render_template("privacy/delete.html", form=form, in_portfolio=deletion.kept_in_portfolio(current_user)), form_status()
