@@ -63,8 +63,11 @@ node: node_modules/.package-lock.json
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 
+# pytest-xdist: one worker per core, each with its own database and Redis databases (tests/conftest.py).
+TEST_WORKERS ?= auto
+
 test: install-dev lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # ruff, and bandit for medium and high severity (every `# nosec` names its rule and says why).
 lint: $(VENV)/.stamp-dev
@@ -78,7 +81,7 @@ audit: $(VENV)/.stamp-dev
 
 # Everything but the browser: a quick loop while developing.
 test-quick: install-dev
-	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not e2e" $(PYTEST_ARGS)
 
 # Benchmarks (not part of the suite): needs Debian's wrk; PostgreSQL is used when reachable.
 bench: install-dev

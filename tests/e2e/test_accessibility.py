@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.conftest import PASSWORD, create_user, make_idea
 from tests.e2e.conftest import assert_accessible
+from tests.factories import PASSWORD, create_user, make_idea
 
 
 def _login(page, email="erika@example.com"):

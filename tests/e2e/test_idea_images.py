@@ -4,9 +4,9 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import create_user, make_idea
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_participation import login
+from tests.factories import create_user, make_idea
 from tests.unit.test_idea_images import picture
 
 

@@ -69,8 +69,8 @@ def test_sign_up_confirm_submit_and_find(page, reference, outbox):
 
 
 def test_bad_input_in_the_browser_keeps_what_was_typed(page, reference):
-    from tests.conftest import PASSWORD as USER_PASSWORD
-    from tests.conftest import create_user
+    from tests.factories import PASSWORD as USER_PASSWORD
+    from tests.factories import create_user
 
     create_user()
     page.goto("/anmelden")

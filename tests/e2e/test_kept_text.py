@@ -5,9 +5,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Idea
-from tests.conftest import create_user
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_accessibility import _login
+from tests.factories import create_user
 
 
 def test_a_card_with_a_stale_token_comes_back_and_can_be_sent_again(axe_page, reference):

@@ -9,8 +9,8 @@ from app.models import User
 from app.moderation import rubric
 from app.moderation import services as moderation
 from app.participation import services as participation
-from tests.conftest import PASSWORD, TOTP_SECRET, create_user, make_idea
 from tests.e2e.conftest import assert_accessible, screenshot
+from tests.factories import PASSWORD, TOTP_SECRET, create_user, make_idea
 
 
 def _login(page, email, second_factor=False):

@@ -10,9 +10,9 @@ from app import worker
 from app.extensions import db
 from app.models import OutgoingMail
 from app.notifications import mails
-from tests.conftest import create_user
 from tests.e2e.conftest import assert_accessible, screenshot
 from tests.e2e.test_moderation import _login
+from tests.factories import create_user
 
 
 def _worker_round():

@@ -4,8 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, create_user, make_idea
 from tests.e2e.conftest import screenshot
+from tests.factories import PASSWORD, create_user, make_idea
 
 
 def login(page, email):

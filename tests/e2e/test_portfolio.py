@@ -7,9 +7,9 @@ from datetime import datetime
 
 from playwright.sync_api import expect
 
-from tests.conftest import advance_idea, create_user, make_idea
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_moderation import _login
+from tests.factories import advance_idea, create_user, make_idea
 
 
 def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project(axe_page, reference):

@@ -4,8 +4,8 @@ import json
 import zipfile
 
 from app.privacy import services
-from tests.conftest import PASSWORD, create_user, make_idea
 from tests.e2e.conftest import assert_accessible
+from tests.factories import PASSWORD, create_user, make_idea
 
 
 def test_download_my_data_then_delete_my_account(axe_page, reference):

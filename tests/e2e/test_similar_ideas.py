@@ -2,9 +2,9 @@
 
 from playwright.sync_api import expect
 
-from tests.conftest import create_user, make_idea
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_participation import login
+from tests.factories import create_user, make_idea
 
 
 def test_live_suggestions_as_the_title_is_typed(axe_page, reference):

@@ -18,8 +18,8 @@ from app.ideas.services import IdeaCard, submit_idea
 from app.models import ActionField, BudgetLine, Municipality, Project
 from app.moderation import services as moderation
 from app.participation import services as participation
-from tests.conftest import create_user
 from tests.e2e.test_moderation import _login
+from tests.factories import create_user
 
 VECTORS = [
     "<script>alert(1)</script>",

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuditEntry, AuthSession
 from app.moderation import services as moderation
 from app.participation import services as participation
-from tests.conftest import PASSWORD, create_user, make_idea
+from tests.factories import PASSWORD, create_user, make_idea
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def test_roles_blocks_budgets_and_long_texts(app):
 def test_the_log_page_shows_changes_in_words_not_dicts(app, client, auth, reference):
     from app.extensions import db
     from app.moderation import services as moderation
-    from tests.conftest import create_user, make_idea
+    from tests.factories import create_user, make_idea
 
     admin = create_user("admin@example.com", roles=("admin", "moderator"))
     idea = make_idea(create_user(), "Eine Idee fürs Protokoll")

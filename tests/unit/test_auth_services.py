@@ -7,7 +7,7 @@ from app.auth import passwords, services, tokens
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import User
-from tests.conftest import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user
 
 
 def test_register_normalises_and_hashes_with_scrypt(app, reference):

@@ -9,7 +9,7 @@ from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import images
 from app.models import IdeaImage
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 def picture(fmt: str = "JPEG", size=(2000, 1000), mode: str = "RGB", **save) -> bytes:

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.ideas import services
 from app.ideas.services import IdeaCard
 from app.models import Idea, IdeaStateChange, Municipality
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 def _card(**changes) -> IdeaCard:

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import AuditEntry, Comment, Follow, Report, Support
 from app.moderation import services
 from app.participation import services as participation
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from app.models import Notification, NotificationEvent, OutgoingMail, User
 from app.moderation import services as moderation
 from app.notifications import fanout, kinds, mails, services
 from app.participation import services as participation
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 
 
 def _run():

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.ideas.services import change_state
 from app.models import Comment, Follow, Idea, Report, Support
 from app.participation import services
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 def _supports(idea) -> int:

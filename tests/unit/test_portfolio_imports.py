@@ -11,7 +11,7 @@ from app.exports import to_csv
 from app.extensions import db
 from app.models import ActionField, AuditEntry, BudgetLine, Counter, Project
 from app.portfolio import exports, imports, services
-from tests.conftest import create_user
+from tests.factories import create_user
 
 HEADER = "Code;Titel;Themenfeld;Prioritätsgruppe;Status;Federführende Kommune"
 

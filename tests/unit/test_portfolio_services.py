@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import ActionField, AuditEntry, BudgetLine, Counter, Idea, Municipality, Project
 from app.portfolio import services
 from app.portfolio.services import BudgetInput, ProjectData, ProjectPlan
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 
 
 @pytest.fixture

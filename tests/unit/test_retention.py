@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuthSession, Notification, NotificationEvent, OutgoingMail, User, utcnow
 from app.moderation import services as moderation
 from app.notifications import fanout, services
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 def _count(model) -> int:

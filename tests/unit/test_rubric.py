@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuditEntry, Criterion
 from app.moderation import rubric
 from app.moderation import services as moderation
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 def test_no_scores_yet():

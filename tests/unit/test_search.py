@@ -4,7 +4,7 @@ from app import search
 from app.extensions import db
 from app.ideas import queries
 from app.models import ActionField, Municipality
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 def test_stems_fold_inflections_and_umlauts():

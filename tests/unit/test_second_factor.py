@@ -7,7 +7,7 @@ import pytest
 
 from app.auth import second_factor
 from app.extensions import db
-from tests.conftest import create_user
+from tests.factories import create_user
 
 
 @pytest.fixture

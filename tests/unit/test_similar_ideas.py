@@ -3,7 +3,7 @@
 import pytest
 
 from app.ideas.queries import similar_ideas
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 @pytest.fixture

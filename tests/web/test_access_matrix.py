@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import BudgetLine, Project
 from app.participation import services as participation
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 PUBLIC, SIGNED_IN, AUTHOR = "public", "signed_in", "author"
 MODERATOR, STEERING, ADMIN = "moderator", "steering", "admin"

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.auth.lockout import LOCKOUT_AFTER
 from app.extensions import db
 from app.models import User
-from tests.conftest import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user
 
 
 def _login(client, password):

@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import BudgetLine, Project
 from app.portfolio import services as portfolio
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 
 
 @pytest.fixture

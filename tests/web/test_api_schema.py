@@ -17,7 +17,7 @@ from schemathesis import GenerationMode
 from app.extensions import db
 from app.models import BudgetLine
 from app.portfolio import services as portfolio
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuthSession, User
-from tests.conftest import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user
 
 SIGNUP = {
     "email": "neu@example.com",

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Idea, Support
 from app.moderation import services as moderation
 from app.participation import services as participation
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 from tests.web.test_concurrency import Browser, _fire
 from tests.web.test_exports import _dicts
 from tests.web.test_idea_list import _titles

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import ActionField, Idea, Project, Support, User
-from tests.conftest import PASSWORD, advance_idea, create_user, make_idea, totp_now
+from tests.factories import PASSWORD, advance_idea, create_user, make_idea, totp_now
 
 
 class Browser:

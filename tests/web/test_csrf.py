@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user
 
 
 @pytest.fixture

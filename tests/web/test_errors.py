@@ -22,10 +22,11 @@ def test_german_error_pages(app, reference, code, text):
     assert 'lang="de"' in body
 
 
-def test_unexpected_exception_gives_the_german_500_page(app, reference):
+def test_unexpected_exception_gives_the_german_500_page(make_app, reference):
     def broken():
         raise RuntimeError("boom")
 
+    app = make_app()  # its own app: the shared one takes no new routes after its first request
     app.add_url_rule("/kaputt", "broken", broken)
     response = app.test_client().get("/kaputt")
     assert response.status_code == 500
@@ -61,7 +62,7 @@ def test_nul_characters_in_a_form_are_dropped_before_saving(client, reference, a
 
     from app.extensions import db
     from app.models import ActionField, Idea, Municipality
-    from tests.conftest import create_user
+    from tests.factories import create_user
 
     create_user()
     auth.login()

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import ActionField, Project
 from app.moderation import services as moderation
 from app.portfolio import services
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 
 
 def _dicts(data: bytes) -> list[dict[str, str]]:

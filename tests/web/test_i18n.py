@@ -52,7 +52,7 @@ def test_language_switch_refuses_foreign_redirects(client, reference):
 def test_dates_in_german_format(client, reference):
     import re
 
-    from tests.conftest import create_user, make_idea
+    from tests.factories import create_user, make_idea
 
     idea = make_idea(create_user())
     page = client.get(f"/ideen/{idea.id}").text

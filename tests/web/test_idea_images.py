@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import IdeaImage
 from app.moderation import services as moderation
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 from tests.unit.test_idea_images import picture
 
 

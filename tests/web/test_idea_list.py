@@ -2,7 +2,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Support, utcnow
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import ActionField, Idea, Municipality
-from tests.conftest import PASSWORD, create_user, make_idea
+from tests.factories import PASSWORD, create_user, make_idea
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import select, text, update
 from app.extensions import db
 from app.models import BudgetLine, Comment, Idea, Project
 from app.participation import services as participation
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 from tests.web.test_idea_routes import _form
 from tests.web.test_portfolio_csv_import import _upload
 from tests.web.test_portfolio_routes import _text

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import AuthSession, Comment, Idea, OfficialAnswer, utcnow
 from app.moderation import services as moderation
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 from tests.web.test_idea_routes import _form
 
 SAME_SITE = {"Origin": "http://localhost"}
@@ -66,7 +66,7 @@ def test_comments_reports_and_answers_keep_their_text_when_the_form_expired(clie
         create_user("mod@example.com", roles=("moderator",))
         token = _token(client.get("/anmelden").text)
         client.post("/anmelden", data={"email": "mod@example.com", "password": "ein-sicheres-passwort", "csrf_token": token})
-        from tests.conftest import totp_now
+        from tests.factories import totp_now
 
         client.post("/anmelden/code", data={"code": totp_now(), "csrf_token": _token(client.get("/anmelden/code").text)})
         url, data = f"/moderation/ideen/{idea.id}/antwort", {"body": "Eine lange amtliche Antwort.", "signature": "Moderation, Dülmen"}
@@ -86,7 +86,7 @@ def test_comments_reports_and_answers_keep_their_text_when_the_form_expired(clie
 
 
 def test_a_staff_session_that_idled_out_shows_the_text_on_the_login_page(client, reference):
-    from tests.conftest import totp_now
+    from tests.factories import totp_now
 
     idea = make_idea(create_user("autorin@example.com"), "Eine Idee")
     moderator = create_user("mod@example.com", roles=("moderator",))
@@ -124,7 +124,7 @@ def test_passwords_are_never_echoed(client, reference):
     ids=["budget line", "project"],
 )
 def test_budget_and_project_forms_keep_their_text_when_the_form_expired(client, reference, url, data):
-    from tests.conftest import totp_now
+    from tests.factories import totp_now
 
     create_user("sg@example.com", roles=("steering",))
     client.post("/anmelden", data={"email": "sg@example.com", "password": "ein-sicheres-passwort", "csrf_token": _token(client.get("/anmelden").text)})

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.legal import services as legal
 from app.models import AuditEntry, BarrierReport, Consent, LegalText, User
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 from tests.web.test_auth_routes import SIGNUP
 from tests.web.test_portfolio_routes import _text
 

@@ -17,7 +17,7 @@ from app import mail
 from app.database import writing
 from app.extensions import db
 from app.models import OutgoingMail, utcnow
-from tests.conftest import create_user
+from tests.factories import create_user
 from tests.smtp_server import SmtpServer
 from tests.web.test_auth_routes import SIGNUP
 

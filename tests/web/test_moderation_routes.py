@@ -8,7 +8,7 @@ from app.models import Idea
 from app.moderation import rubric
 from app.moderation import services as moderation
 from app.participation import services as participation
-from tests.conftest import create_user, make_idea
+from tests.factories import create_user, make_idea
 
 
 @pytest.fixture

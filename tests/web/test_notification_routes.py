@@ -13,7 +13,7 @@ from app.models import Notification, NotificationSetting, OutgoingMail, User
 from app.moderation import services as moderation
 from app.notifications import fanout, mails
 from app.participation import services as participation
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 from tests.web.test_portfolio_routes import _text
 
 

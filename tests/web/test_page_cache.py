@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ContentVersion
 from app.participation import services
-from tests.conftest import PASSWORD, create_user, make_idea
+from tests.factories import PASSWORD, create_user, make_idea, redis_url
 
 
 def _queries(client, count_queries, url) -> tuple[int, str]:
@@ -127,12 +127,12 @@ class TestWithRedis:
     @pytest.fixture
     def app_config_overrides(self):
         try:
-            redis.Redis.from_url("redis://127.0.0.1:6379/14", socket_connect_timeout=1).flushdb()
+            redis.Redis.from_url(redis_url(14), socket_connect_timeout=1).flushdb()
         except redis.RedisError:
             if __import__("os").environ.get("CI"):
                 pytest.fail("Redis must run in CI (127.0.0.1:6379)")
             pytest.skip("no Redis on 127.0.0.1:6379")
-        return {"REDIS_URL": "redis://127.0.0.1:6379/14", "PAGE_CACHE_ITEMS": 5}
+        return {"REDIS_URL": redis_url(14), "PAGE_CACHE_ITEMS": 5}
 
     def test_pages_are_shared_through_redis(self, app, client, idea, count_queries):
         from app.cache import BoundedRedisCache
@@ -169,7 +169,7 @@ def test_the_version_is_bumped_once_per_transaction_not_per_savepoint(app, idea)
 
     def test_junk_parameters_create_no_entries_and_the_entries_are_bounded(self, app, client, idea):
         """Probe finding 15: 200 junk URLs grew Redis by ~20 KB each, next to the rate-limit counters."""
-        store = redis.Redis.from_url("redis://127.0.0.1:6379/14")
+        store = redis.Redis.from_url(redis_url(14))
         for number in range(50):
             assert client.get(f"/ideen?junk{number}=x").status_code == 200
             assert client.get(f"/ideen?q={'x' * 200}{number}").status_code == 200

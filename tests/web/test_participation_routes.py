@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Comment, Follow, Report, Support, utcnow
 from app.participation import services
-from tests.conftest import PASSWORD, create_user, make_idea
+from tests.factories import PASSWORD, create_user, make_idea
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import ActionField, BudgetLine, Project
 from app.portfolio import imports
-from tests.conftest import create_user
+from tests.factories import create_user
 from tests.web.test_portfolio_routes import _text
 
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import ActionField, BudgetLine, Idea, Project
 from app.participation import services as participation
 from app.portfolio import services
-from tests.conftest import advance_idea, create_user, make_idea
+from tests.factories import advance_idea, create_user, make_idea
 from tests.unit.test_budgets import MIO, SEED_ROWS
 
 

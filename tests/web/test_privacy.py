@@ -45,7 +45,7 @@ from app.participation import services as participation
 from app.privacy import deletion, services
 from app.privacy.export import HTML_NAME, JSON_NAME
 from app.privacy.inventory import DELETE, HOLDINGS, UNLINK
-from tests.conftest import PASSWORD, TOTP_SECRET, create_user, make_idea, totp_now
+from tests.factories import PASSWORD, TOTP_SECRET, create_user, make_idea, totp_now
 from tests.unit.test_idea_images import picture
 
 MIA = "mia.beispiel@example.com"

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.config import ProductionConfig
 from app.extensions import db
 from app.models import User
-from tests.conftest import create_user
+from tests.factories import create_user, redis_url
 
 
 def _login_attempts(client, addresses):
@@ -46,7 +46,7 @@ def test_production_refuses_rate_limits_in_worker_memory():
 
 
 def test_demo_data_is_refused_in_production(make_app, reference):
-    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/15")
+    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url(15))
     with app.app_context():  # the command runs in this app, not in the test's
         result = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert result.exit_code != 0 and "refused in production" in result.output

@@ -4,12 +4,12 @@ import pytest
 import redis
 
 from app.config import TestConfig
-from tests.conftest import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user, redis_url
 
 
 def _redis_available() -> bool:
     try:
-        return redis.Redis.from_url("redis://127.0.0.1:6379/15", socket_connect_timeout=1).ping()
+        return redis.Redis.from_url(redis_url(15), socket_connect_timeout=1).ping()
     except redis.RedisError:
         return False
 
@@ -29,9 +29,9 @@ def app_config_overrides(request):
             if __import__("os").environ.get("CI"):
                 pytest.fail("Redis must run in CI (127.0.0.1:6379)")
             pytest.skip("no Redis on 127.0.0.1:6379")
-        client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+        client = redis.Redis.from_url(redis_url(15))
         client.flushdb()
-        overrides["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/15"
+        overrides["RATELIMIT_STORAGE_URI"] = redis_url(15)
     else:
         overrides["RATELIMIT_STORAGE_URI"] = TestConfig.RATELIMIT_STORAGE_URI
     return overrides
@@ -86,7 +86,7 @@ def test_idea_submission_is_limited_per_account(app, client, reference):
 
 def test_supports_comments_and_reports_are_limited_per_account(app, client, reference):
     app.config.update(RATELIMIT_SUPPORT="3 per minute", RATELIMIT_COMMENT="2 per minute", RATELIMIT_REPORT="1 per minute")
-    from tests.conftest import make_idea
+    from tests.factories import make_idea
 
     idea = make_idea(create_user("autorin@example.com"))
     create_user()

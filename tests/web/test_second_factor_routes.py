@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 from app.auth import services as auth_services
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
-from tests.conftest import PASSWORD, create_user, totp_now
+from tests.factories import PASSWORD, create_user, totp_now
 
 
 def _password(client, email):

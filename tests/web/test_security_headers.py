@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user
 
 
 @pytest.mark.parametrize("url", ["/", "/ideen", "/anmelden", "/gibt-es-nicht"])

@@ -1,0 +1,103 @@
+"""What tests build: accounts, ideas and their way through moderation, each through the real services.
+
+Import these from here (the fixtures that use them live in conftest.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+from app.extensions import db
+from app.models import User
+
+PASSWORD = "ein-sicheres-passwort"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def worker_number() -> int:
+    """0 without xdist and in its first worker (gw0), 1 in gw1, ..."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def redis_url(database: int) -> str:
+    """A Redis database of this test process's own: 15 and 14 in the first worker, 13 and 12 in the second, ..."""
+    return f"redis://127.0.0.1:6379/{database - 2 * worker_number()}"
+
+
+def create_user(
+    email: str = "erika@example.com",
+    *,
+    confirmed: bool = True,
+    roles: tuple[str, ...] = (),
+    display_name: str = "Erika M.",
+    organisation: str | None = None,
+) -> User:
+    from app.auth import services
+    from app.legal import services as legal
+    from app.models import utcnow
+
+    user = services.register_account(
+        email=email,
+        password=PASSWORD,
+        display_name=display_name,
+        account_type="organisation" if organisation else "citizen",
+        organisation_name=organisation,
+    ).user
+    if confirmed:
+        user.confirmed_at = utcnow()
+    legal.record_acceptance(user)  # as the sign-up form does
+    for role in roles:
+        services.grant_role(user, role)
+    if roles:
+        # Staff have a second factor; Auth.login answers it with totp_now().
+        user.totp_secret = TOTP_SECRET
+        user.totp_enrolled_at = utcnow()
+    db.session.commit()
+    return user
+
+
+
+def totp_now(secret: str = TOTP_SECRET) -> str:
+    import pyotp
+
+    return pyotp.TOTP(secret).now()
+
+
+def make_idea(author: User, title: str = "Sichere Radwege zur Schule", *, publish: bool = True, **card_values):
+    """An idea through the real service, committed."""
+    from sqlalchemy import select
+
+    from app.ideas.services import IdeaCard, submit_idea
+    from app.models import ActionField, Municipality
+
+    fields = card_values.pop("fields", ["mobilitaet"])
+    town = card_values.pop("municipality", "coesfeld")
+    field_ids = list(db.session.scalars(select(ActionField.id).where(ActionField.slug.in_(fields))))
+    municipality_id = db.session.scalar(select(Municipality.id).where(Municipality.slug == town))
+    card = IdeaCard(
+        title=title,
+        summary=card_values.pop("summary", "Kurz gesagt: eine Idee."),
+        benefit=card_values.pop("benefit", "Der Nutzen ist groß."),
+        challenges=card_values.pop("challenges", "Es gibt Hürden."),
+        municipality_id=municipality_id,
+        action_field_ids=field_ids,
+        partners=card_values.pop("partners", ""),
+    )
+    assert not card_values, f"unknown card values {card_values}"
+    idea = submit_idea(author, card, publish=publish)
+    db.session.commit()
+    return idea
+
+
+def advance_idea(idea, *to_states: str, moderator: User | None = None, steering: User | None = None):
+    """Move an idea through moderation (in_review, candidate) and the steering committee (shortlisted). Commits."""
+    from app.moderation import services as moderation
+    from app.portfolio import services as portfolio
+
+    for state in to_states:
+        if state == "shortlisted":
+            portfolio.shortlist_idea(idea, steering, "Passt zur Strategie.")
+        else:
+            moderation.change_status(idea, state, moderator)
+    db.session.commit()
+    return idea
