@@ -73,7 +73,16 @@ PUBLIC_CONTENT = (
 _FLAG = "public_content_changed"
 
 
+def _listen_to_sessions() -> None:
+    """The invalidation hooks below, on every ORM session, registered once per process."""
+    hooks = (("before_flush", _mark_flush), ("do_orm_execute", _mark_bulk), ("before_commit", _bump_version), ("after_soft_rollback", _forget))
+    for name, hook in hooks:
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
 def init_app(app: Flask) -> None:
+    _listen_to_sessions()
     if not app.config["PAGE_CACHE_ENABLED"]:
         app.extensions["page_cache"] = NullCache()
         return
@@ -188,7 +197,6 @@ def public_content_changed() -> None:
     db.session.info[_FLAG] = True
 
 
-@event.listens_for(Session, "before_flush")
 def _mark_flush(session, flush_context, instances) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, PUBLIC_CONTENT):
@@ -196,14 +204,12 @@ def _mark_flush(session, flush_context, instances) -> None:
             return
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _mark_bulk(state) -> None:
     if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None:
         if issubclass(state.bind_mapper.class_, PUBLIC_CONTENT):
             state.session.info[_FLAG] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _bump_version(session) -> None:
     # SQLAlchemy also calls this when a savepoint is released. Bumping there would lock the
     # version row before rows the transaction locks later (deadlocks on PostgreSQL); so the
@@ -215,7 +221,6 @@ def _bump_version(session) -> None:
         session.execute(update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1))
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _forget(session, previous_transaction) -> None:
     # Only a rollback of the whole transaction discards its changes; a savepoint's does not.
     if previous_transaction.parent is None:

@@ -1,4 +1,8 @@
-"""Template filters and globals: dates in Europe/Berlin, numbers in German, Markdown."""
+"""Template filters and globals every area shares: dates in Europe/Berlin, numbers in German, Markdown.
+
+This module depends on no area: each area registers its own labels on its blueprint
+(e.g. `status_label` in app/ideas/routes.py, `project_status_label` in app/portfolio/routes.py).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,8 @@ from markupsafe import Markup, escape
 from app.audit import changes as audit_changes
 from app.audit import describe as audit_describe
 from app.i18n import LANGUAGE_NAMES
-from app.ideas import images
-from app.ideas.states import action_label
-from app.ideas.states import label as status_label
 from app.models import utcnow
 from app.models.user import ROLE_LABELS
-from app.portfolio import budgets
-from app.portfolio import labels as portfolio_labels
 from app.security import render_markdown
 
 
@@ -32,12 +31,6 @@ def url_with(**changes) -> str:
         else:
             args[key] = value if isinstance(value, list) else [value]
     return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
-
-
-def hidden_cause_label(cause: str | None) -> str:
-    from app.moderation.services import HIDDEN_CAUSE_LABELS
-
-    return str(HIDDEN_CAUSE_LABELS.get(cause, cause or ""))
 
 
 def format_score(value) -> str:
@@ -63,6 +56,11 @@ def format_percent(value) -> str:
     return "" if value is None else f"{format_decimal(value, format='0.0')}\u00a0%"
 
 
+def slug_options(items) -> list[tuple[str, str]]:
+    """(slug, name) pairs for a filter's select (macros/lists.html), e.g. of action fields or towns."""
+    return [(item.slug, item.name) for item in items]
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -83,23 +81,14 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_millions, "millions")
     app.add_template_filter(format_percent, "percent")
 
+    # Globals, not a context processor: imported macros (macros/lists.html) see them too.
+    app.add_template_global(LANGUAGE_NAMES, "language_names")
+    app.add_template_global(url_with, "url_with")
+    app.add_template_global(audit_describe, "audit_label")
+    app.add_template_global(audit_changes, "audit_changes")
+    app.add_template_global(role_label, "role_label")
+    app.add_template_global(slug_options, "slug_options")
+
     @app.context_processor
-    def globals_():
-        return {
-            "current_locale": str(get_locale()),
-            "language_names": LANGUAGE_NAMES,
-            "url_with": url_with,
-            "status_label": status_label,
-            "status_action_label": action_label,
-            "hidden_cause_label": hidden_cause_label,
-            "audit_label": audit_describe,
-            "audit_changes": audit_changes,
-            "role_label": role_label,
-            "project_status_label": portfolio_labels.project_status_label,
-            "priority_label": portfolio_labels.priority_label,
-            "kind_label": portfolio_labels.kind_label,
-            "image_url": images.url,
-            "image_srcset": images.srcset,
-            "line_funding": lambda line: budgets.funding(line.amount, line.funding_rate),
-            "line_own_share": lambda line: budgets.own_share(line.amount, line.funding_rate),
-        }
+    def per_request():
+        return {"current_locale": str(get_locale())}

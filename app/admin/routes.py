@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -11,13 +11,13 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.admin import services
 from app.auth.decorators import role_required
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
-from app.ideas.queries import Page, parse_page
 from app.models import AuditEntry, User, UserRole
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
+from app.pagination import paginate, parse_page
 from app.security import parse_int
+from app.views import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
 admin_required = role_required(ROLE_ADMIN)
@@ -50,14 +50,10 @@ def accounts():
         role = ""
     if blocked:
         stmt = stmt.where(User.is_blocked.is_(True))
-    page = parse_page(request.args)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    users = db.session.scalars(
-        stmt.options(selectinload(User.roles)).order_by(User.email).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    page = paginate(stmt.options(selectinload(User.roles)).order_by(User.email), parse_page(request.args), PER_PAGE, count=stmt)
     return render_template(
         "admin/accounts.html",
-        page=Page(items=list(users), total=total, page=page, per_page=PER_PAGE),
+        page=page,
         q=q,
         role=role,
         blocked=blocked,
@@ -72,17 +68,6 @@ def account(user_id: int):
     return render_template("admin/account.html", user=user, roles=STAFF_ROLES, audit_entries=audit.entries_for("user", user.id))
 
 
-def _act(action, *args, success: str):
-    try:
-        action(*args)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-
-
 def _valid_post() -> bool:
     return ActionForm().validate_on_submit()
 
@@ -95,9 +80,9 @@ def change_role(user_id: int):
     if role not in STAFF_ROLES or change not in ("grant", "revoke") or not _valid_post():
         abort(400)
     if change == "grant":
-        _act(services.grant_role, user, role, current_user, success=_("Role granted."))
+        attempt(services.grant_role, user, role, current_user, success=_("Role granted."))
     else:
-        _act(services.revoke_role, user, role, current_user, success=_("Role revoked."))
+        attempt(services.revoke_role, user, role, current_user, success=_("Role revoked."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -106,8 +91,8 @@ def change_role(user_id: int):
 def block(user_id: int):
     user = _user(user_id)
     if _valid_post():
-        _act(services.block_user, user, current_user, request.form.get("reason", "")[:1000],
-             success=_("The account is blocked; its contributions are hidden."))
+        attempt(services.block_user, user, current_user, request.form.get("reason", "")[:1000],
+                success=_("The account is blocked; its contributions are hidden."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -116,8 +101,8 @@ def block(user_id: int):
 def unblock(user_id: int):
     user = _user(user_id)
     if _valid_post():
-        _act(services.unblock_user, user, current_user, request.form.get("reason", "")[:1000],
-             success=_("The account is unblocked; its contributions are visible again."))
+        attempt(services.unblock_user, user, current_user, request.form.get("reason", "")[:1000],
+                success=_("The account is unblocked; its contributions are visible again."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -126,8 +111,8 @@ def unblock(user_id: int):
 def reset_second_factor(user_id: int):
     user = _user(user_id)
     if _valid_post():
-        _act(services.reset_second_factor, user, current_user,
-             success=_("The second factor is reset; it will be set up again at the next login."))
+        attempt(services.reset_second_factor, user, current_user,
+                success=_("The second factor is reset; it will be set up again at the next login."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -153,16 +138,12 @@ def audit_log():
         target_id = ""
     if actor:
         stmt = stmt.where(AuditEntry.actor_id.in_(select(User.id).where(func.lower(User.email).like(f"%{actor.lower()}%"))))
-    page = parse_page(request.args)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    entries = db.session.scalars(
-        stmt.options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    page = paginate(stmt.options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()), parse_page(request.args), PER_PAGE, count=stmt)
     return render_template(
         "admin/audit_log.html",
-        page=Page(items=list(entries), total=total, page=page, per_page=PER_PAGE),
-        audit_entries=entries,
+        page=page,
+        audit_entries=page.items,
         actions=audit.ACTIONS,
-        target_types=audit.TARGET_TYPES,
+        target_types=[(t, t) for t in audit.TARGET_TYPES],
         selected={"action": action, "target_type": target_type, "actor": actor, "target_id": target_id},
     )

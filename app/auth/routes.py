@@ -17,13 +17,14 @@ from app.auth.forms import (
     SecondFactorForm,
     SignupForm,
 )
-from app.errors import InvalidInput
+from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.legal import services as legal
 from app.models import User
 from app.models.user import ROLE_MODERATOR, ROLE_STEERING
 from app.security import limit_per_address, safe_redirect_target, went_through
+from app.views import attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -283,16 +284,9 @@ def reset_password(token: str):
     if refused:
         return refused
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(user, form.password.data)
-        except InvalidInput as error:
-            db.session.rollback()
-            form.password.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. Please log in."), "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and attempt(services.set_password, user, form.password.data,
+                                             success=_("Your password has been changed. Please log in."), errors_to=form.password):
+        return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form, token=token), form_status()
 
 
@@ -319,17 +313,10 @@ def _account_page(password_form=None, email_form=None, status: int = 200):
 @limit_per_address("RATELIMIT_LOGIN")
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except InvalidInput as error:
-            db.session.rollback()
-            target = form.current_password if isinstance(error, services.WrongPassword) else form.password
-            target.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your password has been changed. Every other browser has been logged out."), "success")
-            return redirect(url_for("auth.account"), code=303)
+    if form.validate_on_submit() and attempt(services.change_password, current_user, form.current_password.data, form.password.data,
+                                             success=_("Your password has been changed. Every other browser has been logged out."),
+                                             errors_to={services.WrongPassword: form.current_password, DomainError: form.password}):
+        return redirect(url_for("auth.account"), code=303)
     return _account_page(password_form=form, status=422)
 
 
@@ -341,16 +328,10 @@ EMAIL_FORM_PREFIX = "neu"  # two forms on the account page: their fields need di
 @limit_per_address("RATELIMIT_RESET")
 def change_email():
     form = ChangeEmailForm(prefix=EMAIL_FORM_PREFIX)
-    if form.validate_on_submit():
-        try:
-            services.request_email_change(current_user, form.password.data, form.email.data)
-        except InvalidInput as error:
-            db.session.rollback()
-            (form.password if isinstance(error, services.WrongPassword) else form.email).errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("We have sent a link to the new address. Your address changes once you open it; until then the old one stays."), "info")
-            return redirect(url_for("auth.account"), code=303)
+    if form.validate_on_submit() and attempt(services.request_email_change, current_user, form.password.data, form.email.data,
+                                             success=_("We have sent a link to the new address. Your address changes once you open it; until then the old one stays."),
+                                             category="info", errors_to={services.WrongPassword: form.password, DomainError: form.email}):
+        return redirect(url_for("auth.account"), code=303)
     return _account_page(email_form=form, status=422)
 
 

@@ -12,6 +12,11 @@ never in the cookie; the row goes after 5 wrong codes and when the login succeed
 a copied cookie cannot buy more guesses or a second session. A staff
 session ends after 30 idle minutes; a session opened without the second
 factor ends as soon as its account becomes staff.
+
+This module commits its own writes: the one named exception to "services flush, the view
+commits" (app/views.py). A session row must be stored before the response hands out its
+cookie, and touching or expiring a session happens in Flask-Login's user loader, before and
+outside any view; a failed view must not take a successful login with it.
 """
 
 from __future__ import annotations

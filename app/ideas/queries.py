@@ -8,7 +8,6 @@ comments are stored counters on the idea.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,7 +20,7 @@ from app.extensions import db
 from app.models import ActionField, Idea, Municipality, Support, User, idea_action_fields, utcnow
 from app.models.idea import DRAFT, MERGED, PUBLIC_STATUSES, WITHDRAWN
 from app.models.user import ACCOUNT_TYPES
-from app.security import parse_int
+from app.pagination import Page, paginate, parse_page
 
 TRENDING_DAYS = 14
 QUERY_MAX = 200
@@ -59,11 +58,6 @@ class IdeaFilters:
         return len(self.fields) + sum(1 for value in (self.q, self.municipality, self.status, self.submitter) if value)
 
 
-def parse_page(args) -> int:
-    """The ?page= argument, 1 when missing or invalid."""
-    return max(1, min(parse_int(args.get("page", "1")) or 1, 100_000))
-
-
 def parse_filters(args) -> IdeaFilters:
     """Read filters from query arguments; anything unknown is ignored, never an error."""
     status = args.get("status", "")
@@ -78,26 +72,6 @@ def parse_filters(args) -> IdeaFilters:
         sort=sort if sort in SORTS else DEFAULT_SORT,
         page=parse_page(args),
     )
-
-
-@dataclass
-class Page:
-    items: list[Idea]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
 
 def visible_ideas(load: bool = True) -> Select:
@@ -160,14 +134,10 @@ def _apply_sort(stmt: Select, sort: str) -> Select:
 
 def list_ideas(
     filters: IdeaFilters, per_page: int, fields: list[ActionField], municipalities: list[Municipality]
-) -> Page:
-    stmt = _apply_filters(visible_ideas(), filters, fields, municipalities)
+) -> Page[Idea]:
+    stmt = _apply_sort(_apply_filters(visible_ideas(), filters, fields, municipalities), filters.sort)
     ids = _apply_filters(visible_ideas(load=False), filters, fields, municipalities)
-    total = db.session.scalar(select(func.count()).select_from(ids.subquery()))
-    pages = max(1, math.ceil((total or 0) / per_page))
-    page = min(filters.page, pages)
-    items = list(db.session.scalars(_apply_sort(stmt, filters.sort).limit(per_page).offset((page - 1) * per_page)).unique())
-    return Page(items=items, total=total or 0, page=page, per_page=per_page)
+    return paginate(stmt, filters.page, per_page, count=ids)
 
 
 def top_ideas(sort: str, limit: int) -> list[Idea]:

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from app import reference
 from app.auth.decorators import confirmed_required
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import images as image_service
@@ -21,8 +20,15 @@ from app.participation import queries as participation_queries
 from app.participation import services as participation
 from app.participation.forms import CommentForm
 from app.security import limit_per_account, went_through
+from app.views import attempt
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")
+
+# This area's words and pictures, for every template.
+bp.add_app_template_global(states.label, "status_label")
+bp.add_app_template_global(states.action_label, "status_action_label")
+bp.add_app_template_global(image_service.url, "image_url")
+bp.add_app_template_global(image_service.srcset, "image_srcset")
 
 
 def get_visible_idea(idea_id: int) -> Idea:
@@ -77,14 +83,10 @@ def new():
             similar = queries.similar_ideas(form.similarity_text())
             form.similar_checked.data = "1"
         if not similar:
-            try:
-                idea = services.submit_idea(current_user, form.card(), publish=publish)
-            except DomainError as error:
-                form.form_errors.append(str(error.message))
-            else:
-                db.session.commit()
-                flash(_("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it."), "success")
-                return redirect(url_for("ideas.show", idea_id=idea.id))
+            done = attempt(services.submit_idea, current_user, form.card(), publish, errors_to=form,
+                           success=_("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it."))
+            if done:
+                return redirect(url_for("ideas.show", idea_id=done.value.id))
     # The step before publishing is not an error; a card with errors is.
     return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=bool(similar)), 200 if similar else form_status()
 
@@ -140,18 +142,9 @@ def edit(idea_id: int):
     form = IdeaForm(obj=idea)
     if request.method == "GET":
         form.action_field_ids.data = [f.id for f in idea.action_fields]
-    if form.validate_on_submit():
-        try:
-            services.edit_idea(idea, current_user, form.card())
-            if form.publish.data and idea.is_draft:
-                services.publish_idea(idea, current_user)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
+    if form.validate_on_submit() and attempt(services.edit_idea, idea, current_user, form.card(), bool(form.publish.data),
+                                             success=_("Your changes are saved."), errors_to=form):
+        return redirect(url_for("ideas.show", idea_id=idea.id))
     return render_template("ideas/form.html", form=form, idea=idea), form_status()
 
 
@@ -161,13 +154,7 @@ def publish(idea_id: int):
     idea = _own_idea(idea_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.publish_idea(idea, current_user)
-    except DomainError as error:
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("Your idea is published. Thank you!"), "success")
+    attempt(services.publish_idea, idea, current_user, success=_("Your idea is published. Thank you!"))
     return redirect(url_for("ideas.show", idea_id=idea.id))
 
 
@@ -176,16 +163,9 @@ def publish(idea_id: int):
 def withdraw(idea_id: int):
     idea = _own_idea(idea_id)
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw_idea(idea, current_user, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your idea has been withdrawn."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
+    if form.validate_on_submit() and attempt(services.withdraw_idea, idea, current_user, form.reason.data,
+                                             success=_("Your idea has been withdrawn."), errors_to=form.reason):
+        return redirect(url_for("ideas.show", idea_id=idea.id))
     return render_template("ideas/withdraw.html", form=form, idea=idea), form_status()
 
 
@@ -195,13 +175,8 @@ def delete(idea_id: int):
     idea = _own_idea(idea_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.delete_draft(idea, current_user)
-    except DomainError as error:
-        flash(str(error.message), "error")
+    if not attempt(services.delete_draft, idea, current_user, success=_("Your draft has been deleted.")):
         return redirect(url_for("ideas.show", idea_id=idea.id))
-    db.session.commit()
-    flash(_("Your draft has been deleted."), "success")
     return redirect(url_for("ideas.index"))
 
 
@@ -214,16 +189,9 @@ def images(idea_id: int):
     """The author's pictures of an idea: add one (file and description), remove one."""
     idea = _own_idea(idea_id)
     form = ImageForm()
-    if form.validate_on_submit():
-        try:
-            image_service.add_image(idea, current_user, form.picture.data.read(image_service.MAX_BYTES + 1), form.alt_text.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.picture.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The picture is added."), "success")
-            return redirect(url_for("ideas.images", idea_id=idea.id), code=303)
+    if form.validate_on_submit() and attempt(image_service.add_image, idea, current_user, form.picture.data.read(image_service.MAX_BYTES + 1),
+                                             form.alt_text.data, success=_("The picture is added."), errors_to=form.picture):
+        return redirect(url_for("ideas.images", idea_id=idea.id), code=303)
     return render_template("ideas/images.html", idea=idea, form=form, can_edit=services.can_edit(idea, current_user),
                            max_images=image_service.MAX_IMAGES, action_form=ActionForm(formdata=None)), form_status()
 
@@ -237,14 +205,7 @@ def remove_image(idea_id: int, image_id: int):
         abort(400)
     if image is None or image.idea_id != idea.id:
         abort(404)
-    try:
-        image_service.remove_image(idea, current_user, image)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The picture is removed."), "success")
+    attempt(image_service.remove_image, idea, current_user, image, success=_("The picture is removed."))
     return redirect(url_for("ideas.images", idea_id=idea.id), code=303)
 
 

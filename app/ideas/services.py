@@ -136,7 +136,8 @@ def can_edit(idea: Idea, user: User | None) -> bool:
     )
 
 
-def edit_idea(idea: Idea, editor: User, card: IdeaCard) -> None:
+def edit_idea(idea: Idea, editor: User, card: IdeaCard, publish: bool = False) -> None:
+    """The author changes the card; with publish, a draft is published in the same step."""
     if idea.author_id != editor.id:
         raise NotAllowed()
     if idea.status not in states.EDITABLE_STATES:
@@ -144,6 +145,8 @@ def edit_idea(idea: Idea, editor: User, card: IdeaCard) -> None:
     _apply_card(idea, card.cleaned())
     idea.edited_at = utcnow()
     db.session.flush()
+    if publish and idea.is_draft:
+        publish_idea(idea, editor)
 
 
 def publish_idea(idea: Idea, author: User) -> None:

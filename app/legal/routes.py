@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.decorators import role_required
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import form_status
 from app.legal import services
@@ -13,6 +12,7 @@ from app.legal.forms import AcceptTermsForm, BarrierForm, LegalTextForm
 from app.models.legal import DOCUMENTS
 from app.models.user import ROLE_ADMIN
 from app.security import limit_per_address, safe_redirect_target
+from app.views import attempt
 
 bp = Blueprint("legal", __name__)
 
@@ -28,16 +28,9 @@ def report_barrier():
     form = BarrierForm()
     if request.method == "GET" and not form.page.data:
         form.page.data = safe_redirect_target(request.args.get("seite"), "")
-    if form.validate_on_submit():
-        try:
-            services.report_barrier(page=form.page.data, description=form.description.data, name=form.name.data, email=form.email.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.description.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Thank you! Your report has reached the administration."), "success")
-            return redirect(url_for("legal.show", document="barrierefreiheit"), code=303)
+    if form.validate_on_submit() and attempt(lambda: services.report_barrier(page=form.page.data, description=form.description.data, name=form.name.data, email=form.email.data),
+                                             success=_("Thank you! Your report has reached the administration."), errors_to=form.description):
+        return redirect(url_for("legal.show", document="barrierefreiheit"), code=303)
     return render_template("legal/barrier.html", form=form), form_status()
 
 
@@ -61,14 +54,7 @@ def edit(document: str):
         abort(404)
     text = services.current(document)
     form = LegalTextForm(data={"body": text.body} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            services.publish(document, current_user, form.body.data, material=form.material.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The new version is published."), "success")
-            return redirect(url_for("legal.show", document=document), code=303)
+    if form.validate_on_submit() and attempt(lambda: services.publish(document, current_user, form.body.data, material=form.material.data),
+                                             success=_("The new version is published."), errors_to=form.body):
+        return redirect(url_for("legal.show", document=document), code=303)
     return render_template("legal/edit.html", form=form, text=text, documents=DOCUMENTS, titles=services.TITLES), form_status()

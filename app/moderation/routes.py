@@ -15,7 +15,6 @@ from sqlalchemy import select
 from app import audit, reference
 from app import exports as file_formats
 from app.auth.decorators import role_required
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm
 from app.ideas import queries as idea_queries
@@ -26,8 +25,12 @@ from app.moderation import charts, exports, queries, rubric, services
 from app.moderation.forms import AnswerForm, HideForm, MergeForm, RestoreForm, StatusForm, score_form_class
 from app.participation.forms import REPORT_REASON_LABELS
 from app.security import parse_int
+from app.views import attempt
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
+
+# This area's words, for every template.
+bp.add_app_template_global(services.hidden_cause_label, "hidden_cause_label")
 
 moderator_required = role_required(ROLE_MODERATOR)
 REPORT_REASONS = {choice.value: choice.label for choice in REPORT_REASON_LABELS}
@@ -120,16 +123,9 @@ def change_status(idea_id: int):
     to_status = (form.to_status.data or "")[:20]
     if to_status not in services.MODERATION_TARGETS:
         abort(400)
-    if form.validate_on_submit():
-        try:
-            services.change_status(idea, to_status, current_user, form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(states.changed_message(to_status), "success")
-            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    if form.validate_on_submit() and attempt(services.change_status, idea, to_status, current_user, form.reason.data or "",
+                                             success=states.changed_message(to_status), errors_to=form.reason):
+        return redirect(url_for("moderation.idea", idea_id=idea.id))
     # The message shows beside the form, or on top when this change has no form now.
     return render_idea_page(idea, error=" ".join(form.reason.errors), **{f"status_form_{to_status}": form}), 422
 
@@ -146,14 +142,9 @@ def review_many():
     if not ideas:
         flash(_("Please tick the ideas to take into review."), "error")
         return redirect(url_for("moderation.dashboard"), code=303)
-    try:
-        count = services.review_many(ideas, current_user)
-    except DomainError:
-        db.session.rollback()
+    if not attempt(services.review_many, ideas, current_user, errors_to=[],
+                   success=lambda count: ngettext("%(num)d idea is now in review.", "%(num)d ideas are now in review.", count)):
         flash(_("Not every ticked idea could be taken into review (one has changed meanwhile). Nothing was changed; please look again."), "error")
-    else:
-        db.session.commit()
-        flash(ngettext("%(num)d idea is now in review.", "%(num)d ideas are now in review.", count), "success")
     return redirect(url_for("moderation.dashboard"), code=303)
 
 
@@ -162,16 +153,9 @@ def review_many():
 def hide_idea(idea_id: int):
     idea = _idea(idea_id)
     form = HideForm()
-    if form.validate_on_submit():
-        try:
-            services.hide_item(idea, current_user, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The idea is hidden."), "success")
-            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    if form.validate_on_submit() and attempt(services.hide_item, idea, current_user, form.reason.data,
+                                             success=_("The idea is hidden."), errors_to=form.reason):
+        return redirect(url_for("moderation.idea", idea_id=idea.id))
     return render_idea_page(idea, hide_form=form), 422
 
 
@@ -180,16 +164,9 @@ def hide_idea(idea_id: int):
 def restore_idea(idea_id: int):
     idea = _idea(idea_id)
     form = RestoreForm()
-    if form.validate_on_submit():
-        try:
-            services.restore_item(idea, current_user, form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The idea is visible again."), "success")
-            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    if form.validate_on_submit() and attempt(services.restore_item, idea, current_user, form.reason.data or "",
+                                             success=_("The idea is visible again."), errors_to=form.reason):
+        return redirect(url_for("moderation.idea", idea_id=idea.id))
     return render_idea_page(idea, restore_form=form), 422
 
 
@@ -209,9 +186,8 @@ def dismiss_comment_reports(comment_id: int):
 def _dismiss(item, back: str):
     form = RestoreForm()
     if form.validate_on_submit():
-        settled = services.dismiss_reports(item, current_user, form.reason.data or "")
-        db.session.commit()
-        flash(_("%(count)s reports dismissed.", count=settled), "success")
+        attempt(services.dismiss_reports, item, current_user, form.reason.data or "",
+                success=lambda settled: _("%(count)s reports dismissed.", count=settled))
     return redirect(back)
 
 
@@ -221,9 +197,7 @@ def hide_comment(comment_id: int):
     comment = _comment(comment_id)
     form = HideForm()
     if form.validate_on_submit():
-        services.hide_item(comment, current_user, form.reason.data)
-        db.session.commit()
-        flash(_("The comment is hidden."), "success")
+        attempt(services.hide_item, comment, current_user, form.reason.data, success=_("The comment is hidden."))
     else:
         flash(_("Please give a reason for hiding the comment."), "error")
     return redirect(_back_to_dashboard())
@@ -235,14 +209,7 @@ def restore_comment(comment_id: int):
     comment = _comment(comment_id)
     form = RestoreForm()
     if form.validate_on_submit():
-        try:
-            services.restore_item(comment, current_user, form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The comment is visible again."), "success")
+        attempt(services.restore_item, comment, current_user, form.reason.data or "", success=_("The comment is visible again."))
     return redirect(_back_to_dashboard())
 
 
@@ -261,16 +228,9 @@ def merge(idea_id: int):
         target = db.session.get(Idea, form.target_id.data)
         if target is None or target.is_draft:
             form.target_id.errors.append(_("There is no idea with this number."))
-        else:
-            try:
-                carried = services.merge_idea(idea, target, current_user, form.reason.data)
-            except DomainError as error:
-                db.session.rollback()
-                form.reason.errors.append(str(error.message))
-            else:
-                db.session.commit()
-                flash(_("Merged. %(count)s supports carried over.", count=carried), "success")
-                return redirect(url_for("moderation.idea", idea_id=target.id))
+        elif attempt(services.merge_idea, idea, target, current_user, form.reason.data, errors_to=form.reason,
+                     success=lambda carried: _("Merged. %(count)s supports carried over.", count=carried)):
+            return redirect(url_for("moderation.idea", idea_id=target.id))
     return render_template(
         "moderation/merge.html",
         idea=idea,
@@ -284,16 +244,9 @@ def merge(idea_id: int):
 def answer(idea_id: int):
     idea = _idea(idea_id)
     form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            services.publish_answer(idea, current_user, form.body.data, form.signature.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The official answer is published."), "success")
-            return redirect(url_for("moderation.idea", idea_id=idea.id))
+    if form.validate_on_submit() and attempt(services.publish_answer, idea, current_user, form.body.data, form.signature.data,
+                                             success=_("The official answer is published."), errors_to=form.body):
+        return redirect(url_for("moderation.idea", idea_id=idea.id))
     return render_idea_page(idea, answer_form=form), 422
 
 
@@ -320,14 +273,7 @@ def score(idea_id: int):
             values = {
                 c.id: (int(form[f"value_{c.id}"].data), form[f"note_{c.id}"].data or "") for c in criteria
             }
-            try:
-                rubric.score_idea(idea, current_user, values)
-            except DomainError as error:
-                db.session.rollback()
-                flash(str(error.message), "error")
-            else:
-                db.session.commit()
-                flash(_("Your scores are saved."), "success")
+            if attempt(rubric.score_idea, idea, current_user, values, success=_("Your scores are saved.")):
                 return redirect(url_for("moderation.idea", idea_id=idea.id))
     return render_template(
         "moderation/score.html",

@@ -46,6 +46,10 @@ HIDDEN_CAUSE_LABELS = {
 }
 
 
+def hidden_cause_label(cause: str | None) -> str:
+    return str(HIDDEN_CAUSE_LABELS.get(cause, cause or ""))
+
+
 def require_moderator(actor: User) -> None:
     if actor is None or not actor.has_role(ROLE_MODERATOR):
         raise NotAllowed()

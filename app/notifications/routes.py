@@ -5,16 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.auth.decorators import confirmed_required, role_required
-from app.errors import DomainError
 from app.extensions import csrf, db
 from app.forms import ActionForm, form_status
-from app.ideas.queries import Page, parse_page
 from app.models import User
 from app.models.user import ROLE_ADMIN, ROLE_MODERATOR
 from app.notifications import kinds, mails, services
 from app.notifications.forms import AnnouncementForm, SettingsForm
 from app.notifications.messages import describe
+from app.pagination import parse_page
 from app.security import is_safe_redirect
+from app.views import attempt
 
 bp = Blueprint("notifications", __name__)
 
@@ -22,12 +22,11 @@ bp = Blueprint("notifications", __name__)
 @bp.route("/benachrichtigungen")
 @login_required
 def centre():
-    page = parse_page(request.args)
-    items, total = services.notifications_of(current_user, page)
+    page = services.notifications_of(current_user, parse_page(request.args))
     return render_template(
         "notifications/centre.html",
-        entries=[(n, describe(n)) for n in items],
-        page=Page(items=items, total=total, page=page, per_page=services.PER_PAGE),
+        entries=[(n, describe(n)) for n in page.items],
+        page=page,
         form=ActionForm(),
     )
 
@@ -63,16 +62,9 @@ def mark_all_read():
 def settings():
     choices = services.settings_of(current_user)
     form = SettingsForm.for_settings(choices)
-    if form.validate_on_submit():
-        try:
-            services.save_settings(current_user, form.chosen())
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your notification settings are saved."), "success")
-            return redirect(url_for("notifications.settings"), code=303)
+    if form.validate_on_submit() and attempt(services.save_settings, current_user, form.chosen(),
+                                             success=_("Your notification settings are saved."), errors_to=form):
+        return redirect(url_for("notifications.settings"), code=303)
     return render_template("notifications/settings.html", form=form, choices=choices, labels=kinds.CHANNEL_LABELS), form_status()
 
 
@@ -102,14 +94,7 @@ def news():
 @role_required(ROLE_MODERATOR, ROLE_ADMIN)
 def new_announcement():
     form = AnnouncementForm()
-    if form.validate_on_submit():
-        try:
-            services.publish_announcement(current_user, form.title.data, form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The news is published."), "success")
-            return redirect(url_for("notifications.news"), code=303)
+    if form.validate_on_submit() and attempt(services.publish_announcement, current_user, form.title.data, form.body.data,
+                                             success=_("The news is published."), errors_to=form):
+        return redirect(url_for("notifications.news"), code=303)
     return render_template("notifications/announcement_form.html", form=form), form_status()

@@ -20,15 +20,14 @@ from app.models.user import ROLE_ADMIN, ROLE_MODERATOR
 from app.notifications import events, kinds, mails
 from app.notifications.fanout import recount_unread
 from app.notifications.mails import digest_cutoff
+from app.pagination import Page, paginate
 
 PER_PAGE = 30
 
 
-def notifications_of(user: User, page: int) -> tuple[list[Notification], int]:
-    stmt = select(Notification).where(Notification.user_id == user.id)
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    items = db.session.scalars(stmt.order_by(Notification.updated_at.desc(), Notification.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE))
-    return list(items), total
+def notifications_of(user: User, page: int) -> Page[Notification]:
+    stmt = select(Notification).where(Notification.user_id == user.id).order_by(Notification.updated_at.desc(), Notification.id.desc())
+    return paginate(stmt, page, PER_PAGE)
 
 
 def own_notification(user: User, notification_id: int) -> Notification | None:

@@ -8,7 +8,6 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app.auth.decorators import confirmed_required
-from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import queries as idea_queries
@@ -17,6 +16,7 @@ from app.models import Comment, Idea
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
 from app.security import limit_per_account, parse_int, safe_redirect_target
+from app.views import attempt
 
 bp = Blueprint("participation", __name__)
 
@@ -70,13 +70,10 @@ def _support_answer(idea: Idea, message: str, ok: bool = True):
 def support(idea_id: int):
     idea = get_visible_idea(idea_id)
     _check_csrf()
-    try:
-        added = services.support_idea(current_user, idea)
-    except DomainError as error:
-        db.session.rollback()
-        return _support_answer(idea, str(error.message), ok=False)
-    db.session.commit()
-    return _support_answer(idea, _("Thank you for your support!") if added else _("You already support this idea."))
+    done = attempt(services.support_idea, current_user, idea, errors_to=[])
+    if not done:
+        return _support_answer(idea, done.error, ok=False)
+    return _support_answer(idea, _("Thank you for your support!") if done.value else _("You already support this idea."))
 
 
 @bp.route("/ideen/<int:idea_id>/unterstuetzung-zurueckziehen", methods=["POST"])
@@ -85,13 +82,8 @@ def support(idea_id: int):
 def withdraw_support(idea_id: int):
     idea = get_visible_idea(idea_id)
     _check_csrf()
-    try:
-        services.withdraw_support(current_user, idea)
-    except DomainError as error:
-        db.session.rollback()
-        return _support_answer(idea, str(error.message), ok=False)
-    db.session.commit()
-    return _support_answer(idea, _("Your support has been withdrawn."))
+    done = attempt(services.withdraw_support, current_user, idea, errors_to=[])
+    return _support_answer(idea, done.error, ok=False) if not done else _support_answer(idea, _("Your support has been withdrawn."))
 
 
 @bp.route("/ideen/<int:idea_id>/folgen", methods=["POST"])
@@ -128,16 +120,9 @@ def comment(idea_id: int):
         parent = db.session.get(Comment, parent_id) if parent_id is not None else None
         if parent is None or parent.idea_id != idea.id:
             abort(400)
-    if form.validate_on_submit():
-        try:
-            new = services.add_comment(current_user, idea, form.body.data, parent)
-        except DomainError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your comment is published."), "success")
-            return redirect(_comment_url(new))
+    if form.validate_on_submit() and (done := attempt(services.add_comment, current_user, idea, form.body.data, parent,
+                                                       success=_("Your comment is published."), errors_to=form.body)):
+        return redirect(_comment_url(done.value))
     # Show the idea page again with the text kept and the error beside the field. A reply to a
     # comment hidden meanwhile has no reply form any more: its text comes back in the main form.
     if parent is not None and (parent.is_hidden or parent.deleted_at is not None):
@@ -155,16 +140,9 @@ def edit_comment(comment_id: int):
         flash(_("Comments can only be edited within 15 minutes."), "error")
         return redirect(_comment_url(comment))
     form = CommentForm(obj=comment)
-    if form.validate_on_submit():
-        try:
-            services.edit_comment(current_user, comment, form.body.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.body.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Your comment has been changed."), "success")
-            return redirect(_comment_url(comment))
+    if form.validate_on_submit() and attempt(services.edit_comment, current_user, comment, form.body.data,
+                                             success=_("Your comment has been changed."), errors_to=form.body):
+        return redirect(_comment_url(comment))
     return render_template("participation/edit_comment.html", form=form, comment=comment, idea=idea), form_status()
 
 
@@ -187,20 +165,13 @@ def delete_comment(comment_id: int):
 
 def _report_page(idea: Idea, comment: Comment | None):
     form = ReportForm()
-    target = {"idea": idea} if comment is None else {"comment": comment}
-    if services.has_reported(current_user, **target):
+    target = idea if comment is None else comment
+    if services.has_reported(current_user, target):
         flash(_("You have already reported this. The moderation will look at it."), "info")
         return _back(idea)
-    if form.validate_on_submit():
-        try:
-            services.report(current_user, reason=form.reason.data, note=form.note.data or "", **target)
-        except DomainError as error:
-            db.session.rollback()
-            form.reason.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("Thank you. The moderation will look at your report."), "success")
-            return redirect(url_for("ideas.show", idea_id=idea.id))
+    if form.validate_on_submit() and attempt(lambda: services.report(current_user, target, reason=form.reason.data, note=form.note.data or ""),
+                                             success=_("Thank you. The moderation will look at your report."), errors_to=form.reason):
+        return redirect(url_for("ideas.show", idea_id=idea.id))
     return render_template("participation/report.html", form=form, idea=idea, comment=comment), form_status()
 
 

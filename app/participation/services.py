@@ -243,29 +243,30 @@ def report_threshold() -> int:
     return int(current_app.config["REPORT_HIDE_THRESHOLD"])
 
 
-def report(user: User, *, reason: str, note: str = "", idea: Idea | None = None, comment: Comment | None = None) -> bool:
+def report(user: User, target: Idea | Comment, *, reason: str, note: str = "") -> bool:
     """Report an idea or a comment once. True if the report is new.
 
     When the number of distinct reporters reaches the threshold, the item is
     hidden pending review (a moderator restores or removes it).
     """
     _require_confirmed(user)
-    if (idea is None) == (comment is None):
-        raise InvalidInput()
     if reason not in REPORT_REASONS:
         raise InvalidInput(_l("Please choose a reason."))
     note = (note or "").strip()
     if len(note) > REPORT_NOTE_MAX:
         raise InvalidInput(_l("The note may be at most 1,000 characters long."))
-    target_author = (idea or comment).author_id
-    if target_author == user.id:
+    if target.author_id == user.id:
         raise NotAllowed(_l("You cannot report your own contribution."))
-    added = _insert_once(
-        Report(user_id=user.id, idea_id=idea.id if idea else None, comment_id=comment.id if comment else None, reason=reason, note=note)
-    )
+    idea_id, comment_id = (target.id, None) if isinstance(target, Idea) else (None, target.id)
+    added = _insert_once(Report(user_id=user.id, idea_id=idea_id, comment_id=comment_id, reason=reason, note=note))
     if added:
-        _hide_if_reported_enough(idea=idea, comment=comment)
+        _hide_if_reported_enough(target)
     return added
+
+
+def _report_column(target: Idea | Comment):
+    """The column of Report that points at this kind of target."""
+    return Report.idea_id if isinstance(target, Idea) else Report.comment_id
 
 
 def trusted_reporters():
@@ -276,14 +277,12 @@ def trusted_reporters():
     return select(User.id).where(User.confirmed_at <= since, User.id.not_in(dismissed))
 
 
-def _hide_if_reported_enough(*, idea: Idea | None, comment: Comment | None) -> None:
-    column = Report.idea_id if idea is not None else Report.comment_id
-    target = idea if idea is not None else comment
+def _hide_if_reported_enough(target: Idea | Comment) -> None:
     reporters = db.session.scalar(
         select(func.count(func.distinct(Report.user_id)))
-        .where(column == target.id, Report.status == REPORT_OPEN, Report.user_id.in_(trusted_reporters()))
+        .where(_report_column(target) == target.id, Report.status == REPORT_OPEN, Report.user_id.in_(trusted_reporters()))
     )
-    if reporters >= report_threshold() and not target.is_hidden:
+    if (reporters or 0) >= report_threshold() and not target.is_hidden:
         hide(target, HIDDEN_BY_REPORTS)
 
 
@@ -316,8 +315,7 @@ def restore(target: Idea | Comment) -> None:
     notification_events.restored(target)
 
 
-def has_reported(user: User | None, *, idea: Idea | None = None, comment: Comment | None = None) -> bool:
+def has_reported(user: User | None, target: Idea | Comment) -> bool:
     if user is None:
         return False
-    column, target = (Report.idea_id, idea) if idea is not None else (Report.comment_id, comment)
-    return db.session.scalar(select(Report.id).where(Report.user_id == user.id, column == target.id)) is not None
+    return db.session.scalar(select(Report.id).where(Report.user_id == user.id, _report_column(target) == target.id)) is not None

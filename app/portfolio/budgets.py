@@ -163,3 +163,13 @@ def parse_rate(text: str) -> Decimal:
         return parse_euros((text or "").replace("%", ""), maximum=HUNDRED)
     except InvalidInput:
         raise InvalidInput(_l("Please enter the funding rate in percent, between 0 and 100.")) from None
+
+
+def line_funding(line) -> Decimal:
+    """The funding of a budget line (its amount times its rate)."""
+    return funding(line.amount, line.funding_rate)
+
+
+def line_own_share(line) -> Decimal:
+    """What the district pays of a budget line itself."""
+    return own_share(line.amount, line.funding_rate)

@@ -28,8 +28,16 @@ from app.moderation import rubric
 from app.portfolio import budgets, charts, exports, imports, labels, queries, services
 from app.portfolio.forms import BudgetLineForm, CsvConfirmForm, CsvImportForm, ImportForm, ProjectForm, ShortlistForm
 from app.security import parse_int
+from app.views import attempt
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
+
+# This area's words and sums, for every template.
+bp.add_app_template_global(labels.project_status_label, "project_status_label")
+bp.add_app_template_global(labels.priority_label, "priority_label")
+bp.add_app_template_global(labels.kind_label, "kind_label")
+bp.add_app_template_global(budgets.line_funding, "line_funding")
+bp.add_app_template_global(budgets.line_own_share, "line_own_share")
 
 steering_required = role_required(ROLE_STEERING)
 editor_required = role_required(*services.PROJECT_EDITOR_ROLES)
@@ -104,16 +112,9 @@ def edit(number: int):
     if request.method == "GET":
         form.priority_group.data = project.priority_group or ""
         form.reason.data = ""
-    if form.validate_on_submit():
-        try:
-            changed = services.edit_project(project, current_user, form.data_(), form.reason.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The project is saved.") if changed else _("Nothing was changed."), "success")
-            return redirect(url_for("portfolio.show", number=project.number))
+    if form.validate_on_submit() and attempt(services.edit_project, project, current_user, form.data_(), form.reason.data or "", errors_to=form,
+                                             success=lambda changed: _("The project is saved.") if changed else _("Nothing was changed.")):
+        return redirect(url_for("portfolio.show", number=project.number))
     return render_template("portfolio/edit.html", form=form, project=project, log=audit.entries_for("project", project.id)), form_status()
 
 
@@ -122,16 +123,9 @@ def edit(number: int):
 def new_budget_line(number: int):
     project = _project(number)
     form = BudgetLineForm()
-    if form.validate_on_submit():
-        try:
-            services.add_budget_line(project, current_user, form.line())
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The budget line is saved."), "success")
-            return redirect(url_for("portfolio.show", number=project.number) + "#budget")
+    if form.validate_on_submit() and attempt(services.add_budget_line, project, current_user, form.line(),
+                                             success=_("The budget line is saved."), errors_to=form):
+        return redirect(url_for("portfolio.show", number=project.number) + "#budget")
     return render_template("portfolio/budget_line.html", form=form, project=project, line=None), form_status()
 
 
@@ -151,16 +145,9 @@ def edit_budget_line(number: int, line_id: int):
     if request.method == "GET":
         form.amount.data = budgets.input_text(line.amount)
         form.funding_rate.data = budgets.input_text(line.funding_rate.normalize())
-    if form.validate_on_submit():
-        try:
-            services.edit_budget_line(line, current_user, form.line())
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(_("The budget line is saved."), "success")
-            return redirect(url_for("portfolio.show", number=project.number) + "#budget")
+    if form.validate_on_submit() and attempt(services.edit_budget_line, line, current_user, form.line(),
+                                             success=_("The budget line is saved."), errors_to=form):
+        return redirect(url_for("portfolio.show", number=project.number) + "#budget")
     return render_template("portfolio/budget_line.html", form=form, project=project, line=line, delete_form=ActionForm(formdata=None)), form_status()
 
 
@@ -209,16 +196,10 @@ def csv_import_confirm():
     if result.fingerprint() != carried.fingerprint:
         notice = _("The portfolio has changed since the preview. Please check the new preview.")
         return _csv_preview(result, carried.text, carried.filename, notice=notice, status=409)
-    try:
-        codes = imports.apply(result, current_user)
-    except DomainError as error:
-        db.session.rollback()
-        return _csv_preview(result, carried.text, carried.filename, notice=str(error.message), status=422)
-    db.session.commit()
-    if codes:
-        flash(_("Imported: %(codes)s.", codes=", ".join(codes)), "success")
-    else:
-        flash(_("Nothing was changed."), "success")
+    done = attempt(imports.apply, result, current_user, errors_to=[],
+                   success=lambda codes: _("Imported: %(codes)s.", codes=", ".join(codes)) if codes else _("Nothing was changed."))
+    if not done:
+        return _csv_preview(result, carried.text, carried.filename, notice=done.error, status=422)
     return redirect(url_for("portfolio.index"))
 
 
@@ -241,19 +222,10 @@ def shortlist(idea_id: int):
     if idea is None or idea.status not in (CANDIDATE, SHORTLISTED):
         abort(404)
     form = ShortlistForm()
-    if form.validate_on_submit():
-        try:
-            if idea.status == CANDIDATE:
-                services.shortlist_idea(idea, current_user, form.note.data or "")
-            else:
-                services.remove_from_shortlist(idea, current_user, form.note.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            form.note.errors.append(str(error.message))
-        else:
-            db.session.commit()
-            flash(states.changed_message(idea.status), "success")
-            return redirect(url_for("moderation.candidates"))
+    change = services.shortlist_idea if idea.status == CANDIDATE else services.remove_from_shortlist
+    if form.validate_on_submit() and attempt(change, idea, current_user, form.note.data or "", errors_to=form.note,
+                                             success=lambda _none: states.changed_message(idea.status)):
+        return redirect(url_for("moderation.candidates"))
     return render_template("portfolio/shortlist.html", form=form, idea=idea), form_status()
 
 
@@ -286,16 +258,10 @@ def import_ideas():
             return _import_plan_page(form, by_id, previewing=True), 200 if valid else 422
         if form.validate_on_submit():
             plans = [services.ProjectPlan(idea_ids=entry.form.id_list(), data=entry.form.data_(), budget=entry.form.budget()) for entry in form.projects]
-            try:
-                projects = services.import_into_portfolio(current_user, plans)
-            except DomainError as error:
-                db.session.rollback()
-                form.form_errors.append(str(error.message))
-            else:
-                db.session.commit()
-                codes = ", ".join(p.code for p in projects)
-                flash(_("Imported into the portfolio: %(codes)s.", codes=codes), "success")
-                return redirect(url_for("portfolio.show", number=projects[0].number))
+            done = attempt(services.import_into_portfolio, current_user, plans, errors_to=form,
+                           success=lambda projects: _("Imported into the portfolio: %(codes)s.", codes=", ".join(p.code for p in projects)))
+            if done:
+                return redirect(url_for("portfolio.show", number=done.value[0].number))
     return _import_plan_page(form, by_id), form_status()
 
 

@@ -15,6 +15,7 @@ from app.models import utcnow
 from app.privacy import deletion, services
 from app.privacy.forms import REMOVE_CONTRIBUTIONS, DeleteAccountForm
 from app.security import limit_per_account
+from app.views import attempt
 
 bp = Blueprint("privacy", __name__)
 
@@ -32,14 +33,10 @@ def index():
 def request_export():
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        services.request_export(current_user)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "info")
-    else:
-        db.session.commit()
-        flash(_("We are preparing your data. This usually takes a few minutes; we will send you a mail when it is ready."), "success")
+    done = attempt(services.request_export, current_user, errors_to=[],
+                   success=_("We are preparing your data. This usually takes a few minutes; we will send you a mail when it is ready."))
+    if not done:
+        flash(done.error, "info")  # one is being prepared already: not an error
     return redirect(url_for("privacy.index"), code=303)
 
 
@@ -75,17 +72,12 @@ def delete_export(export_id: int):
 @limit_per_account("RATELIMIT_LOGIN")
 def delete_account():
     form = DeleteAccountForm()
-    if form.validate_on_submit():
-        try:
-            deletion.delete_account(current_user, password=form.password.data, code=form.code.data or "",
-                                    remove_contributions=form.contributions.data == REMOVE_CONTRIBUTIONS)
-        except DomainError as error:
-            db.session.rollback()
-            target = {WrongPassword: form.password, deletion.WrongCode: form.code}.get(type(error))
-            (target.errors if target is not None else form.form_errors).append(str(error.message))
-        else:
-            db.session.commit()
-            sessions.end_session()  # its row went with the account; this logs the browser out
-            flash(_("Your account is deleted. Thank you for taking part."), "success")
-            return redirect(url_for("main.index"), code=303)
+    if form.validate_on_submit() and attempt(
+        lambda: deletion.delete_account(current_user, password=form.password.data, code=form.code.data or "",
+                                        remove_contributions=form.contributions.data == REMOVE_CONTRIBUTIONS),
+        errors_to={WrongPassword: form.password, deletion.WrongCode: form.code, DomainError: form},
+    ):
+        sessions.end_session()  # its row went with the account; this logs the browser out (and clears the session)
+        flash(_("Your account is deleted. Thank you for taking part."), "success")
+        return redirect(url_for("main.index"), code=303)
     return render_template("privacy/delete.html", form=form, in_portfolio=deletion.kept_in_portfolio(current_user)), form_status()

@@ -73,7 +73,7 @@ def test_moderation_pages_are_accessible(axe_page, reference):
         rubric.score_idea(idea, moderator, {c.id: ((n + c.position) % 6, "") for c in rubric.active_criteria()})
     moderation.change_status(ideas[0], "candidate", moderator)
     comment = participation.add_comment(create_user("c@example.com"), ideas[3], "Werbung!")
-    participation.report(create_user("r@example.com"), reason="spam", comment=comment)
+    participation.report(create_user("r@example.com"), comment, reason="spam")
     db.session.commit()
 
     _login(axe_page, "mod@example.com", second_factor=True)

@@ -117,7 +117,7 @@ def _store_payloads():
     first = ideas[0]
     comments = [participation.add_comment(reporters[n % 3], first, payload) for n, payload in enumerate(PAYLOADS[:80])]
     for n, comment in enumerate(comments[:40]):
-        participation.report(moderator, reason="other", note=PAYLOADS[80 + n], comment=comment)
+        participation.report(moderator, comment, reason="other", note=PAYLOADS[80 + n])
     for idea, payload in zip(ideas[1:20], PAYLOADS[120:], strict=False):
         moderation.publish_answer(idea, moderator, payload, payload.replace("\n", " ")[:100])
     for idea, payload in zip(ideas[20:30], PAYLOADS[140:], strict=False):

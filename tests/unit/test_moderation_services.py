@@ -145,8 +145,7 @@ def test_merge_refusals(moderator, author):
 def _report(item, n):
     for i in range(n):
         reporter = create_user(f"r{i}@example.com")
-        kwargs = {"idea": item} if item.__class__.__name__ == "Idea" else {"comment": item}
-        participation.report(reporter, reason="spam", **kwargs)
+        participation.report(reporter, item, reason="spam")
     db.session.commit()
 
 

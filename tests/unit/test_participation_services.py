@@ -153,29 +153,29 @@ def test_comments_close_when_the_idea_leaves_the_open_states(idea, citizen):
 # Reports ----------------------------------------------------------------
 
 def test_report_once_per_account(idea, citizen):
-    assert services.report(citizen, reason="spam", idea=idea) is True
-    assert services.report(citizen, reason="insult", idea=idea) is False
+    assert services.report(citizen, idea, reason="spam") is True
+    assert services.report(citizen, idea, reason="insult") is False
     db.session.commit()
     assert db.session.scalar(select(func.count(Report.id))) == 1
 
 
 def test_report_validation(idea, citizen):
     with pytest.raises(InvalidInput):
-        services.report(citizen, reason="boring", idea=idea)
+        services.report(citizen, idea, reason="boring")
     with pytest.raises(InvalidInput):
-        services.report(citizen, reason="spam", note="x" * 1001, idea=idea)
+        services.report(citizen, idea, reason="spam", note="x" * 1001)
     with pytest.raises(NotAllowed):
-        services.report(idea.author, reason="spam", idea=idea)
+        services.report(idea.author, idea, reason="spam")
 
 
 def test_third_distinct_reporter_hides_an_idea(idea):
     reporters = [create_user(f"r{n}@example.com") for n in range(3)]
-    services.report(reporters[0], reason="spam", idea=idea)
-    services.report(reporters[0], reason="spam", idea=idea)
-    services.report(reporters[1], reason="insult", idea=idea)
+    services.report(reporters[0], idea, reason="spam")
+    services.report(reporters[0], idea, reason="spam")
+    services.report(reporters[1], idea, reason="insult")
     db.session.commit()
     assert not idea.is_hidden, "two distinct accounts are not enough"
-    services.report(reporters[2], reason="other", note="Werbung", idea=idea)
+    services.report(reporters[2], idea, reason="other", note="Werbung")
     db.session.commit()
     assert idea.is_hidden and idea.hidden_at is not None
 
@@ -190,28 +190,28 @@ def test_only_accounts_confirmed_for_two_days_and_never_dismissed_count_towards_
     app.config["REPORT_TRUST_HOURS"] = 48  # the production default
     fresh = [create_user(f"neu{n}@example.com") for n in range(3)]
     for account in fresh:
-        services.report(account, reason="spam", idea=idea)
+        services.report(account, idea, reason="spam")
     db.session.commit()
     assert not idea.is_hidden, "three fresh accounts cannot hide an idea"
     assert len(fresh) == db.session.scalar(select(func.count(Report.id)).where(Report.idea_id == idea.id)), "the reports reach the moderation"
     db.session.execute(update(User).where(User.email.like("neu%")).values(confirmed_at=utcnow() - timedelta(hours=49)))
     db.session.commit()
     other = make_idea(idea.author, "Eine andere Idee")
-    services.report(fresh[0], reason="spam", idea=other)
+    services.report(fresh[0], other, reason="spam")
     db.session.execute(update(Report).where(Report.user_id == fresh[0].id, Report.idea_id == idea.id).values(status="dismissed"))
-    services.report(fresh[1], reason="spam", idea=other)
+    services.report(fresh[1], other, reason="spam")
     db.session.commit()
     assert not other.is_hidden, "one of the two had a report dismissed as unfounded"
-    services.report(create_user("alt@example.com"), reason="spam", idea=other)
+    services.report(create_user("alt@example.com"), other, reason="spam")
     db.session.execute(update(User).where(User.email == "alt@example.com").values(confirmed_at=utcnow() - timedelta(days=3)))
-    services.report(fresh[2], reason="spam", idea=other)
+    services.report(fresh[2], other, reason="spam")
     db.session.commit()
     assert other.is_hidden, "three trusted accounts: fresh[1], fresh[2] and alt"
 
 
 def test_threshold_is_a_setting(app, idea):
     app.config["REPORT_HIDE_THRESHOLD"] = 1
-    services.report(create_user("r@example.com"), reason="spam", idea=idea)
+    services.report(create_user("r@example.com"), idea, reason="spam")
     assert idea.is_hidden
 
 
@@ -219,7 +219,7 @@ def test_hidden_comment_leaves_the_count_and_comes_back_on_restore(idea, citizen
     comment = services.add_comment(citizen, idea, "Böse")
     db.session.commit()
     for n in range(3):
-        services.report(create_user(f"r{n}@example.com"), reason="insult", comment=comment)
+        services.report(create_user(f"r{n}@example.com"), comment, reason="insult")
     db.session.commit()
     db.session.refresh(idea)
     assert comment.is_hidden and idea.comment_count == 0 == _visible_comments(idea)

@@ -26,7 +26,7 @@ def idea(app, reference):
 def test_dashboard_lists_waiting_reported_and_hidden(client, moderator, idea, count_queries):
     other = make_idea(idea.author, "Carsharing in Olfen", municipality="olfen")
     comment = participation.add_comment(create_user("c@example.com"), other, "Unfug!")
-    participation.report(create_user("r@example.com"), reason="insult", note="beleidigend", comment=comment)
+    participation.report(create_user("r@example.com"), comment, reason="insult", note="beleidigend")
     db.session.commit()
     with count_queries() as counter:
         page = client.get("/moderation")
@@ -60,12 +60,12 @@ def test_reports_come_first_and_several_ideas_go_into_review_at_once(client, mod
 
 
 def test_an_item_hidden_by_reports_offers_to_restore_it_not_to_hide_it(client, moderator, idea):
-    participation.report(create_user("r@example.com"), reason="spam", idea=idea)
+    participation.report(create_user("r@example.com"), idea, reason="spam")
     db.session.commit()
     open_item = client.get("/moderation").text
     assert "Meldungen verwerfen" in open_item and "Wiederherstellen (Meldungen unbegründet)" not in open_item
     for n in range(2):
-        participation.report(create_user(f"r{n}@example.com"), reason="spam", idea=idea)
+        participation.report(create_user(f"r{n}@example.com"), idea, reason="spam")
     db.session.commit()
     assert idea.is_hidden
     page = client.get("/moderation").text

@@ -76,7 +76,7 @@ def everything(client, auth):
     comment = participation.add_comment(mia, theirs, "Mias Kommentar zu Bernds Idee")  # follows it, too
     participation.add_comment(bernd, own, "Bernd antwortet Mia")  # a notification for Mia
     bernds_comment = participation.add_comment(bernd, theirs, "Bernds Kommentar")
-    participation.report(mia, reason="spam", note="Mias Meldenotiz", comment=bernds_comment)
+    participation.report(mia, bernds_comment, reason="spam", note="Mias Meldenotiz")
     db.session.commit()
     fanout.fan_out_events()
     moderation.change_status(theirs, "in_review", mia)  # audit entry by Mia, state change by Mia
