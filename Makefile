@@ -69,9 +69,10 @@ TEST_WORKERS ?= auto
 test: install-dev lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# ruff, and bandit for medium and high severity (every `# nosec` names its rule and says why).
+# ruff, mypy (mypy.ini) and bandit for medium and high severity (every `# nosec` names its rule and says why).
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/mypy
 	$(BIN)/bandit --quiet --recursive app --severity-level medium
 
 # Known vulnerabilities in the pinned requirements (pip-audit, needs the network). Not part of

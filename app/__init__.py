@@ -18,7 +18,7 @@ def create_app(config: type | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.request_class = CleanRequest
     app.url_map.converters["int"] = DatabaseIntegerConverter
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     app.config.from_object(config or config_from_env())
     check_production(app.config)
     if app.config["TRUSTED_PROXIES"]:

@@ -28,7 +28,6 @@ ACTIONS = {
     "comment.hide": _l("Hid a comment"),
     "comment.restore": _l("Restored a comment"),
     "report.dismiss": _l("Dismissed reports"),
-    "report.act": _l("Acted on reports"),
     "user.grant": _l("Granted a role"),
     "user.revoke": _l("Revoked a role"),
     "user.block": _l("Blocked an account"),

@@ -28,7 +28,7 @@ from __future__ import annotations
 from time import time
 from urllib.parse import urlencode
 
-from cachelib import NullCache, SimpleCache
+from cachelib import BaseCache, NullCache, SimpleCache
 from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -90,7 +90,9 @@ def init_app(app: Flask) -> None:
     if redis_url:
         import redis
 
-        backend = BoundedRedisCache(redis.Redis.from_url(redis_url), items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"])
+        backend: BaseCache | BoundedRedisCache = BoundedRedisCache(
+            redis.Redis.from_url(redis_url), items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"]
+        )
     else:
         backend = SimpleCache(threshold=app.config["PAGE_CACHE_ITEMS"], default_timeout=app.config["PAGE_CACHE_TIMEOUT"])
     app.extensions["page_cache"] = backend
@@ -115,7 +117,7 @@ def current_version() -> int | None:
 
 def cache_key(version: int) -> str | None:
     """The key of this request's page, or None if the request must not use the cache."""
-    allowed = CACHED_ENDPOINTS[request.endpoint]
+    allowed = CACHED_ENDPOINTS[request.endpoint or ""]
     parameters = []
     for name in sorted(request.args):
         if name not in allowed:

@@ -195,7 +195,7 @@ def mail_status() -> None:
     from app.models import OutgoingMail
 
     def count(*conditions) -> int:
-        return db.session.scalar(select(func.count(OutgoingMail.id)).where(*conditions))
+        return db.session.scalar(select(func.count(OutgoingMail.id)).where(*conditions)) or 0
 
     waiting = count(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None))
     sent = count(OutgoingMail.sent_at.is_not(None))

@@ -16,13 +16,14 @@ import os
 import socket
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import event, or_, select, update
+from sqlalchemy import ColumnElement, Connection, CursorResult, Executable, Select, event, or_, select, update
 
 from app.extensions import db
 
@@ -40,7 +41,7 @@ def writing() -> Iterator[None]:
         _WRITES.reset(token)
 
 
-def skip_locked(stmt, **options):
+def skip_locked(stmt: Select[Any], **options: Any) -> Select[Any]:
     """SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL, so concurrent workers take different rows; SQLite
     has no row locks (a worker's write transaction holds the whole database) and gets the statement as it is."""
     if db.engine.dialect.name == "postgresql":
@@ -48,7 +49,8 @@ def skip_locked(stmt, **options):
     return stmt
 
 
-def claim_rows(model, *, due, still_due, order_by, limit: int, now: datetime, lease: timedelta, **values) -> list:
+def claim_rows(model: Any, *, due: Iterable[ColumnElement[bool]], still_due: ColumnElement[bool], order_by: Iterable[Any], limit: int,
+               now: datetime, lease: timedelta, **values: Any) -> list[Any]:
     """Lease up to `limit` rows of `model` (with claimed_by/claimed_until columns) to this call: rows
     that are `due` and not leased by someone else, or whose lease expired. `still_due` is checked
     again in the UPDATE; `values` are set with the lease. Commits the claim; returns the rows.
@@ -70,11 +72,17 @@ def claim_rows(model, *, due, still_due, order_by, limit: int, now: datetime, le
     return list(db.session.scalars(select(model).where(model.claimed_by == claim).order_by(model.id)))
 
 
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session and say how many rows it changed (typed: the session
+    answers a Result, whose rowcount only the cursor result behind it has)."""
+    return cast(CursorResult[Any], db.session.execute(statement)).rowcount
+
+
 def _writes() -> bool:
     return _WRITES.get() or (has_request_context() and request.method not in SAFE_METHODS)
 
 
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """pysqlite's own transaction handling is switched off; `_sqlite_begin` starts transactions."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.isolation_level = None
@@ -86,7 +94,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes() else "BEGIN")

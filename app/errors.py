@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db, limiter
 
 log = logging.getLogger(__name__)
+ErrorAnswer = tuple[Any, int, dict[str, str]]
 
 
 class DomainError(Exception):
@@ -21,8 +25,8 @@ class DomainError(Exception):
 
     default_message = _l("This action is not possible.")
 
-    def __init__(self, message=None):
-        self.message = message or self.default_message
+    def __init__(self, message: str | LazyString | None = None) -> None:
+        self.message: str | LazyString = message or self.default_message
         super().__init__(str(self.message))
 
 
@@ -67,16 +71,17 @@ def too_often() -> str:
     if current is None:
         return str(TOO_OFTEN)
     minutes = max(1, round((current.reset_at - time.time()) / 60))
-    return _("You have tried this too often in a short time. Please try again in %(minutes)d minutes.", minutes=minutes) \
-        if minutes > 1 else _("You have tried this too often in a short time. Please try again in a minute.")
+    if minutes > 1:
+        return str(_("You have tried this too often in a short time. Please try again in %(minutes)d minutes.", minutes=minutes))
+    return str(_("You have tried this too often in a short time. Please try again in a minute."))
 
 
-def json_error(code: int, message, parameter: str | None = None, headers=None):
+def json_error(code: int, message: object, parameter: str | None = None, headers: dict[str, str] | None = None) -> ErrorAnswer:
     """An error of the JSON API, in the shape its OpenAPI document calls Error."""
     return jsonify({"error": {"status": code, "message": str(message), "parameter": parameter}}), code, headers or {}
 
 
-def render_error(code: int, message=None, headers=None):
+def render_error(code: int, message: object = None, headers: dict[str, str] | None = None) -> ErrorAnswer:
     """The German error page; for the JSON API (/api/...) the same message as JSON."""
     title, text = ERROR_PAGES.get(code, ERROR_PAGES[500])
     if request.path.startswith(API_PREFIX):
@@ -88,13 +93,13 @@ def register(app: Flask) -> None:
     from app.resubmit import resubmit_page
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error):
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         return resubmit_page(400, FORM_EXPIRED) or render_error(
             400, _l("Your form has expired or was sent from another page. Please reload the page and try again.")
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         # keep what the client needs to go on: Allow (405), Retry-After (429)
         kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
         if error.code == 429:
@@ -108,7 +113,7 @@ def register(app: Flask) -> None:
         return error
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
+    def unexpected_error(error: Exception) -> ResponseReturnValue:
         log.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return render_error(500)

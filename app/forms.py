@@ -6,7 +6,9 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
+from wtforms.validators import Length
 
+from app.reasons import REASON_MAX
 from app.security import parse_int
 
 
@@ -17,6 +19,14 @@ class ActionForm(FlaskForm):
 def form_status() -> int:
     """200 for showing a form, 422 when a sent form comes back with errors."""
     return 200 if request.method == "GET" else 422
+
+
+def at_most(limit: int) -> Length:
+    """The length limit of a text field, with its German message."""
+    return Length(max=limit, message=_l("At most %(max)d characters, please.", max=limit))
+
+
+REASON_LENGTH = at_most(REASON_MAX)  # every reason field (app/reasons.py)
 
 
 def strip(value):

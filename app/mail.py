@@ -24,15 +24,17 @@ import os
 import smtplib
 import ssl
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import update
 
-from app.database import claim_rows
+from app.database import claim_rows, rows_changed
 from app.extensions import db
 from app.models import OutgoingMail, utcnow
 from app.models.mail import ERROR_MAX, SUBJECT_MAX
@@ -169,11 +171,11 @@ def _record_failure(mail: OutgoingMail, error: Exception, now: datetime) -> None
 
 def retry_failed() -> int:
     """Give mails the worker gave up on another round of attempts (`flask mail retry`). Flushes."""
-    return db.session.execute(
+    return rows_changed(
         update(OutgoingMail)
         .where(OutgoingMail.failed_at.is_not(None), OutgoingMail.sent_at.is_(None))
         .values(failed_at=None, attempts=0, next_attempt_at=utcnow())
-    ).rowcount
+    )
 
 
 def _transport():
@@ -186,7 +188,7 @@ def _transport():
 class SmtpTransport:
     """One SMTP connection for a batch, opened on first use and again after an error."""
 
-    def __init__(self, config):
+    def __init__(self, config: Mapping[str, Any]) -> None:
         self.config = config
         self.smtp: smtplib.SMTP | None = None
 

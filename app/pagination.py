@@ -6,7 +6,7 @@ Templates show a Page with `{% from "_macros.html" import pager %}{{ pager(page)
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -19,7 +19,7 @@ T = TypeVar("T")
 PAGE_MAX = 100_000
 
 
-def parse_page(args) -> int:
+def parse_page(args: Mapping[str, str]) -> int:
     """The ?page= argument, 1 when missing or invalid."""
     return max(1, min(parse_int(args.get("page", "1")) or 1, PAGE_MAX))
 

@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, or_
 
 from app.auth.sessions import PENDING_MAX_AGE
+from app.database import rows_changed
 from app.extensions import db
 from app.ideas import images
 from app.models import AuthSession, Comment, Idea, Notification, NotificationEvent, OutgoingMail, PendingLogin, User, utcnow
@@ -49,7 +50,7 @@ def apply_retention(now=None) -> Removed:
         return timedelta(days=config[setting])
 
     def run(name: str, statement) -> None:
-        removed.counts[name] = db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+        removed.counts[name] = rows_changed(statement.execution_options(synchronize_session=False))
 
     run("unconfirmed accounts", delete(User).where(
         User.confirmed_at.is_(None),

@@ -56,7 +56,7 @@ def is_safe_redirect(target: str | None) -> bool:
 
 
 def safe_redirect_target(target: str | None, fallback: str) -> str:
-    return target if is_safe_redirect(target) else fallback
+    return target if target is not None and is_safe_redirect(target) else fallback
 
 
 def is_same_origin_request(request) -> bool:
@@ -164,7 +164,7 @@ UPLOAD_ENDPOINTS = {"ideas.images": 10 * 1024 * 1024 + 256 * 1024}
 class CleanRequest(Request):
     parameter_storage_class = TextParameters
 
-    @property
+    @property  # type: ignore[misc]  # Werkzeug's is settable; ours is computed per endpoint
     def max_content_length(self) -> int | None:  # type: ignore[override]
         limit = UPLOAD_ENDPOINTS.get(self.endpoint or "")
         return limit if limit is not None else super().max_content_length

@@ -7,6 +7,7 @@ This module depends on no area: each area registers its own labels on its bluepr
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from flask import Flask, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
@@ -30,7 +31,8 @@ def url_with(**changes) -> str:
             args.pop(key, None)
         else:
             args[key] = value if isinstance(value, list) else [value]
-    return url_for(request.endpoint or "main.index", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(request.endpoint or "main.index", **values)
 
 
 def format_score(value) -> str:
@@ -82,7 +84,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_percent, "percent")
 
     # Globals, not a context processor: imported macros (macros/lists.html) see them too.
-    app.add_template_global(LANGUAGE_NAMES, "language_names")
+    app.jinja_env.globals["language_names"] = LANGUAGE_NAMES
     app.add_template_global(url_with, "url_with")
     app.add_template_global(audit_describe, "audit_label")
     app.add_template_global(audit_changes, "audit_changes")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeAlias, TypeVar, cast
 
 from flask import flash
 from wtforms import Field, Form
@@ -30,16 +30,17 @@ from app.errors import DomainError
 from app.extensions import db
 
 T = TypeVar("T")
-Target = Field | Form | list[str]
+Target: TypeAlias = Field | Form | list[str]
 
 
 @dataclass(frozen=True)
 class Outcome(Generic[T]):
-    """What `attempt` did: true when the change is committed; `value` is the service's answer."""
+    """What `attempt` did: true when the change is committed; then `value` is the service's answer
+    (on failure it is None, and `error` the German message)."""
 
     ok: bool
-    value: T | None = None
-    error: str | None = None
+    value: T
+    error: str = ""
 
     def __bool__(self) -> bool:
         return self.ok
@@ -71,7 +72,7 @@ def attempt(
             target.errors.append(message)
         else:
             target.append(message)
-        return Outcome(ok=False, error=message)
+        return Outcome(ok=False, value=cast(T, None), error=message)
     db.session.commit()
     if success is not None:
         flash(str(success(value) if callable(success) else success), category)

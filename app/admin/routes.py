@@ -5,18 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import audit
-from app.admin import services
+from app.admin import queries, services
+from app.admin.forms import GRANT, ReasonForm, RoleChangeForm
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import ActionForm
-from app.models import AuditEntry, User, UserRole
+from app.models import AuditEntry, User
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
 from app.pagination import paginate, parse_page
-from app.security import parse_int
 from app.views import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
@@ -34,55 +33,34 @@ def _user(user_id: int) -> User:
 @bp.route("/konten")
 @admin_required
 def accounts():
-    q = (request.args.get("q") or "").strip()[:100]
-    role = request.args.get("role", "")
-    blocked = request.args.get("blocked") == "1"
-    stmt = select(User).where(User.deleted_at.is_(None))  # deleted accounts are empty tombstones
-    if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(
-            or_(func.lower(User.email).like(pattern), func.lower(User.display_name).like(pattern),
-                func.lower(func.coalesce(User.organisation_name, "")).like(pattern))
-        )
-    if role in STAFF_ROLES:
-        stmt = stmt.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
-    else:
-        role = ""
-    if blocked:
-        stmt = stmt.where(User.is_blocked.is_(True))
+    filters = queries.AccountFilters.from_args(request.args)
+    stmt = filters.query()
     page = paginate(stmt.options(selectinload(User.roles)).order_by(User.email), parse_page(request.args), PER_PAGE, count=stmt)
-    return render_template(
-        "admin/accounts.html",
-        page=page,
-        q=q,
-        role=role,
-        blocked=blocked,
-        roles=STAFF_ROLES,
-    )
+    return render_template("admin/accounts.html", page=page, q=filters.q, role=filters.role, blocked=filters.blocked, roles=STAFF_ROLES)
 
 
 @bp.route("/konten/<int:user_id>")
 @admin_required
 def account(user_id: int):
-    user = _user(user_id)
-    return render_template("admin/account.html", user=user, roles=STAFF_ROLES, audit_entries=audit.entries_for("user", user.id))
+    return _account_page(_user(user_id))
 
 
-def _valid_post() -> bool:
-    return ActionForm().validate_on_submit()
+def _account_page(user: User, reason_form: ReasonForm | None = None, status: int = 200):
+    return render_template("admin/account.html", user=user, roles=STAFF_ROLES, audit_entries=audit.entries_for("user", user.id),
+                           reason_form=reason_form or ReasonForm(formdata=None)), status
 
 
 @bp.route("/konten/<int:user_id>/rolle", methods=["POST"])
 @admin_required
 def change_role(user_id: int):
     user = _user(user_id)
-    role, change = request.form.get("role", ""), request.form.get("change", "")
-    if role not in STAFF_ROLES or change not in ("grant", "revoke") or not _valid_post():
+    form = RoleChangeForm()
+    if not form.validate_on_submit():
         abort(400)
-    if change == "grant":
-        attempt(services.grant_role, user, role, current_user, success=_("Role granted."))
+    if form.change.data == GRANT:
+        attempt(services.grant_role, user, form.role.data, current_user, success=_("Role granted."))
     else:
-        attempt(services.revoke_role, user, role, current_user, success=_("Role revoked."))
+        attempt(services.revoke_role, user, form.role.data, current_user, success=_("Role revoked."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -90,9 +68,10 @@ def change_role(user_id: int):
 @admin_required
 def block(user_id: int):
     user = _user(user_id)
-    if _valid_post():
-        attempt(services.block_user, user, current_user, request.form.get("reason", "")[:1000],
-                success=_("The account is blocked; its contributions are hidden."))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _account_page(user, form, 422)
+    attempt(services.block_user, user, current_user, form.reason.data or "", success=_("The account is blocked; its contributions are hidden."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -100,9 +79,11 @@ def block(user_id: int):
 @admin_required
 def unblock(user_id: int):
     user = _user(user_id)
-    if _valid_post():
-        attempt(services.unblock_user, user, current_user, request.form.get("reason", "")[:1000],
-                success=_("The account is unblocked; its contributions are visible again."))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _account_page(user, form, 422)
+    attempt(services.unblock_user, user, current_user, form.reason.data or "",
+            success=_("The account is unblocked; its contributions are visible again."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -110,7 +91,7 @@ def unblock(user_id: int):
 @admin_required
 def reset_second_factor(user_id: int):
     user = _user(user_id)
-    if _valid_post():
+    if ActionForm().validate_on_submit():
         attempt(services.reset_second_factor, user, current_user,
                 success=_("The second factor is reset; it will be set up again at the next login."))
     return redirect(url_for("admin.account", user_id=user.id))
@@ -119,25 +100,8 @@ def reset_second_factor(user_id: int):
 @bp.route("/protokoll")
 @admin_required
 def audit_log():
-    action = request.args.get("action", "")
-    target_type = request.args.get("target_type", "")
-    actor = (request.args.get("actor") or "").strip()[:254]
-    target_id = request.args.get("target_id", "")
-    stmt = select(AuditEntry)
-    if action in audit.ACTIONS:
-        stmt = stmt.where(AuditEntry.action == action)
-    else:
-        action = ""
-    if target_type in audit.TARGET_TYPES:
-        stmt = stmt.where(AuditEntry.target_type == target_type)
-    else:
-        target_type = ""
-    if parse_int(target_id) is not None:
-        stmt = stmt.where(AuditEntry.target_id == parse_int(target_id))
-    else:
-        target_id = ""
-    if actor:
-        stmt = stmt.where(AuditEntry.actor_id.in_(select(User.id).where(func.lower(User.email).like(f"%{actor.lower()}%"))))
+    filters = queries.AuditFilters.from_args(request.args)
+    stmt = filters.query()
     page = paginate(stmt.options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()), parse_page(request.args), PER_PAGE, count=stmt)
     return render_template(
         "admin/audit_log.html",
@@ -145,5 +109,5 @@ def audit_log():
         audit_entries=page.items,
         actions=audit.ACTIONS,
         target_types=[(t, t) for t in audit.TARGET_TYPES],
-        selected={"action": action, "target_type": target_type, "actor": actor, "target_id": target_id},
+        selected=filters,
     )

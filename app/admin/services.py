@@ -18,8 +18,8 @@ from app.extensions import db
 from app.models import AuthSession, Comment, Idea, User
 from app.models.idea import HIDDEN_BY_BLOCK
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
-from app.moderation.services import clean_reason
 from app.participation import services as participation
+from app.reasons import clean_reason
 
 
 def _require_admin(actor: User | None) -> None:
@@ -71,7 +71,11 @@ def block_user(user: User, actor: User | None, reason: str = "") -> int:
     db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
     suspended = participation.suspend_supports(user)
     hidden = 0
-    for item in [*_visible_items(Idea, user), *_visible_items(Comment, user)]:
+    visible: list[Idea | Comment] = [
+        *db.session.scalars(select(Idea).where(Idea.author_id == user.id, Idea.is_hidden.is_(False))),
+        *db.session.scalars(select(Comment).where(Comment.author_id == user.id, Comment.is_hidden.is_(False))),
+    ]
+    for item in visible:
         participation.hide(item, HIDDEN_BY_BLOCK)
         hidden += 1
     db.session.flush()
@@ -89,20 +93,17 @@ def unblock_user(user: User, actor: User | None, reason: str = "") -> int:
     user.is_blocked = False
     resumed = participation.resume_supports(user)
     restored = 0
-    for model in (Idea, Comment):
-        for item in db.session.scalars(
-            select(model).where(model.author_id == user.id, model.hidden_cause == HIDDEN_BY_BLOCK)
-        ):
-            participation.restore(item)
-            restored += 1
+    hidden: list[Idea | Comment] = [
+        *db.session.scalars(select(Idea).where(Idea.author_id == user.id, Idea.hidden_cause == HIDDEN_BY_BLOCK)),
+        *db.session.scalars(select(Comment).where(Comment.author_id == user.id, Comment.hidden_cause == HIDDEN_BY_BLOCK)),
+    ]
+    for item in hidden:
+        participation.restore(item)
+        restored += 1
     db.session.flush()
     audit.record(actor, "user.unblock", "user", user.id, reason=reason,
                  before={"is_blocked": True}, after={"is_blocked": False, "items_restored": restored, "supports_resumed": resumed})
     return restored
-
-
-def _visible_items(model, user: User):
-    return db.session.scalars(select(model).where(model.author_id == user.id, model.is_hidden.is_(False))).all()
 
 
 def reset_second_factor(user: User, actor: User | None) -> None:

@@ -4,6 +4,7 @@ addresses or staff names; an author appears with the public name shown on the id
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from app.ideas import images, states
 from app.models import ActionField, Idea, IdeaImage, Municipality, Project
@@ -55,14 +56,14 @@ def municipality(item: Municipality) -> dict:
 
 def project(item: Project, *, detail: bool = False) -> dict:
     totals = queries.project_totals(item)
-    data = {
+    data: dict[str, Any] = {
         "code": item.code,
         "title": item.title,
         "action_field": item.action_field.slug,
         "priority_group": item.priority_group,
         "status": item.status,
         "status_label": labels.project_status_label(item.status),
-        "municipality": None if item.is_district_wide else item.municipality.slug,
+        "municipality": None if item.is_district_wide or item.municipality is None else item.municipality.slug,
         "district_wide": item.is_district_wide,
         "ideas": [i.id for i in item.public_ideas],
         "budget": {

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 
 from app.auth import emails
+from app.database import rows_changed
 from app.errors import DomainError
 from app.extensions import db
 from app.models import User, utcnow
@@ -30,12 +31,12 @@ def record_failure(user: User) -> None:
     """Count a failed log-in (atomically); the LOCKOUT_AFTER-th locks the account and mails the link. Flushes."""
     failures = db.session.scalar(
         update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1).returning(User.failed_logins)
-    )
+    ) or 0
     user.failed_logins = failures
     if failures >= LOCKOUT_AFTER and user.locked_at is None:
-        locked = db.session.execute(
+        locked = rows_changed(
             update(User).where(User.id == user.id, User.locked_at.is_(None)).values(locked_at=utcnow())
-        ).rowcount
+        )
         db.session.refresh(user, attribute_names=["locked_at"])
         if locked:  # only the request that locked it sends the mail
             emails.queue_unlock(user)

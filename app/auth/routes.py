@@ -304,6 +304,7 @@ def _account_page(password_form=None, email_form=None, status: int = 200):
         email_form=email_form or ChangeEmailForm(formdata=None, prefix=EMAIL_FORM_PREFIX),
         sessions=sessions.sessions_of(current_user),
         current_session=sessions.current_session_id(),
+        recovery_codes_left=second_factor_service.remaining_recovery_codes(current_user) if current_user.has_second_factor else None,
         form=ActionForm(),
     ), status
 

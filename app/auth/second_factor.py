@@ -18,6 +18,7 @@ import pyotp
 import segno
 from sqlalchemy import delete, func, or_, select, update
 
+from app.database import rows_changed
 from app.extensions import db
 from app.models import RecoveryCode, User, utcnow
 
@@ -39,6 +40,8 @@ def start_enrolment(user: User) -> str:
 
 
 def provisioning_uri(user: User) -> str:
+    if user.totp_secret is None:
+        raise ValueError("no second factor is being set up")
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
@@ -74,12 +77,12 @@ def verify_totp(user: User, code: str, *, now: float | None = None) -> bool:
     step = _matching_step(user.totp_secret, _clean_code(code), time.time() if now is None else now)
     if step is None:
         return False
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(User)
         .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if claimed != 1:
         return False
     user.totp_last_step = step
@@ -123,7 +126,7 @@ def use_recovery_code(user: User, code: str) -> bool:
     normalised = _normalise_recovery_code(code)
     if not re.fullmatch(f"[{_RECOVERY_ALPHABET}]{{10}}", normalised):
         return False
-    spent = db.session.execute(
+    spent = rows_changed(
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -132,7 +135,7 @@ def use_recovery_code(user: User, code: str) -> bool:
         )
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return spent == 1
 
 
@@ -147,7 +150,7 @@ def check(user: User, code: str) -> bool:
 def remaining_recovery_codes(user: User) -> int:
     return db.session.scalar(
         select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    )
+    ) or 0
 
 
 def reset(user: User) -> None:

@@ -24,7 +24,7 @@ _DUMMY_HASHES: dict[str, str] = {}
 
 def _hash_method() -> str:
     """Werkzeug's scrypt, unless the configuration says otherwise (the tests use a cheap one)."""
-    return current_app.config["PASSWORD_HASH_METHOD"]
+    return str(current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def _dummy_hash() -> str:

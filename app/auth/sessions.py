@@ -33,6 +33,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
+from app.database import rows_changed
 from app.extensions import db
 from app.models import AuthSession, PendingLogin, User, utcnow
 from app.security import parse_int
@@ -168,13 +169,13 @@ def sessions_of(user: User) -> list[AuthSession]:
 
 def end_session_of(user: User, session_id: int) -> bool:
     """End one of the account's signed-in browsers. Flushes. False if it is not the account's."""
-    return db.session.execute(delete(AuthSession).where(AuthSession.id == session_id, AuthSession.user_id == user.id)).rowcount == 1
+    return rows_changed(delete(AuthSession).where(AuthSession.id == session_id, AuthSession.user_id == user.id)) == 1
 
 
 def end_other_sessions(user: User) -> int:
     """End every signed-in browser of the account but this one. Flushes."""
     keep = current_session_id()
-    return db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.id != (keep or -1))).rowcount
+    return rows_changed(delete(AuthSession).where(AuthSession.user_id == user.id, AuthSession.id != (keep or -1)))
 
 
 def begin_pending_login(user: User, next_url: str) -> None:

@@ -5,16 +5,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
-from app.forms import coerce_choice_id, coerce_id, strip
-from app.ideas.services import REASON_MAX, IdeaCard
+from app.forms import at_most, coerce_choice_id, coerce_id, strip
+from app.ideas.services import IdeaCard
 from app.models.idea import IMAGE_ALT_MAX, LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
+from app.reasons import REASON_MAX
 from app.reference import action_fields, municipalities
-
-
-def _too_long(limit: int):
-    return Length(max=limit, message=_l("At most %(max)d characters, please.", max=limit))
 
 
 class CheckboxListField(SelectMultipleField):
@@ -27,25 +24,25 @@ class IdeaForm(FlaskForm):
 
     title = StringField(
         _l("Title"),
-        validators=[DataRequired(_l("Please give your idea a title.")), _too_long(TITLE_MAX)],
+        validators=[DataRequired(_l("Please give your idea a title.")), at_most(TITLE_MAX)],
         filters=[strip],
     )
     summary = TextAreaField(
         _l("Short description"),
         description=_l("What is the idea? In a few sentences."),
-        validators=[DataRequired(_l("Please describe your idea briefly.")), _too_long(SUMMARY_MAX)],
+        validators=[DataRequired(_l("Please describe your idea briefly.")), at_most(SUMMARY_MAX)],
         filters=[strip],
     )
     benefit = TextAreaField(
         _l("Central benefit of the idea"),
         description=_l("Who gains what? Paragraphs, lists and links are possible."),
-        validators=[DataRequired(_l("Please describe the central benefit.")), _too_long(LONG_TEXT_MAX)],
+        validators=[DataRequired(_l("Please describe the central benefit.")), at_most(LONG_TEXT_MAX)],
         filters=[strip],
     )
     challenges = TextAreaField(
         _l("Expected challenges and difficulties"),
         description=_l("What could stand in the way? Paragraphs, lists and links are possible."),
-        validators=[DataRequired(_l("Please name the expected challenges.")), _too_long(LONG_TEXT_MAX)],
+        validators=[DataRequired(_l("Please name the expected challenges.")), at_most(LONG_TEXT_MAX)],
         filters=[strip],
     )
     action_field_ids = CheckboxListField(
@@ -62,7 +59,7 @@ class IdeaForm(FlaskForm):
     partners = TextAreaField(
         _l("Possible partners (optional)"),
         description=_l("Who could help make it happen: partners, networks, clubs."),
-        validators=[_too_long(PARTNERS_MAX)],
+        validators=[at_most(PARTNERS_MAX)],
         filters=[strip],
     )
     save_draft = SubmitField(_l("Save as draft"))
@@ -99,7 +96,7 @@ class WithdrawForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
         description=_l("Shown publicly on the idea page."),
-        validators=[DataRequired(_l("Please give a reason.")), _too_long(REASON_MAX)],
+        validators=[DataRequired(_l("Please give a reason.")), at_most(REASON_MAX)],
         filters=[strip],
     )
 
@@ -116,6 +113,6 @@ class ImageForm(FlaskForm):
     alt_text = StringField(
         _l("What does the picture show?"),
         description=_l("For people who cannot see it, e.g. “Bench with a sign at the bus stop in Billerbeck”. At most 300 characters."),
-        validators=[DataRequired(_l("Please describe the picture for people who cannot see it.")), _too_long(IMAGE_ALT_MAX)],
+        validators=[DataRequired(_l("Please describe the picture for people who cannot see it.")), at_most(IMAGE_ALT_MAX)],
         filters=[strip],
     )

@@ -216,7 +216,7 @@ def image_file(name: str):
     image = db.session.scalar(select(IdeaImage).where(IdeaImage.file_key == parsed[0])) if parsed else None
     user = current_user if current_user.is_authenticated else None
     path = image_service.path_of(name) if image is not None else None
-    if path is None or not services.can_view(image.idea, user):
+    if image is None or path is None or not services.can_view(image.idea, user):
         abort(404)
     response = send_file(path, mimetype="image/webp", max_age=0)
     public = not image.idea.is_draft and not image.idea.is_hidden

@@ -14,8 +14,7 @@ from app.ideas import states
 from app.models import ActionField, Follow, Idea, IdeaStateChange, Municipality, User, utcnow
 from app.models.idea import DRAFT, LONG_TEXT_MAX, PARTNERS_MAX, PUBLISHED, SUMMARY_MAX, TITLE_MAX, WITHDRAWN
 from app.notifications import events as notification_events
-
-REASON_MAX = 1000
+from app.reasons import clean_reason
 
 
 @dataclass
@@ -105,9 +104,7 @@ def change_state(idea: Idea, to_status: str, actor: User, role: str, reason: str
         )
     if to_status in states.REASON_REQUIRED and not reason:
         raise InvalidInput(_l("Please give a reason; it will be shown publicly."))
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(_l("The reason may be at most 1,000 characters long."))
-    record_state_change(idea, to_status, actor, reason)
+    record_state_change(idea, to_status, actor, clean_reason(reason, required=False))
 
 
 def submit_idea(author: User, card: IdeaCard, publish: bool) -> Idea:

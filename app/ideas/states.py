@@ -88,5 +88,5 @@ def label(status: str) -> str:
 def changed_message(status: str) -> str:
     """What the page says after an idea moved to `status` ("steht jetzt auf der Shortlist", not "ist jetzt „Shortlist“")."""
     if status == SHORTLISTED:
-        return _("The idea is now on the shortlist.")
-    return _("The idea is now “%(state)s”.", state=label(status))
+        return str(_("The idea is now on the shortlist."))
+    return str(_("The idea is now “%(state)s”.", state=label(status)))

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import strip
+from app.forms import at_most, strip
 from app.models.legal import BARRIER_TEXT_MAX, LEGAL_TEXT_MAX
 
 
@@ -30,7 +30,7 @@ class AcceptTermsForm(FlaskForm):
 
 class BarrierForm(FlaskForm):
     page = StringField(_l("Page or address (optional)"), description=_l("Where did you notice the barrier?"),
-                       validators=[Optional(), Length(max=500, message=_l("At most %(max)d characters, please.", max=500))], filters=[strip])
+                       validators=[Optional(), at_most(500)], filters=[strip])
     description = TextAreaField(
         _l("What is the barrier?"),
         description=_l("E.g. “The button cannot be reached with the keyboard” or “The contrast is too low”."),
@@ -38,6 +38,6 @@ class BarrierForm(FlaskForm):
                     Length(max=BARRIER_TEXT_MAX, message=_l("Please describe the barrier (at most 5,000 characters)."))],
         filters=[strip],
     )
-    name = StringField(_l("Your name (optional)"), validators=[Optional(), Length(max=120, message=_l("At most %(max)d characters, please.", max=120))], filters=[strip])
+    name = StringField(_l("Your name (optional)"), validators=[Optional(), at_most(120)], filters=[strip])
     email = EmailField(_l("Your e-mail address (optional, for our answer)"),
                        validators=[Optional(), Email(_l("Please enter a valid e-mail address.")), Length(max=254)], filters=[strip])

@@ -24,7 +24,7 @@ class OutgoingMail(Base):
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
     # Extra headers, e.g. List-Unsubscribe (RFC 8058) for notification mails.
-    headers: Mapped[dict | None] = mapped_column(JSON)
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     # Fixed when queued, so a mail that is delivered twice after a crash can be recognised.
     message_id: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -30,7 +30,7 @@ ROLE_LABELS = {
 }
 
 
-class User(UserMixin, Base):
+class User(UserMixin, Base):  # type: ignore[misc]  # Flask-Login ships no types
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(f"account_type IN {ACCOUNT_TYPES!r}", name="account_type"),
@@ -75,7 +75,7 @@ class User(UserMixin, Base):
 
     # Flask-Login
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return not self.is_blocked and self.deleted_at is None
 
     @property

@@ -4,13 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from app.forms import WholeNumberField, strip
-from app.ideas.services import REASON_MAX
+from app.forms import REASON_LENGTH, WholeNumberField, at_most, strip
 from app.models.moderation import ANSWER_MAX, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX, SIGNATURE_MAX
-
-REASON_LENGTH = Length(max=REASON_MAX, message=_l("At most %(max)d characters, please.", max=REASON_MAX))
 
 
 class StatusForm(FlaskForm):
@@ -56,7 +53,7 @@ class AnswerForm(FlaskForm):
         description=_l("Shown prominently on the idea page. Paragraphs, lists and links are possible."),
         validators=[
             DataRequired(_l("Please write the answer.")),
-            Length(max=ANSWER_MAX, message=_l("At most %(max)d characters, please.", max=ANSWER_MAX)),
+            at_most(ANSWER_MAX),
         ],
         filters=[strip],
     )
@@ -65,7 +62,7 @@ class AnswerForm(FlaskForm):
         description=_l("Role and place, e.g. “Moderation, Dülmen”."),
         validators=[
             DataRequired(_l("Please sign the answer.")),
-            Length(max=SIGNATURE_MAX, message=_l("At most %(max)d characters, please.", max=SIGNATURE_MAX)),
+            at_most(SIGNATURE_MAX),
         ],
         filters=[strip],
     )
@@ -95,7 +92,7 @@ def score_form_class(criteria):
             f"note_{criterion.id}",
             TextAreaField(
                 _l("Note on “%(criterion)s” (optional)", criterion=criterion.name),
-                validators=[Optional(), Length(max=SCORE_NOTE_MAX, message=_l("At most %(max)d characters, please.", max=SCORE_NOTE_MAX))],
+                validators=[Optional(), at_most(SCORE_NOTE_MAX)],
                 filters=[strip],
             ),
         )

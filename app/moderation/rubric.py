@@ -41,7 +41,7 @@ class AxisScore:
 
     @property
     def spread(self) -> Decimal | None:
-        return None if self.mean is None else self.highest - self.lowest
+        return None if self.highest is None or self.lowest is None else self.highest - self.lowest
 
 
 def _mean(values: list[int]) -> Decimal:

@@ -14,6 +14,7 @@ from sqlalchemy import literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import audit
+from app.database import rows_changed
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
@@ -34,8 +35,8 @@ from app.models.participation import REPORT_OPEN
 from app.models.user import ROLE_MODERATOR
 from app.notifications import events as notification_events
 from app.participation import services as participation
+from app.reasons import clean_reason
 
-REASON_MAX = idea_services.REASON_MAX
 # The moderation's own state changes; merging has its own function.
 MODERATION_TARGETS = (IN_REVIEW, CANDIDATE, DECLINED)
 MERGE_TARGET_STATES = frozenset({PUBLISHED, IN_REVIEW, CANDIDATE})
@@ -47,22 +48,12 @@ HIDDEN_CAUSE_LABELS = {
 
 
 def hidden_cause_label(cause: str | None) -> str:
-    return str(HIDDEN_CAUSE_LABELS.get(cause, cause or ""))
+    return str(HIDDEN_CAUSE_LABELS.get(cause or "", cause or ""))
 
 
 def require_moderator(actor: User) -> None:
     if actor is None or not actor.has_role(ROLE_MODERATOR):
         raise NotAllowed()
-
-
-def clean_reason(reason: str, *, required: bool) -> str:
-    """A stripped reason within REASON_MAX; with required, not empty."""
-    reason = (reason or "").strip()
-    if required and not reason:
-        raise InvalidInput(_l("Please give a reason."))
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(_l("The reason may be at most 1,000 characters long."))
-    return reason
 
 
 def snapshot(item: Idea | Comment) -> dict[str, Any]:
@@ -161,12 +152,12 @@ def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
 
 def _settle_reports(item: Idea | Comment, status: str) -> int:
     column = Report.idea_id if isinstance(item, Idea) else Report.comment_id
-    return db.session.execute(
+    return rows_changed(
         update(Report)
         .where(column == item.id, Report.status == REPORT_OPEN)
         .values(status=status)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
 
 
 def _kind(item: Idea | Comment) -> str:
@@ -218,11 +209,6 @@ def dismiss_reports(item: Idea | Comment, actor: User, reason: str = "") -> int:
     audit.record(actor, "report.dismiss", _kind(item), item.id, reason=reason, before=before,
                  after={**snapshot(item), "reports_settled": settled})
     return settled
-
-
-def act_on_reports(item: Idea | Comment, actor: User, reason: str) -> None:
-    """The reports are right: hide the item and close them."""
-    _hide(item, actor, reason, "report.act")
 
 
 # Official answers ----------------------------------------------------------

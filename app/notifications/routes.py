@@ -73,7 +73,7 @@ def settings():
 def unsubscribe(token: str):
     read = mails.read_unsubscribe_token(token)
     user = db.session.get(User, read[0]) if read else None
-    if user is None:
+    if read is None or user is None:
         return render_template("notifications/unsubscribe.html", invalid=True), 400
     what = read[1]
     label = kinds.BY_KEY[what].label if what in kinds.BY_KEY else kinds.CHANNEL_LABELS.get(what.removeprefix("digest."), what)

@@ -3,13 +3,14 @@ Functions flush, never commit (the worker's tasks commit)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 
 from app import audit
+from app.database import rows_changed
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.models import Announcement, Idea, Notification, OfficialAnswer, Report, User, utcnow
@@ -45,9 +46,9 @@ def mark_read(user: User, notification: Notification) -> None:
 
 
 def mark_all_read(user: User) -> int:
-    count = db.session.execute(
+    count = rows_changed(
         update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())
-    ).rowcount
+    )
     recount_unread(User.id == user.id)
     return count
 
@@ -89,7 +90,7 @@ def latest_announcements(limit: int) -> list[Announcement]:
 
 # The staff's daily summary --------------------------------------------------------------
 
-def record_staff_summary(now=None) -> bool:
+def record_staff_summary(now: datetime | None = None) -> bool:
     """The worker's task: once per day (at the digest hour), an event with the moderation queue's figures. Commits."""
     now = now or utcnow()
     cutoff = digest_cutoff("daily", now)

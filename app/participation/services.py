@@ -9,17 +9,21 @@ insert fails inside a savepoint and is reported as "already done".
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from flask_babel.speaklater import LazyString
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
+from app.database import rows_changed
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import states
-from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
+from app.models import Base, Comment, Follow, Idea, Report, Support, User, utcnow
 from app.models.idea import HIDDEN_BY_REPORTS
 from app.models.participation import COMMENT_MAX, REPORT_DISMISSED, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
 from app.notifications import events as notification_events
@@ -32,12 +36,12 @@ def _require_confirmed(user: User) -> None:
         raise NotAllowed(_l("Please confirm your e-mail address first."))
 
 
-def _require_open(idea: Idea, message) -> None:
+def _require_open(idea: Idea, message: str | LazyString) -> None:
     if idea.status not in states.OPEN_STATES or idea.is_hidden:
         raise NotAllowed(message)
 
 
-def _insert_once(row) -> bool:
+def _insert_once(row: Base) -> bool:
     """Insert a row guarded by a unique constraint. False if it already existed."""
     try:
         with db.session.begin_nested():
@@ -47,7 +51,7 @@ def _insert_once(row) -> bool:
     return True
 
 
-def _bump(model, ident: int, column: str, delta: int) -> None:
+def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> None:
     db.session.execute(update(model).where(model.id == ident).values({column: getattr(model, column) + delta}))
 
 
@@ -65,8 +69,7 @@ def follow_idea(user: User, idea: Idea) -> bool:
 
 
 def unfollow_idea(user: User, idea: Idea) -> bool:
-    result = db.session.execute(delete(Follow).where(Follow.user_id == user.id, Follow.idea_id == idea.id))
-    return result.rowcount > 0
+    return rows_changed(delete(Follow).where(Follow.user_id == user.id, Follow.idea_id == idea.id)) > 0
 
 
 
@@ -100,10 +103,9 @@ def withdraw_support(user: User, idea: Idea) -> bool:
     """Take a support back. True if there was one."""
     _require_confirmed(user)
     _require_open(idea, _l("Supports for this idea are closed; the count is frozen."))
-    result = db.session.execute(
+    removed = rows_changed(
         delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None))
-    )
-    removed = result.rowcount > 0
+    ) > 0
     if removed:
         _bump(Idea, idea.id, "support_count", -1)
     _refresh_counters(idea)
@@ -157,7 +159,7 @@ def erase_comments(user: User) -> int:
     return len(comments)
 
 
-def _bump_each(idea_ids: list[int], delta: int) -> None:
+def _bump_each(idea_ids: Sequence[int], delta: int) -> None:
     """support_count += delta on several ideas, locking them in id order first: concurrent blocks
     (and supports) then never wait on each other in a circle (PostgreSQL found that deadlock)."""
     if not idea_ids:
@@ -264,12 +266,12 @@ def report(user: User, target: Idea | Comment, *, reason: str, note: str = "") -
     return added
 
 
-def _report_column(target: Idea | Comment):
+def _report_column(target: Idea | Comment) -> InstrumentedAttribute[int | None]:
     """The column of Report that points at this kind of target."""
     return Report.idea_id if isinstance(target, Idea) else Report.comment_id
 
 
-def trusted_reporters():
+def trusted_reporters() -> Select[tuple[int]]:
     """The accounts whose reports count towards hiding: confirmed for REPORT_TRUST_HOURS, and
     none of their reports ever dismissed as unfounded. (Every report still reaches the moderation.)"""
     since = utcnow() - timedelta(hours=current_app.config["REPORT_TRUST_HOURS"])

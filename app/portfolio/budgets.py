@@ -16,7 +16,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from app.errors import InvalidInput
-from app.models.portfolio import AMOUNT_MAX, CONSUMPTIVE, INVESTIVE
+from app.models.portfolio import AMOUNT_MAX, CONSUMPTIVE, INVESTIVE, BudgetLine
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -165,11 +165,11 @@ def parse_rate(text: str) -> Decimal:
         raise InvalidInput(_l("Please enter the funding rate in percent, between 0 and 100.")) from None
 
 
-def line_funding(line) -> Decimal:
+def line_funding(line: BudgetLine) -> Decimal:
     """The funding of a budget line (its amount times its rate)."""
     return funding(line.amount, line.funding_rate)
 
 
-def line_own_share(line) -> Decimal:
+def line_own_share(line: BudgetLine) -> Decimal:
     """What the district pays of a budget line itself."""
     return own_share(line.amount, line.funding_rate)

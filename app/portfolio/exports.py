@@ -20,7 +20,7 @@ def portfolio_table() -> Table:
     )
     for p in projects:
         origin = ", ".join(f"#{i.id} {i.title}" for i in p.public_ideas)
-        municipality = _("District-wide") if p.is_district_wide else p.municipality.name
+        municipality = _("District-wide") if p.is_district_wide or p.municipality is None else p.municipality.name
         total = sum((line.amount for line in p.budget_lines), budgets.ZERO)
         table.rows.append(
             [p.code, p.title, p.action_field.name, p.priority_group or "", labels.project_status_label(p.status), municipality, p.responsible_body, p.description, p.goals, origin, total]

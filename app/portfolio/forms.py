@@ -10,11 +10,10 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from app.errors import InvalidInput
-from app.forms import WholeNumberField, coerce_id, strip
-from app.ideas.services import REASON_MAX
+from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, strip
 from app.models.portfolio import (
     BUDGET_LABEL_MAX,
     CONSUMPTIVE,
@@ -31,10 +30,6 @@ from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, ProjectData
 from app.reference import action_fields, municipalities
 from app.security import parse_int
-
-
-def _at_most(limit: int):
-    return Length(max=limit, message=_l("At most %(max)d characters, please.", max=limit))
 
 
 def _euros(form, field) -> None:
@@ -62,7 +57,6 @@ def _municipality_choices():
 PRIORITY_CHOICES = [SelectChoice("", labels.NO_PRIORITY_LABEL), *[SelectChoice(g, _l("Priority %(group)s", group=g)) for g in PRIORITY_GROUPS]]
 KIND_CHOICES = [SelectChoice(kind, labels.KIND_LABELS[kind]) for kind in (INVESTIVE, CONSUMPTIVE)]
 DEFAULT_RATE_TEXT = budgets.input_text(DEFAULT_FUNDING_RATE.normalize())  # "65"
-REASON_LENGTH = Length(max=REASON_MAX, message=_l("At most %(max)d characters, please.", max=REASON_MAX))
 
 
 class ShortlistForm(FlaskForm):
@@ -77,8 +71,8 @@ class ShortlistForm(FlaskForm):
 class ProjectFields:
     """The project's fields, shared by the edit form and the import plan."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), _at_most(PROJECT_TITLE_MAX)], filters=[strip])
-    description = TextAreaField(_l("Description"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[strip])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), at_most(PROJECT_TITLE_MAX)], filters=[strip])
+    description = TextAreaField(_l("Description"), validators=[at_most(PROJECT_TEXT_MAX)], filters=[strip])
     action_field_id = SelectField(_l("Action field"), coerce=coerce_id, validate_choice=False)
     municipality_id = SelectField(
         _l("Lead municipality"), description=_l("Choose the district for projects that concern every town."), coerce=coerce_id, validate_choice=False
@@ -108,9 +102,9 @@ class ProjectFields:
 
 
 class ProjectForm(ProjectFields, FlaskForm):
-    goals = TextAreaField(_l("Goals"), validators=[_at_most(PROJECT_TEXT_MAX)], filters=[strip])
+    goals = TextAreaField(_l("Goals"), validators=[at_most(PROJECT_TEXT_MAX)], filters=[strip])
     responsible_body = StringField(
-        _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[_at_most(RESPONSIBLE_MAX)], filters=[strip]
+        _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[at_most(RESPONSIBLE_MAX)], filters=[strip]
     )
     status = SelectField(_l("Status"), choices=[SelectChoice(s, label) for s, label in labels.PROJECT_STATUS_LABELS.items()])
     reason = TextAreaField(
@@ -133,7 +127,7 @@ class ProjectForm(ProjectFields, FlaskForm):
 
 
 class BudgetLineForm(FlaskForm):
-    label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), _at_most(BUDGET_LABEL_MAX)], filters=[strip])
+    label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), at_most(BUDGET_LABEL_MAX)], filters=[strip])
     year = WholeNumberField(
         _l("Year"),
         validators=[
@@ -158,7 +152,7 @@ class PlanForm(ProjectFields, Form):
     """One project of an import: its ideas (ids), fields and an optional first budget line."""
 
     idea_ids = HiddenField()
-    budget_label = StringField(_l("Name"), description=_l("E.g. “Sensors and installation”"), validators=[_at_most(BUDGET_LABEL_MAX)], filters=[strip])
+    budget_label = StringField(_l("Name"), description=_l("E.g. “Sensors and installation”"), validators=[at_most(BUDGET_LABEL_MAX)], filters=[strip])
     budget_year = WholeNumberField(
         _l("Year"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))]
     )

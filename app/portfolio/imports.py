@@ -108,6 +108,18 @@ class Row:
     data: services.ProjectData | None = None  # projects
     budget: services.BudgetInput | None = None  # budget lines
 
+    def new_project(self) -> services.ProjectData:
+        """What a CREATE row writes (set whenever its action is CREATE)."""
+        if self.data is None:
+            raise InvalidInput(self.summary)
+        return self.data
+
+    def project_update(self) -> tuple[Project, services.ProjectData]:
+        """The project an UPDATE row changes and what it writes (both set whenever its action is UPDATE)."""
+        if self.project is None or self.data is None:
+            raise InvalidInput(self.summary)
+        return self.project, self.data
+
 
 @dataclass
 class BudgetChange:
@@ -433,7 +445,7 @@ def _check_budget(rows, projects: dict[int, Project], result: Preview) -> None:
             row.code = project.code
             row.project = project
         line_input = _budget_input(values, lookup, row.errors)
-        if row.errors:
+        if row.errors or project is None:
             continue
         row.budget = line_input
         row.action = CREATE
@@ -477,10 +489,11 @@ def apply(result: Preview, actor: User) -> list[str]:
     if result.kind == PROJECTS:
         for row in result.rows:
             if row.action == CREATE:
-                written.append(services.create_project(actor, row.data).code)
+                written.append(services.create_project(actor, row.new_project()).code)
             elif row.action == UPDATE:
-                services.edit_project(row.project, actor, row.data, reason)
-                written.append(row.project.code)
+                project, data = row.project_update()
+                services.edit_project(project, actor, data, reason)
+                written.append(project.code)
     else:
         for change in result.budget_changes:
             if services.replace_budget_lines(change.project, actor, change.lines):
@@ -502,7 +515,7 @@ class Carried:
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="portfolio-csv-import")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="portfolio-csv-import")
 
 
 def sign(result: Preview, text: str, filename: str) -> str:

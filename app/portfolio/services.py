@@ -37,8 +37,8 @@ from app.models.portfolio import (
     YEAR_MIN,
 )
 from app.models.user import ROLE_ADMIN, ROLE_STEERING
-from app.moderation.services import clean_reason
 from app.notifications import events as notification_events
+from app.reasons import clean_reason
 
 PROJECT_NUMBER = "project_number"
 PROJECT_EDITOR_ROLES = (ROLE_STEERING, ROLE_ADMIN)  # who edits projects and budget lines
@@ -104,7 +104,7 @@ def next_project_number() -> int:
 @dataclass
 class BudgetInput:
     label: str
-    year: int
+    year: int | None  # as typed; check_budget_line refuses a missing one
     kind: str
     amount: Decimal
     funding_rate: Decimal = DEFAULT_FUNDING_RATE
@@ -222,10 +222,10 @@ def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project
     }
     projects = []
     for position, plan in enumerate(plans, start=1):
-        plan_ideas = [ideas.get(i) for i in plan.idea_ids]
-        for idea in plan_ideas:
-            if idea is None or idea.status != SHORTLISTED or idea.is_hidden:
-                raise InvalidInput(_l("Project %(n)d: only visible ideas on the shortlist can be imported.", n=position))
+        found = [ideas.get(i) for i in plan.idea_ids]
+        plan_ideas = [idea for idea in found if idea is not None and idea.status == SHORTLISTED and not idea.is_hidden]
+        if len(plan_ideas) != len(found):
+            raise InvalidInput(_l("Project %(n)d: only visible ideas on the shortlist can be imported.", n=position))
         try:
             data = plan.data.cleaned()
             budget = check_budget(plan.budget) if plan.budget is not None else None

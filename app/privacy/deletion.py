@@ -16,9 +16,10 @@ so the kept contributions still have an author and the ids in the audit log stay
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Column, ColumnElement, delete, func, select, update
 
 from app import cache
 from app.auth import second_factor
@@ -54,7 +55,7 @@ def kept_in_portfolio(user: User) -> int:
     return db.session.scalar(select(func.count(Idea.id)).where(Idea.author_id == user.id, _in_portfolio())) or 0
 
 
-def _in_portfolio():
+def _in_portfolio() -> ColumnElement[bool]:
     return (Idea.status == IN_PORTFOLIO) | Idea.project_id.is_not(None)
 
 
@@ -117,7 +118,7 @@ def _apply_holdings(user: User) -> None:
             db.session.execute(update(table).where(holding.rows_of(user)).values(values))
 
 
-def _empty(column):
+def _empty(column: Column[Any]) -> str | None:
     return None if column.nullable else ""
 
 

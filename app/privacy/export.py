@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -74,7 +75,7 @@ def picture_files(user: User) -> list[tuple[str, Path]]:
     return files
 
 
-def write_zip(path: Path, data: dict[str, Any], files: list[tuple[str, Path]] = ()) -> int:
+def write_zip(path: Path, data: dict[str, Any], files: Sequence[tuple[str, Path]] = ()) -> int:
     """Write the file atomically (a half-written file is never offered). Returns its size."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".part")

@@ -49,7 +49,7 @@ def download(export_id: int):
     if row.downloaded_at is None:
         row.downloaded_at = utcnow()
         db.session.commit()
-    response = send_file(services.export_dir() / row.file_name, mimetype="application/zip", as_attachment=True,
+    response = send_file(services.file_path(row), mimetype="application/zip", as_attachment=True,
                          download_name=f"meine-daten-coesfeld-{row.ready_at:%Y-%m-%d}.zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, update
 
-from app.database import claim_rows
+from app.database import claim_rows, rows_changed
 from app.errors import InvalidInput
 from app.extensions import db
 from app.files import remove_unnamed
@@ -38,6 +38,13 @@ BATCH = 5
 
 def export_dir() -> Path:
     return Path(current_app.config["EXPORT_DIR"])
+
+
+def file_path(row: DataExport) -> Path:
+    """Where a ready export's file is."""
+    if row.file_name is None:
+        raise FileNotFoundError(f"export {row.id} has no file yet")
+    return export_dir() / row.file_name
 
 
 def remove_file(row: DataExport) -> None:
@@ -74,7 +81,7 @@ def downloadable(user: User, export_id: int, now: datetime | None = None) -> Dat
     now = now or utcnow()
     if row is None or row.user_id != user.id or not row.is_ready or row.expires_at is None or row.expires_at <= now:
         return None
-    if not (export_dir() / row.file_name).is_file():
+    if not file_path(row).is_file():
         return None
     return row
 
@@ -111,6 +118,8 @@ def build_due_exports(now: datetime | None = None) -> int:
     built = 0
     for row in _claim(now):
         user = db.session.get(User, row.user_id)
+        if user is None:  # the account went meanwhile, and its requests with it
+            continue
         name = secrets.token_hex(16) + ".zip"
         try:
             row.size = export.write_zip(export_dir() / name, export.collect(user), export.picture_files(user))
@@ -145,7 +154,7 @@ def _queue_ready_mail(user: User, row: DataExport) -> None:
         "Sign in and download it here:\n\n%(link)s\n\nIt can be downloaded until %(until)s; then it is deleted. "
         "If you did not ask for it, change your password: someone else may have signed in to your account.\n",
         link=absolute_url("privacy.index"),
-        until=row.expires_at.strftime("%d.%m.%Y %H:%M UTC"),
+        until=f"{row.expires_at:%d.%m.%Y %H:%M} UTC",
     )
     queue_mail(user.email, _("Your data is ready to download"), body)
 
@@ -161,7 +170,7 @@ def remove_expired(now: datetime) -> int:
     _remove_orphans(now)
     if not expired:
         return 0
-    return db.session.execute(delete(DataExport).where(DataExport.id.in_([row.id for row in expired]))).rowcount
+    return rows_changed(delete(DataExport).where(DataExport.id.in_([row.id for row in expired])))
 
 
 def _remove_orphans(now: datetime) -> None:

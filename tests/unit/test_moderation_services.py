@@ -160,18 +160,19 @@ def test_dismissing_reports_restores_what_the_reports_hid(moderator, author, app
     assert _entries("report.dismiss")[0].after["reports_settled"] == 3
 
 
-def test_acting_on_reports_hides_and_closes_them(moderator, author):
+def test_hiding_a_reported_comment_closes_its_reports_as_acted_upon(moderator, author):
     idea = make_idea(author)
     comment = participation.add_comment(create_user("c@example.com"), idea, "Werbung!")
     db.session.commit()
     _report(comment, 1)
-    services.act_on_reports(comment, moderator, "Werbung")
+    with pytest.raises(InvalidInput):
+        services.hide_item(comment, moderator, "")
+    services.hide_item(comment, moderator, "Werbung")
     db.session.commit()
     assert comment.is_hidden and comment.hidden_cause == "moderation"
     assert idea.comment_count == 0
     assert set(db.session.scalars(select(Report.status))) == {"actioned"}
-    with pytest.raises(InvalidInput):
-        services.act_on_reports(comment, moderator, "")
+    assert _entries("comment.hide")[0].after["reports_settled"] == 1
 
 
 def test_hide_needs_a_reason_and_restore_undoes_it(moderator, author):

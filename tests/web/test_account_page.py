@@ -21,6 +21,7 @@ def test_change_password_needs_the_current_one_and_logs_out_other_browsers(app, 
     assert _sessions() == 2
     page = client.get("/konto")
     assert page.status_code == 200 and "(dieser Browser)" in page.text
+    assert "Wiederherstellungscode" not in page.text, "no second factor, no recovery codes"
     wrong = client.post("/konto/passwort", data={"current_password": "falsch", "password": NEW, "password_confirm": NEW})
     assert wrong.status_code == 422 and "Das aktuelle Passwort stimmt nicht." in wrong.text
     weak = client.post("/konto/passwort", data={"current_password": PASSWORD, "password": "passwortpasswort", "password_confirm": "passwortpasswort"})
