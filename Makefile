@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-quick lint audit install install-dev translations translations-extract chromium java node db seed bench clean
+.PHONY: run test test-quick lint audit install install-dev translations translations-extract chromium java nginx node db seed bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 	touch $@ $(VENV)/.stamp-runtime
 
 install: $(VENV)/.stamp-runtime translations
-install-dev: $(VENV)/.stamp-dev translations node chromium java
+install-dev: $(VENV)/.stamp-dev translations node chromium java nginx
 
 # Compile the German (and English) catalogs; .mo files are build output, not committed.
 translations: $(VENV)/.stamp-runtime
@@ -57,6 +57,12 @@ java:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "Installing Debian's Java runtime for the HTML checker (needs root and apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+# nginx for the tests of deploy/nginx/ (and the benchmark's two-instance run).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
+	  echo "Installing Debian's nginx-light (needs root and apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
 
 # axe-core and vnu-jar for the accessibility and markup checks (test-only, never served).
 node: node_modules/.package-lock.json

@@ -45,7 +45,7 @@ def create_app(config: type | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import cache, database, i18n
+    from app import cache, database, i18n, operations
     from app.auth import sessions
     from app.security import set_security_headers
 
@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     sessions.init_login_manager(login_manager)
     app.after_request(set_security_headers)
+    operations.init_app(app)  # before the page cache: cached answers are logged too
     cache.init_app(app)
 
 
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
+    from app.operations import bp as operations_bp
     from app.participation.routes import bp as participation_bp
     from app.portfolio.routes import bp as portfolio_bp
     from app.privacy.routes import bp as privacy_bp
@@ -85,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(legal_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(operations_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

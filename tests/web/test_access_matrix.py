@@ -27,6 +27,7 @@ EXPECTED = {
     "main.set_language": PUBLIC,
     "main.open_data": PUBLIC,
     "main.security_txt": PUBLIC,
+    "operations.health": PUBLIC,
     "auth.signup": PUBLIC,
     "auth.check_mail": PUBLIC,
     "auth.resend_signup_mail": PUBLIC,

@@ -1,0 +1,98 @@
+"""What running the platform needs from the app: a health check for the proxy, one log line per request.
+
+`GET /health` answers 200 when the database and every configured Redis answer, else 503 (the
+body says which part fails); nginx and monitoring poll it. It is never cached and sets no cookie.
+
+Every request is logged once, on the logger `app.requests`:
+
+    request id=5f0c… method=GET route=/ideen/<int:idea_id> status=200 duration_ms=12.3
+
+The route is the URL rule, never the path or the query: no search words, no tokens from mail
+links, no addresses (the proxy's access log has those, under its own retention). The request id
+comes from the proxy's X-Request-ID header when it sends a plausible one (deploy/nginx.conf does),
+otherwise it is made here; the response carries it back, so a report from a person can be matched
+to the line.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+
+log = logging.getLogger("app.requests")
+bp = Blueprint("operations", __name__)
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+REDIS_TIMEOUT = 1.0  # seconds: a health check must answer faster than the proxy gives up
+
+
+def init_app(app: Flask) -> None:
+    """Register the request log (before the page cache, so cached answers are logged too)."""
+    app.before_request(_start)
+    app.after_request(_finish)
+
+
+def _start() -> None:
+    g.request_started = time.perf_counter()
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def _finish(response: Response) -> Response:
+    request_id = g.get("request_id") or uuid.uuid4().hex
+    response.headers["X-Request-ID"] = request_id
+    started = g.get("request_started")
+    duration = (time.perf_counter() - started) * 1000 if started is not None else 0.0
+    route = request.url_rule.rule if request.url_rule is not None else "-"
+    level = logging.DEBUG if request.endpoint == "operations.health" else logging.INFO
+    log.log(level, "request id=%s method=%s route=%s status=%d duration_ms=%.1f", request_id, request.method, route,
+            response.status_code, duration)
+    return response
+
+
+def redis_urls(config: Any) -> list[str]:
+    """Every Redis the app uses (rate limits, page cache), once each."""
+    candidates = [config.get("REDIS_URL"), config.get("PAGE_CACHE_REDIS_URL"), config.get("RATELIMIT_STORAGE_URI")]
+    return list(dict.fromkeys(url for url in candidates if url and url.startswith(("redis://", "rediss://", "unix://"))))
+
+
+def check_database() -> str:
+    try:
+        db.session.execute(text("SELECT 1"))
+        return "ok"
+    except SQLAlchemyError as error:
+        log.warning("health: database unreachable: %s", type(error).__name__)
+        return "failing"
+    finally:
+        db.session.rollback()  # a health check holds no transaction open
+
+
+def check_redis(url: str) -> str:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
+        client.ping()
+        client.close()
+    except redis.RedisError as error:
+        log.warning("health: Redis unreachable: %s", type(error).__name__)
+        return "failing"
+    return "ok"
+
+
+@bp.route("/health")
+def health() -> tuple[Response, int, dict[str, str]]:
+    checks = {"database": check_database()}
+    urls = redis_urls(current_app.config)
+    checks["redis"] = "not used" if not urls else ("ok" if all(check_redis(url) == "ok" for url in urls) else "failing")
+    healthy = all(value != "failing" for value in checks.values())
+    body = jsonify(status="ok" if healthy else "failing", **checks)
+    return body, 200 if healthy else 503, {"Cache-Control": "no-store"}

@@ -1,0 +1,50 @@
+"""/health for the proxy and one log line per request (#15: running it for real)."""
+
+import logging
+
+import pytest
+import redis
+
+from tests.factories import create_user, make_idea, redis_url
+
+
+def test_health_answers_ok_with_the_database_and_sets_no_cookie(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not used"}
+    assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers
+
+
+def test_health_fails_when_the_database_is_unreachable(make_app):
+    down = make_app(SQLALCHEMY_DATABASE_URI="postgresql+psycopg://nobody@127.0.0.1:1/test_down")
+    response = down.test_client().get("/health")
+    assert response.status_code == 503
+    assert response.json["status"] == "failing" and response.json["database"] == "failing"
+
+
+def test_health_checks_every_configured_redis(make_app):
+    try:
+        redis.Redis.from_url(redis_url(15), socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        if __import__("os").environ.get("CI"):
+            pytest.fail("Redis must run in CI (127.0.0.1:6379)")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    up = make_app(REDIS_URL=redis_url(14), RATELIMIT_STORAGE_URI=redis_url(15))
+    assert up.test_client().get("/health").json == {"status": "ok", "database": "ok", "redis": "ok"}
+    half = make_app(REDIS_URL=redis_url(14), RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    response = half.test_client().get("/health")
+    assert response.status_code == 503 and response.json["redis"] == "failing" and response.json["database"] == "ok"
+
+
+def test_each_request_is_logged_once_by_its_route_without_the_query(client, reference, caplog):
+    idea = make_idea(create_user())
+    with caplog.at_level(logging.INFO, logger="app.requests"):
+        response = client.get(f"/ideen/{idea.id}?antwort=geheimes-wort", headers={"X-Request-ID": "proxy-id-12345"})
+        client.get("/ideen?q=Datenschutzbeauftragte", headers={"X-Request-ID": "<script>"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "app.requests"]
+    assert len(lines) == 2
+    assert lines[0] == f"request id=proxy-id-12345 method=GET route=/ideen/<int:idea_id> status=200 duration_ms={lines[0].rsplit('=', 1)[1]}"
+    assert response.headers["X-Request-ID"] == "proxy-id-12345"
+    assert "route=/ideen " in lines[1] and "Datenschutz" not in lines[1] and "script" not in lines[1], "no query, no odd ids"
+    assert "geheim" not in " ".join(lines)
+    assert float(lines[1].rsplit("=", 1)[1]) > 0
