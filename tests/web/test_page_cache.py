@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import ContentVersion
 from app.participation import services
-from tests.factories import PASSWORD, create_user, make_idea, redis_url
+from tests.factories import PASSWORD, create_user, make_idea, redis_url, require_redis
 
 
 def _queries(client, count_queries, url) -> tuple[int, str]:
@@ -126,13 +126,7 @@ def test_locales_are_cached_apart(app, client, idea):
 class TestWithRedis:
     @pytest.fixture
     def app_config_overrides(self):
-        try:
-            redis.Redis.from_url(redis_url(14), socket_connect_timeout=1).flushdb()
-        except redis.RedisError:
-            if __import__("os").environ.get("CI"):
-                pytest.fail("Redis must run in CI (127.0.0.1:6379)")
-            pytest.skip("no Redis on 127.0.0.1:6379")
-        return {"REDIS_URL": redis_url(14), "PAGE_CACHE_ITEMS": 5}
+        return {"REDIS_URL": require_redis(14, flush=True), "PAGE_CACHE_ITEMS": 5}
 
     def test_pages_are_shared_through_redis(self, app, client, idea, count_queries):
         from app.cache import BoundedRedisCache

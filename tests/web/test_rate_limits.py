@@ -1,17 +1,9 @@
 """Rate limits on sign-up, log-in, password reset and idea submission, in German."""
 
 import pytest
-import redis
 
 from app.config import TestConfig
-from tests.factories import PASSWORD, create_user, redis_url
-
-
-def _redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(redis_url(15), socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
+from tests.factories import PASSWORD, create_user, require_redis
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -25,13 +17,7 @@ def app_config_overrides(request):
         "RATELIMIT_API": "3 per minute",
     }
     if request.param == "redis":
-        if not _redis_available():
-            if __import__("os").environ.get("CI"):
-                pytest.fail("Redis must run in CI (127.0.0.1:6379)")
-            pytest.skip("no Redis on 127.0.0.1:6379")
-        client = redis.Redis.from_url(redis_url(15))
-        client.flushdb()
-        overrides["RATELIMIT_STORAGE_URI"] = redis_url(15)
+        overrides["RATELIMIT_STORAGE_URI"] = require_redis(15, flush=True)
     else:
         overrides["RATELIMIT_STORAGE_URI"] = TestConfig.RATELIMIT_STORAGE_URI
     return overrides
