@@ -57,21 +57,21 @@ class IdeaFilters:
         """How many filters are set (for "Filter (2 aktiv)" on small screens)."""
         return len(self.fields) + sum(1 for value in (self.q, self.municipality, self.status, self.submitter) if value)
 
-
-def parse_filters(args) -> IdeaFilters:
-    """Read filters from query arguments; anything unknown is ignored, never an error."""
-    status = args.get("status", "")
-    submitter = args.get("submitter", "")
-    sort = args.get("sort", DEFAULT_SORT)
-    return IdeaFilters(
-        q=(args.get("q") or "").strip()[:QUERY_MAX],
-        fields=[slug for slug in args.getlist("field") if slug][:FIELDS_MAX],
-        municipality=(args.get("municipality") or "")[:60],
-        status=status if status in PUBLIC_STATUSES else "",
-        submitter=submitter if submitter in ACCOUNT_TYPES else "",
-        sort=sort if sort in SORTS else DEFAULT_SORT,
-        page=parse_page(args),
-    )
+    @classmethod
+    def from_args(cls, args) -> IdeaFilters:
+        """Read filters from query arguments; anything unknown is ignored, never an error."""
+        status = args.get("status", "")
+        submitter = args.get("submitter", "")
+        sort = args.get("sort", DEFAULT_SORT)
+        return cls(
+            q=(args.get("q") or "").strip()[:QUERY_MAX],
+            fields=[slug for slug in args.getlist("field") if slug][:FIELDS_MAX],
+            municipality=(args.get("municipality") or "")[:60],
+            status=status if status in PUBLIC_STATUSES else "",
+            submitter=submitter if submitter in ACCOUNT_TYPES else "",
+            sort=sort if sort in SORTS else DEFAULT_SORT,
+            page=parse_page(args),
+        )
 
 
 def visible_ideas(load: bool = True) -> Select:

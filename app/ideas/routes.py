@@ -49,7 +49,7 @@ def _own_idea(idea_id: int) -> Idea:
 
 @bp.route("")
 def index():
-    filters = queries.parse_filters(request.args)
+    filters = queries.IdeaFilters.from_args(request.args)
     fields = reference.action_fields(active_only=False)
     municipalities = reference.municipalities()
     page = queries.list_ideas(filters, current_app.config["IDEAS_PER_PAGE"], fields, municipalities)
