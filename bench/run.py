@@ -1,13 +1,22 @@
-"""Throughput and latency of the main pages, as a ratio to a trivial Flask route.
+"""Throughput of the main pages as a ratio to a trivial Flask route, measured in alternating pairs.
 
-    make bench                    # SQLite and, if reachable, PostgreSQL
-    python bench/run.py --db sqlite --ideas 1000 --supports 20000 --comments 5000   # a quick run
+    make bench                                       # 10,000 ideas, SQLite and (if reachable) PostgreSQL
+    make bench BENCH_ARGS="--size 100k --db postgresql"      # 100,000 ideas / 1,000,000 supports / 500,000 comments
+    make bench BENCH_ARGS="--instances 2"            # two app instances behind nginx (deploy/nginx/proxy.conf)
+    python bench/run.py --db sqlite --ideas 1000 --supports 20000 --comments 5000 --seconds 2 --pairs 1   # quick
 
-For each database: migrate, generate data (bench/generate.py; skipped if the
-database already holds it), serve wsgi:app with gunicorn (2 workers), and load
-it with wrk (Debian package) from this machine. The ceiling is bench/ceiling.py
-served the same way. Also prints the SQL queries each page costs. Numbers, not
-pass/fail: record them in the README.
+For each database: migrate, generate data (bench/generate.py; skipped when the database holds it),
+serve wsgi:app with gunicorn (2 sync workers per instance; Redis for the page cache and the rate
+limits when it runs, as in production) and load it with wrk from this machine. The ceiling
+(bench/ceiling.py, served the same way) is measured right before each page, `--pairs` times; a
+page's ratio is the median of its pairs, printed with their range, so a noisy machine shows as a
+wide range instead of a wrong number. The machine's load average is printed with every page.
+
+Pages are measured for anonymous readers (the page cache serves them) and for a signed-in
+reader (a real session cookie: rendered for that person every time), with the SQL queries and
+SQL time one request of each costs. Support POSTs come from 20 signed-in accounts. Everything
+is written as JSON to bench/results/<time>-<db>-<size>.json, to compare runs.
+Numbers, not pass/fail: the README's benchmark section records them.
 """
 
 from __future__ import annotations
@@ -19,20 +28,26 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-PG_BENCH_DB = "coesfeld_bench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
+PASSWORD = "bench-passwort-2026"  # bench/generate.py
+SIZES = {"10k": (10_000, 200_000, 50_000), "100k": (100_000, 1_000_000, 500_000)}
+SUPPORT_ACCOUNTS = 20
 
 
 def free_port() -> int:
@@ -41,47 +56,62 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def database_urls(which: str) -> dict[str, str]:
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def database_urls(which: str, size: str) -> dict[str, str]:
     urls = {}
     if which in ("sqlite", "both"):
         RESULTS.mkdir(parents=True, exist_ok=True)
-        urls["SQLite"] = f"sqlite:///{RESULTS / 'bench.sqlite3'}"
+        urls["SQLite"] = f"sqlite:///{RESULTS / f'bench-{size}.sqlite3'}"
     if which in ("postgresql", "both"):
+        name = f"coesfeld_bench_{size}"
         try:
             import psycopg
 
             with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
-                exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (PG_BENCH_DB,)).fetchone()
-                if not exists:
-                    conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-            urls["PostgreSQL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+                if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+                    conn.execute(f"CREATE DATABASE {name}")
+            urls["PostgreSQL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
         except Exception as error:  # noqa: BLE001 - report and go on with SQLite
             print(f"PostgreSQL not available ({error}); skipping it.")
     return urls
 
 
-def env_for(url: str) -> dict[str, str]:
+def redis_available() -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).flushdb()
+        return True
+    except Exception:  # noqa: BLE001 - then the page cache lives in each worker
+        return False
+
+
+def env_for(url: str, *, redis: bool = False, cache: bool = True) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        APP_ENV="production",
-        SECRET_KEY=SECRET,
-        SESSION_COOKIE_SECURE="0",
-        RATELIMIT_ENABLED="0",
-        FLASK_APP="wsgi.py",
-        PYTHONPATH=str(ROOT),
-    )
+    env.update(DATABASE_URL=url, APP_ENV="production", SECRET_KEY=SECRET, SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="0",
+               FLASK_APP="wsgi.py", PYTHONPATH=str(ROOT), PAGE_CACHE_ENABLED="1" if cache else "0", HSTS_MAX_AGE="0")
+    if redis:
+        env["REDIS_URL"] = REDIS_URL
+    else:
+        env["RATELIMIT_STORAGE_URI"] = "memory://"
     return env
+
+
+def _python(code: str, env: dict[str, str]) -> str:
+    return subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+
+APP = "from app import create_app; from app.extensions import db; from app.models import Idea; from sqlalchemy import func, select;app = create_app();\n"
 
 
 def prepare(url: str, ideas: int, supports: int, comments: int) -> None:
     env = env_for(url)
     subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    code = (
-        "from app import create_app; from app.extensions import db; from app.models import Idea; from sqlalchemy import func, select;"
-        "app = create_app();\nwith app.app_context(): print(db.session.scalar(select(func.count(Idea.id))))"
-    )
-    have = int(subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip())
+    have = int(_python(APP + "with app.app_context(): print(db.session.scalar(select(func.count(Idea.id))))", env).splitlines()[-1])
     if have == ideas:
         print(f"  data present ({have} ideas)")
         return
@@ -89,36 +119,72 @@ def prepare(url: str, ideas: int, supports: int, comments: int) -> None:
         print(f"  {have} ideas present, {ideas} wanted: starting from an empty schema")
         subprocess.run([str(VENV_BIN / "flask"), "db", "downgrade", "base"], env=env, cwd=ROOT, check=True, capture_output=True)
         subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run(
-        [str(VENV_BIN / "python"), "bench/generate.py", "--ideas", str(ideas), "--supports", str(supports), "--comments", str(comments)],
-        env=env, cwd=ROOT, check=True,
-    )
+    started = time.time()
+    subprocess.run([str(VENV_BIN / "python"), "bench/generate.py", "--ideas", str(ideas), "--supports", str(supports), "--comments", str(comments)],
+                   env=env, cwd=ROOT, check=True)
+    print(f"  generated in {time.time() - started:.0f} s")
 
 
 class Server:
-    def __init__(self, target: str, env: dict[str, str]):
+    """gunicorn with 2 sync workers on a free port (one "machine")."""
+
+    def __init__(self, target: str, env: dict[str, str], probe: str = "/"):
         self.port = free_port()
         self.process = subprocess.Popen(
             [str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
-            env=env, cwd=ROOT,
+            env={**env, "PYTHONWARNINGS": "ignore"}, cwd=ROOT, stderr=subprocess.DEVNULL,
         )
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.base + "/", timeout=2).read()
-                return
-            except Exception:  # noqa: BLE001 - not up yet
-                time.sleep(0.2)
-        raise RuntimeError(f"{target} did not start")
+        wait_for(self.base + probe, target)
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=20)
 
 
-def wrk(url: str, seconds: int, connections: int, script: str | None = None, env: dict | None = None) -> dict:
+def wait_for(url: str, what: str) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()  # noqa: S310 (127.0.0.1 only)
+            return
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start")
+
+
+class Nginx:
+    """Debian's nginx in front of several instances, with deploy/nginx/proxy.conf as shipped."""
+
+    def __init__(self, upstreams: list[str]):
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+        (self.dir / "logs").mkdir()
+        proxy = (ROOT / "deploy" / "nginx" / "proxy.conf").read_text().replace("/srv/ideenplattform/app/static/", f"{ROOT / 'app' / 'static'}/")
+        (self.dir / "proxy.conf").write_text(proxy)
+        self.port = free_port()
+        servers = "".join(f"    server {u.removeprefix('http://')} max_fails=2 fail_timeout=10s;\n" for u in upstreams)
+        (self.dir / "nginx.conf").write_text(
+            f"pid {self.dir}/nginx.pid;\nerror_log {self.dir}/logs/error.log;\ndaemon off;\nworker_processes 1;\n"
+            f"events {{ worker_connections 1024; }}\nhttp {{\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+            f"  client_body_temp_path {self.dir}/body;\n  proxy_temp_path {self.dir}/proxy;\n"
+            f"  upstream ideenplattform {{\n{servers}    keepalive 32;\n  }}\n"
+            f"  server {{\n    listen 127.0.0.1:{self.port};\n    include {self.dir}/proxy.conf;\n  }}\n}}\n"
+        )
+        self.process = subprocess.Popen([nginx, "-c", str(self.dir / "nginx.conf"), "-p", str(self.dir)], stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{self.port}"
+        wait_for(self.base + "/health", "nginx")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wrk(url: str, seconds: int, connections: int, *, script: str | None = None, env: dict | None = None, cookie: str = "") -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
     if script:
         command += ["-s", script]
     output = subprocess.run(command + [url], capture_output=True, text=True, env=env, check=True).stdout
@@ -126,6 +192,20 @@ def wrk(url: str, seconds: int, connections: int, script: str | None = None, env
     latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {"rps": rps, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"), "errors": int(non2xx.group(1)) if non2xx else 0}
+
+
+def in_pairs(ceiling: str, target: str, args, **options) -> dict:
+    """`args.pairs` times: the ceiling, then the page. The ratio of each pair; their median and range."""
+    wrk(target, 1, args.connections, **options)  # warm-up
+    pairs = []
+    for _ in range(args.pairs):
+        top = wrk(ceiling, args.seconds, args.connections)
+        page = wrk(target, args.seconds, args.connections, **options)
+        pairs.append({"ceiling": top["rps"], **page, "ratio": page["rps"] / top["rps"]})
+    ratios = sorted(p["ratio"] for p in pairs)
+    middle = sorted(pairs, key=lambda p: p["ratio"])[len(pairs) // 2]
+    return {"ratio": statistics.median(ratios), "low": ratios[0], "high": ratios[-1], "rps": middle["rps"], "ceiling": middle["ceiling"],
+            "p50": middle["p50"], "p99": middle["p99"], "errors": sum(p["errors"] for p in pairs), "load": load(), "pairs": pairs}
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -143,7 +223,7 @@ class Client:
         body = urllib.parse.urlencode(data).encode() if data else None
         request = urllib.request.Request(self.base + path, data=body, headers={"Cookie": self.cookie, "Accept": accept})
         try:
-            response = urllib.request.build_opener(_NoRedirect).open(request, timeout=10)
+            response = urllib.request.build_opener(_NoRedirect).open(request, timeout=30)
         except urllib.error.HTTPError as error:
             if error.code not in (301, 302, 303):
                 raise
@@ -159,124 +239,181 @@ class Client:
     def token(self, path: str) -> str:
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.open(path)).group(1)
 
+    def log_in(self, email: str) -> None:
+        self.open("/anmelden", {"email": email, "password": PASSWORD, "csrf_token": self.token("/anmelden")})
+        assert "Abmelden" in self.open("/ideen/meine"), f"bench log-in of {email} failed"
 
-def count_queries(url: str, paths: list[str]) -> dict[str, int]:
+
+def sql_costs(url: str, paths: list[str], cookie_of: str) -> dict[str, dict]:
+    """Statements and SQL milliseconds of one request of each page (median of 5), signed in as `cookie_of`."""
     code = f"""
-import json
+import json, statistics, time
 from sqlalchemy import event
 from app import create_app
 from app.extensions import db
 app = create_app()
+app.config["WTF_CSRF_ENABLED"] = False  # read per request; the page cache is off through the environment
+control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 result = {{}}
 with app.app_context():
     engine = db.engine
-    for path in {paths!r}:
-        statements = []
-        listener = lambda c, cur, s, p, ctx, many: statements.append(s) if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")) else None
-        event.listen(engine, "before_cursor_execute", listener)
-        app.test_client().get(path)
-        event.remove(engine, "before_cursor_execute", listener)
-        result[path] = len(statements)
+client = app.test_client()
+client.post("/anmelden", data={{"email": {cookie_of!r}, "password": {PASSWORD!r}}})
+assert client.get("/ideen/meine").status_code == 200, "signed in"
+for path in {paths!r}:
+    runs = []
+    for _ in range(6):
+        statements, spent, started = [], [0.0], {{}}
+        def before(c, cur, s, p, ctx, many):
+            started["t"] = time.perf_counter()
+            if not s.lstrip().upper().startswith(control):
+                statements.append(s)
+        def after(c, cur, s, p, ctx, many):
+            spent[0] += time.perf_counter() - started["t"]
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        status = client.get(path).status_code
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+        assert status == 200, (path, status)
+        runs.append((len(statements), spent[0] * 1000))
+    runs = runs[1:]
+    result[path] = {{"queries": runs[0][0], "sql_ms": statistics.median(r[1] for r in runs)}}
 print(json.dumps(result))
 """
-    import json
+    env = env_for(url, cache=False)
+    out = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
-    out = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env_for(url), cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
 
-
-def idea_with_comments(url: str, count: int) -> int:
-    code = (
-        "from app import create_app; from app.extensions import db; from app.models import Idea; from sqlalchemy import select;"
-        f"app = create_app();\nwith app.app_context(): print(db.session.scalar(select(Idea.id).where(Idea.comment_count == {count}).order_by(Idea.id).limit(1)))"
+def facts(url: str) -> dict:
+    code = APP + (
+        "with app.app_context():\n"
+        "  with100 = db.session.scalar(select(Idea.id).where(Idea.comment_count == 100).order_by(Idea.id).limit(1))\n"
+        "  low, high = db.session.execute(select(func.min(Idea.id), func.max(Idea.id)).where(Idea.status == 'published')).one()\n"
+        "  public = db.session.scalar(select(func.count(Idea.id)).where(Idea.status != 'draft', Idea.is_hidden.is_(False)))\n"
+        "  print(with100, low, high, public)"
     )
-    out = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env_for(url), cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    return int(out.strip())
+    with100, low, high, public = _python(code, env_for(url)).splitlines()[-1].split()
+    return {"with100": int(with100), "low": int(low), "high": int(high), "public": int(public)}
 
 
-def idea_id_range(url: str) -> tuple[int, int]:
-    """The ids of the published ideas (those open for support), one contiguous range."""
-    code = (
-        "from app import create_app; from app.extensions import db; from app.models import Idea; from sqlalchemy import func, select;"
-        "app = create_app();\nwith app.app_context(): print(*db.session.execute(select(func.min(Idea.id), func.max(Idea.id)).where(Idea.status == 'published')).one())"
-    )
-    out = subprocess.run([str(VENV_BIN / "python"), "-c", code], env=env_for(url), cwd=ROOT, check=True, capture_output=True, text=True).stdout
-    low, high = out.split()
-    return int(low), int(high)
+def pages(known: dict) -> dict[str, str]:
+    last_api = max(1, -(-known["public"] // 100))
+    return {
+        "start page": "/",
+        "idea list (newest)": "/ideen",
+        "idea list (most supported, one field)": "/ideen?sort=supported&field=mobilitaet",
+        "idea list, page 200": "/ideen?page=200",
+        "idea page with 100 comments": f"/ideen/{known['with100']}",
+        "search “Radwege”": "/ideen?q=Radwege",
+        "search “Daten” (common word)": "/ideen?q=Daten",
+        "portfolio (28 projects)": "/portfolio",
+        "project page with budget lines": "/portfolio/P1",
+        "API ideas, most supported, one field": "/api/v1/ideas?sort=supported&field=mobilitaet",
+        "API ideas, last page": f"/api/v1/ideas?per_page=100&page={last_api}",
+    }
 
 
-def measure(env: dict, url: str, args, ceiling: dict) -> None:
-    server = Server("wsgi:app", env)
+def support_accounts(base: str, known: dict) -> tuple[str, str]:
+    """SUPPORT_ACCOUNTS signed-in accounts (cookie|token ...) for support.lua, each with a checked support."""
+    cookies, tokens = [], []
+    for n in range(1, SUPPORT_ACCOUNTS + 1):
+        client = Client(base)
+        client.log_in(f"bench1-{n}@coesfeld.example")
+        token = client.token(f"/ideen/{known['with100']}")
+        cookies.append(client.cookie)
+        tokens.append(urllib.parse.quote(token))
+    return " ".join(cookies), " ".join(tokens)
+
+
+def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
+    known = facts(url)
+    paths = pages(known)
+    costs = sql_costs(url, list(paths.values()), "bench1-1@coesfeld.example")
+    env = env_for(url, redis=redis)
+    servers = [Server("wsgi:app", env, probe="/health") for _ in range(args.instances)]
+    proxy = Nginx([s.base for s in servers]) if args.instances > 1 else None
+    base = proxy.base if proxy else servers[0].base
+    rows: dict[str, dict] = {}
     try:
-        client = Client(server.base)
-        page_with_100 = idea_with_comments(url, 100)
-        assert "Kommentare (100)" in client.open(f"/ideen/{page_with_100}")
-        scenarios = {
-            "idea list (most supported, one action field)": "/ideen?sort=supported&field=mobilitaet",
-            "idea page with 100 comments": f"/ideen/{page_with_100}",
-            "search (“Radwege”)": "/ideen?q=Radwege",
-            "portfolio (28 projects, origin ideas)": "/portfolio",
-            "project page with budget lines": "/portfolio/P1",
-            "budget overview": "/portfolio/budget",
-            "API: ideas, most supported, one field": "/api/v1/ideas?sort=supported&field=mobilitaet",
-            "API: projects": "/api/v1/projects",
-        }
-        queries = count_queries(url, list(scenarios.values()))
-        print(f"  {'page':<46} {'req/s':>8} {'ratio':>7} {'p50':>9} {'p99':>9} {'queries':>8}")
-        for label, path in scenarios.items():
-            wrk(server.base + path, 2, args.connections)
-            result = wrk(server.base + path, args.seconds, args.connections)
-            assert result["errors"] == 0, result
-            print(f"  {label:<46} {result['rps']:>8.0f} {result['rps'] / ceiling['rps']:>7.1%} {result['p50']:>9} {result['p99']:>9} {queries[path]:>8}")
-        client.open("/anmelden", {"email": "bench1-1@coesfeld.example", "password": "bench-passwort-2026", "csrf_token": client.token("/anmelden")})
-        assert "Abmelden" in client.open("/ideen/meine"), "bench log-in failed"
-        csrf = client.token(f"/ideen/{page_with_100}")
-        low, high = idea_id_range(url)
-        for candidate in range(low, low + 20):  # a real, signed-in support (not a redirect to the log-in)
-            try:
-                check = json.loads(client.open(f"/ideen/{candidate}/unterstuetzen", {"csrf_token": csrf}, accept="application/json"))
-            except urllib.error.HTTPError as error:  # 409: the bench account's own idea
-                assert error.code == 409, error
-                continue
-            assert check["ok"] and check["supported"], check
-            break
-        lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(low), BENCH_IDEAS=str(high - low + 1), BENCH_CSRF=urllib.parse.quote(csrf), BENCH_COOKIE=client.cookie)
-        result = wrk(server.base, args.seconds, args.connections, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
-        print(f"  {'support POST (signed in, random idea)':<46} {result['rps']:>8.0f} {result['rps'] / ceiling['rps']:>7.1%} {result['p50']:>9} {result['p99']:>9} {'':>8}  non-2xx: {result['errors']}")
+        reader = Client(base)
+        reader.log_in("bench1-2@coesfeld.example")
+        assert "Kommentare (100)" in reader.open(paths["idea page with 100 comments"])
+        print(f"  {'page':<40} {'who':<10} {'req/s':>7} {'ratio':>7} {'range':>13} {'p50':>8} {'p99':>8} {'SQL':>4} {'SQL ms':>7}  load")
+        for label, path in paths.items():
+            for who, cookie in (("anonymous", ""), ("signed in", reader.cookie)):
+                if who == "anonymous" and not args.anonymous:
+                    continue
+                result = in_pairs(ceiling, base + path, args, cookie=cookie)
+                assert result["errors"] == 0, (label, who, result)
+                result.update(path=path, who=who, **costs[path])
+                rows[f"{label} ({who})"] = result
+                print(f"  {label:<40} {who:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%} {result['low']:>6.1%}–{result['high']:<6.1%}"
+                      f" {result['p50']:>8} {result['p99']:>8} {result['queries']:>4} {result['sql_ms']:>7.1f}  {result['load']}")
+        cookies, tokens = support_accounts(base, known)
+        lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(known["low"]), BENCH_IDEAS=str(known["high"] - known["low"] + 1),
+                       BENCH_COOKIES=cookies, BENCH_TOKENS=tokens)
+        result = in_pairs(ceiling, base, args, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
+        result.update(path="POST /ideen/<id>/unterstuetzen", who=f"{SUPPORT_ACCOUNTS} accounts")
+        rows["support POST"] = result
+        print(f"  {'support POST (random idea)':<40} {result['who']:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%}"
+              f" {result['low']:>6.1%}–{result['high']:<6.1%} {result['p50']:>8} {result['p99']:>8}  non-2xx: {result['errors']}  {result['load']}")
     finally:
-        server.stop()
+        if proxy:
+            proxy.stop()
+        for server in servers:
+            server.stop()
+    return {"database": name, "facts": known, "pages": rows}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
-    parser.add_argument("--ideas", type=int, default=10_000)
-    parser.add_argument("--supports", type=int, default=200_000)
-    parser.add_argument("--comments", type=int, default=50_000)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--size", choices=sorted(SIZES), default="10k")
+    parser.add_argument("--ideas", type=int)
+    parser.add_argument("--supports", type=int)
+    parser.add_argument("--comments", type=int)
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--instances", type=int, choices=[1, 2], default=1)
+    parser.add_argument("--no-anonymous", dest="anonymous", action="store_false", help="only signed-in readers")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs Debian's wrk package")
-
-    print(f"machine: {os.cpu_count()} cores; gunicorn 2 sync workers; wrk -t2 -c{args.connections} -d{args.seconds}s")
+    ideas, supports, comments = SIZES[args.size]
+    ideas, supports, comments = args.ideas or ideas, args.supports or supports, args.comments or comments
+    size = args.size if (ideas, supports, comments) == SIZES[args.size] else f"{ideas}"
+    redis = redis_available()
+    if args.instances > 1 and not redis:
+        sys.exit("two instances share the page cache and the rate limits through Redis: start Redis first")
+    print(f"machine: {os.cpu_count()} cores, load {load()}; {args.instances} instance(s) of gunicorn with 2 sync workers"
+          f"{' behind nginx' if args.instances > 1 else ''}; wrk -t2 -c{args.connections} -d{args.seconds}s, {args.pairs} pairs;"
+          f" page cache in {'Redis' if redis else 'each worker'}")
     ceiling_server = Server("bench.ceiling:app", env_for("sqlite://"))
+    report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(), "size": size,
+              "ideas": ideas, "supports": supports, "comments": comments, "instances": args.instances, "seconds": args.seconds,
+              "pairs": args.pairs, "connections": args.connections, "cores": os.cpu_count(), "results": []}
     try:
-        wrk(ceiling_server.base + "/", 2, args.connections)  # warm-up
-        ceiling = wrk(ceiling_server.base + "/", args.seconds, args.connections)
+        for name, url in database_urls(args.db, size).items():
+            print(f"== {name}, {ideas:,} ideas / {supports:,} supports / {comments:,} comments ==")
+            prepare(url, ideas, supports, comments)
+            report["results"].append(measure(name, url, args, ceiling_server.base + "/", redis))
+            print()
     finally:
         ceiling_server.stop()
-    print(f"ceiling (trivial Flask route): {ceiling['rps']:.0f} req/s, p50 {ceiling['p50']}, p99 {ceiling['p99']}\n")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{size}-{args.instances}x.json"
+    out.write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    print(f"written: {out.relative_to(ROOT)}")
 
-    for name, url in database_urls(args.db).items():
-        print(f"== {name} ==")
-        prepare(url, args.ideas, args.supports, args.comments)
-        for cached in (True, False):
-            env = env_for(url)
-            env["PAGE_CACHE_ENABLED"] = "1" if cached else "0"
-            print("anonymous readers, page cache on" if cached else "page cache off (what signed-in readers get)")
-            measure(env, url, args, ceiling)
-        print()
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
 
 
 if __name__ == "__main__":
