@@ -4,6 +4,7 @@ cleans what comes in (no NUL characters in text, ids within the database's integ
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
@@ -41,9 +42,21 @@ def sanitise_html(html: str) -> Markup:
 
 
 def render_markdown(text: str | None) -> Markup:
-    """User-written long text -> safe HTML."""
+    """User-written long text -> safe HTML.
+
+    The result depends on the text alone, so each worker keeps the last MARKDOWN_CACHE results:
+    an idea page with 100 comments renders each only once, not on every view (13 % of that page's
+    time before). A change of the rules above takes effect at the next start of the workers."""
     if not text:
         return Markup("")
+    return _render_markdown(text)
+
+
+MARKDOWN_CACHE = 4096  # texts per worker process (a comment is at most 2,000 characters: at most ~16 MB)
+
+
+@lru_cache(maxsize=MARKDOWN_CACHE)
+def _render_markdown(text: str) -> Markup:
     return sanitise_html(_markdown.render(text))
 
 

@@ -74,10 +74,11 @@ class IdeaFilters:
         )
 
 
-def visible_ideas(load: bool = True) -> Select:
+def visible_ideas(load: bool = True, *, fields_joined: bool = False) -> Select:
     """Published (non-draft), not hidden ideas, with author and municipality joined.
 
-    With load=False it selects only ids (for counting)."""
+    With load=False it selects only ids (for counting). The action fields come in a second query,
+    or, with fields_joined (for a handful of rows, like the start page's top five), in the same one."""
     stmt = (
         select(Idea if load else Idea.id)
         .join(Idea.author)
@@ -86,7 +87,8 @@ def visible_ideas(load: bool = True) -> Select:
     )
     if load:
         stmt = stmt.options(
-            contains_eager(Idea.author), contains_eager(Idea.municipality), selectinload(Idea.action_fields), joinedload(Idea.project)
+            contains_eager(Idea.author), contains_eager(Idea.municipality),
+            joinedload(Idea.action_fields) if fields_joined else selectinload(Idea.action_fields), joinedload(Idea.project)
         )
     return stmt
 
@@ -141,7 +143,7 @@ def list_ideas(
 
 
 def top_ideas(sort: str, limit: int) -> list[Idea]:
-    stmt = _apply_sort(visible_ideas().where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
+    stmt = _apply_sort(visible_ideas(fields_joined=True).where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
     return list(db.session.scalars(stmt).unique())
 
 

@@ -19,7 +19,7 @@ from app.moderation import services as moderation_services
 from app.participation import queries as participation_queries
 from app.participation import services as participation
 from app.participation.forms import CommentForm
-from app.security import limit_per_account, went_through
+from app.security import limit_per_account, parse_int, went_through
 from app.views import attempt
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")
@@ -98,8 +98,9 @@ def similar():
     return render_template("ideas/_similar.html", similar=queries.similar_ideas(title) if title.strip() else None)
 
 
-def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=None) -> str:
-    """The idea page; the comment views call it again to show a form with errors."""
+def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=None, reply_to_id: int | None = None) -> str:
+    """The idea page; the comment views call it again to show a form with errors. The one reply
+    form sits under the comment `reply_to` (with its errors) or `reply_to_id` (?antwort=<id>)."""
     user = current_user if current_user.is_authenticated else None
     return render_template(
         "ideas/show.html",
@@ -114,6 +115,7 @@ def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=No
         comment_form=comment_form or CommentForm(formdata=None),
         reply_form=reply_form,
         reply_to=reply_to,
+        reply_to_id=reply_to_id,
         can_edit_comment=lambda c: participation.can_edit_comment(user, c),
         form=ActionForm(formdata=None),
         answers=moderation_services.answer_history(idea),
@@ -129,7 +131,7 @@ def show(idea_id: int):
     if not services.can_view(idea, user):
         # Hidden: the page says why in public words (after reports, or just not available) and shows nothing of it.
         return render_template("ideas/hidden.html", idea=idea)
-    return render_idea_page(idea)
+    return render_idea_page(idea, reply_to_id=parse_int(request.args.get("antwort")))
 
 
 @bp.route("/<int:idea_id>/bearbeiten", methods=["GET", "POST"])

@@ -105,7 +105,22 @@ def test_reply_errors_keep_the_text_in_the_open_reply_form(client, idea, citizen
     db.session.commit()
     response = client.post(f"/ideen/{idea.id}/kommentare", data={"body": "y" * 2001, "parent_id": str(first.id)})
     assert response.status_code == 422
-    assert "y" * 2001 in response.text and "<details class=\"reply\" open>" in response.text
+    assert "y" * 2001 in response.text and response.text.count('name="parent_id"') == 1, "the one reply form, open, with the text"
+    assert f'name="parent_id" value="{first.id}"' in response.text and 'aria-invalid="true"' in response.text
+
+
+def test_one_reply_form_opens_under_the_comment_its_link_names(client, idea, citizen):
+    comments = [services.add_comment(citizen, idea, f"Kommentar {n}") for n in range(3)]
+    db.session.commit()
+    page = client.get(f"/ideen/{idea.id}")
+    assert 'name="parent_id"' not in page.text, "no reply form until one is asked for"
+    for comment in comments:
+        assert f'href="/ideen/{idea.id}?antwort={comment.id}#antwort-{comment.id}"' in page.text
+    opened = client.get(f"/ideen/{idea.id}?antwort={comments[1].id}")
+    assert opened.text.count('name="parent_id"') == 1 and f'name="parent_id" value="{comments[1].id}"' in opened.text
+    assert f'id="antwort-{comments[1].id}"' in opened.text and "autofocus" in opened.text
+    for odd in ("abc", "999999", "-1"):
+        assert 'name="parent_id"' not in client.get(f"/ideen/{idea.id}?antwort={odd}").text
 
 
 def test_comment_edit_after_15_minutes_and_foreign_comments_are_refused(app, client, idea, citizen):

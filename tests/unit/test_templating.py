@@ -1,0 +1,29 @@
+"""The template filters' dates: Europe/Berlin, the same text Babel's format_datetime gives, around DST changes."""
+
+from datetime import datetime, timezone
+
+import pytest
+from flask_babel import format_date, format_datetime
+
+from app.templating import format_date_short, format_datetime_short
+
+MOMENTS = [
+    datetime(2026, 3, 29, 0, 59, tzinfo=timezone.utc),  # a minute before summer time
+    datetime(2026, 3, 29, 1, 0, tzinfo=timezone.utc),   # summer time begins: 03:00 in Berlin
+    datetime(2026, 10, 25, 0, 30, tzinfo=timezone.utc),  # the hour that comes twice
+    datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc),
+    datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc),  # already next year in Berlin
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=lambda m: m.isoformat())
+def test_dates_are_what_babel_writes_in_berlin_time(app, moment):
+    with app.test_request_context():
+        assert format_datetime_short(moment) == format_datetime(moment, "dd.MM.yyyy, HH:mm")
+        assert format_date_short(moment) == format_date(moment, "dd.MM.yyyy")
+    assert format_datetime_short(None) == "" and format_date_short(None) == ""
+
+
+def test_new_year_in_berlin(app):
+    with app.test_request_context():
+        assert format_datetime_short(MOMENTS[-1]) == "01.01.2027, 00:30"
