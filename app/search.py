@@ -3,8 +3,9 @@
 Words are stemmed in Python with the Snowball German stemmer (PyStemmer), so
 "Radwege" and "Radweg" both become "radweg", "Schulen" and "Schule" "schul".
 Each idea keeps its stemmed words in `ideas.search_document`; SQLite indexes
-that column with an FTS5 table kept in step by triggers, PostgreSQL with a GIN
-index on to_tsvector('simple', ...). Both match every query word as a prefix
+that column with an FTS5 table kept in step by triggers; PostgreSQL stores
+to_tsvector('simple', ...) of it in the generated column `ideas.search_vector` (not
+in the model: PostgreSQL only) with a GIN index. Both match every query word as a prefix
 (so "Radweg" also finds "Radwegenetz"). See migrations for the index DDL.
 """
 
@@ -56,9 +57,7 @@ def matching_idea_ids(terms: list[str], dialect: str, *, any_term: bool = False)
     if dialect == "postgresql":
         tsquery = (" | " if any_term else " & ").join(f"{t}:*" for t in terms)
         return select(Idea.id).where(
-            func.to_tsvector(literal_column("'simple'"), Idea.search_document).op("@@")(
-                func.to_tsquery(literal_column("'simple'"), tsquery)
-            )
+            literal_column("ideas.search_vector").op("@@")(func.to_tsquery(literal_column("'simple'"), tsquery))
         )
     match = (" OR " if any_term else " AND ").join(f'"{t}"*' for t in terms)
     return (

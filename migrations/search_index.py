@@ -6,7 +6,10 @@ SQLite: an FTS5 table with external content, kept in step by triggers. A
 batch-mode migration that *recreates* "ideas" on SQLite (drop or alter a column)
 drops these triggers and must call drop_search_index() before and
 create_search_index() after. Adding a column does not recreate the table.
-PostgreSQL: a GIN index on to_tsvector('simple', search_document).
+PostgreSQL: a GIN index on to_tsvector('simple', search_document); from 0011 on, a stored
+generated column ideas.search_vector with its own GIN index instead (app/search.py reads it).
+A later migration that calls these two functions around a batch operation (for SQLite) leaves
+that column alone on PostgreSQL; the old expression index it may create again is unused.
 """
 
 from alembic import op

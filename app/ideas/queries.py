@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from app import search
 from app.extensions import db
@@ -74,11 +74,19 @@ class IdeaFilters:
         )
 
 
-def visible_ideas(load: bool = True, *, fields_joined: bool = False) -> Select:
+# What an idea card (ideas/_card.html) shows: lists load only these, not the long texts, the search
+# document or the author's account data (sorting narrow rows, not 1 KB ones).
+CARD_COLUMNS = (Idea.title, Idea.status, Idea.summary, Idea.published_at, Idea.support_count, Idea.comment_count,
+                Idea.municipality_id, Idea.author_id, Idea.project_id, Idea.is_hidden)
+CARD_AUTHOR_COLUMNS = (User.display_name, User.organisation_name, User.account_type, User.deleted_at)
+
+
+def visible_ideas(load: bool = True, *, fields_joined: bool = False, card: bool = False) -> Select:
     """Published (non-draft), not hidden ideas, with author and municipality joined.
 
     With load=False it selects only ids (for counting). The action fields come in a second query,
-    or, with fields_joined (for a handful of rows, like the start page's top five), in the same one."""
+    or, with fields_joined (for a handful of rows, like the start page's top five), in the same one.
+    With card, only what a card shows is loaded (CARD_COLUMNS)."""
     stmt = (
         select(Idea if load else Idea.id)
         .join(Idea.author)
@@ -86,10 +94,13 @@ def visible_ideas(load: bool = True, *, fields_joined: bool = False) -> Select:
         .where(Idea.status != DRAFT, Idea.is_hidden.is_(False))
     )
     if load:
+        author = contains_eager(Idea.author).load_only(*CARD_AUTHOR_COLUMNS) if card else contains_eager(Idea.author)
         stmt = stmt.options(
-            contains_eager(Idea.author), contains_eager(Idea.municipality),
+            author, contains_eager(Idea.municipality),
             joinedload(Idea.action_fields) if fields_joined else selectinload(Idea.action_fields), joinedload(Idea.project)
         )
+        if card:
+            stmt = stmt.options(load_only(*CARD_COLUMNS))
     return stmt
 
 
@@ -135,15 +146,16 @@ def _apply_sort(stmt: Select, sort: str) -> Select:
 
 
 def list_ideas(
-    filters: IdeaFilters, per_page: int, fields: list[ActionField], municipalities: list[Municipality]
+    filters: IdeaFilters, per_page: int, fields: list[ActionField], municipalities: list[Municipality], *, card: bool = False
 ) -> Page[Idea]:
-    stmt = _apply_sort(_apply_filters(visible_ideas(), filters, fields, municipalities), filters.sort)
+    """A page of the list; with card, loading only what the cards show (the API needs every field)."""
+    stmt = _apply_sort(_apply_filters(visible_ideas(card=card), filters, fields, municipalities), filters.sort)
     ids = _apply_filters(visible_ideas(load=False), filters, fields, municipalities)
     return paginate(stmt, filters.page, per_page, count=ids)
 
 
 def top_ideas(sort: str, limit: int) -> list[Idea]:
-    stmt = _apply_sort(visible_ideas(fields_joined=True).where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
+    stmt = _apply_sort(visible_ideas(fields_joined=True, card=True).where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
     return list(db.session.scalars(stmt).unique())
 
 

@@ -52,7 +52,7 @@ def index():
     filters = queries.IdeaFilters.from_args(request.args)
     fields = reference.action_fields(active_only=False)
     municipalities = reference.municipalities()
-    page = queries.list_ideas(filters, current_app.config["IDEAS_PER_PAGE"], fields, municipalities)
+    page = queries.list_ideas(filters, current_app.config["IDEAS_PER_PAGE"], fields, municipalities, card=True)
     return render_template(
         "ideas/index.html",
         page=page,
