@@ -13,7 +13,8 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, select
-from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, noload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import search
 from app.extensions import db
@@ -81,12 +82,12 @@ CARD_COLUMNS = (Idea.title, Idea.status, Idea.summary, Idea.published_at, Idea.s
 CARD_AUTHOR_COLUMNS = (User.display_name, User.organisation_name, User.account_type, User.deleted_at)
 
 
-def visible_ideas(load: bool = True, *, fields_joined: bool = False, card: bool = False) -> Select:
+def visible_ideas(load: bool = True, *, fields: bool = True, card: bool = False) -> Select:
     """Published (non-draft), not hidden ideas, with author and municipality joined.
 
     With load=False it selects only ids (for counting). The action fields come in a second query,
-    or, with fields_joined (for a handful of rows, like the start page's top five), in the same one.
-    With card, only what a card shows is loaded (CARD_COLUMNS)."""
+    or, with fields=False, not at all (the caller loads them: load_action_fields). With card, only
+    what a card shows is loaded (CARD_COLUMNS)."""
     stmt = (
         select(Idea if load else Idea.id)
         .join(Idea.author)
@@ -97,7 +98,7 @@ def visible_ideas(load: bool = True, *, fields_joined: bool = False, card: bool 
         author = contains_eager(Idea.author).load_only(*CARD_AUTHOR_COLUMNS) if card else contains_eager(Idea.author)
         stmt = stmt.options(
             author, contains_eager(Idea.municipality),
-            joinedload(Idea.action_fields) if fields_joined else selectinload(Idea.action_fields), joinedload(Idea.project)
+            selectinload(Idea.action_fields) if fields else noload(Idea.action_fields), joinedload(Idea.project)
         )
         if card:
             stmt = stmt.options(load_only(*CARD_COLUMNS))
@@ -154,9 +155,31 @@ def list_ideas(
     return paginate(stmt, filters.page, per_page, count=ids)
 
 
-def top_ideas(sort: str, limit: int) -> list[Idea]:
-    stmt = _apply_sort(visible_ideas(fields_joined=True, card=True).where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
-    return list(db.session.scalars(stmt).unique())
+def start_page_ideas(limit: int) -> tuple[list[Idea], list[Idea]]:
+    """The newest and the most supported public ideas; the action fields of both lists in one query."""
+    lists = []
+    for sort in ("newest", "supported"):
+        stmt = _apply_sort(visible_ideas(fields=False, card=True).where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
+        lists.append(list(db.session.scalars(stmt).unique()))
+    load_action_fields([idea for ideas in lists for idea in ideas])
+    return lists[0], lists[1]
+
+
+def load_action_fields(ideas: list[Idea]) -> None:
+    """Fill in `action_fields` of these ideas (loaded with fields=False) with one query."""
+    if not ideas:
+        return
+    rows = db.session.execute(
+        select(idea_action_fields.c.idea_id, ActionField)
+        .join(ActionField, ActionField.id == idea_action_fields.c.action_field_id)
+        .where(idea_action_fields.c.idea_id.in_({idea.id for idea in ideas}))
+        .order_by(ActionField.position)
+    )
+    by_idea: dict[int, list[ActionField]] = {}
+    for idea_id, action_field in rows:
+        by_idea.setdefault(idea_id, []).append(action_field)
+    for idea in ideas:
+        set_committed_value(idea, "action_fields", by_idea.get(idea.id, []))
 
 
 def idea_counts_by_action_field() -> dict[int, int]:

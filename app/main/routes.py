@@ -18,13 +18,13 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    fields = reference.action_fields()
+    newest, most_supported = queries.start_page_ideas(5)
     return render_template(
         "main/index.html",
-        fields=fields,
+        fields=reference.action_fields(),
         field_counts=queries.idea_counts_by_action_field(),
-        newest=queries.top_ideas("newest", 5),
-        most_supported=queries.top_ideas("supported", 5),
+        newest=newest,
+        most_supported=most_supported,
         news=notification_services.latest_announcements(3),
     )
 

@@ -65,6 +65,10 @@ class Idea(Base):
         CheckConstraint("support_count >= 0", name="support_count_non_negative"),
         CheckConstraint("comment_count >= 0", name="comment_count_non_negative"),
         Index("ix_ideas_listing", "status", "is_hidden", "published_at"),
+        # The lists' sort orders (ideas/queries.py: _apply_sort), read backwards for DESC (migration 0012).
+        Index("ix_ideas_newest", "published_at", "id"),
+        Index("ix_ideas_most_supported", "support_count", "published_at", "id"),
+        Index("ix_ideas_most_discussed", "comment_count", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
