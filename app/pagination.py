@@ -1,6 +1,6 @@
 """Pages of a long list, one way for every area: ?page= read leniently, a Page for the pager macro.
 
-Templates show a Page with `{% from "_macros.html" import pager %}{{ pager(page) }}`.
+Templates show a Page with `{% from "macros/lists.html" import pager %}{{ pager(page) }}`.
 """
 
 from __future__ import annotations

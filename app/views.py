@@ -13,8 +13,8 @@ is committed. A DomainError (app/errors.py) rolls the transaction back and its G
 beside the field (`errors_to` a field), above the form (`errors_to` the form), into a list the view
 answers with itself, to the field of the first matching error class (`errors_to` a dict such as
 {WrongPassword: form.current_password, DomainError: form.password}), or, without `errors_to`, into a
-flash message on the next page. What the
-person typed stays in the form, since the view renders that same form again.
+flash message on the next page. What the person typed stays in the form, since the view renders
+that same form again.
 """
 
 from __future__ import annotations

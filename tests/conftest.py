@@ -42,18 +42,19 @@ def _database_url(tmp_root: Path) -> str:
     if "test" not in database:
         raise pytest.UsageError(f"Refusing to run tests against database {database!r}: its name must contain 'test'.")
     if "PYTEST_XDIST_WORKER" in os.environ:
-        url = url.set(database=f"{database}_{os.environ['PYTEST_XDIST_WORKER']}")
-        _create_database(url)
+        name = f"{database}_{os.environ['PYTEST_XDIST_WORKER']}"
+        _create_database(url, name)
+        url = url.set(database=name)
     return url.render_as_string(hide_password=False)
 
 
-def _create_database(url) -> None:
-    """The worker's own database, made once from the configured one (which must exist)."""
-    base = create_engine(url.set(database=url.database.rsplit("_", 1)[0]), isolation_level="AUTOCOMMIT")
+def _create_database(configured, name: str) -> None:
+    """The worker's own database `name`, made once through the configured one (which must exist)."""
+    base = create_engine(configured, isolation_level="AUTOCOMMIT")
     with base.connect() as connection:
-        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}).first()
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first()
         if not exists:
-            connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
     base.dispose()
 
 

@@ -67,23 +67,22 @@ def change_role(user_id: int):
 @bp.route("/konten/<int:user_id>/sperren", methods=["POST"])
 @admin_required
 def block(user_id: int):
-    user = _user(user_id)
-    form = ReasonForm()
-    if not form.validate_on_submit():
-        return _account_page(user, form, 422)
-    attempt(services.block_user, user, current_user, form.reason.data or "", success=_("The account is blocked; its contributions are hidden."))
-    return redirect(url_for("admin.account", user_id=user.id))
+    return _with_reason(user_id, services.block_user, _("The account is blocked; its contributions are hidden."))
 
 
 @bp.route("/konten/<int:user_id>/entsperren", methods=["POST"])
 @admin_required
 def unblock(user_id: int):
+    return _with_reason(user_id, services.unblock_user, _("The account is unblocked; its contributions are visible again."))
+
+
+def _with_reason(user_id: int, change, success: str):
+    """Block or unblock with the form's reason; a refused reason comes back on the account page."""
     user = _user(user_id)
     form = ReasonForm()
     if not form.validate_on_submit():
         return _account_page(user, form, 422)
-    attempt(services.unblock_user, user, current_user, form.reason.data or "",
-            success=_("The account is unblocked; its contributions are visible again."))
+    attempt(change, user, current_user, form.reason.data or "", success=success)
     return redirect(url_for("admin.account", user_id=user.id))
 
 
