@@ -97,7 +97,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import templating
+    from app import layers, templating
+
+    layers.init_app(app)
 
     templating.register(app)
 

@@ -1,26 +1,30 @@
-"""Whole-page cache for anonymous readers, invalidated exactly.
+"""Page cache: whole pages for anonymous readers and the API, shared layers for signed-in readers.
 
-Reading is most of the traffic, and most readers are not signed in. Their
-start, list, idea and portfolio pages (and the JSON API's answers) are the same for everyone, so they are rendered
-once and served from a cache (Redis when REDIS_URL is set, otherwise a cache
-in each worker process).
+Reading is most of the traffic. The start, list, idea and portfolio pages and the JSON API's
+answers are the same for everyone, or, for a signed-in reader, the same apart from a few parts of
+their own (app/layers.py). They are rendered once and served from a cache (Redis when REDIS_URL is
+set, otherwise a cache in each worker process), as one of two kinds of entry:
 
-Every cached page is stored under the current `content_versions.version`.
-That number grows in the same transaction as any change to public content
-(ideas, their state, supports, comments, reference data, projects), caught
-here by session events for ORM flushes and for bulk UPDATE/DELETE statements
-such as the counters' `count = count + 1`. A page is therefore never older
-than the data it shows: the counts anonymous readers see are exact.
+- **page**: the whole answer, for anonymous readers without a pending flash message and for the
+  API (the same for every reader, so no account is even loaded for it);
+- **layer**: the shared layer of a page for everyone else, keyed by audience (app/layers.py:
+  signed in or not, address confirmed, roles); the reader's parts are filled in per request.
 
-Pages are cached only for anonymous GETs with no pending flash message, only
-with status 200, and only when rendering set no cookie; these pages carry no
-session-bound CSRF token (see the language form in base.html).
+Every entry is stored under the current `content_versions.version`. That number grows in the same
+transaction as any change to public content (ideas, their state, supports, comments, reference
+data, projects), caught here by session events for ORM flushes and for bulk UPDATE/DELETE
+statements such as the counters' `count = count + 1`. A page is therefore never older than the
+data it shows: the counts readers see are exact.
 
-The key is built from the query parameters the page reads (CACHED_ENDPOINTS),
-normalised (sorted, trimmed); a request with any other parameter, or a very long
-value, is rendered without the cache, so junk URLs cannot fill it. In Redis the
-cache has its own key prefix (and, with PAGE_CACHE_REDIS_URL, its own database)
-and at most PAGE_CACHE_ITEMS entries: the oldest go first.
+Pages are cached only for GETs, only with status 200, a page only when rendering set no cookie, a
+layer only when its view called it public (never a draft, never a hidden idea shown to staff).
+Neither holds a session-bound CSRF token (see the language form in templates/parts/language.html).
+
+The key is built from the query parameters the page reads (CACHED_ENDPOINTS; those only the
+reader's layer reads, PERSONAL_PARAMETERS, are left out of a layer's key), normalised (sorted,
+trimmed); a request with any other parameter, or a very long value, is rendered without the cache,
+so junk URLs cannot fill it. In Redis the cache has its own key prefix (and, with
+PAGE_CACHE_REDIS_URL, its own database) and at most PAGE_CACHE_ITEMS entries: the oldest go first.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from flask_login import current_user
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
+from app import layers
 from app.extensions import db
 from app.models import (
     ActionField,
@@ -66,6 +71,11 @@ VALUE_MAX = 100  # longer values (a search of a whole paragraph) are not cached
 VALUES_MAX = 10
 BODY_MAX = 1024 * 1024
 CACHED_MIMETYPES = ("text/html", "application/json")
+# Query parameters only the reader's layer reads: not part of the shared layer's key.
+PERSONAL_PARAMETERS: dict[str, tuple[str, ...]] = {"ideas.show": ("antwort",)}
+# The JSON API answers the same for everyone, signed in or not.
+SAME_FOR_EVERYONE = "api."
+PAGE, LAYER = "page", "layer"  # a whole page (anonymous readers, the API) or a shared layer (app/layers.py)
 PUBLIC_CONTENT = (
     Idea, IdeaStateChange, IdeaImage, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer,
     Announcement, LegalText,
@@ -100,58 +110,71 @@ def init_app(app: Flask) -> None:
     app.after_request(_store_in_cache)
 
 
-def _cacheable() -> bool:
-    return (
-        request.method == "GET"
-        and request.endpoint in CACHED_ENDPOINTS
-        and not current_user.is_authenticated
-        and not session.get("_flashes")
-    )
-
-
 def current_version() -> int | None:
     """Read outside the request's session: no transaction to open and roll back (one round trip)."""
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         return connection.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
 
 
-def cache_key(version: int) -> str | None:
-    """The key of this request's page, or None if the request must not use the cache."""
-    allowed = CACHED_ENDPOINTS[request.endpoint or ""]
+def cache_key(version: int, kind: str, audience: str) -> str | None:
+    """The key of this request's page (or shared layer), or None if the request must not use the cache."""
+    endpoint = request.endpoint or ""
+    allowed = CACHED_ENDPOINTS[endpoint]
+    personal = PERSONAL_PARAMETERS.get(endpoint, ())
     parameters = []
     for name in sorted(request.args):
-        if name not in allowed:
+        if name in personal and kind == LAYER:
+            continue  # only the reader's layer reads it
+        if name not in allowed and name not in personal:
             return None
         values = sorted(value.strip() for value in request.args.getlist(name))
         if len(values) > VALUES_MAX or any(len(value) > VALUE_MAX for value in values):
             return None
         parameters += [(name, value) for value in values]
-    return f"{version}:{get_locale()}:{request.path}?{urlencode(parameters)}"
+    return f"{version}:{get_locale()}:{kind}:{audience}:{request.path}?{urlencode(parameters)}"
 
 
 def _serve_from_cache():
-    if not _cacheable():
+    endpoint = request.endpoint or ""
+    if request.method != "GET" or endpoint not in CACHED_ENDPOINTS:
         return None
+    if endpoint.startswith(SAME_FOR_EVERYONE):
+        kind, audience = PAGE, "everyone"  # no account is even loaded
+    elif not current_user.is_authenticated and not session.get("_flashes"):
+        kind, audience = PAGE, "anonymous"
+    else:
+        kind, audience = LAYER, layers.audience(current_user)
     version = current_version()
-    if version is None:
-        return None
-    key = cache_key(version)
+    key = cache_key(version, kind, audience) if version is not None else None
     if key is None:
         return None
     cached = current_app.extensions["page_cache"].get(key)
-    if isinstance(cached, tuple):
-        mimetype, body = cached
-        return current_app.response_class(body, mimetype=mimetype)
-    g.page_cache_key = key
-    return None
+    if not isinstance(cached, tuple):
+        g.page_cache_key = (kind, key)
+        return None
+    mimetype, body = cached
+    if kind == LAYER:
+        parts_of = layers.PARTS_OF_ENDPOINT.get(endpoint)
+        parts = parts_of(request.view_args or {}) if parts_of else layers.base_parts()
+        if parts is None:
+            return None  # no longer public: the view renders it in full (and does not store it)
+        body = layers.fill(body, parts)
+    return current_app.response_class(body, mimetype=mimetype)
 
 
 def _store_in_cache(response):
-    key = g.pop("page_cache_key", None)
-    if key and response.status_code == 200 and response.mimetype in CACHED_MIMETYPES and "Set-Cookie" not in response.headers:
-        body = response.get_data(as_text=True)
-        if len(body) <= BODY_MAX:
-            current_app.extensions["page_cache"].set(key, (response.mimetype, body))
+    kind, key = g.pop("page_cache_key", (None, None))
+    if key is None or response.status_code != 200:
+        return response
+    if kind == PAGE:
+        if response.mimetype in CACHED_MIMETYPES and "Set-Cookie" not in response.headers:
+            body = response.get_data(as_text=True)
+            if len(body) <= BODY_MAX:
+                current_app.extensions["page_cache"].set(key, (response.mimetype, body))
+    else:
+        shared_page = g.pop("shared_page", None)  # set by layers.render_page for a public page
+        if shared_page is not None and len(shared_page) <= BODY_MAX:
+            current_app.extensions["page_cache"].set(key, ("text/html", shared_page))
     return response
 
 

@@ -5,21 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import reference
+from app import layers, reference
 from app.auth.decorators import confirmed_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import images as image_service
+from app.ideas import page as idea_page
 from app.ideas import queries, services, states
 from app.ideas.forms import IdeaForm, ImageForm, WithdrawForm
 from app.models import Idea, IdeaImage
 from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
-from app.moderation import services as moderation_services
-from app.participation import queries as participation_queries
-from app.participation import services as participation
-from app.participation.forms import CommentForm
-from app.security import limit_per_account, parse_int, went_through
+from app.security import limit_per_account, went_through
 from app.views import attempt
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")
@@ -53,7 +50,7 @@ def index():
     fields = reference.action_fields(active_only=False)
     municipalities = reference.municipalities()
     page = queries.list_ideas(filters, current_app.config["IDEAS_PER_PAGE"], fields, municipalities, card=True)
-    return render_template(
+    return layers.render_page(
         "ideas/index.html",
         page=page,
         filters=filters,
@@ -98,40 +95,9 @@ def similar():
     return render_template("ideas/_similar.html", similar=queries.similar_ideas(title) if title.strip() else None)
 
 
-def render_idea_page(idea: Idea, comment_form=None, reply_form=None, reply_to=None, reply_to_id: int | None = None) -> str:
-    """The idea page; the comment views call it again to show a form with errors. The one reply
-    form sits under the comment `reply_to` (with its errors) or `reply_to_id` (?antwort=<id>)."""
-    user = current_user if current_user.is_authenticated else None
-    return render_template(
-        "ideas/show.html",
-        idea=idea,
-        can_edit=services.can_edit(idea, user),
-        is_author=user is not None and user.id == idea.author_id,
-        viewer=participation_queries.viewer_state(user, idea),
-        can_support=participation.can_support(user, idea),
-        can_comment=participation.can_comment(user, idea),
-        is_open=idea.status in states.OPEN_STATES,
-        threads=participation_queries.comment_threads(idea),
-        comment_form=comment_form or CommentForm(formdata=None),
-        reply_form=reply_form,
-        reply_to=reply_to,
-        reply_to_id=reply_to_id,
-        can_edit_comment=lambda c: participation.can_edit_comment(user, c),
-        form=ActionForm(formdata=None),
-        answers=moderation_services.answer_history(idea),
-    )
-
-
 @bp.route("/<int:idea_id>")
 def show(idea_id: int):
-    idea = participation_queries.load_idea(idea_id)
-    user = current_user if current_user.is_authenticated else None
-    if idea is None or (idea.is_draft and not services.can_view(idea, user)):
-        abort(404)
-    if not services.can_view(idea, user):
-        # Hidden: the page says why in public words (after reports, or just not available) and shows nothing of it.
-        return render_template("ideas/hidden.html", idea=idea)
-    return render_idea_page(idea, reply_to_id=parse_int(request.args.get("antwort")))
+    return idea_page.show(idea_id)
 
 
 @bp.route("/<int:idea_id>/bearbeiten", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import layers
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import form_status
@@ -19,7 +20,7 @@ bp = Blueprint("legal", __name__)
 
 @bp.route("/<any(impressum, datenschutz, nutzungsbedingungen, barrierefreiheit):document>")
 def show(document: str):
-    return render_template("legal/show.html", text=services.current(document))
+    return layers.render_page("legal/show.html", text=services.current(document))
 
 
 @bp.route("/barrierefreiheit/barriere-melden", methods=["GET", "POST"])

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
-from app import reference
+from app import layers, reference
 from app.extensions import csrf
 from app.i18n import is_supported
 from app.ideas import queries
@@ -19,7 +19,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def index():
     newest, most_supported = queries.start_page_ideas(5)
-    return render_template(
+    return layers.render_page(
         "main/index.html",
         fields=reference.action_fields(),
         field_counts=queries.idea_counts_by_action_field(),
@@ -43,7 +43,7 @@ def set_language():
 @bp.route("/offene-daten")
 def open_data():
     """What the platform publishes as open data: the exports and the JSON API, with the licence."""
-    return render_template("main/open_data.html")
+    return layers.render_page("main/open_data.html")
 
 
 @bp.route("/.well-known/security.txt")

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app import layers
 from app.auth.decorators import confirmed_required, role_required
 from app.extensions import csrf, db
 from app.forms import ActionForm, form_status
@@ -86,7 +87,7 @@ def unsubscribe(token: str):
 
 @bp.route("/neuigkeiten")
 def news():
-    return render_template("notifications/news.html", announcements=services.latest_announcements(50))
+    return layers.render_page("notifications/news.html", announcements=services.latest_announcements(50))
 
 
 @bp.route("/neuigkeiten/neu", methods=["GET", "POST"])

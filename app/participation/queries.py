@@ -90,3 +90,14 @@ def followed_ideas(user: User) -> list[Idea]:
         .order_by(Follow.created_at.desc())
     )
     return list(db.session.scalars(stmt).unique())
+
+
+def own_visible_comments(user: User | None, idea: Idea) -> list[Comment]:
+    """The reader's own comments on an idea that still show (their page's edit and delete links)."""
+    if user is None or not user.is_confirmed:
+        return []
+    return list(
+        db.session.scalars(
+            select(Comment).where(Comment.idea_id == idea.id, Comment.author_id == user.id, Comment.deleted_at.is_(None), Comment.is_hidden.is_(False))
+        )
+    )

@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 from app.auth.decorators import confirmed_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
+from app.ideas import page as idea_page
 from app.ideas import queries as idea_queries
-from app.ideas.routes import get_visible_idea, render_idea_page
+from app.ideas.routes import get_visible_idea
 from app.models import Comment, Idea
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
@@ -127,7 +128,7 @@ def comment(idea_id: int):
     # comment hidden meanwhile has no reply form any more: its text comes back in the main form.
     if parent is not None and (parent.is_hidden or parent.deleted_at is not None):
         parent = None
-    return render_idea_page(idea, comment_form=form if not parent else None, reply_form=form if parent else None, reply_to=parent), 422
+    return idea_page.render(idea, comment_form=form if not parent else None, reply_form=form if parent else None, reply_to=parent), 422
 
 
 @bp.route("/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import audit, reference
+from app import audit, layers, reference
 from app import exports as file_formats
 from app.auth.decorators import role_required
 from app.errors import DomainError
@@ -61,7 +61,7 @@ def index():
     filters = queries.Filters.from_args(request.args)
     fields = reference.action_fields(active_only=False)
     groups = queries.projects_by_field(filters, fields)
-    return render_template(
+    return layers.render_page(
         "portfolio/index.html",
         filters=filters,
         groups=groups,
@@ -78,7 +78,7 @@ def index():
 @bp.route("/P<int:number>")
 def show(number: int):
     project = _project(number)
-    return render_template(
+    return layers.render_page(
         "portfolio/show.html",
         project=project,
         totals=queries.project_totals(project),
@@ -89,7 +89,7 @@ def show(number: int):
 @bp.route("/budget")
 def budget():
     overview = queries.budget_overview(reference.action_fields(active_only=False))
-    return render_template("portfolio/budget.html", overview=overview, chart=charts.budget_chart(overview))
+    return layers.render_page("portfolio/budget.html", overview=overview, chart=charts.budget_chart(overview))
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")

@@ -1,0 +1,105 @@
+"""An idea's public page: loaded, checked and rendered here, in two layers (app/layers.py).
+
+The shared layer (card, pictures, official answer, comments, history) is the same for everyone
+in an audience and cached per content version. The reader's layer is what is theirs: the support
+box, the author's actions, the comment form, the one reply form (`?antwort=<id>`) and the edit and
+delete links under their own comments. Participation and moderation views that show the page
+again with a form's error call `render` with that form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from app import layers
+from app.extensions import db
+from app.ideas import services, states
+from app.models import Comment, Idea, User
+from app.moderation import services as moderation_services
+from app.participation import queries as participation_queries
+from app.participation import services as participation
+from app.participation.forms import CommentForm
+from app.security import parse_int
+
+PARTS = "ideas/_personal.html"
+
+
+def _reader() -> User | None:
+    return current_user if current_user.is_authenticated else None
+
+
+def show(idea_id: int) -> str:
+    """The page at /ideen/<id>: 404 for a draft of someone else, the "hidden" page for a hidden idea."""
+    idea = participation_queries.load_idea(idea_id)
+    user = _reader()
+    if idea is None or (idea.is_draft and not services.can_view(idea, user)):
+        abort(404)
+    if not services.can_view(idea, user):
+        # Hidden: the page says why in public words (after reports, or just not available) and shows nothing of it.
+        return render_template("ideas/hidden.html", idea=idea)
+    return render(idea, reply_to_id=parse_int(request.args.get("antwort")))
+
+
+def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None,
+           reply_to: Comment | None = None, reply_to_id: int | None = None) -> str:
+    """The page; the comment views call it again to show a form with its error. The one reply form
+    sits under the comment `reply_to` (with its errors) or `reply_to_id` (?antwort=<id>)."""
+    user = _reader()
+    return layers.render_page(
+        "ideas/show.html",
+        parts=lambda: personal_parts(idea, user, comment_form=comment_form, reply_form=reply_form,
+                                     reply_to=reply_to, reply_to_id=reply_to_id),
+        # Only what anyone may read is shared: never a draft, never a hidden idea shown to staff.
+        public=services.can_view(idea, None),
+        idea=idea,
+        is_open=idea.status in states.OPEN_STATES,
+        # Depends on the audience only (signed in with a confirmed address), like the whole layer.
+        can_comment=participation.can_comment(user, idea),
+        threads=participation_queries.comment_threads(idea),
+        answers=moderation_services.answer_history(idea),
+    )
+
+
+def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None,
+                   reply_to: Comment | None = None, reply_to_id: int | None = None) -> layers.Parts:
+    """The reader's layer of the page (templates/ideas/_personal.html), by slot and region."""
+    can_comment = participation.can_comment(user, idea)
+    reply_thread = reply_to if reply_to is not None else _thread_to_answer(idea, reply_to_id) if can_comment else None
+    return layers.render_parts(
+        PARTS,
+        idea=idea,
+        viewer=participation_queries.viewer_state(user, idea),
+        is_author=user is not None and user.id == idea.author_id,
+        can_edit=services.can_edit(idea, user),
+        can_support=participation.can_support(user, idea),
+        can_comment=can_comment,
+        is_open=idea.status in states.OPEN_STATES,
+        own_comments=participation_queries.own_visible_comments(user, idea),
+        can_edit_comment=lambda c: participation.can_edit_comment(user, c),
+        comment_form=comment_form or CommentForm(formdata=None),
+        reply_thread=reply_thread,
+        reply_form=reply_form,
+    )
+
+
+def _thread_to_answer(idea: Idea, comment_id: int | None) -> Comment | None:
+    """The top-level comment ?antwort=<id> opens a reply form under, if it can be answered."""
+    comment = db.session.get(Comment, comment_id) if comment_id else None
+    if comment is None or comment.idea_id != idea.id or comment.parent_id is not None or not comment.is_visible:
+        return None
+    return comment
+
+
+def cached_page_parts(view_args: Mapping[str, Any]) -> layers.Parts | None:
+    """The reader's layer for a shared page from the cache; None (render in full) unless the idea is public."""
+    idea = db.session.get(Idea, view_args.get("idea_id"))
+    if idea is None or not services.can_view(idea, None):
+        return None
+    return personal_parts(idea, _reader(), reply_to_id=parse_int(request.args.get("antwort")))
+
+
+layers.PARTS_OF_ENDPOINT["ideas.show"] = cached_page_parts

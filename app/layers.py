@@ -1,0 +1,154 @@
+"""A public page in two layers: the shared page, the same for everyone in an audience, and the reader's own parts.
+
+The start page, the idea lists, an idea's page, the portfolio and the other public pages are
+mostly the same for everyone. What is a reader's own is small: the navigation (their name,
+unread notifications, log-out form), the notices and flash messages, the language form, and on
+an idea's page the support box, the author's actions, the comment form, the one reply form and
+the links to edit or delete their own comments. `render_page` renders the shared page with
+markers where those parts go, then fills them in for this reader; app/cache.py keeps the shared
+page per content version, so for a signed-in reader a cached page costs only their parts.
+
+Markers (HTML comments; what readers write can never produce one: text is escaped and the
+Markdown sanitiser drops comments):
+
+- a **slot** `<!--slot:nav-->` is empty in the shared page and always filled in (`slot(name)`);
+- a **region** `<!--region:c12-->…<!--/region:c12-->` holds what most of the audience sees
+  (the "Report" link under a comment) and is replaced where a reader's parts name it (that
+  reader's own comment: "Edit", "Delete");
+- a parts template (templates/parts/) writes each part after `<!--part:name-->`.
+
+The shared page depends on its `audience` only (signed in or not, e-mail confirmed, roles): never
+on the person. It holds no CSRF token; `render_page` refuses one, so a form cannot slip into it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask, g, render_template
+from markupsafe import Markup
+
+SLOT, REGION, END_REGION, PART = "<!--slot:{}-->", "<!--region:{}-->", "<!--/region:{}-->", "<!--part:"
+NAME = re.compile(r"[a-z0-9-]+")
+CSRF_FIELD = 'name="csrf_token"'
+BASE_PARTS = "parts/base.html"
+
+Parts = dict[str, str]
+# The reader's parts of a page served from the cache (endpoint → function of the URL's view
+# arguments); None means "render this page in full" (e.g. the idea is no longer public).
+PARTS_OF_ENDPOINT: dict[str, Callable[[Mapping[str, Any]], Parts | None]] = {}
+
+
+class SharedPageError(RuntimeError):
+    """A template put a person's data (a CSRF token) into a shared page: a bug, never cached."""
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(is_shared, "shared_layer")
+    app.add_template_global(slot, "slot")
+    app.add_template_global(region, "region")
+    app.add_template_global(end_region, "end_region")
+    app.add_template_global(part, "part")
+
+
+def audience(user) -> str:
+    """Who a shared page is for: everything in it may depend on this and nothing else of the reader."""
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    if not user.is_confirmed:
+        return "unconfirmed"
+    roles = ",".join(sorted(r.role for r in user.roles))
+    return f"member:{roles}" if roles else "member"
+
+
+def is_shared() -> bool:
+    return bool(g.get("_shared_layer", False))
+
+
+@contextmanager
+def shared() -> Iterator[None]:
+    """Templates rendered inside write markers instead of the reader's parts."""
+    g._shared_layer = True
+    try:
+        yield
+    finally:
+        g._shared_layer = False
+
+
+def _marker(pattern: str, name: Any) -> Markup:
+    name = str(name)
+    if not NAME.fullmatch(name):
+        raise ValueError(f"not a part's name: {name!r}")
+    return Markup(pattern.format(name))  # noqa: S704  # nosec B704 - a fixed pattern, a checked name
+
+
+def slot(name: str) -> Markup:
+    return _marker(SLOT, name)
+
+
+def region(name: Any) -> Markup:
+    return _marker(REGION, name)
+
+
+def end_region(name: Any) -> Markup:
+    return _marker(END_REGION, name)
+
+
+def part(name: Any) -> Markup:
+    return _marker(PART + "{}-->", name)
+
+
+def split_parts(html: str) -> Parts:
+    """A parts template's output, by part name."""
+    parts = {}
+    for chunk in html.split(PART)[1:]:
+        name, _, content = chunk.partition("-->")
+        parts[name] = content.strip()
+    return parts
+
+
+def render_parts(template: str, **context) -> Parts:
+    return split_parts(render_template(template, **context))
+
+
+def base_parts() -> Parts:
+    """The reader's parts every page has (templates/parts/base.html)."""
+    return render_parts(BASE_PARTS)
+
+
+def fill(body: str, parts: Mapping[str, str]) -> str:
+    """The shared page with this reader's parts in their slots and regions."""
+    for name, html in parts.items():
+        marker = SLOT.format(name)
+        start = body.find(marker)
+        if start >= 0:
+            body = body[:start] + html + body[start + len(marker):]
+            continue
+        opening = REGION.format(name)
+        start = body.find(opening)
+        if start >= 0:
+            end = body.find(END_REGION.format(name), start)
+            if end >= 0:
+                body = body[:start] + html + body[end + len(END_REGION.format(name)):]
+    return body
+
+
+def render_shared(template: str, **context) -> str:
+    with shared():
+        body = render_template(template, **context)
+    if CSRF_FIELD in body:
+        raise SharedPageError(f"{template} put a CSRF token into a shared page")
+    return body
+
+
+def render_page(template: str, *, parts: Callable[[], Parts] = base_parts, public: bool = True, **context) -> str:
+    """Render a page in two layers. A `public` page's shared layer is handed to the page cache
+    (app/cache.py stores it if this request may use the cache); a private one (an author's draft)
+    is composed the same way and never stored."""
+    body = render_shared(template, **context)
+    if public:
+        g.shared_page = body
+    return fill(body, parts())

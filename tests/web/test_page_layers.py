@@ -1,0 +1,170 @@
+"""Signed-in readers get the shared layer of a page from the cache and only their own parts rendered (app/layers.py)."""
+
+import pytest
+
+from app import layers
+from app.extensions import db
+from app.models import Comment
+from app.participation import services
+from tests.factories import create_user, make_idea
+
+
+@pytest.fixture
+def idea(app, reference):
+    return make_idea(create_user("autorin@example.com", display_name="Autorin"), "Bürgerbus in Echtzeit")
+
+
+def _olafs_comment(idea, body: str) -> Comment:
+    """Erika (who reads) and Olaf, who wrote a comment."""
+    create_user()
+    comment = services.add_comment(create_user("olaf@example.com", display_name="Olaf K."), idea, body)
+    db.session.commit()
+    return comment
+
+
+def _get(client, count_queries, url):
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    assert "<!--slot:" not in response.text, "every slot is filled"
+    return counter.count, response.text
+
+
+@pytest.mark.parametrize("url", ["/", "/ideen", "/ideen?sort=supported", "/portfolio", "/neuigkeiten", "IDEA"])
+def test_a_signed_in_reader_gets_the_shared_layer_from_the_cache(app, client, auth, idea, count_queries, url):
+    url = f"/ideen/{idea.id}" if url == "IDEA" else url
+    create_user()
+    auth.login()
+    client.get("/offene-daten")  # shows the log-in's flash message
+    first, html = _get(client, count_queries, url)
+    second, cached = _get(client, count_queries, url)
+    # The account, the content version; on an idea's page also the idea, the reader's state and own comments.
+    assert second <= (5 if url.startswith("/ideen/") else 2) < first
+    assert cached == html
+    assert "Erika M." in cached and 'name="csrf_token"' in cached  # their name, their log-out form
+
+
+def test_each_reader_gets_their_own_parts_on_the_same_shared_page(app, client, auth, idea):
+    url = f"/ideen/{idea.id}"
+    supporter, other = create_user(), create_user("olaf@example.com", display_name="Olaf K.")
+    services.support_idea(supporter, idea)
+    db.session.commit()
+    client.get(url)  # an anonymous reader fills the cache first
+    auth.login()
+    erika = client.get(url).text
+    auth.logout()
+    auth.login("olaf@example.com")
+    olaf = client.get(url).text
+    assert "Erika M." in erika and "Olaf K." not in erika
+    assert "Olaf K." in olaf and "Erika M." not in olaf
+    withdraw = f'action="/ideen/{idea.id}/unterstuetzung-zurueckziehen"'
+    assert withdraw in erika and withdraw not in olaf
+    assert other.id and "Kommentar veröffentlichen" in olaf
+
+
+def test_own_comments_get_edit_and_delete_links_others_a_report_link(app, client, auth, idea):
+    erika, olaf = create_user(), create_user("olaf@example.com", display_name="Olaf K.")
+    mine = services.add_comment(erika, idea, "Gute Idee, ich fahre täglich.")
+    theirs = services.add_comment(olaf, idea, "Der Bus fährt zu selten.")
+    db.session.commit()
+    url = f"/ideen/{idea.id}"
+    auth.login("olaf@example.com")
+    client.get(url)  # Olaf fills the shared layer of the members' audience
+    auth.logout()
+    auth.login()
+    html = client.get(url).text
+    assert f"/kommentare/{mine.id}/bearbeiten" in html and f"/kommentare/{mine.id}/loeschen" in html
+    assert f"/kommentare/{mine.id}/melden" not in html
+    assert f"/kommentare/{theirs.id}/melden" in html and f"/kommentare/{theirs.id}/loeschen" not in html
+
+
+def test_the_reply_form_opens_under_its_comment_on_a_cached_page(app, client, auth, idea):
+    comment = _olafs_comment(idea, "Der Bus fährt zu selten.")
+    auth.login()
+    url = f"/ideen/{idea.id}"
+    plain = client.get(url).text
+    assert f'id="antwort-{comment.id}"' not in plain and f"?antwort={comment.id}" in plain
+    replying = client.get(f"{url}?antwort={comment.id}").text
+    assert f'id="antwort-{comment.id}"' in replying and "Ihre Antwort auf den Kommentar von Olaf K." in replying
+    assert f'id="antwort-{comment.id}"' not in client.get(url).text  # the shared layer kept no form
+
+
+def test_the_author_gets_their_actions_and_others_do_not(app, client, auth, idea):
+    create_user()
+    url = f"/ideen/{idea.id}"
+    auth.login("autorin@example.com")
+    author = client.get(url).text
+    auth.logout()
+    auth.login()
+    reader = client.get(url).text
+    assert f"/ideen/{idea.id}/bearbeiten" in author and "Andere können Ihre Idee unterstützen." in author
+    assert f"/ideen/{idea.id}/bearbeiten" not in reader
+
+
+def test_a_draft_is_composed_for_its_author_and_never_shared(app, client, auth, reference):
+    author = create_user("autorin@example.com", display_name="Autorin")
+    draft = make_idea(author, "Noch geheim", publish=False)
+    create_user()
+    auth.login("autorin@example.com")
+    assert "Noch geheim" in client.get(f"/ideen/{draft.id}").text
+    auth.logout()
+    auth.login()
+    assert client.get(f"/ideen/{draft.id}").status_code == 404
+
+
+def test_a_hidden_idea_shown_to_staff_is_never_shared(app, client, auth, idea):
+    from app.moderation import services as moderation
+
+    moderator = create_user("mod@example.com", roles=("moderator",), display_name="Moderation")
+    create_user()
+    moderation.hide_item(idea, moderator, "Beleidigend")
+    db.session.commit()
+    auth.login("mod@example.com")
+    assert "Bürgerbus in Echtzeit" in client.get(f"/ideen/{idea.id}").text
+    auth.logout()
+    auth.login()
+    assert "Bürgerbus in Echtzeit" not in client.get(f"/ideen/{idea.id}").text
+
+
+def test_what_readers_write_cannot_open_a_slot_or_region(app, client, auth, idea):
+    comment = _olafs_comment(idea, "<!--slot:nav--> <!--region:comment-1-->x<!--/region:comment-1--> <!--part:support-->")
+    auth.login()
+    url = f"/ideen/{idea.id}"
+    client.get(url)
+    html = client.get(url).text
+    assert html.count("Erika M.") == 1  # the navigation went into its slot only
+    assert "<!--slot:nav-->" not in html and "<!--part:" not in html
+    assert db.session.get(Comment, comment.id).is_visible
+
+
+def test_a_flash_message_shows_once_on_a_cached_page(app, client, auth, idea):
+    create_user()
+    auth.login()
+    url = f"/ideen/{idea.id}"
+    client.get(url)
+    response = client.post(f"/ideen/{idea.id}/folgen", data={"csrf_token": _token(client, url)}, follow_redirects=True)
+    assert response.status_code == 200
+    flashed = [line for line in response.text.splitlines() if "notice-success" in line]
+    assert flashed, "the confirmation shows"
+    assert not [line for line in client.get(url).text.splitlines() if "notice-success" in line]
+
+
+def _token(client, url) -> str:
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text).group(1)
+
+
+def test_a_shared_layer_refuses_a_csrf_token(app, idea):
+    from app.participation.forms import CommentForm
+
+    with app.test_request_context("/"):
+        with pytest.raises(layers.SharedPageError):
+            layers.render_shared("participation/_comment_form.html", can_comment=True, comment_form=CommentForm(formdata=None), idea=idea)
+
+
+def test_fill_puts_parts_into_slots_and_regions():
+    body = "<a><!--slot:nav--></a><p><!--region:comment-7-->Melden<!--/region:comment-7--></p><!--slot:other-->"
+    filled = layers.fill(body, {"nav": "Erika", "comment-7": "Bearbeiten", "missing": "x"})
+    assert filled == "<a>Erika</a><p>Bearbeiten</p><!--slot:other-->"
+    assert layers.split_parts("<!--part:a-->\n 1 \n<!--part:b-->2") == {"a": "1", "b": "2"}
