@@ -110,8 +110,11 @@ def init_app(app: Flask) -> None:
     app.after_request(_store_in_cache)
 
 
-def current_version() -> int | None:
-    """Read outside the request's session: no transaction to open and roll back (one round trip)."""
+def current_version(*, in_session: bool = False) -> int | None:
+    """Read outside the request's session: no transaction to open and roll back (one round trip).
+    A signed-in reader's request has one open already (their account was read): one statement more in it."""
+    if in_session:
+        return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         return connection.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
 
@@ -144,7 +147,7 @@ def _serve_from_cache():
         kind, audience = PAGE, "anonymous"
     else:
         kind, audience = LAYER, layers.audience(current_user)
-    version = current_version()
+    version = current_version(in_session=kind == LAYER and current_user.is_authenticated)
     key = cache_key(version, kind, audience) if version is not None else None
     if key is None:
         return None

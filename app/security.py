@@ -8,7 +8,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import nh3
-from flask import Request, current_app, request
+from flask import Request, current_app, request, session
 from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -113,7 +113,7 @@ def set_security_headers(response):
     max_age = current_app.config["HSTS_MAX_AGE"]
     if max_age:
         headers.setdefault("Strict-Transport-Security", f"max-age={max_age}; includeSubDomains")
-    if request.endpoint != "static" and current_user.is_authenticated:  # static files need no user loaded
+    if request.endpoint != "static" and "_user_id" in session:  # signed in (Flask-Login's key: no account is loaded for this)
         # A signed-in page may show what only this person may see: no browser or proxy keeps it.
         headers["Cache-Control"] = "no-store"
     return response

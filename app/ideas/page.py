@@ -65,22 +65,25 @@ def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: Comm
 
 
 def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None,
-                   reply_to: Comment | None = None, reply_to_id: int | None = None) -> layers.Parts:
+                   reply_to: Comment | None = None, reply_to_id: int | None = None, reader: participation_queries.Reader | None = None
+                   ) -> layers.Parts:
     """The reader's layer of the page (templates/ideas/_personal.html), by slot and region."""
+    reader = reader or participation_queries.reader_of_idea(user, idea.id)
     can_comment = participation.can_comment(user, idea)
     reply_thread = reply_to if reply_to is not None else _thread_to_answer(idea, reply_to_id) if can_comment else None
     return layers.render_parts(
         PARTS,
         idea=idea,
-        viewer=participation_queries.viewer_state(user, idea),
+        viewer=reader.state if reader else participation_queries.ViewerState(),
         is_author=user is not None and user.id == idea.author_id,
         can_edit=services.can_edit(idea, user),
         can_support=participation.can_support(user, idea),
         can_comment=can_comment,
         is_open=idea.status in states.OPEN_STATES,
-        own_comments=participation_queries.own_visible_comments(user, idea),
+        own_comments=reader.own_comments if reader else [],
         can_edit_comment=lambda c: participation.can_edit_comment(user, c),
-        comment_form=comment_form or CommentForm(formdata=None),
+        # Shown empty, not read: its CSRF token is the template's csrf_token() (no second one made here).
+        comment_form=comment_form or CommentForm(formdata=None, meta={"csrf": False}),
         reply_thread=reply_thread,
         reply_form=reply_form,
     )
@@ -96,10 +99,11 @@ def _thread_to_answer(idea: Idea, comment_id: int | None) -> Comment | None:
 
 def cached_page_parts(view_args: Mapping[str, Any]) -> layers.Parts | None:
     """The reader's layer for a shared page from the cache; None (render in full) unless the idea is public."""
-    idea = db.session.get(Idea, view_args.get("idea_id"))
-    if idea is None or not services.can_view(idea, None):
+    user = _reader()
+    reader = participation_queries.reader_of_idea(user, view_args["idea_id"])
+    if reader is None or not services.can_view(reader.idea, None):
         return None
-    return personal_parts(idea, _reader(), reply_to_id=parse_int(request.args.get("antwort")))
+    return personal_parts(reader.idea, user, reply_to_id=parse_int(request.args.get("antwort")), reader=reader)
 
 
 layers.PARTS_OF_ENDPOINT["ideas.show"] = cached_page_parts

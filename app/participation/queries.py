@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
@@ -92,12 +92,35 @@ def followed_ideas(user: User) -> list[Idea]:
     return list(db.session.scalars(stmt).unique())
 
 
-def own_visible_comments(user: User | None, idea: Idea) -> list[Comment]:
-    """The reader's own comments on an idea that still show (their page's edit and delete links)."""
+
+@dataclass
+class Reader:
+    """What a signed-in reader's parts of an idea's page need (app/ideas/page.py)."""
+
+    idea: Idea
+    state: ViewerState
+    own_comments: list[Comment]
+
+
+def reader_of_idea(user: User | None, idea_id: int) -> Reader | None:
+    """The idea, what the reader has done with it and their own comments that still show, in one query."""
     if user is None or not user.is_confirmed:
-        return []
-    return list(
-        db.session.scalars(
-            select(Comment).where(Comment.idea_id == idea.id, Comment.author_id == user.id, Comment.deleted_at.is_(None), Comment.is_hidden.is_(False))
+        idea = db.session.get(Idea, idea_id)
+        return Reader(idea, viewer_state(user, idea) if idea else ViewerState(), []) if idea else None
+    own = and_(Comment.idea_id == Idea.id, Comment.author_id == user.id, Comment.deleted_at.is_(None), Comment.is_hidden.is_(False))
+    rows = db.session.execute(
+        select(
+            Idea,
+            exists().where(Support.idea_id == Idea.id, Support.user_id == user.id),
+            exists().where(Follow.idea_id == Idea.id, Follow.user_id == user.id),
+            exists().where(Report.idea_id == Idea.id, Report.user_id == user.id),
+            Comment,
         )
-    )
+        .outerjoin(Comment, own)
+        .where(Idea.id == idea_id)
+        .order_by(Comment.id)
+    ).all()
+    if not rows:
+        return None
+    idea, supported, following, reported, _comment = rows[0]
+    return Reader(idea, ViewerState(bool(supported), bool(following), bool(reported)), [row[4] for row in rows if row[4] is not None])
