@@ -106,6 +106,10 @@ def run_migrations_online():
             # on, dropping "ideas" would cascade-delete its supports and comments.
             # The pragma only takes effect outside a transaction, so it goes to
             # the driver connection before SQLAlchemy begins one.
+            # The connection is detached from the pool, so it is closed afterwards instead of going
+            # back with its foreign keys off (whoever got it next, e.g. a test after a migration
+            # test in the same process, would run without ON DELETE CASCADE).
+            connection.detach()
             connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,

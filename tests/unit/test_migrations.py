@@ -44,3 +44,23 @@ def test_downgrade_to_base_and_upgrade_again(app):
     upgrade(directory=directory)
     test_models_and_migrations_agree(app)
     test_search_index_exists(app)
+
+
+def test_a_migration_gives_its_connection_back_with_foreign_keys_on(app):
+    """env.py switches SQLite's foreign keys off for batch migrations; the pooled connection it used
+    must enforce ON DELETE CASCADE again for whoever gets it next (a privacy deletion left orphaned
+    comments in a test after a migration test)."""
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL always enforces foreign keys
+    db.session.remove()
+    upgrade(directory=str(Path(__file__).resolve().parents[2] / "migrations"))  # at head: env.py still connects
+    held = [db.engine.connect() for _ in range(db.engine.pool.size())]
+    try:
+        assert [c.exec_driver_sql("PRAGMA foreign_keys").scalar() for c in held] == [1] * len(held)
+    finally:
+        for connection in held:
+            connection.close()
