@@ -157,8 +157,7 @@ def _serve_from_cache():
         return None
     mimetype, body = cached
     if kind == LAYER:
-        parts_of = layers.PARTS_OF_ENDPOINT.get(endpoint)
-        parts = parts_of(request.view_args or {}) if parts_of else layers.base_parts()
+        parts = layers.cached_page_parts(endpoint, request.view_args or {})
         if parts is None:
             return None  # no longer public: the view renders it in full (and does not store it)
         body = layers.fill(body, parts)

@@ -127,13 +127,19 @@ def fill(body: str, parts: Mapping[str, str]) -> str:
         if start >= 0:
             body = body[:start] + html + body[start + len(marker):]
             continue
-        opening = REGION.format(name)
-        start = body.find(opening)
-        if start >= 0:
-            end = body.find(END_REGION.format(name), start)
-            if end >= 0:
-                body = body[:start] + html + body[end + len(END_REGION.format(name)):]
+        start = body.find(REGION.format(name))
+        closing = END_REGION.format(name)
+        end = body.find(closing, start) if start >= 0 else -1
+        if end >= 0:
+            body = body[:start] + html + body[end + len(closing):]
     return body
+
+
+def cached_page_parts(endpoint: str, view_args: Mapping[str, Any]) -> Parts | None:
+    """The reader's parts for a shared page served from the cache (the base parts unless the
+    endpoint registered its own in PARTS_OF_ENDPOINT); None: render the page in full instead."""
+    parts_of = PARTS_OF_ENDPOINT.get(endpoint)
+    return parts_of(view_args) if parts_of else base_parts()
 
 
 def render_shared(template: str, **context) -> str:

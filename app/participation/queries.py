@@ -92,7 +92,6 @@ def followed_ideas(user: User) -> list[Idea]:
     return list(db.session.scalars(stmt).unique())
 
 
-
 @dataclass
 class Reader:
     """What a signed-in reader's parts of an idea's page need (app/ideas/page.py)."""
@@ -106,7 +105,7 @@ def reader_of_idea(user: User | None, idea_id: int) -> Reader | None:
     """The idea, what the reader has done with it and their own comments that still show, in one query."""
     if user is None or not user.is_confirmed:
         idea = db.session.get(Idea, idea_id)
-        return Reader(idea, viewer_state(user, idea) if idea else ViewerState(), []) if idea else None
+        return Reader(idea, viewer_state(user, idea), []) if idea else None
     own = and_(Comment.idea_id == Idea.id, Comment.author_id == user.id, Comment.deleted_at.is_(None), Comment.is_hidden.is_(False))
     rows = db.session.execute(
         select(
