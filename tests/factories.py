@@ -41,6 +41,14 @@ def require_redis(database: int, *, flush: bool = False) -> str:
     return url
 
 
+def damaged(token: str) -> str:
+    """An itsdangerous token with its signature's first character changed: always a different signature
+    (changing the last characters is not, since base64 ignores the last character's spare bits)."""
+    body, _, signature = token.rpartition(".")
+    first = "B" if signature[0] == "A" else "A"
+    return f"{body}.{first}{signature[1:]}"
+
+
 def create_user(
     email: str = "erika@example.com",
     *,

@@ -7,7 +7,7 @@ from app.auth import passwords, services, tokens
 from app.errors import InvalidInput
 from app.extensions import db
 from app.models import User
-from tests.factories import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user, damaged
 
 
 def test_register_normalises_and_hashes_with_scrypt(app, reference):
@@ -103,7 +103,7 @@ def test_tampered_tokens_and_wrong_salt_are_invalid(app, reference):
     user = create_user()
     token = tokens.make_confirm_token(user)
     with pytest.raises(tokens.TokenInvalid):
-        tokens.read_confirm_token(token[:-2] + "xx")
+        tokens.read_confirm_token(damaged(token))
     with pytest.raises(tokens.TokenInvalid):
         tokens.read_reset_token(token)
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import ActionField, BudgetLine, Project
 from app.portfolio import imports
-from tests.factories import create_user
+from tests.factories import create_user, damaged
 from tests.web.test_portfolio_routes import _text
 
 
@@ -91,7 +91,7 @@ def test_upload_form_errors_come_back_beside_the_field(client, staff, data, name
 def test_a_forged_or_damaged_token_writes_nothing(client, staff):
     preview = _upload(client, "Titel;Themenfeld\nNeu;Mobilität\n")
     token = _token(preview.text)
-    response = client.post("/portfolio/csv-import/bestaetigen", data={"token": token[:-3] + "abc"})
+    response = client.post("/portfolio/csv-import/bestaetigen", data={"token": damaged(token)})
     assert response.status_code == 422
     assert "Die Vorschau ist abgelaufen." in _text(response.text)
     assert _count() == 28
