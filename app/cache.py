@@ -10,11 +10,17 @@ set, otherwise a cache in each worker process), as one of two kinds of entry:
 - **layer**: the shared layer of a page for everyone else, keyed by audience (app/layers.py:
   signed in or not, address confirmed, roles); the reader's parts are filled in per request.
 
-Every entry is stored under the current `content_versions.version`. That number grows in the same
-transaction as any change to public content (ideas, their state, supports, comments, reference
-data, projects), caught here by session events for ORM flushes and for bulk UPDATE/DELETE
-statements such as the counters' `count = count + 1`. A page is therefore never older than the
-data it shows: the counts readers see are exact.
+Every entry is stored under a version, so that a change shows at once where it matters:
+
+- `content_versions.version`, the site's version, grows in the same transaction as any change to
+  public content (ideas, their state, reference data, projects, answers, legal texts), caught here
+  by session events for ORM flushes and bulk UPDATE/DELETE statements;
+- an idea's own `ideas.page_version` grows with each support and comment of that idea (a row the
+  write locks anyway): the idea's page and its API answer are keyed by both, so they are exact,
+  while the other pages keep their entries. The counts those show (a card's supports and
+  comments, the order "most supported") are therefore up to PAGE_CACHE_TIMEOUT (60 s) old.
+
+A support no longer empties the cache nor makes every write wait for one row (#15).
 
 Pages are cached only for GETs, only with status 200, a page only when rendering set no cookie, a
 layer only when its view called it public (never a draft, never a hidden idea shown to staff).
@@ -30,6 +36,7 @@ PAGE_CACHE_REDIS_URL, its own database) and at most PAGE_CACHE_ITEMS entries: th
 from __future__ import annotations
 
 from time import time
+from typing import Any
 from urllib.parse import urlencode
 
 from cachelib import BaseCache, NullCache, SimpleCache
@@ -75,12 +82,21 @@ CACHED_MIMETYPES = ("text/html", "application/json")
 PERSONAL_PARAMETERS: dict[str, tuple[str, ...]] = {"ideas.show": ("antwort",)}
 # The JSON API answers the same for everyone, signed in or not.
 SAME_FOR_EVERYONE = "api."
+# Says whether the cache answered (hit) or the page was rendered for it (miss): for operators and bench/mixed.lua.
+ANSWER_HEADER = "X-Page-Cache"
 PAGE, LAYER = "page", "layer"  # a whole page (anonymous readers, the API) or a shared layer (app/layers.py)
 PUBLIC_CONTENT = (
     Idea, IdeaStateChange, IdeaImage, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer,
     Announcement, LegalText,
 )
+# Changes of these bump only their idea's page version (Support.idea_id, Comment.idea_id).
+IDEA_CONTENT = (Support, Comment)
+# The pages of one idea, keyed by its page version too (the view argument that names it).
+PAGES_OF_AN_IDEA = {"ideas.show": "idea_id", "api.idea": "idea_id"}
+# A statement with this execution option changed only what its idea's page version covers (the counters).
+IDEA_SCOPED = "page_cache_idea_scoped"
 _FLAG = "public_content_changed"
+_IDEAS = "idea_pages_changed"
 
 
 def _listen_to_sessions() -> None:
@@ -110,16 +126,23 @@ def init_app(app: Flask) -> None:
     app.after_request(_store_in_cache)
 
 
-def current_version(*, in_session: bool = False) -> int | None:
-    """Read outside the request's session: no transaction to open and roll back (one round trip).
+def current_version(*, in_session: bool = False, idea_id: int | None = None) -> str | None:
+    """The site's version, and with `idea_id` that idea's page version too ("12" or "12.3"), in one statement.
+    Read outside the request's session: no transaction to open and roll back (one round trip).
     A signed-in reader's request has one open already (their account was read): one statement more in it."""
+    columns: list[Any] = [ContentVersion.version]
+    if idea_id is not None:
+        columns.append(select(Idea.page_version).where(Idea.id == idea_id).scalar_subquery())
+    statement = select(*columns).where(ContentVersion.id == 1)
     if in_session:
-        return db.session.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        return connection.scalar(select(ContentVersion.version).where(ContentVersion.id == 1))
+        row = db.session.execute(statement).first()
+    else:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            row = connection.execute(statement).first()
+    return None if row is None else ".".join(str(value) for value in row)
 
 
-def cache_key(version: int, kind: str, audience: str) -> str | None:
+def cache_key(version: str, kind: str, audience: str) -> str | None:
     """The key of this request's page (or shared layer), or None if the request must not use the cache."""
     endpoint = request.endpoint or ""
     allowed = CACHED_ENDPOINTS[endpoint]
@@ -147,7 +170,9 @@ def _serve_from_cache():
         kind, audience = PAGE, "anonymous"
     else:
         kind, audience = LAYER, layers.audience(current_user)
-    version = current_version(in_session=kind == LAYER and current_user.is_authenticated)
+    idea_argument = PAGES_OF_AN_IDEA.get(endpoint)
+    version = current_version(in_session=kind == LAYER and current_user.is_authenticated,
+                              idea_id=(request.view_args or {}).get(idea_argument) if idea_argument else None)
     key = cache_key(version, kind, audience) if version is not None else None
     if key is None:
         return None
@@ -161,13 +186,16 @@ def _serve_from_cache():
         if parts is None:
             return None  # no longer public: the view renders it in full (and does not store it)
         body = layers.fill(body, parts)
-    return current_app.response_class(body, mimetype=mimetype)
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.headers[ANSWER_HEADER] = "hit"
+    return response
 
 
 def _store_in_cache(response):
     kind, key = g.pop("page_cache_key", (None, None))
     if key is None or response.status_code != 200:
         return response
+    response.headers[ANSWER_HEADER] = "miss"
     if kind == PAGE:
         if response.mimetype in CACHED_MIMETYPES and "Set-Cookie" not in response.headers:
             body = response.get_data(as_text=True)
@@ -217,23 +245,34 @@ class BoundedRedisCache:
         self.client.delete(self.INDEX)
 
 
-# Invalidation: mark the session when public content changes; bump the version before commit.
+# Invalidation: mark the session when public content changes; bump the versions before commit.
 
 def public_content_changed() -> None:
     """For a change the session events cannot see as public (an author's account emptied on deletion)."""
     db.session.info[_FLAG] = True
 
 
+def idea_scoped(statement, *idea_ids: int):
+    """Mark a statement that changes only what these ideas' page versions cover (their counters, their
+    supports), not the site: their page versions grow at commit instead of the site's version."""
+    return statement.execution_options(**{IDEA_SCOPED: idea_ids})
+
+
 def _mark_flush(session, flush_context, instances) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, PUBLIC_CONTENT):
+        if isinstance(obj, IDEA_CONTENT):
+            session.info.setdefault(_IDEAS, set()).add(obj.idea_id)
+        elif isinstance(obj, PUBLIC_CONTENT):
             session.info[_FLAG] = True
-            return
 
 
 def _mark_bulk(state) -> None:
     if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None:
-        if issubclass(state.bind_mapper.class_, PUBLIC_CONTENT):
+        ideas = state.execution_options.get(IDEA_SCOPED)
+        if ideas is not None:
+            if ideas:
+                state.session.info.setdefault(_IDEAS, set()).update(ideas)
+        elif issubclass(state.bind_mapper.class_, PUBLIC_CONTENT):
             state.session.info[_FLAG] = True
 
 
@@ -244,11 +283,16 @@ def _bump_version(session) -> None:
     if session.in_nested_transaction():
         return
     session.flush()  # let before_flush see pending changes first
+    ideas = session.info.pop(_IDEAS, set())
     if session.info.pop(_FLAG, False):
         session.execute(update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1))
+    elif ideas:
+        # In id order, like every other statement that locks several ideas (no deadlock in a circle).
+        session.execute(idea_scoped(update(Idea).where(Idea.id.in_(sorted(ideas))).values(page_version=Idea.page_version + 1)))
 
 
 def _forget(session, previous_transaction) -> None:
     # Only a rollback of the whole transaction discards its changes; a savepoint's does not.
     if previous_transaction.parent is None:
         session.info.pop(_FLAG, None)
+        session.info.pop(_IDEAS, None)

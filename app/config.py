@@ -104,7 +104,7 @@ class Config:
     # Page cache for anonymous readers (app/cache.py); Redis when REDIS_URL is set.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
-    PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 600)
+    PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 60)  # also how old a count in a list may be (app/cache.py)
     PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
     # Another Redis database for the page cache (e.g. redis://127.0.0.1:6379/1 with maxmemory), apart from the rate limits.
     PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")

@@ -48,6 +48,7 @@ SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "bench-passwort-2026"  # bench/generate.py
 SIZES = {"10k": (10_000, 200_000, 50_000), "100k": (100_000, 1_000_000, 500_000)}
 SUPPORT_ACCOUNTS = 20
+HOT_IDEAS = 10  # the mixed load's writes go to the newest ideas (on the start page and the first list page), and it reads their pages
 
 
 def free_port() -> int:
@@ -191,7 +192,11 @@ def wrk(url: str, seconds: int, connections: int, *, script: str | None = None, 
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"), "errors": int(non2xx.group(1)) if non2xx else 0}
+    result = {"rps": rps, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"), "errors": int(non2xx.group(1)) if non2xx else 0}
+    cache = re.search(r"page cache: hits (\d+) misses (\d+) writes (\d+)", output)  # bench/mixed.lua
+    if cache:
+        result.update(hits=int(cache.group(1)), misses=int(cache.group(2)), writes=int(cache.group(3)))
+    return result
 
 
 def in_pairs(ceiling: str, target: str, args, **options) -> dict:
@@ -204,8 +209,12 @@ def in_pairs(ceiling: str, target: str, args, **options) -> dict:
         pairs.append({"ceiling": top["rps"], **page, "ratio": page["rps"] / top["rps"]})
     ratios = sorted(p["ratio"] for p in pairs)
     middle = sorted(pairs, key=lambda p: p["ratio"])[len(pairs) // 2]
-    return {"ratio": statistics.median(ratios), "low": ratios[0], "high": ratios[-1], "rps": middle["rps"], "ceiling": middle["ceiling"],
-            "p50": middle["p50"], "p99": middle["p99"], "errors": sum(p["errors"] for p in pairs), "load": load(), "pairs": pairs}
+    result = {"ratio": statistics.median(ratios), "low": ratios[0], "high": ratios[-1], "rps": middle["rps"], "ceiling": middle["ceiling"],
+              "p50": middle["p50"], "p99": middle["p99"], "errors": sum(p["errors"] for p in pairs), "load": load(), "pairs": pairs}
+    if all("hits" in p for p in pairs):
+        hits, answered = sum(p["hits"] for p in pairs), sum(p["hits"] + p["misses"] for p in pairs)
+        result.update(hit_rate=hits / answered if answered else 0.0, writes=sum(p["writes"] for p in pairs))
+    return result
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -292,10 +301,12 @@ def facts(url: str) -> dict:
         "  with100 = db.session.scalar(select(Idea.id).where(Idea.comment_count == 100).order_by(Idea.id).limit(1))\n"
         "  low, high = db.session.execute(select(func.min(Idea.id), func.max(Idea.id)).where(Idea.status == 'published')).one()\n"
         "  public = db.session.scalar(select(func.count(Idea.id)).where(Idea.status != 'draft', Idea.is_hidden.is_(False)))\n"
-        "  print(with100, low, high, public)"
-    )
-    with100, low, high, public = _python(code, env_for(url)).splitlines()[-1].split()
-    return {"with100": int(with100), "low": int(low), "high": int(high), "public": int(public)}
+        "  newest = db.session.scalars(select(Idea.id).where(Idea.status == 'published', Idea.is_hidden.is_(False))"
+        ".order_by(Idea.published_at.desc(), Idea.id.desc()).limit(HOT_IDEAS)).all()\n"
+        "  print(with100, low, high, public, ','.join(map(str, newest)))"
+    ).replace("HOT_IDEAS", str(HOT_IDEAS))
+    with100, low, high, public, newest = _python(code, env_for(url)).splitlines()[-1].split()
+    return {"with100": int(with100), "low": int(low), "high": int(high), "public": int(public), "hot": [int(i) for i in newest.split(",")]}
 
 
 def pages(known: dict) -> dict[str, str]:
@@ -327,10 +338,21 @@ def support_accounts(base: str, known: dict) -> tuple[str, str]:
     return " ".join(cookies), " ".join(tokens)
 
 
+def mixed_load(ceiling: str, base: str, args, paths: dict[str, str], known: dict, cookies: str, tokens: str) -> dict:
+    """bench/mixed.lua: 95 % anonymous reads of every page and of the hot ideas' pages, 5 % supports
+    (or withdrawals) of the hot ideas; with the page cache's hit rate over the reads."""
+    reads = [*paths.values(), *(f"/ideen/{idea}" for idea in known["hot"])]
+    lua_env = dict(os.environ, BENCH_PATHS=" ".join(reads), BENCH_HOT_IDEAS=" ".join(map(str, known["hot"])),
+                   BENCH_COOKIES=cookies, BENCH_TOKENS=tokens)
+    result = in_pairs(ceiling, base, args, script=str(ROOT / "bench" / "mixed.lua"), env=lua_env)
+    result.update(path="mixed", who="anonymous readers, signed-in supporters", reads=reads)
+    return result
+
+
 def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
     known = facts(url)
     paths = pages(known)
-    costs = sql_costs(url, list(paths.values()), "bench1-1@coesfeld.example")
+    costs = {} if args.mixed_only else sql_costs(url, list(paths.values()), "bench1-1@coesfeld.example")
     env = env_for(url, redis=redis)
     servers = [Server("wsgi:app", env, probe="/health") for _ in range(args.instances)]
     proxy = Nginx([s.base for s in servers]) if args.instances > 1 else None
@@ -340,25 +362,31 @@ def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
         reader = Client(base)
         reader.log_in("bench1-2@coesfeld.example")
         assert "Kommentare (100)" in reader.open(paths["idea page with 100 comments"])
-        print(f"  {'page':<40} {'who':<10} {'req/s':>7} {'ratio':>7} {'range':>13} {'p50':>8} {'p99':>8} {'SQL':>4} {'SQL ms':>7}  load")
-        for label, path in paths.items():
-            for who, cookie in (("anonymous", ""), ("signed in", reader.cookie)):
-                if who == "anonymous" and not args.anonymous:
-                    continue
-                result = in_pairs(ceiling, base + path, args, cookie=cookie)
-                assert result["errors"] == 0, (label, who, result)
-                result.update(path=path, who=who, **costs[path])
-                rows[f"{label} ({who})"] = result
-                print(f"  {label:<40} {who:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%} {result['low']:>6.1%}–{result['high']:<6.1%}"
-                      f" {result['p50']:>8} {result['p99']:>8} {result['queries']:>4} {result['sql_ms']:>7.1f}  {result['load']}")
+        if not args.mixed_only:
+            print(f"  {'page':<40} {'who':<10} {'req/s':>7} {'ratio':>7} {'range':>13} {'p50':>8} {'p99':>8} {'SQL':>4} {'SQL ms':>7}  load")
+            for label, path in paths.items():
+                for who, cookie in (("anonymous", ""), ("signed in", reader.cookie)):
+                    if who == "anonymous" and not args.anonymous:
+                        continue
+                    result = in_pairs(ceiling, base + path, args, cookie=cookie)
+                    assert result["errors"] == 0, (label, who, result)
+                    result.update(path=path, who=who, **costs[path])
+                    rows[f"{label} ({who})"] = result
+                    print(f"  {label:<40} {who:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%} {result['low']:>6.1%}–{result['high']:<6.1%}"
+                          f" {result['p50']:>8} {result['p99']:>8} {result['queries']:>4} {result['sql_ms']:>7.1f}  {result['load']}")
         cookies, tokens = support_accounts(base, known)
-        lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(known["low"]), BENCH_IDEAS=str(known["high"] - known["low"] + 1),
-                       BENCH_COOKIES=cookies, BENCH_TOKENS=tokens)
-        result = in_pairs(ceiling, base, args, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
-        result.update(path="POST /ideen/<id>/unterstuetzen", who=f"{SUPPORT_ACCOUNTS} accounts")
-        rows["support POST"] = result
-        print(f"  {'support POST (random idea)':<40} {result['who']:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%}"
-              f" {result['low']:>6.1%}–{result['high']:<6.1%} {result['p50']:>8} {result['p99']:>8}  non-2xx: {result['errors']}  {result['load']}")
+        if not args.mixed_only:
+            lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(known["low"]), BENCH_IDEAS=str(known["high"] - known["low"] + 1),
+                           BENCH_COOKIES=cookies, BENCH_TOKENS=tokens)
+            result = in_pairs(ceiling, base, args, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
+            result.update(path="POST /ideen/<id>/unterstuetzen", who=f"{SUPPORT_ACCOUNTS} accounts")
+            rows["support POST"] = result
+            print(f"  {'support POST (random idea)':<40} {result['who']:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%}"
+                  f" {result['low']:>6.1%}–{result['high']:<6.1%} {result['p50']:>8} {result['p99']:>8}  non-2xx: {result['errors']}  {result['load']}")
+        rows["mixed load"] = result = mixed_load(ceiling, base, args, paths, known, cookies, tokens)
+        print(f"  {'mixed: 95 % anonymous reads, 5 % supports':<40} {'both':<10} {result['rps']:>7.0f} {result['ratio']:>7.1%}"
+              f" {result['low']:>6.1%}–{result['high']:<6.1%} {result['p50']:>8} {result['p99']:>8}  cache hits: {result['hit_rate']:.1%}"
+              f" ({result['writes']} writes)  {result['load']}")
     finally:
         if proxy:
             proxy.stop()
@@ -379,6 +407,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--instances", type=int, choices=[1, 2], default=1)
     parser.add_argument("--no-anonymous", dest="anonymous", action="store_false", help="only signed-in readers")
+    parser.add_argument("--mixed-only", action="store_true", help="only the mixed load (95 %% reads, 5 %% supports)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs Debian's wrk package")

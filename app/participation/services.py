@@ -19,6 +19,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app import cache
 from app.database import rows_changed
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
@@ -52,7 +53,9 @@ def _insert_once(row: Base) -> bool:
 
 
 def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> None:
-    db.session.execute(update(model).where(model.id == ident).values({column: getattr(model, column) + delta}))
+    """A counter: on an idea, it changes only that idea's page (app/cache.py bumps its page version)."""
+    statement = update(model).where(model.id == ident).values({column: getattr(model, column) + delta})
+    db.session.execute(cache.idea_scoped(statement, ident) if model is Idea else statement)
 
 
 def _refresh_counters(idea: Idea) -> None:
@@ -103,9 +106,9 @@ def withdraw_support(user: User, idea: Idea) -> bool:
     """Take a support back. True if there was one."""
     _require_confirmed(user)
     _require_open(idea, _l("Supports for this idea are closed; the count is frozen."))
-    removed = rows_changed(
-        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None))
-    ) > 0
+    removed = rows_changed(cache.idea_scoped(
+        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None)), idea.id
+    )) > 0
     if removed:
         _bump(Idea, idea.id, "support_count", -1)
     _refresh_counters(idea)

@@ -33,6 +33,7 @@ ERASE = "erase"
 SECRET = "a secret (a hash or key): it would let anyone with the file sign in or confirm links"
 INTERNAL = "the worker's bookkeeping, not about the person"
 DERIVED = "derived from the exported text (the search index)"
+CACHE = "the page cache's bookkeeping (a number that grows with each support or comment), not about the person"
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ HOLDINGS: tuple[Holding, ...] = (
          "created_at", "edited_at", "published_at", "status_changed_at", "support_count", "comment_count",
          "is_hidden", "hidden_at", "hidden_cause", "merged_into_id", "project_id"),
         KEEP,
-        withheld={"search_document": DERIVED},
+        withheld={"search_document": DERIVED, "page_version": CACHE},
     ),
     Holding("idea_action_fields", _l("Action fields of your ideas"), "idea_action_fields", "idea_id",
             ("idea_id", "action_field_id"), KEEP, where=_own_ideas),

@@ -1,11 +1,13 @@
 """The page cache never shows stale data and never caches personal pages (signed-in readers: test_page_layers.py)."""
 
+import time
+
 import pytest
 import redis
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ContentVersion
+from app.models import ContentVersion, Idea
 from app.participation import services
 from tests.factories import PASSWORD, create_user, make_idea, redis_url, require_redis
 
@@ -50,14 +52,54 @@ def test_api_counts_change_with_the_rows(app, client, idea):
     assert client.get(url).json["supports"] == 1
 
 
-def test_counters_on_cached_pages_change_with_the_rows(app, client, idea, count_queries):
+def _versions(idea) -> tuple[int, int]:
+    """The site's content version and the idea's own page version."""
+    return db.session.scalar(select(ContentVersion.version)), db.session.scalar(select(Idea.page_version).where(Idea.id == idea.id))
+
+
+def test_a_support_changes_its_ideas_page_at_once_and_keeps_every_other_entry(app, client, idea, count_queries):
     url = f"/ideen/{idea.id}"
     assert "0 Unterstützungen" in client.get(url).text
     assert "0 Unterstützungen" in client.get("/ideen").text
-    services.support_idea(create_user(), idea)  # a bulk UPDATE of the counter, no ORM flush of the idea
+    site, page = _versions(idea)
+    supporter = create_user()
+    services.support_idea(supporter, idea)  # a bulk UPDATE of the counter, no ORM flush of the idea
     db.session.commit()
+    assert _versions(idea) == (site, page + 1)
     assert "1 Unterstützung" in client.get(url).text
-    assert "1 Unterstützung" in client.get("/ideen").text
+    queries, listing = _queries(client, count_queries, "/ideen")
+    assert queries == 1 and "0 Unterstützungen" in listing  # the list's entry stays, for at most PAGE_CACHE_TIMEOUT
+    services.withdraw_support(supporter, idea)  # a bulk DELETE of the support
+    db.session.commit()
+    assert _versions(idea) == (site, page + 2)
+    assert "0 Unterstützungen" in client.get(url).text
+
+
+def test_a_comment_changes_its_ideas_page_at_once(app, client, idea):
+    url = f"/ideen/{idea.id}"
+    client.get(url)
+    site, page = _versions(idea)
+    comment = services.add_comment(create_user(), idea, "Gute Idee, der Bus hält bei uns nur stündlich.")
+    db.session.commit()
+    assert "der Bus hält bei uns nur stündlich" in client.get(url).text
+    services.hide(comment, "moderation")
+    db.session.commit()
+    assert "der Bus hält bei uns nur stündlich" not in client.get(url).text
+    assert _versions(idea) == (site, page + 2)
+
+
+class TestTimeout:
+    @pytest.fixture
+    def app_config_overrides(self):
+        return {"PAGE_CACHE_TIMEOUT": 1}
+
+    def test_a_lists_counts_are_at_most_the_timeout_old(self, app, client, idea):
+        assert "0 Unterstützungen" in client.get("/ideen").text
+        services.support_idea(create_user(), idea)
+        db.session.commit()
+        assert "0 Unterstützungen" in client.get("/ideen").text
+        time.sleep(1.1)
+        assert "1 Unterstützung" in client.get("/ideen").text
 
 
 def test_edits_and_state_changes_invalidate(app, client, idea):
@@ -65,9 +107,11 @@ def test_edits_and_state_changes_invalidate(app, client, idea):
 
     url = f"/ideen/{idea.id}"
     client.get(url)
+    client.get("/ideen")
     idea.title = "Bürgerbus live"
     db.session.commit()
     assert "Bürgerbus live" in client.get(url).text
+    assert "Bürgerbus live" in client.get("/ideen").text  # the site's version: every entry
     withdraw_idea(idea, idea.author, "Erledigt")
     db.session.commit()
     assert "Zurückgezogen" in client.get(url).text
@@ -124,9 +168,11 @@ class TestWithRedis:
         other_worker = app.test_client()
         second, cached = _queries(other_worker, count_queries, "/ideen")
         assert cached == html and second == 1
+        url = f"/ideen/{idea.id}"
+        assert "0 Unterstützungen" in client.get(url).text
         services.support_idea(create_user(), idea)
         db.session.commit()
-        assert "1 Unterstützung" in other_worker.get("/ideen").text
+        assert "1 Unterstützung" in other_worker.get(url).text
 
     def test_junk_parameters_create_no_entries_and_the_entries_are_bounded(self, app, client, idea):
         """Probe finding 15: 200 junk URLs grew Redis by ~20 KB each, next to the rate-limit counters."""
@@ -158,10 +204,16 @@ def test_a_failed_savepoint_keeps_the_invalidation_of_earlier_changes(app, idea)
 
 
 def test_the_version_is_bumped_once_per_transaction_not_per_savepoint(app, idea):
-    version = db.session.scalar(select(ContentVersion.version))
+    site, page = _versions(idea)
     services.support_idea(create_user(), idea)  # insert in a savepoint, counter, follow in a savepoint
     db.session.commit()
-    assert db.session.scalar(select(ContentVersion.version)) == version + 1
+    assert _versions(idea) == (site, page + 1)
+    idea.title = "Geändert"
+    idea.summary = "Auch geändert"
+    db.session.flush()
+    idea.title = "Noch einmal geändert"
+    db.session.commit()
+    assert _versions(idea) == (site + 1, page + 1)
 
 
 def test_a_request_with_unknown_parameters_is_rendered_not_cached(app, client, idea, count_queries):
