@@ -35,6 +35,8 @@ PAGE_CACHE_REDIS_URL, its own database) and at most PAGE_CACHE_ITEMS entries: th
 
 from __future__ import annotations
 
+import os
+import threading
 from time import time
 from typing import Any
 from urllib.parse import urlencode
@@ -44,6 +46,7 @@ from flask import Flask, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app import layers
@@ -109,6 +112,7 @@ def _listen_to_sessions() -> None:
 
 def init_app(app: Flask) -> None:
     _listen_to_sessions()
+    app.extensions["page_cache_versions"] = VersionReader()
     if not app.config["PAGE_CACHE_ENABLED"]:
         app.extensions["page_cache"] = NullCache()
         return
@@ -128,18 +132,62 @@ def init_app(app: Flask) -> None:
 
 def current_version(*, in_session: bool = False, idea_id: int | None = None) -> str | None:
     """The site's version, and with `idea_id` that idea's page version too ("12" or "12.3"), in one statement.
-    Read outside the request's session: no transaction to open and roll back (one round trip).
-    A signed-in reader's request has one open already (their account was read): one statement more in it."""
+    Read over this process's own open connection (VersionReader): one round trip. A signed-in
+    reader's request has a transaction open already (their account was read): one statement more in it."""
     columns: list[Any] = [ContentVersion.version]
     if idea_id is not None:
         columns.append(select(Idea.page_version).where(Idea.id == idea_id).scalar_subquery())
     statement = select(*columns).where(ContentVersion.id == 1)
-    if in_session:
-        row = db.session.execute(statement).first()
-    else:
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            row = connection.execute(statement).first()
+    row = db.session.execute(statement).first() if in_session else current_app.extensions["page_cache_versions"].read(statement)
     return None if row is None else ".".join(str(value) for value in row)
+
+
+class VersionReader:
+    """One autocommit connection per worker process (and thread), kept open for the versions a cached
+    page is checked against: a hit then costs one round trip to the database, not a pool checkout
+    with its ping, the statement and the connection's reset. A connection the database dropped (a
+    restart) is replaced once; any other error is raised as it would be from the pool."""
+
+    def __init__(self):
+        self._local = threading.local()
+        self._opened: list = []  # every thread's connection, closed with its engine (engine.dispose())
+
+    def read(self, statement):
+        for attempt in (1, 2):
+            connection = self._connection()
+            try:
+                return connection.execute(statement).first()
+            except DBAPIError as error:
+                self.close()
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        return None  # not reached: the second attempt returns or raises
+
+    def _connection(self):
+        held = getattr(self._local, "held", None)
+        if held is None or held[0] != os.getpid() or held[1] is not db.engine:  # forked, or another app's engine
+            engine = db.engine
+            held = (os.getpid(), engine, engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
+            self._local.held = held
+            self._opened.append(held)
+            if not event.contains(engine, "engine_disposed", self._engine_disposed):
+                event.listen(engine, "engine_disposed", self._engine_disposed)
+        return held[2]
+
+    def _engine_disposed(self, engine) -> None:
+        for held in [h for h in self._opened if h[1] is engine]:
+            self._opened.remove(held)
+            if held[0] == os.getpid():
+                held[2].close()
+
+    def close(self) -> None:
+        held = getattr(self._local, "held", None)
+        self._local.held = None
+        if held is not None:
+            if held in self._opened:
+                self._opened.remove(held)
+            if held[0] == os.getpid():
+                held[2].invalidate()
 
 
 def cache_key(version: str, kind: str, audience: str) -> str | None:

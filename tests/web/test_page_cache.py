@@ -4,7 +4,7 @@ import time
 
 import pytest
 import redis
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app.extensions import db
 from app.models import ContentVersion, Idea
@@ -94,10 +94,10 @@ class TestTimeout:
         return {"PAGE_CACHE_TIMEOUT": 1}
 
     def test_a_lists_counts_are_at_most_the_timeout_old(self, app, client, idea):
+        """(That the list keeps its entry until then: test_a_support_changes_its_ideas_page_at_once_...)"""
         assert "0 Unterstützungen" in client.get("/ideen").text
         services.support_idea(create_user(), idea)
         db.session.commit()
-        assert "0 Unterstützungen" in client.get("/ideen").text
         time.sleep(1.1)
         assert "1 Unterstützung" in client.get("/ideen").text
 
@@ -224,3 +224,29 @@ def test_a_request_with_unknown_parameters_is_rendered_not_cached(app, client, i
     with count_queries() as counter:
         client.get("/ideen?utm_source=newsletter")
     assert counter.count > 1, "and not stored"
+
+
+def test_a_version_connection_the_database_dropped_is_replaced(app, client, idea):
+    """Cached pages read their version over a connection kept open (cache.VersionReader); a database
+    restart ends it, and the next request opens a new one instead of failing."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a connection is ended by PostgreSQL (pg_terminate_backend)")
+    client.get("/ideen")
+    assert client.get("/ideen").headers["X-Page-Cache"] == "hit"
+    held = app.extensions["page_cache_versions"]._connection()
+    backend = held.connection.dbapi_connection.info.backend_pid
+    assert db.session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+    db.session.commit()
+    response = client.get("/ideen")
+    assert response.status_code == 200 and response.headers["X-Page-Cache"] == "hit"
+    assert app.extensions["page_cache_versions"]._connection() is not held
+
+
+def test_the_version_connection_closes_with_its_engine(app, make_app, idea):
+    other = make_app()
+    with other.app_context():
+        other.test_client().get("/ideen")
+        reader = other.extensions["page_cache_versions"]
+        held = reader._connection()
+        db.engine.dispose()
+        assert held.closed and reader._opened == []
