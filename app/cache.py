@@ -35,17 +35,20 @@ PAGE_CACHE_REDIS_URL, its own database) and at most PAGE_CACHE_ITEMS entries: th
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+from collections.abc import Mapping
 from time import time
-from typing import Any
+from typing import NamedTuple
 from urllib.parse import urlencode
 
-from cachelib import BaseCache, NullCache, SimpleCache
-from flask import Flask, current_app, g, request, session
+from cachelib import SimpleCache
+from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import event, select, update
+from redis.exceptions import RedisError
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -100,11 +103,16 @@ PAGES_OF_AN_IDEA = {"ideas.show": "idea_id", "api.idea": "idea_id"}
 IDEA_SCOPED = "page_cache_idea_scoped"
 _FLAG = "public_content_changed"
 _IDEAS = "idea_pages_changed"
+_PUBLISH = "page_versions_to_publish"
+_BUMPED = "idea_pages_bumped"
+REDIS_TIMEOUT = 1.0  # seconds: a page renders without the cache rather than wait for Redis longer
+log = logging.getLogger(__name__)
 
 
 def _listen_to_sessions() -> None:
     """The invalidation hooks below, on every ORM session, registered once per process."""
-    hooks = (("before_flush", _mark_flush), ("do_orm_execute", _mark_bulk), ("before_commit", _bump_version), ("after_soft_rollback", _forget))
+    hooks = (("before_flush", _mark_flush), ("do_orm_execute", _mark_bulk), ("before_commit", _bump_version),
+             ("after_commit", _publish), ("after_soft_rollback", _forget))
     for name, hook in hooks:
         if not event.contains(Session, name, hook):
             event.listen(Session, name, hook)
@@ -114,31 +122,38 @@ def init_app(app: Flask) -> None:
     _listen_to_sessions()
     app.extensions["page_cache_versions"] = VersionReader()
     if not app.config["PAGE_CACHE_ENABLED"]:
-        app.extensions["page_cache"] = NullCache()
+        app.extensions["page_cache"] = NullPages()
         return
     redis_url = app.config.get("PAGE_CACHE_REDIS_URL") or app.config.get("REDIS_URL")
     if redis_url:
         import redis
 
-        backend: BaseCache | BoundedRedisCache = BoundedRedisCache(
-            redis.Redis.from_url(redis_url), items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"]
+        backend: LocalPages | BoundedRedisCache = BoundedRedisCache(
+            redis.Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT), items=app.config["PAGE_CACHE_ITEMS"],
+            timeout=app.config["PAGE_CACHE_TIMEOUT"], version_seconds=app.config["PAGE_CACHE_VERSION_SECONDS"],
         )
     else:
-        backend = SimpleCache(threshold=app.config["PAGE_CACHE_ITEMS"], default_timeout=app.config["PAGE_CACHE_TIMEOUT"])
+        backend = LocalPages(items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"])
     app.extensions["page_cache"] = backend
     app.before_request(_serve_from_cache)
     app.after_request(_store_in_cache)
+
+
+_SITE_VERSION = select(ContentVersion.version).where(ContentVersion.id == 1)
+_SITE_AND_IDEA_VERSION = select(
+    ContentVersion.version, select(Idea.page_version).where(Idea.id == bindparam("idea_id")).scalar_subquery()
+).where(ContentVersion.id == 1)
 
 
 def current_version(*, in_session: bool = False, idea_id: int | None = None) -> str | None:
     """The site's version, and with `idea_id` that idea's page version too ("12" or "12.3"), in one statement.
     Read over this process's own open connection (VersionReader): one round trip. A signed-in
     reader's request has a transaction open already (their account was read): one statement more in it."""
-    columns: list[Any] = [ContentVersion.version]
-    if idea_id is not None:
-        columns.append(select(Idea.page_version).where(Idea.id == idea_id).scalar_subquery())
-    statement = select(*columns).where(ContentVersion.id == 1)
-    row = db.session.execute(statement).first() if in_session else current_app.extensions["page_cache_versions"].read(statement)
+    statement, parameters = (_SITE_VERSION, {}) if idea_id is None else (_SITE_AND_IDEA_VERSION, {"idea_id": idea_id})
+    if in_session:
+        row = db.session.execute(statement, parameters).first()
+    else:
+        row = current_app.extensions["page_cache_versions"].read(statement, parameters)
     return None if row is None else ".".join(str(value) for value in row)
 
 
@@ -152,11 +167,11 @@ class VersionReader:
         self._local = threading.local()
         self._opened: list = []  # every thread's connection, closed with its engine (engine.dispose())
 
-    def read(self, statement):
+    def read(self, statement, parameters: dict):
         for attempt in (1, 2):
             connection = self._connection()
             try:
-                return connection.execute(statement).first()
+                return connection.execute(statement, parameters).first()
             except DBAPIError as error:
                 self.close()
                 if attempt == 2 or not error.connection_invalidated:
@@ -190,7 +205,7 @@ class VersionReader:
                 held[2].invalidate()
 
 
-def cache_key(version: str, kind: str, audience: str) -> str | None:
+def cache_key(kind: str, audience: str) -> str | None:
     """The key of this request's page (or shared layer), or None if the request must not use the cache."""
     endpoint = request.endpoint or ""
     allowed = CACHED_ENDPOINTS[endpoint]
@@ -205,7 +220,7 @@ def cache_key(version: str, kind: str, audience: str) -> str | None:
         if len(values) > VALUES_MAX or any(len(value) > VALUE_MAX for value in values):
             return None
         parameters += [(name, value) for value in values]
-    return f"{version}:{get_locale()}:{kind}:{audience}:{request.path}?{urlencode(parameters)}"
+    return f"{get_locale()}:{kind}:{audience}:{request.path}?{urlencode(parameters)}"
 
 
 def _serve_from_cache():
@@ -218,79 +233,161 @@ def _serve_from_cache():
         kind, audience = PAGE, "anonymous"
     else:
         kind, audience = LAYER, layers.audience(current_user)
-    idea_argument = PAGES_OF_AN_IDEA.get(endpoint)
-    version = current_version(in_session=kind == LAYER and current_user.is_authenticated,
-                              idea_id=(request.view_args or {}).get(idea_argument) if idea_argument else None)
-    key = cache_key(version, kind, audience) if version is not None else None
+    key = cache_key(kind, audience)
     if key is None:
         return None
-    cached = current_app.extensions["page_cache"].get(key)
-    if not isinstance(cached, tuple):
-        g.page_cache_key = (kind, key)
+    idea_argument = PAGES_OF_AN_IDEA.get(endpoint)
+    idea_id = (request.view_args or {}).get(idea_argument) if idea_argument else None
+    version, entry = current_app.extensions["page_cache"].lookup(key, idea_id, in_session=kind == LAYER and current_user.is_authenticated)
+    if version is None:
         return None
-    mimetype, body = cached
+    if entry is None or entry.version != version:
+        g.page_cache_key = (kind, key, version)
+        return None
+    body = entry.body
     if kind == LAYER:
         parts = layers.cached_page_parts(endpoint, request.view_args or {})
         if parts is None:
             return None  # no longer public: the view renders it in full (and does not store it)
         body = layers.fill(body, parts)
-    response = current_app.response_class(body, mimetype=mimetype)
+    response = current_app.response_class(body, mimetype=entry.mimetype)
     response.headers[ANSWER_HEADER] = "hit"
     return response
 
 
 def _store_in_cache(response):
-    kind, key = g.pop("page_cache_key", (None, None))
+    kind, key, version = g.pop("page_cache_key", (None, None, None))
     if key is None or response.status_code != 200:
         return response
     response.headers[ANSWER_HEADER] = "miss"
+    entry = None
     if kind == PAGE:
         if response.mimetype in CACHED_MIMETYPES and "Set-Cookie" not in response.headers:
-            body = response.get_data(as_text=True)
-            if len(body) <= BODY_MAX:
-                current_app.extensions["page_cache"].set(key, (response.mimetype, body))
+            entry = Entry(version, response.mimetype, response.get_data(as_text=True))
     else:
         shared_page = g.pop("shared_page", None)  # set by layers.render_page for a public page
-        if shared_page is not None and len(shared_page) <= BODY_MAX:
-            current_app.extensions["page_cache"].set(key, ("text/html", shared_page))
+        if shared_page is not None:
+            entry = Entry(version, "text/html", shared_page)
+    if entry is not None and len(entry.body) <= BODY_MAX:
+        current_app.extensions["page_cache"].store(key, entry)
     return response
 
 
+class Entry(NamedTuple):
+    """A cached page (or shared layer) and the version it was rendered at ("12" or "12.3")."""
+
+    version: str
+    mimetype: str
+    body: str
+
+
+class NullPages:
+    """PAGE_CACHE_ENABLED off: nothing is kept (the hooks that read it are not even registered)."""
+
+    def publish(self, site: int | None, ideas: Mapping[int, int]) -> None:
+        pass
+
+    def clear(self) -> None:
+        pass
+
+
+class LocalPages(NullPages):
+    """Without Redis: pages in each worker process; the versions are read from the database on every lookup."""
+
+    def __init__(self, *, items: int, timeout: int):
+        self.pages = SimpleCache(threshold=items, default_timeout=timeout)
+
+    def lookup(self, key: str, idea_id: int | None, *, in_session: bool) -> tuple[str | None, Entry | None]:
+        return current_version(in_session=in_session, idea_id=idea_id), self.pages.get(key)
+
+    def store(self, key: str, entry: Entry) -> None:
+        self.pages.set(key, entry)
+
+    def clear(self) -> None:
+        self.pages.clear()
+
+
+# Sets a version key unless it holds a greater number already: publishing and refilling from the
+# database may race, and the greater number is always the newer one.
+_SET_IF_GREATER = """
+local held = redis.call('GET', KEYS[1])
+if (not held) or tonumber(held) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end
+"""
+
+
 class BoundedRedisCache:
-    """Pages in Redis under their own prefix, at most `items` of them (the oldest are evicted first)."""
+    """Pages in Redis under their own prefix, at most `items` of them (the oldest are evicted first),
+    next to a copy of the versions they are checked against: a hit is one round trip to Redis (MGET
+    of the versions and the page) and none to the database.
+
+    The database's versions are the truth. The transaction that bumps them publishes the new numbers
+    after its commit (`publish`), before its answer leaves, so the writer's next page is fresh. A copy
+    lives VERSION_SECONDS only; a lookup that finds none reads the database and sets it. So a change
+    committed by a process that could not publish (Redis briefly unreachable, another configuration)
+    shows after at most that long. If Redis does not answer, pages are rendered as if uncached.
+    """
 
     PREFIX = "ideen:page:"
     INDEX = "ideen:page-index"
+    SITE_VERSION = "ideen:version:site"
+    IDEA_VERSION = "ideen:version:idea:"
 
-    def __init__(self, client, *, items: int, timeout: int):
+    def __init__(self, client, *, items: int, timeout: int, version_seconds: int):
         self.client = client
         self.items = items
         self.timeout = timeout
+        self.version_seconds = version_seconds
+        self.set_if_greater = client.register_script(_SET_IF_GREATER)
 
-    def get(self, key: str):
-        raw = self.client.get(self.PREFIX + key)
+    def lookup(self, key: str, idea_id: int | None, *, in_session: bool) -> tuple[str | None, Entry | None]:
+        version_keys = [self.SITE_VERSION] if idea_id is None else [self.SITE_VERSION, f"{self.IDEA_VERSION}{idea_id}"]
+        try:
+            *versions, raw = self.client.mget([*version_keys, self.PREFIX + key])
+        except RedisError as error:
+            log.warning("page cache: Redis does not answer (%s); rendering without it", error)
+            return None, None
+        version: str | None
+        if all(value is not None for value in versions):
+            version = ".".join(value.decode() for value in versions)
+        else:
+            version = current_version(in_session=in_session, idea_id=idea_id)
+            if version is not None:  # (an idea that does not exist has no page version: "12.None")
+                self._set_versions([(k, v) for k, v in zip(version_keys, version.split("."), strict=True) if v.isdigit()])
         if raw is None:
-            return None
-        mimetype, _, body = raw.decode("utf-8").partition("\n")
-        return mimetype, body
+            return version, None
+        stored, mimetype, body = raw.decode("utf-8").split("\n", 2)
+        return version, Entry(stored, mimetype, body)
 
-    def set(self, key: str, value: tuple[str, str]) -> None:
-        mimetype, body = value
+    def store(self, key: str, entry: Entry) -> None:
+        try:
+            pipe = self.client.pipeline()
+            pipe.set(self.PREFIX + key, f"{entry.version}\n{entry.mimetype}\n{entry.body}".encode("utf-8"), ex=self.timeout)
+            pipe.zadd(self.INDEX, {key: time()})
+            pipe.zcard(self.INDEX)
+            size = pipe.execute()[-1]
+            if size > self.items:
+                oldest = [k.decode("utf-8") for k, _score in self.client.zpopmin(self.INDEX, size - self.items)]
+                if oldest:
+                    self.client.delete(*[self.PREFIX + k for k in oldest])
+        except RedisError as error:
+            log.warning("page cache: could not store a page (%s)", error)
+
+    def publish(self, site: int | None, ideas: Mapping[int, int]) -> None:
+        versions = ([(self.SITE_VERSION, site)] if site is not None else []) + [(f"{self.IDEA_VERSION}{i}", v) for i, v in ideas.items()]
+        try:
+            self._set_versions(versions)
+        except RedisError as error:
+            log.warning("page cache: could not publish new versions (%s); they show within %d s", error, self.version_seconds)
+
+    def _set_versions(self, versions) -> None:
         pipe = self.client.pipeline()
-        pipe.set(self.PREFIX + key, f"{mimetype}\n{body}".encode("utf-8"), ex=self.timeout)
-        pipe.zadd(self.INDEX, {key: time()})
-        pipe.zcard(self.INDEX)
-        size = pipe.execute()[-1]
-        if size > self.items:
-            oldest = [k.decode("utf-8") for k, _score in self.client.zpopmin(self.INDEX, size - self.items)]
-            if oldest:
-                self.client.delete(*[self.PREFIX + k for k in oldest])
+        for key, value in versions:
+            self.set_if_greater(keys=[key], args=[value, self.version_seconds], client=pipe)
+        pipe.execute()
 
     def clear(self) -> None:
         keys = [self.PREFIX + k.decode("utf-8") for k in self.client.zrange(self.INDEX, 0, -1)]
-        if keys:
-            self.client.delete(*keys)
-        self.client.delete(self.INDEX)
+        self.client.delete(*keys, self.INDEX, self.SITE_VERSION, *self.client.keys(self.IDEA_VERSION + "*"))
 
 
 # Invalidation: mark the session when public content changes; bump the versions before commit.
@@ -304,6 +401,16 @@ def idea_scoped(statement, *idea_ids: int):
     """Mark a statement that changes only what these ideas' page versions cover (their counters, their
     supports), not the site: their page versions grow at commit instead of the site's version."""
     return statement.execution_options(**{IDEA_SCOPED: idea_ids})
+
+
+def bump_idea(statement, idea_id: int) -> None:
+    """Run an UPDATE of one idea (its counters) that bumps its page version in the same statement,
+    instead of a second one at commit."""
+    version = db.session.execute(
+        idea_scoped(statement.values(page_version=Idea.page_version + 1).returning(Idea.page_version))
+    ).scalar()
+    if version is not None:
+        db.session.info.setdefault(_BUMPED, {})[idea_id] = version
 
 
 def _mark_flush(session, flush_context, instances) -> None:
@@ -331,12 +438,27 @@ def _bump_version(session) -> None:
     if session.in_nested_transaction():
         return
     session.flush()  # let before_flush see pending changes first
-    ideas = session.info.pop(_IDEAS, set())
+    bumped: dict[int, int] = session.info.pop(_BUMPED, {})  # by bump_idea, in this transaction already
+    ideas = session.info.pop(_IDEAS, set()) - bumped.keys()
+    site = None
     if session.info.pop(_FLAG, False):
-        session.execute(update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1))
+        site = session.execute(
+            update(ContentVersion).where(ContentVersion.id == 1).values(version=ContentVersion.version + 1).returning(ContentVersion.version)
+        ).scalar_one()
     elif ideas:
         # In id order, like every other statement that locks several ideas (no deadlock in a circle).
-        session.execute(idea_scoped(update(Idea).where(Idea.id.in_(sorted(ideas))).values(page_version=Idea.page_version + 1)))
+        bumped.update(session.execute(idea_scoped(
+            update(Idea).where(Idea.id.in_(sorted(ideas))).values(page_version=Idea.page_version + 1).returning(Idea.id, Idea.page_version)
+        )).tuples().all())
+    if site is not None or bumped:
+        session.info[_PUBLISH] = (site, bumped)
+
+
+def _publish(session) -> None:
+    """After the commit: tell the other workers (through Redis) the versions this transaction made."""
+    site, ideas = session.info.pop(_PUBLISH, (None, {}))
+    if (site is not None or ideas) and has_app_context():
+        current_app.extensions["page_cache"].publish(site, ideas)
 
 
 def _forget(session, previous_transaction) -> None:
@@ -344,3 +466,5 @@ def _forget(session, previous_transaction) -> None:
     if previous_transaction.parent is None:
         session.info.pop(_FLAG, None)
         session.info.pop(_IDEAS, None)
+        session.info.pop(_PUBLISH, None)
+        session.info.pop(_BUMPED, None)

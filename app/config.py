@@ -106,6 +106,8 @@ class Config:
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
     PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 60)  # also how old a count in a list may be (app/cache.py)
     PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
+    # How long Redis keeps its copy of the versions before a lookup reads the database again (app/cache.py).
+    PAGE_CACHE_VERSION_SECONDS = _int("PAGE_CACHE_VERSION_SECONDS", 2)
     # Another Redis database for the page cache (e.g. redis://127.0.0.1:6379/1 with maxmemory), apart from the rate limits.
     PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")
     # Retention (app/retention.py, run by the worker), in days.

@@ -365,6 +365,8 @@ def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
         if not args.mixed_only:
             print(f"  {'page':<40} {'who':<10} {'req/s':>7} {'ratio':>7} {'range':>13} {'p50':>8} {'p99':>8} {'SQL':>4} {'SQL ms':>7}  load")
             for label, path in paths.items():
+                if args.page and not any(wanted in label for wanted in args.page):
+                    continue
                 for who, cookie in (("anonymous", ""), ("signed in", reader.cookie)):
                     if who == "anonymous" and not args.anonymous:
                         continue
@@ -407,6 +409,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--instances", type=int, choices=[1, 2], default=1)
     parser.add_argument("--no-anonymous", dest="anonymous", action="store_false", help="only signed-in readers")
+    parser.add_argument("--page", action="append", help="only the pages whose label contains this (repeatable)")
     parser.add_argument("--mixed-only", action="store_true", help="only the mixed load (95 %% reads, 5 %% supports)")
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -13,7 +13,7 @@ from app.forms import ActionForm, form_status
 from app.ideas import page as idea_page
 from app.ideas import queries as idea_queries
 from app.ideas.routes import get_visible_idea
-from app.models import Comment, Idea
+from app.models import Comment, Idea, User
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
 from app.security import limit_per_account, parse_int, safe_redirect_target
@@ -51,18 +51,29 @@ def _check_csrf() -> None:
         abort(400)
 
 
-def _support_answer(idea: Idea, message: str, ok: bool = True):
+def _support_answer(idea: Idea, message: str, ok: bool = True, *, supported: bool | None = None, count: int | None = None):
+    """The answer to a support or its withdrawal: JSON for the page's script, else a flash and the way back.
+    `supported` and `count`, when the view knows them from before its commit, save reading them again."""
     if _wants_json():
-        supported = queries.viewer_state(current_user, idea).supported
+        supported = queries.viewer_state(current_user, idea).supported if supported is None else supported
+        count = idea.support_count if count is None else count
         return jsonify(
             ok=ok,
             supported=supported,
-            count=idea.support_count,
-            count_text=ngettext("%(num)s support", "%(num)s supports", idea.support_count),
+            count=count,
+            count_text=ngettext("%(num)s support", "%(num)s supports", count),
             message=message,
         ), (200 if ok else 409)
     flash(message, "success" if ok else "error")
     return _back(idea, "#unterstuetzen")
+
+
+def _counted(change):
+    """A support service that also answers the idea's count from inside its transaction (read
+    again after the commit, it would cost two more queries)."""
+    def run(user: User, idea: Idea) -> tuple[bool, int]:
+        return change(user, idea), idea.support_count
+    return run
 
 
 @bp.route("/ideen/<int:idea_id>/unterstuetzen", methods=["POST"])
@@ -71,10 +82,12 @@ def _support_answer(idea: Idea, message: str, ok: bool = True):
 def support(idea_id: int):
     idea = get_visible_idea(idea_id)
     _check_csrf()
-    done = attempt(services.support_idea, current_user, idea, errors_to=[])
+    done = attempt(_counted(services.support_idea), current_user, idea, errors_to=[])
     if not done:
         return _support_answer(idea, done.error, ok=False)
-    return _support_answer(idea, _("Thank you for your support!") if done.value else _("You already support this idea."))
+    added, count = done.value
+    message = _("Thank you for your support!") if added else _("You already support this idea.")
+    return _support_answer(idea, message, supported=True, count=count)
 
 
 @bp.route("/ideen/<int:idea_id>/unterstuetzung-zurueckziehen", methods=["POST"])
@@ -83,8 +96,10 @@ def support(idea_id: int):
 def withdraw_support(idea_id: int):
     idea = get_visible_idea(idea_id)
     _check_csrf()
-    done = attempt(services.withdraw_support, current_user, idea, errors_to=[])
-    return _support_answer(idea, done.error, ok=False) if not done else _support_answer(idea, _("Your support has been withdrawn."))
+    done = attempt(_counted(services.withdraw_support), current_user, idea, errors_to=[])
+    if not done:
+        return _support_answer(idea, done.error, ok=False)
+    return _support_answer(idea, _("Your support has been withdrawn."), supported=False, count=done.value[1])
 
 
 @bp.route("/ideen/<int:idea_id>/folgen", methods=["POST"])

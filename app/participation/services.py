@@ -55,7 +55,10 @@ def _insert_once(row: Base) -> bool:
 def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> None:
     """A counter: on an idea, it changes only that idea's page (app/cache.py bumps its page version)."""
     statement = update(model).where(model.id == ident).values({column: getattr(model, column) + delta})
-    db.session.execute(cache.idea_scoped(statement, ident) if model is Idea else statement)
+    if model is Idea:
+        cache.bump_idea(statement, ident)
+    else:
+        db.session.execute(statement)
 
 
 def _refresh_counters(idea: Idea) -> None:
