@@ -34,7 +34,8 @@ class Config:
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # No pool_pre_ping (a round trip per request): app/database.py checks a PostgreSQL connection's socket instead.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
     # Requests: the idea card is at most ~12,000 characters. Up to 1 MiB reaches the forms, which
     # answer an over-long text with a 422 that keeps it; only beyond that comes a 413 (its page says

@@ -1,6 +1,12 @@
-"""The database connection rules, in one place: SQLite pragmas and when a transaction takes the write lock.
+"""The database connection rules, in one place: SQLite pragmas, when a transaction takes the write lock,
+and how the pool sees that a PostgreSQL connection died.
 
-PostgreSQL needs nothing here. On SQLite (the embedded default):
+On PostgreSQL, a connection the pool hands out is checked without a round trip (`_alive_on_checkout`):
+pool_pre_ping would send `SELECT 1` before every request's first statement. An idle connection has
+nothing to read; if its socket is readable, the server closed it (a restart, pg_terminate_backend)
+and the pool opens a new one instead (SQLAlchemy's documented "pessimistic" custom check).
+
+On SQLite (the embedded default):
 - foreign keys on, WAL, a 15 s busy timeout so concurrent writers wait instead of failing;
 - a transaction that will write starts with BEGIN IMMEDIATE. A deferred transaction that reads
   and then writes cannot wait for a concurrent writer in WAL mode (SQLITE_BUSY_SNAPSHOT fails
@@ -13,6 +19,7 @@ commands); a request that is not GET/HEAD/OPTIONS writes too.
 from __future__ import annotations
 
 import os
+import select as readiness
 import socket
 import sqlite3
 import uuid
@@ -24,6 +31,7 @@ from typing import Any, cast
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import ColumnElement, Connection, CursorResult, Executable, Select, event, or_, select, update
+from sqlalchemy.exc import DisconnectionError
 
 from app.extensions import db
 
@@ -100,10 +108,22 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes() else "BEGIN")
 
 
+def _alive_on_checkout(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
+    """A pooled PostgreSQL connection, checked before use: closed, broken or with something to read
+    while idle (the server's goodbye) means dead; DisconnectionError makes the pool replace it."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        raise DisconnectionError("connection closed")
+    readable, _, _ = readiness.select([dbapi_connection.fileno()], [], [], 0)
+    if readable:
+        raise DisconnectionError("the server closed the connection while it was idle")
+
+
 def init_app(app: Flask) -> None:
-    """Register the SQLite rules on this app's engine (after db.init_app)."""
+    """Register the connection rules on this app's engine (after db.init_app)."""
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "checkout", _alive_on_checkout)
     if engine.dialect.name != "sqlite":
         return
     event.listen(engine, "connect", _sqlite_pragmas)
