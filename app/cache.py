@@ -10,7 +10,8 @@ set, otherwise a cache in each worker process), as one of two kinds of entry:
 - **layer**: the shared layer of a page for everyone else, keyed by audience (app/layers.py:
   signed in or not, address confirmed, roles); the reader's parts are filled in per request.
 
-Every entry is stored under a version, so that a change shows at once where it matters:
+Every entry carries the versions it was rendered at and is served only while they are current,
+so that a change shows at once where it matters:
 
 - `content_versions.version`, the site's version, grows in the same transaction as any change to
   public content (ideas, their state, reference data, projects, answers, legal texts), caught here
@@ -21,6 +22,12 @@ Every entry is stored under a version, so that a change shows at once where it m
   comments, the order "most supported") are therefore up to PAGE_CACHE_TIMEOUT (60 s) old.
 
 A support no longer empties the cache nor makes every write wait for one row (#15).
+
+Where the current versions come from: without Redis, from the database on every lookup (one round
+trip over a connection each worker keeps open, VersionReader); with Redis, from a copy next to the
+pages, read in the same MGET as the page, published by each committing transaction and re-read
+from the database after PAGE_CACHE_VERSION_SECONDS (BoundedRedisCache). Every answer that asked
+the cache says so in X-Page-Cache (hit or miss).
 
 Pages are cached only for GETs, only with status 200, a page only when rendering set no cookie, a
 layer only when its view called it public (never a draft, never a hidden idea shown to staff).
