@@ -410,14 +410,16 @@ def idea_scoped(statement, *idea_ids: int):
     return statement.execution_options(**{IDEA_SCOPED: idea_ids})
 
 
-def bump_idea(statement, idea_id: int) -> None:
-    """Run an UPDATE of one idea (its counters) that bumps its page version in the same statement,
-    instead of a second one at commit."""
-    version = db.session.execute(
-        idea_scoped(statement.values(page_version=Idea.page_version + 1).returning(Idea.page_version))
-    ).scalar()
-    if version is not None:
-        db.session.info.setdefault(_BUMPED, {})[idea_id] = version
+def bump_idea(statement, idea_id: int, column):
+    """Run an UPDATE of one idea's counter `column` that bumps its page version in the same statement
+    (instead of a second one at commit); the counter's new value, or None if there is no such idea."""
+    row = db.session.execute(
+        idea_scoped(statement.values(page_version=Idea.page_version + 1).returning(Idea.page_version, column))
+    ).first()
+    if row is None:
+        return None
+    db.session.info.setdefault(_BUMPED, {})[idea_id] = row[0]
+    return row[1]
 
 
 def _mark_flush(session, flush_context, instances) -> None:

@@ -11,13 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import Select, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, delete, func, literal_column, select, update
+from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import cache
 from app.database import rows_changed
@@ -42,27 +47,40 @@ def _require_open(idea: Idea, message: str | LazyString) -> None:
         raise NotAllowed(message)
 
 
-def _insert_once(row: Base) -> bool:
-    """Insert a row guarded by a unique constraint. False if it already existed."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        return False
-    return True
+def _insert_once(statement: PostgresqlInsert | SqliteInsert, *, idea_scoped: bool = False) -> bool:
+    """INSERT a row guarded by a unique constraint, or nothing if it exists (ON CONFLICT DO NOTHING,
+    on both databases: no savepoint to set and release). True if the row is new."""
+    guarded: Any = statement.on_conflict_do_nothing().returning(literal_column("1"))  # a row back only if inserted
+    # A support is part of its idea's page, whose version its counter's UPDATE bumps (only if it was inserted).
+    return db.session.execute(cache.idea_scoped(guarded) if idea_scoped else guarded).first() is not None
 
 
-def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> None:
-    """A counter: on an idea, it changes only that idea's page (app/cache.py bumps its page version)."""
+def _insert(model: type[Base]) -> PostgresqlInsert | SqliteInsert:
+    """The dialect's INSERT (both PostgreSQL's and SQLite's know ON CONFLICT DO NOTHING)."""
+    return (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(model)
+
+
+def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> int | None:
+    """A counter; on an idea, it changes only that idea's page (app/cache.py bumps its page version)
+    and its new value is returned."""
     statement = update(model).where(model.id == ident).values({column: getattr(model, column) + delta})
     if model is Idea:
-        cache.bump_idea(statement, ident)
-    else:
-        db.session.execute(statement)
+        count: int | None = cache.bump_idea(statement, ident, getattr(Idea, column))
+        return count
+    db.session.execute(statement)
+    return None
 
 
 def _refresh_counters(idea: Idea) -> None:
     db.session.refresh(idea, attribute_names=["support_count", "comment_count"])
+
+
+def _set_support_count(idea: Idea, count: int | None) -> None:
+    """The count the counter's UPDATE returned, as if loaded (no second query)."""
+    if count is None:
+        _refresh_counters(idea)
+    else:
+        set_committed_value(idea, "support_count", count)
 
 
 # Following ---------------------------------------------------------------
@@ -71,7 +89,7 @@ def follow_idea(user: User, idea: Idea) -> bool:
     """Follow an idea; True if this is new."""
     if idea.status == "draft" and idea.author_id != user.id:
         raise NotAllowed()
-    return _insert_once(Follow(user_id=user.id, idea_id=idea.id))
+    return _insert_once(_insert(Follow).values(user_id=user.id, idea_id=idea.id))
 
 
 def unfollow_idea(user: User, idea: Idea) -> bool:
@@ -97,11 +115,12 @@ def support_idea(user: User, idea: Idea) -> bool:
     if user.id == idea.author_id:
         raise NotAllowed(_l("You cannot support your own idea."))
     _require_open(idea, _l("This idea can no longer be supported."))
-    added = _insert_once(Support(idea_id=idea.id, user_id=user.id))
+    added = _insert_once(_insert(Support).values(idea_id=idea.id, user_id=user.id), idea_scoped=True)
     if added:
-        _bump(Idea, idea.id, "support_count", +1)
+        _set_support_count(idea, _bump(Idea, idea.id, "support_count", +1))
         follow_idea(user, idea)
-    _refresh_counters(idea)
+    else:
+        _refresh_counters(idea)
     return added
 
 
@@ -113,8 +132,9 @@ def withdraw_support(user: User, idea: Idea) -> bool:
         delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None)), idea.id
     )) > 0
     if removed:
-        _bump(Idea, idea.id, "support_count", -1)
-    _refresh_counters(idea)
+        _set_support_count(idea, _bump(Idea, idea.id, "support_count", -1))
+    else:
+        _refresh_counters(idea)
     return removed
 
 
@@ -266,7 +286,7 @@ def report(user: User, target: Idea | Comment, *, reason: str, note: str = "") -
     if target.author_id == user.id:
         raise NotAllowed(_l("You cannot report your own contribution."))
     idea_id, comment_id = (target.id, None) if isinstance(target, Idea) else (None, target.id)
-    added = _insert_once(Report(user_id=user.id, idea_id=idea_id, comment_id=comment_id, reason=reason, note=note))
+    added = _insert_once(_insert(Report).values(user_id=user.id, idea_id=idea_id, comment_id=comment_id, reason=reason, note=note))
     if added:
         _hide_if_reported_enough(target)
     return added

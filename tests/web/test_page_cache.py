@@ -244,7 +244,11 @@ def test_a_failed_savepoint_keeps_the_invalidation_of_earlier_changes(app, idea)
 
 def test_the_version_is_bumped_once_per_transaction_not_per_savepoint(app, idea):
     site, page = _versions(idea)
-    services.support_idea(create_user(), idea)  # insert in a savepoint, counter, follow in a savepoint
+    citizen = create_user()
+    services.support_idea(citizen, idea)  # insert, counter, follow
+    db.session.commit()
+    assert _versions(idea) == (site, page + 1)
+    assert services.support_idea(citizen, idea) is False  # changes nothing, so invalidates nothing
     db.session.commit()
     assert _versions(idea) == (site, page + 1)
     idea.title = "Geändert"
