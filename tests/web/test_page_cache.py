@@ -230,14 +230,20 @@ class TestWithRedis:
 
 
 def test_a_failed_savepoint_keeps_the_invalidation_of_earlier_changes(app, idea):
-    """support_idea guards the unique constraint with a savepoint; its rollback must not cancel the bump."""
+    """A savepoint that fails and rolls back (as record_once's does) must not cancel the bump of earlier changes."""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models import Support
+
     citizen = create_user()
     services.support_idea(citizen, idea)
     db.session.commit()
     version = db.session.scalar(select(ContentVersion.version))
     idea.title = "Geändert"  # a real change ...
     db.session.flush()
-    assert services.support_idea(citizen, idea) is False  # ... then a savepoint that fails and rolls back
+    with pytest.raises(IntegrityError):  # ... then a savepoint that fails and rolls back
+        with db.session.begin_nested():
+            db.session.add(Support(idea_id=idea.id, user_id=citizen.id))
     db.session.commit()
     assert db.session.scalar(select(ContentVersion.version)) == version + 1
 
