@@ -165,51 +165,50 @@ def current_version(*, in_session: bool = False, idea_id: int | None = None) -> 
 
 
 class VersionReader:
-    """One autocommit connection per worker process (and thread), kept open for the versions a cached
-    page is checked against: a hit then costs one round trip to the database, not a pool checkout
-    with its ping, the statement and the connection's reset. A connection the database dropped (a
-    restart) is replaced once; any other error is raised as it would be from the pool."""
+    """One autocommit connection per worker process, kept open for the versions a cached page is
+    checked against: a hit then costs one round trip to the database, not a pool checkout and the
+    connection's reset. Threads of one process (a threaded server) take turns on it, so it stays one
+    connection however many threads come and go. A connection the database dropped (a restart) is
+    replaced once; any other error is raised as it would be from the pool. It closes with its engine."""
 
     def __init__(self):
-        self._local = threading.local()
-        self._opened: list = []  # every thread's connection, closed with its engine (engine.dispose())
+        self._lock = threading.Lock()
+        self._held: tuple | None = None  # (process id, engine, connection)
 
     def read(self, statement, parameters: dict):
-        for attempt in (1, 2):
-            connection = self._connection()
-            try:
-                return connection.execute(statement, parameters).first()
-            except DBAPIError as error:
-                self.close()
-                if attempt == 2 or not error.connection_invalidated:
-                    raise
+        with self._lock:
+            for attempt in (1, 2):
+                connection = self._connection()
+                try:
+                    return connection.execute(statement, parameters).first()
+                except DBAPIError as error:
+                    self._drop()
+                    if attempt == 2 or not error.connection_invalidated:
+                        raise
         return None  # not reached: the second attempt returns or raises
 
     def _connection(self):
-        held = getattr(self._local, "held", None)
+        held = self._held
         if held is None or held[0] != os.getpid() or held[1] is not db.engine:  # forked, or another app's engine
             engine = db.engine
-            held = (os.getpid(), engine, engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
-            self._local.held = held
-            self._opened.append(held)
+            if held is not None and held[0] == os.getpid():
+                held[2].close()
+            held = self._held = (os.getpid(), engine, engine.connect().execution_options(isolation_level="AUTOCOMMIT"))
             if not event.contains(engine, "engine_disposed", self._engine_disposed):
                 event.listen(engine, "engine_disposed", self._engine_disposed)
         return held[2]
 
     def _engine_disposed(self, engine) -> None:
-        for held in [h for h in self._opened if h[1] is engine]:
-            self._opened.remove(held)
+        held = self._held
+        if held is not None and held[1] is engine:
+            self._held = None
             if held[0] == os.getpid():
                 held[2].close()
 
-    def close(self) -> None:
-        held = getattr(self._local, "held", None)
-        self._local.held = None
-        if held is not None:
-            if held in self._opened:
-                self._opened.remove(held)
-            if held[0] == os.getpid():
-                held[2].invalidate()
+    def _drop(self) -> None:
+        held, self._held = self._held, None
+        if held is not None and held[0] == os.getpid():
+            held[2].invalidate()
 
 
 def cache_key(kind: str, audience: str) -> str | None:

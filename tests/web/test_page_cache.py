@@ -6,6 +6,7 @@ import pytest
 import redis
 from sqlalchemy import select, text
 
+from app import cache
 from app.extensions import db
 from app.models import ContentVersion, Idea
 from app.participation import services
@@ -298,4 +299,27 @@ def test_the_version_connection_closes_with_its_engine(app, make_app, idea):
         reader = other.extensions["page_cache_versions"]
         held = reader._connection()
         db.engine.dispose()
-        assert held.closed and reader._opened == []
+        assert held.closed and reader._held is None
+
+
+def test_the_version_connection_stays_one_however_many_threads_read(app, client, idea):
+    """A threaded server (the development server, the browser tests' live server) starts a thread
+    per request: they share the one kept connection instead of each keeping one (the pool ran dry)."""
+    import threading
+
+    versions, failures = [], []
+
+    def read():
+        try:
+            with app.app_context():
+                versions.append(cache.current_version())
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=read) for _ in range(40)]  # more than the pool's 5 + 10
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(versions) == 40 and None not in versions
+    assert db.engine.pool.checkedout() <= 2  # the kept one, and this test's session
