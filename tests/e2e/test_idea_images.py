@@ -33,7 +33,8 @@ def test_the_author_adds_a_picture_that_everyone_sees_with_its_description(brows
         reader.goto(f"/ideen/{idea.id}")
         image = reader.get_by_role("img", name="Eine Holzbank mit Schild an der Bushaltestelle")
         expect(image).to_be_visible()
-        assert reader.evaluate("img => img.complete && img.naturalWidth > 0", image.element_handle())
+        # Visible is not loaded yet: wait (up to Playwright's timeout) until the browser has decoded it.
+        reader.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
         assert image.bounding_box()["width"] <= width
         assert_accessible(reader, f"idea-with-picture-{width}")
         context.close()
