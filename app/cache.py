@@ -421,6 +421,12 @@ def bump_idea(statement, idea_id: int, column):
     return row[1]
 
 
+def bump_idea_page(idea_id: int) -> None:
+    """Bump one idea's page version now, for a change of one of its comments: its row is locked
+    before the comment's, in the order of every counter change (app/participation/services.py)."""
+    bump_idea(update(Idea).where(Idea.id == idea_id), idea_id, Idea.page_version)
+
+
 def _mark_flush(session, flush_context, instances) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, IDEA_CONTENT):

@@ -246,7 +246,9 @@ def edit_comment(user: User, comment: Comment, body: str) -> None:
         raise NotAllowed()
     if not can_edit_comment(user, comment):
         raise NotAllowed(_l("Comments can only be edited within 15 minutes."))
-    comment.body = _clean_body(body)
+    body = _clean_body(body)
+    cache.bump_idea_page(comment.idea_id)  # the idea's row before the comment's, as in hide(): no deadlock in a circle
+    comment.body = body
     comment.edited_at = utcnow()
     db.session.flush()
 
@@ -257,11 +259,13 @@ def delete_comment(user: User, comment: Comment) -> None:
         raise NotAllowed()
     if comment.deleted_at is not None:
         return
-    was_visible = comment.is_visible
+    # The idea's row before the comment's, as in hide(): no deadlock in a circle.
+    if comment.is_visible:
+        _bump(Idea, comment.idea_id, "comment_count", -1)
+    else:
+        cache.bump_idea_page(comment.idea_id)
     comment.deleted_at = utcnow()
     comment.body = ""
-    if was_visible:
-        _bump(Idea, comment.idea_id, "comment_count", -1)
     db.session.flush()
 
 

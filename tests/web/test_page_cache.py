@@ -83,10 +83,21 @@ def test_a_comment_changes_its_ideas_page_at_once(app, client, idea):
     comment = services.add_comment(create_user(), idea, "Gute Idee, der Bus hält bei uns nur stündlich.")
     db.session.commit()
     assert "der Bus hält bei uns nur stündlich" in client.get(url).text
+    services.edit_comment(comment.author, comment, "Gute Idee, der Bus hält bei uns nur zweimal am Tag.")
+    db.session.commit()
+    assert "nur zweimal am Tag" in client.get(url).text
+    assert _versions(idea) == (site, page + 2)  # once per transaction, whichever statement bumped it
     services.hide(comment, "moderation")
     db.session.commit()
-    assert "der Bus hält bei uns nur stündlich" not in client.get(url).text
-    assert _versions(idea) == (site, page + 2)
+    assert "der Bus hält bei uns" not in client.get(url).text
+    assert _versions(idea) == (site, page + 3)
+    other = services.add_comment(create_user("zweite@example.com"), idea, "Ich fahre jeden Tag mit.")
+    db.session.commit()
+    assert "Ich fahre jeden Tag mit." in client.get(url).text
+    services.delete_comment(other.author, other)
+    db.session.commit()
+    assert "Ich fahre jeden Tag mit." not in client.get(url).text
+    assert _versions(idea) == (site, page + 5)
 
 
 class TestTimeout:
