@@ -47,7 +47,7 @@ import os
 import threading
 from collections.abc import Mapping
 from time import time
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlencode
 
 from cachelib import SimpleCache
@@ -55,7 +55,7 @@ from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from redis.exceptions import RedisError
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import Executable, bindparam, event, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -106,7 +106,7 @@ PUBLIC_CONTENT = (
 IDEA_CONTENT = (Support, Comment)
 # The pages of one idea, keyed by its page version too (the view argument that names it).
 PAGES_OF_AN_IDEA = {"ideas.show": "idea_id", "api.idea": "idea_id"}
-# A statement with this execution option changed only what its idea's page version covers (the counters).
+# A statement with this execution option changed only what its idea's page version covers (see idea_scoped).
 IDEA_SCOPED = "page_cache_idea_scoped"
 _FLAG = "public_content_changed"
 _IDEAS = "idea_pages_changed"
@@ -114,6 +114,7 @@ _PUBLISH = "page_versions_to_publish"
 _BUMPED = "idea_pages_bumped"
 REDIS_TIMEOUT = 1.0  # seconds: a page renders without the cache rather than wait for Redis longer
 log = logging.getLogger(__name__)
+_Statement = TypeVar("_Statement", bound=Executable)
 
 
 def _listen_to_sessions() -> None:
@@ -403,10 +404,10 @@ def public_content_changed() -> None:
     db.session.info[_FLAG] = True
 
 
-def idea_scoped(statement, *idea_ids: int):
-    """Mark a statement that changes only what these ideas' page versions cover (their counters, their
-    supports), not the site: their page versions grow at commit instead of the site's version."""
-    return statement.execution_options(**{IDEA_SCOPED: idea_ids})
+def idea_scoped(statement: _Statement) -> _Statement:
+    """Mark a statement that changes only what an idea's page version covers (a counter, a support),
+    not the site: the caller bumps that idea's page version itself (bump_idea, with the counter)."""
+    return statement.execution_options(**{IDEA_SCOPED: True})
 
 
 def bump_idea(statement, idea_id: int, column):
@@ -437,11 +438,7 @@ def _mark_flush(session, flush_context, instances) -> None:
 
 def _mark_bulk(state) -> None:
     if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None:
-        ideas = state.execution_options.get(IDEA_SCOPED)
-        if ideas is not None:
-            if ideas:
-                state.session.info.setdefault(_IDEAS, set()).update(ideas)
-        elif issubclass(state.bind_mapper.class_, PUBLIC_CONTENT):
+        if not state.execution_options.get(IDEA_SCOPED) and issubclass(state.bind_mapper.class_, PUBLIC_CONTENT):
             state.session.info[_FLAG] = True
 
 

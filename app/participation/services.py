@@ -47,12 +47,11 @@ def _require_open(idea: Idea, message: str | LazyString) -> None:
         raise NotAllowed(message)
 
 
-def _insert_once(statement: PostgresqlInsert | SqliteInsert, *, idea_scoped: bool = False) -> bool:
+def _insert_once(statement: PostgresqlInsert | SqliteInsert) -> bool:
     """INSERT a row guarded by a unique constraint, or nothing if it exists (ON CONFLICT DO NOTHING,
     on both databases: no savepoint to set and release). True if the row is new."""
     guarded: Any = statement.on_conflict_do_nothing().returning(literal_column("1"))  # a row back only if inserted
-    # A support is part of its idea's page, whose version its counter's UPDATE bumps (only if it was inserted).
-    return db.session.execute(cache.idea_scoped(guarded) if idea_scoped else guarded).first() is not None
+    return db.session.execute(guarded).first() is not None
 
 
 def _insert(model: type[Base]) -> PostgresqlInsert | SqliteInsert:
@@ -115,7 +114,8 @@ def support_idea(user: User, idea: Idea) -> bool:
     if user.id == idea.author_id:
         raise NotAllowed(_l("You cannot support your own idea."))
     _require_open(idea, _l("This idea can no longer be supported."))
-    added = _insert_once(_insert(Support).values(idea_id=idea.id, user_id=user.id), idea_scoped=True)
+    # Part of the idea's page only, whose version the counter's UPDATE bumps (if the support is new).
+    added = _insert_once(cache.idea_scoped(_insert(Support).values(idea_id=idea.id, user_id=user.id)))
     if added:
         _set_support_count(idea, _bump(Idea, idea.id, "support_count", +1))
         follow_idea(user, idea)
@@ -128,8 +128,9 @@ def withdraw_support(user: User, idea: Idea) -> bool:
     """Take a support back. True if there was one."""
     _require_confirmed(user)
     _require_open(idea, _l("Supports for this idea are closed; the count is frozen."))
+    # Part of the idea's page only, whose version the counter's UPDATE bumps (if a support went).
     removed = rows_changed(cache.idea_scoped(
-        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None)), idea.id
+        delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None))
     )) > 0
     if removed:
         _set_support_count(idea, _bump(Idea, idea.id, "support_count", -1))

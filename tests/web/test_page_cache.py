@@ -73,6 +73,9 @@ def test_a_support_changes_its_ideas_page_at_once_and_keeps_every_other_entry(ap
     services.withdraw_support(supporter, idea)  # a bulk DELETE of the support
     db.session.commit()
     assert _versions(idea) == (site, page + 2)
+    assert services.withdraw_support(supporter, idea) is False  # nothing to withdraw: nothing invalidated
+    db.session.commit()
+    assert _versions(idea) == (site, page + 2)
     assert "0 Unterstützungen" in client.get(url).text
 
 
