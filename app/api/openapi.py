@@ -14,6 +14,7 @@ from app.ideas.queries import FIELDS_MAX, QUERY_MAX, SORTS
 from app.models.idea import PUBLIC_STATUSES
 from app.models.portfolio import BUDGET_KINDS, PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
+from app.pagination import COUNT_EXACT_MAX
 from app.portfolio.queries import DISTRICT_WIDE, NO_PRIORITY
 
 API_VERSION = "1.0.0"
@@ -57,15 +58,16 @@ SCHEMAS = {
     "ListMeta": _object({"total": {**_INT, "minimum": 0}, "licence": _ref("Licence")}),
     "PageMeta": _object(
         {
-            "total": {**_INT, "minimum": 0},
-            "page": {**_INT, "minimum": 1},
+            "total": {**_INT, "minimum": 0, "description": f"Zahl der Treffer, genau bis {COUNT_EXACT_MAX}; darüber eine Untergrenze"},
+            "total_exact": {"type": "boolean", "description": "false: es gibt mehr Treffer als total"},
+            "page": {**_INT, "minimum": 1, "description": "null bei einer Seite nach einer Idee (after)"},
             "per_page": {**_INT, "minimum": 1, "maximum": params.PER_PAGE_MAX},
-            "pages": {**_INT, "minimum": 1},
-            "next": _TEXT,
+            "pages": {**_INT, "minimum": 1, "description": "null, wenn total nicht genau ist oder die Seite nach einer Idee (after) kommt"},
+            "next": {**_TEXT, "description": "die nächste Seite: die Ideen nach der letzten dieser Seite (after)"},
             "prev": _TEXT,
             "licence": _ref("Licence"),
         },
-        nullable=("next", "prev"),
+        nullable=("next", "prev", "page", "pages"),
     ),
     "Error": _object({"error": _object({"status": _INT, "message": _TEXT, "parameter": _TEXT}, nullable=("parameter",))}),
     "Author": _object({"name": _TEXT, "type": {"type": "string", "enum": list(ACCOUNT_TYPES)}}),
@@ -93,7 +95,11 @@ SCHEMAS = {
         nullable=("published_at", "merged_into", "project"),
     ),
     "Image": _object({"url": {"type": "string", "format": "uri"}, "alt": _TEXT, "width": {**_INT, "minimum": 1}, "height": {**_INT, "minimum": 1}}),
-    "ActionField": _object({"slug": _SLUG, "name": _TEXT, "description": _TEXT, "active": {"type": "boolean"}, "ideas": {**_INT, "minimum": 0}}),
+    "ActionField": _object({
+        "slug": _SLUG, "name": _TEXT, "description": _TEXT, "active": {"type": "boolean"},
+        "ideas": {**_INT, "minimum": 0, "description": f"öffentliche Ideen, genau bis {COUNT_EXACT_MAX}"},
+        "ideas_exact": {"type": "boolean", "description": "false: mehr als ideas"},
+    }),
     "Municipality": _object({"slug": _SLUG, "name": _TEXT, "district": {"type": "boolean"}}),
     "Budget": _object({"investive": _MONEY, "consumptive": _MONEY, "total": _MONEY, "funding": _MONEY, "own_share": _MONEY}),
     "BudgetLine": _object(
@@ -176,6 +182,11 @@ def document() -> dict:
                         _query("submitter", {"type": "string", "enum": list(ACCOUNT_TYPES)}, "Eingereicht von Bürgerinnen und Bürgern oder Organisationen"),
                         _query("sort", {"type": "string", "enum": list(SORTS)}, "Reihenfolge (Standard: newest)"),
                         _query("page", {"type": "integer", "minimum": 1, "maximum": params.PAGE_MAX}, "Seite, ab 1"),
+                        _query(
+                            "after",
+                            {"type": "integer", "minimum": 1, "maximum": params.ID_MAX},
+                            "Die Ideen nach dieser Idee in der Reihenfolge (meta.next nennt die letzte der Seite); page gilt dann nicht",
+                        ),
                         _query(
                             "per_page",
                             {"type": "integer", "minimum": 1, "maximum": params.PER_PAGE_MAX},

@@ -17,6 +17,7 @@ from app.ideas.queries import FIELDS_MAX  # the idea list's limit, here enforced
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,59}$"
 _SLUG = re.compile(SLUG_PATTERN)
 PAGE_MAX = 100_000
+ID_MAX = 999_999_999  # what integer() reads: nine digits
 PER_PAGE_MAX = 100
 
 
@@ -75,3 +76,4 @@ def text(args, name: str, max_length: int) -> str:
     if len(raw) > max_length:
         raise BadParameter(name, _l("At most %(max)d characters, please.", max=max_length))
     return "".join(ch for ch in raw if unicodedata.category(ch) != "Cc").strip()
+

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.ideas import images, states
 from app.models import ActionField, Idea, IdeaImage, Municipality, Project
+from app.pagination import Count
 from app.portfolio import budgets, labels, queries
 from app.urls import absolute_url
 
@@ -46,8 +47,11 @@ def image(item: IdeaImage) -> dict:
             "width": item.width, "height": item.height}
 
 
-def action_field(item: ActionField, idea_count: int) -> dict:
-    return {"slug": item.slug, "name": item.name, "description": item.description or "", "active": item.is_active, "ideas": idea_count}
+def action_field(item: ActionField, ideas: Count) -> dict:
+    return {
+        "slug": item.slug, "name": item.name, "description": item.description or "", "active": item.is_active,
+        "ideas": ideas.number, "ideas_exact": ideas.exact,
+    }
 
 
 def municipality(item: Municipality) -> dict:

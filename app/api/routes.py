@@ -17,6 +17,7 @@ from app.models import Idea
 from app.models.idea import PUBLIC_STATUSES
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
+from app.pagination import Count
 from app.portfolio import queries as portfolio_queries
 from app.security import parse_int
 from app.urls import absolute_url
@@ -63,24 +64,30 @@ def ideas():
         page=params.integer(args, "page", 1, 1, params.PAGE_MAX),
     )
     per_page = params.integer(args, "per_page", current_app.config["IDEAS_PER_PAGE"], 1, params.PER_PAGE_MAX)
-    page = idea_queries.list_ideas(
-        filters, per_page, reference.action_fields(active_only=False), reference.municipalities()
-    )
-    items = page.items if page.page == filters.page else []  # past the last page: empty, not the last page again
+    after = params.integer(args, "after", 0, 1, params.ID_MAX)  # the last idea of the previous page; page is then ignored
+    fields, municipalities = reference.action_fields(active_only=False), reference.municipalities()
+    if not after:
+        page = idea_queries.list_ideas(filters, per_page, fields, municipalities)
+        items = page.items if page.page == filters.page else []  # past the last page: empty, not the last page again
+        total, exact, has_next, number, pages = page.total, page.exact, page.has_next and bool(items), filters.page, page.pages
+    else:
+        found = idea_queries.ideas_after(filters, after, per_page, fields, municipalities)
+        items, total, exact, has_next, number, pages = found.items, found.total, found.exact, found.has_next, None, None
     idea_queries.load_images(items)
 
-    def link(number: int) -> str:
-        query = request.args.to_dict(flat=False)
-        query.update(page=[str(number)], per_page=[str(per_page)])
+    def link(**changes: str) -> str:
+        query = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "after")}
+        query.update(per_page=[str(per_page)], **{k: [v] for k, v in changes.items()})
         return absolute_url("api.ideas", **query)
 
     meta = {
-        "total": page.total,
-        "page": filters.page,
+        "total": total,
+        "total_exact": exact,
+        "page": number,
         "per_page": per_page,
-        "pages": page.pages,
-        "next": link(filters.page + 1) if filters.page < page.pages else None,
-        "prev": link(min(filters.page - 1, page.pages)) if filters.page > 1 else None,
+        "pages": pages,
+        "next": link(after=str(items[-1].id)) if has_next else None,  # keyset: as cheap deep down as at the start
+        "prev": link(page=str(min(filters.page - 1, pages or filters.page))) if number is not None and number > 1 else None,
         "licence": _licence(),
     }
     return jsonify({"data": [resources.idea(i) for i in items], "meta": meta})
@@ -97,7 +104,7 @@ def idea(idea_id: int):
 @bp.route("/action-fields")
 def action_fields():
     counts = idea_queries.idea_counts_by_action_field()
-    return _list([resources.action_field(f, counts.get(f.id, 0)) for f in reference.action_fields(active_only=False)])
+    return _list([resources.action_field(f, counts.get(f.id, Count(0, True))) for f in reference.action_fields(active_only=False)])
 
 
 @bp.route("/municipalities")

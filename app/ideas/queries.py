@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, bindparam, func, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload, load_only, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import search
 from app.extensions import db
-from app.models import ActionField, Idea, Municipality, Support, User, idea_action_fields, utcnow
+from app.models import ActionField, Idea, IdeaImage, Municipality, Support, User, idea_action_fields, utcnow
 from app.models.idea import DRAFT, MERGED, PUBLIC_STATUSES, WITHDRAWN
 from app.models.user import ACCOUNT_TYPES
-from app.pagination import Page, paginate, parse_page
+from app.pagination import COUNT_EXACT_MAX, Count, Page, capped, count_rows, paginate, parse_page
 
 TRENDING_DAYS = 14
 QUERY_MAX = 200
@@ -127,11 +127,12 @@ def _apply_filters(stmt: Select, filters: IdeaFilters, fields: list[ActionField]
     return stmt
 
 
-def _apply_sort(stmt: Select, sort: str) -> Select:
+def _sort_key(stmt: Select, sort: str) -> tuple[Select, tuple]:
+    """The statement with what the sort order needs joined, and the order's key (each part descending)."""
     if sort == "supported":
-        return stmt.order_by(Idea.support_count.desc(), Idea.published_at.desc(), Idea.id.desc())
+        return stmt, (Idea.support_count, Idea.published_at, Idea.id)
     if sort == "discussed":
-        return stmt.order_by(Idea.comment_count.desc(), Idea.published_at.desc(), Idea.id.desc())
+        return stmt, (Idea.comment_count, Idea.published_at, Idea.id)
     if sort == "trending":
         since = utcnow() - timedelta(days=TRENDING_DAYS)
         recent = (
@@ -140,19 +141,51 @@ def _apply_sort(stmt: Select, sort: str) -> Select:
             .group_by(Support.idea_id)
             .subquery()
         )
-        return stmt.outerjoin(recent, and_(recent.c.idea_id == Idea.id)).order_by(
-            func.coalesce(recent.c.recent, 0).desc(), Idea.support_count.desc(), Idea.id.desc()
-        )
-    return stmt.order_by(Idea.published_at.desc(), Idea.id.desc())
+        return stmt.outerjoin(recent, recent.c.idea_id == Idea.id), (func.coalesce(recent.c.recent, 0), Idea.support_count, Idea.id)
+    return stmt, (Idea.published_at, Idea.id)
+
+
+def _apply_sort(stmt: Select, sort: str) -> Select:
+    stmt, key = _sort_key(stmt, sort)
+    return stmt.order_by(*(column.desc() for column in key))
 
 
 def list_ideas(
     filters: IdeaFilters, per_page: int, fields: list[ActionField], municipalities: list[Municipality], *, card: bool = False
 ) -> Page[Idea]:
-    """A page of the list; with card, loading only what the cards show (the API needs every field)."""
+    """A page of the list; with card, loading only what the cards show (the API needs every field).
+    Matches are counted exactly up to COUNT_EXACT_MAX (the cost of a count must not grow with the table)."""
     stmt = _apply_sort(_apply_filters(visible_ideas(card=card), filters, fields, municipalities), filters.sort)
     ids = _apply_filters(visible_ideas(load=False), filters, fields, municipalities)
-    return paginate(stmt, filters.page, per_page, count=ids)
+    return paginate(stmt, filters.page, per_page, count=ids, exact_up_to=COUNT_EXACT_MAX)
+
+
+@dataclass
+class Slice:
+    """The ideas after a given one (keyset paging): the next ones in order and whether there are more."""
+    items: list[Idea]
+    total: int  # all matches, counted up to COUNT_EXACT_MAX
+    exact: bool
+    has_next: bool
+
+
+def ideas_after(
+    filters: IdeaFilters, after_id: int, per_page: int, fields: list[ActionField], municipalities: list[Municipality]
+) -> Slice:
+    """The `per_page` ideas that follow the idea `after_id` in the order of filters.sort.
+
+    Keyset paging: the page starts at that idea's sort key, read from the sort order's index right
+    there, as cheap on page 5,000 as on page 1 (OFFSET reads every row it skips). The key is the
+    idea's as it is now (a support since may move it); an idea that was never published starts nothing."""
+    stmt, key = _sort_key(_apply_filters(visible_ideas(), filters, fields, municipalities), filters.sort)
+    probe, probe_key = _sort_key(select(Idea.id).where(Idea.id == after_id), filters.sort)
+    position = db.session.execute(probe.with_only_columns(*probe_key, maintain_column_froms=True)).first()
+    total, exact = count_rows(_apply_filters(visible_ideas(load=False), filters, fields, municipalities), COUNT_EXACT_MAX)
+    if position is None or None in position:
+        return Slice(items=[], total=total, exact=exact, has_next=False)
+    after = tuple_(*(bindparam(None, value, type_=column.type) for column, value in zip(key, position, strict=True)))
+    items = list(db.session.scalars(stmt.where(tuple_(*key) < after).order_by(*(c.desc() for c in key)).limit(per_page + 1)).unique())
+    return Slice(items=items[:per_page], total=total, exact=exact, has_next=len(items) > per_page)
 
 
 def start_page_ideas(limit: int) -> tuple[list[Idea], list[Idea]]:
@@ -182,15 +215,19 @@ def load_action_fields(ideas: list[Idea]) -> None:
         set_committed_value(idea, "action_fields", by_idea.get(idea.id, []))
 
 
-def idea_counts_by_action_field() -> dict[int, int]:
-    """How many visible ideas each action field has (one grouped query)."""
-    rows = db.session.execute(
-        select(idea_action_fields.c.action_field_id, func.count())
+def idea_counts_by_action_field() -> dict[int, Count]:
+    """How many listed ideas each action field has, each counted up to COUNT_EXACT_MAX (one query:
+    a count per field that stops there, so it costs the same at 10,000 ideas as at 100,000)."""
+    listed = (
+        select(idea_action_fields.c.idea_id)
         .join(Idea, Idea.id == idea_action_fields.c.idea_id)
+        .where(idea_action_fields.c.action_field_id == ActionField.id)
         .where(Idea.status != DRAFT, Idea.is_hidden.is_(False), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES))
-        .group_by(idea_action_fields.c.action_field_id)
+        .limit(COUNT_EXACT_MAX + 1)
+        .correlate(ActionField)
     )
-    return {field_id: count for field_id, count in rows}
+    counted = select(func.count()).select_from(listed.subquery()).scalar_subquery()
+    return {field_id: capped(number, COUNT_EXACT_MAX) for field_id, number in db.session.execute(select(ActionField.id, counted))}
 
 
 def ideas_by_author(author_id: int) -> list[Idea]:
@@ -240,5 +277,10 @@ def similar_ideas(text_: str, *, exclude_id: int | None = None, limit: int = SIM
 
 def load_images(ideas: list[Idea]) -> None:
     """The pictures of these ideas in one query (the API lists them; the cards do not show them)."""
-    if ideas:
-        db.session.scalars(select(Idea).where(Idea.id.in_([i.id for i in ideas])).options(selectinload(Idea.images))).all()
+    if not ideas:
+        return
+    by_idea: dict[int, list[IdeaImage]] = {idea.id: [] for idea in ideas}
+    for image in db.session.scalars(select(IdeaImage).where(IdeaImage.idea_id.in_(by_idea)).order_by(IdeaImage.idea_id, IdeaImage.position)):
+        by_idea[image.idea_id].append(image)
+    for idea in ideas:
+        set_committed_value(idea, "images", by_idea[idea.id])

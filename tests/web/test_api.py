@@ -3,11 +3,13 @@ data beyond public names), its filters, search and pages, strict parameters, err
 
 import json
 from decimal import Decimal
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from app.extensions import db
 from app.models import BudgetLine, Project
+from app.participation.services import support_idea
 from app.portfolio import services as portfolio
 from tests.factories import advance_idea, create_user, make_idea
 
@@ -66,20 +68,60 @@ def test_filters_and_search(client, ideas, query, expected):
     assert sorted(i["title"] for i in client.get(f"/api/v1/ideas?{query}").json["data"]) == expected
 
 
+def _path(url: str) -> str:
+    return url.split("127.0.0.1:5000", 1)[-1]
+
+
 def test_pages_and_their_links(client, ideas):
     first = client.get("/api/v1/ideas?per_page=2&field=mobilitaet&field=verwaltung").json
-    assert [len(first["data"]), first["meta"]["pages"], first["meta"]["total"], first["meta"]["prev"]] == [2, 2, 3, None]
-    assert "page=2" in first["meta"]["next"] and "per_page=2" in first["meta"]["next"] and first["meta"]["next"].count("field=") == 2
-    second = client.get(first["meta"]["next"].split("127.0.0.1:5000", 1)[-1]).json
+    assert [len(first["data"]), first["meta"]["pages"], first["meta"]["total"], first["meta"]["total_exact"], first["meta"]["prev"]] == [2, 2, 3, True, None]
+    # next: the ideas after the last of this page (keyset), with the same filters
+    next_query = parse_qs(urlsplit(first["meta"]["next"]).query)
+    assert next_query == {"per_page": ["2"], "field": ["mobilitaet", "verwaltung"], "after": [str(first["data"][-1]["id"])]}
+    second = client.get(_path(first["meta"]["next"])).json
     assert len(second["data"]) == 1 and second["meta"]["next"] is None
+    assert (second["meta"]["page"], second["meta"]["pages"], second["meta"]["prev"], second["meta"]["total"]) == (None, None, None, 3)
     assert {i["id"] for i in first["data"] + second["data"]} == {ideas[k].id for k in ("radweg", "verein", "bus")}
+    by_number = client.get("/api/v1/ideas?per_page=2&page=2&field=mobilitaet&field=verwaltung").json
+    assert by_number["data"] == second["data"] and by_number["meta"]["page"] == 2
+    assert parse_qs(urlsplit(by_number["meta"]["prev"]).query)["page"] == ["1"]
     beyond = client.get("/api/v1/ideas?per_page=2&page=9").json
-    assert beyond["data"] == [] and beyond["meta"]["page"] == 9 and "page=2" in beyond["meta"]["prev"]
+    assert beyond["data"] == [] and beyond["meta"]["page"] == 9 and parse_qs(urlsplit(beyond["meta"]["prev"]).query)["page"] == ["2"]
+
+
+@pytest.mark.parametrize("sort", ["newest", "supported", "discussed", "trending"])
+def test_following_next_walks_every_idea_once_in_the_order_of_the_pages(client, reference, sort, monkeypatch):
+    monkeypatch.setattr("app.ideas.queries.COUNT_EXACT_MAX", 4)
+    author = create_user("anna@example.com")
+    readers = [create_user(f"leser{n}@example.com") for n in range(3)]
+    made = [make_idea(author, f"Idee Nummer {n}") for n in range(7)]
+    for n, idea in enumerate(made):  # ties in every count, so the tie-breakers are walked too
+        for reader in readers[: n % 3]:
+            support_idea(reader, idea)
+    db.session.commit()
+    by_pages = [i["id"] for page in (1, 2, 3) for i in client.get(f"/api/v1/ideas?sort={sort}&per_page=3&page={page}").json["data"]]
+    walked, url, metas = [], f"/api/v1/ideas?sort={sort}&per_page=3", []
+    while url:
+        body = client.get(url).json
+        walked += [i["id"] for i in body["data"]]
+        metas.append((body["meta"]["total"], body["meta"]["total_exact"]))
+        url = body["meta"]["next"] and _path(body["meta"]["next"])
+    assert walked == by_pages and sorted(walked) == sorted(i.id for i in made)
+    assert metas == [(4, False)] * 3  # 7 ideas, counted exactly up to 4: "more than 4" on every page
+
+
+def test_after_an_idea_that_is_not_listed_comes_nothing(client, ideas):
+    for idea_id in (ideas["draft"].id, 999_999):
+        body = client.get(f"/api/v1/ideas?after={idea_id}").json
+        assert body["data"] == [] and body["meta"]["next"] is None and body["meta"]["total"] == 3
+    # after a hidden idea: the ideas after its place in the order (a page's last idea may be hidden meanwhile)
+    body = client.get(f"/api/v1/ideas?after={ideas['hidden'].id}").json
+    assert [i["id"] for i in body["data"]] == [ideas[k].id for k in ("bus", "verein", "radweg")]
 
 
 @pytest.mark.parametrize(
     ("query", "parameter"),
-    [("page=0", "page"), ("per_page=101", "per_page"), ("page=eins", "page"), ("status=draft", "status"), ("sort=random", "sort"), ("field=Mobilität", "field"), ("q=" + "x" * 201, "q")],
+    [("page=0", "page"), ("after=0", "after"), ("after=x", "after"), ("per_page=101", "per_page"), ("page=eins", "page"), ("status=draft", "status"), ("sort=random", "sort"), ("field=Mobilität", "field"), ("q=" + "x" * 201, "q")],
 )
 def test_invalid_parameters_are_a_400_naming_the_parameter(client, reference, query, parameter):
     response = client.get(f"/api/v1/ideas?{query}")
@@ -91,10 +133,18 @@ def test_invalid_parameters_are_a_400_naming_the_parameter(client, reference, qu
 def test_action_fields_count_visible_ideas_and_municipalities(client, ideas):
     fields = {f["slug"]: f for f in client.get("/api/v1/action-fields").json["data"]}
     assert fields["mobilitaet"]["ideas"] == 2 and fields["verwaltung"]["ideas"] == 2  # hidden and draft not counted
-    assert fields["mobilitaet"]["name"] == "Mobilität"
+    assert fields["mobilitaet"]["name"] == "Mobilität" and fields["mobilitaet"]["ideas_exact"] is True
     towns = client.get("/api/v1/municipalities").json
     assert towns["meta"]["total"] == 12
     assert {"slug": "kreis-coesfeld", "name": "Kreis Coesfeld (kreisweit)", "district": True} in towns["data"]
+
+
+def test_action_field_counts_stop_at_the_exact_maximum(client, ideas, monkeypatch):
+    monkeypatch.setattr("app.ideas.queries.COUNT_EXACT_MAX", 1)
+    fields = {f["slug"]: f for f in client.get("/api/v1/action-fields").json["data"]}
+    assert (fields["mobilitaet"]["ideas"], fields["mobilitaet"]["ideas_exact"]) == (1, False)  # two: "more than 1"
+    assert (fields["bildung"]["ideas"], fields["bildung"]["ideas_exact"]) == (0, True)
+    assert "Mehr als 1 Ideen" in client.get("/").text
 
 
 def test_projects_with_budget_origin_and_history(client, ideas):

@@ -98,6 +98,23 @@ def test_pagination_keeps_filters(app, client, reference):
     assert len(_titles(beyond)) == 5  # clamped to the last page
 
 
+def test_beyond_the_exact_count_the_list_says_more_than_and_pages_on(app, client, reference, monkeypatch):
+    monkeypatch.setattr("app.ideas.queries.COUNT_EXACT_MAX", 3)  # counted exactly up to 3 (1,000 in use)
+    author = create_user()
+    for n in range(5):
+        make_idea(author, f"Idee Nummer {n}", fields=["bildung"])
+    app.config["IDEAS_PER_PAGE"] = 2
+    first = client.get("/ideen?field=bildung")
+    assert "Mehr als 3 Ideen" in first.text and "Seite 1</li>" in first.text and " von " not in first.text.split("pagination")[-1]
+    assert 'href="/ideen?field=bildung&amp;page=2"' in first.text
+    third = client.get("/ideen?field=bildung&page=3")  # counted up to the end of page 3 (6 > 5): exact again
+    assert _titles(third) == ["Idee Nummer 0"] and "5 Ideen" in third.text and "Seite 3 von 3" in third.text
+    assert 'rel="next"' not in third.text
+    second = client.get("/ideen?field=bildung&page=2")
+    assert _titles(second) == ["Idee Nummer 2", "Idee Nummer 1"] and "Mehr als 4 Ideen" in second.text and 'rel="next"' in second.text
+    assert "5 Ideen" in client.get("/ideen?field=bildung&page=9").text  # past the end: the last page, exact
+
+
 def test_hidden_ideas_are_not_listed(client, ideas):
     ideas["markt"].is_hidden = True
     db.session.commit()
