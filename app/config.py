@@ -49,6 +49,10 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # The cookie is signed and sent again only when the session changes, not on every request;
+    # app/auth/sessions.py marks it changed when it notes the session's use (every few minutes),
+    # so the 14 days still run from the last visit.
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
     # HTTP Strict Transport Security, in seconds (0: no header). On in production, where TLS

@@ -303,14 +303,18 @@ def facts(url: str) -> dict:
         "  public = db.session.scalar(select(func.count(Idea.id)).where(Idea.status != 'draft', Idea.is_hidden.is_(False)))\n"
         "  newest = db.session.scalars(select(Idea.id).where(Idea.status == 'published', Idea.is_hidden.is_(False))"
         ".order_by(Idea.published_at.desc(), Idea.id.desc()).limit(HOT_IDEAS)).all()\n"
-        "  print(with100, low, high, public, ','.join(map(str, newest)))"
+        # the idea before the last 100 of the API's default order (newest first, the list's statuses):
+        # after it comes the last page, by the API's next links (keyset)
+        "  before_last = db.session.scalar(select(Idea.id).where(Idea.status.not_in(('draft', 'merged', 'withdrawn')), Idea.is_hidden.is_(False))"
+        ".order_by(Idea.published_at, Idea.id).offset(100).limit(1))\n"
+        "  print(with100, low, high, public, ','.join(map(str, newest)), before_last)"
     ).replace("HOT_IDEAS", str(HOT_IDEAS))
-    with100, low, high, public, newest = _python(code, env_for(url)).splitlines()[-1].split()
-    return {"with100": int(with100), "low": int(low), "high": int(high), "public": int(public), "hot": [int(i) for i in newest.split(",")]}
+    with100, low, high, public, newest, before_last = _python(code, env_for(url)).splitlines()[-1].split()
+    return {"with100": int(with100), "low": int(low), "high": int(high), "public": int(public), "hot": [int(i) for i in newest.split(",")],
+            "before_last": int(before_last)}
 
 
 def pages(known: dict) -> dict[str, str]:
-    last_api = max(1, -(-known["public"] // 100))
     return {
         "start page": "/",
         "idea list (newest)": "/ideen",
@@ -322,7 +326,7 @@ def pages(known: dict) -> dict[str, str]:
         "portfolio (28 projects)": "/portfolio",
         "project page with budget lines": "/portfolio/P1",
         "API ideas, most supported, one field": "/api/v1/ideas?sort=supported&field=mobilitaet",
-        "API ideas, last page": f"/api/v1/ideas?per_page=100&page={last_api}",
+        "API ideas, last page": f"/api/v1/ideas?per_page=100&after={known['before_last']}",  # reached by the next links
     }
 
 

@@ -1,7 +1,9 @@
-from sqlalchemy import func, select
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
 
 from app.extensions import db
-from app.models import AuthSession, User
+from app.models import AuthSession, User, utcnow
 from tests.factories import PASSWORD, create_user
 
 SIGNUP = {
@@ -146,6 +148,19 @@ def test_logout_invalidates_the_session_on_the_server(app, reference):
     page = replay.get("/")
     assert "Erika M." not in page.text
     assert replay.get("/ideen/neu").status_code == 302  # sent to log-in
+
+
+def test_the_cookie_is_sent_again_only_when_the_session_notes_a_visit(app, client, reference):
+    create_user()
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
+    client.get("/ideen")  # the first page after logging in stores the CSRF token in the session
+    assert "Set-Cookie" not in client.get("/ideen").headers, "an unchanged session is not signed and sent on every page"
+    db.session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(minutes=6)))
+    db.session.commit()
+    page = client.get("/ideen")
+    assert "Erika M." in page.text and "ideen_session=" in page.headers["Set-Cookie"], "a visit after 5 minutes: 14 days from now"
+    assert db.session.scalar(select(AuthSession.last_seen_at)) > utcnow() - timedelta(minutes=1)
+    assert "Set-Cookie" not in client.get("/ideen").headers
 
 
 def test_blocked_accounts_lose_their_sessions_and_cannot_log_in(app, client, reference):
