@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import support
 from flask import current_app, has_request_context, session
+from wtforms.i18n import messages_path
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}
 
@@ -22,4 +26,12 @@ def is_supported(lang: str | None) -> bool:
     return lang in current_app.config["LANGUAGES"]
 
 
-__all__ = ["LANGUAGE_NAMES", "select_locale", "select_timezone", "is_supported"]
+@lru_cache(maxsize=8)
+def wtforms_translations(locale: str) -> support.NullTranslations:
+    """WTForms' own messages in one language, read from disk once per process: Flask-WTF reads the
+    file again in every request that builds a form (a reader's comment form on a cached idea page).
+    The request offers them (app.security.CleanRequest.wtforms_translations), where Flask-WTF looks."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+__all__ = ["LANGUAGE_NAMES", "select_locale", "select_timezone", "is_supported", "wtforms_translations"]

@@ -4,11 +4,12 @@ cleans what comes in (no NUL characters in text, ids within the database's integ
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 import nh3
 from flask import Request, current_app, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -16,6 +17,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import limiter
+from app.i18n import wtforms_translations
 
 # A small Markdown subset: paragraphs, line breaks, emphasis, lists, links.
 _markdown = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True}).enable(
@@ -181,6 +183,11 @@ class CleanRequest(Request):
     def max_content_length(self) -> int | None:  # type: ignore[override]
         limit = UPLOAD_ENDPOINTS.get(self.endpoint or "")
         return limit if limit is not None else super().max_content_length
+
+    @cached_property
+    def wtforms_translations(self):
+        """Where Flask-WTF looks for WTForms' messages (flask_wtf.i18n): the process's copy."""
+        return wtforms_translations(str(get_locale()))
 
 
 DATABASE_INT_MAX = 2**31 - 1  # ids and numbers are 32-bit integers in the database

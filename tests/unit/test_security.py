@@ -54,3 +54,24 @@ def test_safe_redirects(target):
 )
 def test_unsafe_redirects(target):
     assert not is_safe_redirect(target)
+
+
+def test_wtforms_messages_come_in_the_readers_language_read_once_per_process(app):
+    from flask import request
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+
+    from app.i18n import wtforms_translations
+
+    class Sent(FlaskForm):
+        n = IntegerField()
+
+    with app.test_request_context("/"):
+        first = request.wtforms_translations
+        assert first.gettext("This field is required.") == "Dieses Feld wird benötigt."
+    with app.test_request_context("/", method="POST", data={"n": "zwölf"}):
+        assert request.wtforms_translations is first, "the same catalogue, not read from disk again"
+        form = Sent(meta={"csrf": False})
+        form.validate()
+        assert form.n.errors == ["Keine gültige, ganze Zahl."], "Flask-WTF takes them from the request"
+    assert wtforms_translations("en").gettext("This field is required.") == "This field is required."
