@@ -84,7 +84,7 @@ _PORTFOLIO = ("priority", "status", "field", "municipality")
 CACHED_ENDPOINTS: dict[str, tuple[str, ...]] = {
     "main.index": (), "main.open_data": (), "notifications.news": (), "legal.show": (), "ideas.index": _IDEA_LIST, "ideas.show": (),
     "portfolio.index": _PORTFOLIO, "portfolio.show": (), "portfolio.budget": (),
-    "api.openapi_document": (), "api.ideas": (*_IDEA_LIST, "per_page"), "api.idea": (), "api.action_fields": (),
+    "api.openapi_document": (), "api.ideas": (*_IDEA_LIST, "per_page", "after"), "api.idea": (), "api.action_fields": (),
     "api.municipalities": (), "api.projects": _PORTFOLIO, "api.project": (),
 }
 VALUE_MAX = 100  # longer values (a search of a whole paragraph) are not cached

@@ -17,7 +17,6 @@ from app.models import Idea
 from app.models.idea import PUBLIC_STATUSES
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
-from app.pagination import Count
 from app.portfolio import queries as portfolio_queries
 from app.security import parse_int
 from app.urls import absolute_url
@@ -103,8 +102,7 @@ def idea(idea_id: int):
 
 @bp.route("/action-fields")
 def action_fields():
-    counts = idea_queries.idea_counts_by_action_field()
-    return _list([resources.action_field(f, counts.get(f.id, Count(0, True))) for f in reference.action_fields(active_only=False)])
+    return _list([resources.action_field(f, count) for f, count in idea_queries.action_fields_with_counts(active_only=False)])
 
 
 @bp.route("/municipalities")

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
-from app import layers, reference
+from app import layers
 from app.extensions import csrf
 from app.i18n import is_supported
 from app.ideas import queries
@@ -21,8 +21,7 @@ def index():
     newest, most_supported = queries.start_page_ideas(5)
     return layers.render_page(
         "main/index.html",
-        fields=reference.action_fields(),
-        field_counts=queries.idea_counts_by_action_field(),
+        fields=queries.action_fields_with_counts(),
         newest=newest,
         most_supported=most_supported,
         news=notification_services.latest_announcements(3),

@@ -34,9 +34,9 @@ def test_second_anonymous_request_is_served_from_the_cache(app, client, idea, co
     assert second == 1 < first  # only the version is read
 
 
-@pytest.mark.parametrize("path", ["/api/v1/ideas?sort=supported", "/api/v1/projects", "/api/v1/projects/P1", "IDEA"])
+@pytest.mark.parametrize("path", ["/api/v1/ideas?sort=supported", "/api/v1/ideas?after=IDEA", "/api/v1/projects", "/api/v1/projects/P1", "IDEA"])
 def test_api_answers_are_cached_as_json_too(app, client, idea, count_queries, path):
-    url = f"/api/v1/ideas/{idea.id}" if path == "IDEA" else path
+    url = f"/api/v1/ideas/{idea.id}" if path == "IDEA" else path.replace("IDEA", str(idea.id))
     first, body = _queries(client, count_queries, url)
     with count_queries() as counter:
         cached = client.get(url)
