@@ -35,6 +35,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.database import rows_changed
 from app.extensions import db
+from app.legal import services as legal
 from app.models import AuthSession, PendingLogin, User, UserRole, utcnow
 from app.security import parse_int
 
@@ -85,21 +86,23 @@ def load_user(user_id: str) -> User | None:
     """The account of this request's session, or None. One query: the account with what its
     session says (as columns, no second object to build) and whether it has staff roles: most
     readers have none, so their empty role list is set without the join that loading roles costs
-    (about 1 ms a request); a staff account loads its roles when asked (is_staff)."""
+    (about 1 ms a request); a staff account loads its roles when asked (is_staff). The same query
+    reads the terms version contributors must have accepted (app/legal/services.py)."""
     token = session.get(SESSION_KEY)
     if not token or parse_int(user_id) is None:
         return None
     row = db.session.execute(
         select(User, AuthSession.id, AuthSession.last_seen_at, AuthSession.second_factor_at,
-               exists().where(UserRole.user_id == User.id))
+               exists().where(UserRole.user_id == User.id), legal.required_terms_query())
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(AuthSession.token_hash == _hash(token), User.id == int(user_id))
     ).first()
     if row is None:
         return None
-    user, session_id, last_seen_at, second_factor_at, has_roles = row
+    user, session_id, last_seen_at, second_factor_at, has_roles, required_terms = row
     if not has_roles:
         set_committed_value(user, "roles", [])  # what loading them would give
+    legal.remember_required_terms_version(required_terms)
     now = utcnow()
     if user.is_staff:
         if second_factor_at is None or now - last_seen_at > STAFF_IDLE_TIMEOUT:

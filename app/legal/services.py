@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from app.models.legal import ACCESSIBILITY, BARRIER_TEXT_MAX, DOCUMENTS, IMPRESS
 from app.models.user import ROLE_ADMIN
 
 DEFAULTS = Path(__file__).parent / "defaults"
+_REQUIRED_TERMS = "required_terms_version"  # in flask.g, read with the account
 # The date of the shipped default texts (version 0), shown until the district publishes its own.
 DEFAULTS_DATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
@@ -62,13 +64,29 @@ def publish(document: str, actor: User, body: str, *, material: bool) -> LegalTe
     row = LegalText(document=document, version=version, body=body, is_material=material and document == TERMS, author_id=actor.id)
     db.session.add(row)
     db.session.flush()
+    g.pop(_REQUIRED_TERMS, None)  # read with the account, before this version existed
     audit.record(actor, "legal.publish", "legal_text", row.id, after={"document": document, "version": version, "material": row.is_material})
     return row
 
 
+def required_terms_query():
+    """required_terms_version() as a scalar subquery: app/auth/sessions.py reads it in the
+    account's query, so the check before each contribution (a support, a comment) costs no query."""
+    newest = select(func.max(LegalText.version)).where(LegalText.document == TERMS, LegalText.is_material.is_(True)).scalar_subquery()
+    return func.coalesce(newest, 0)
+
+
+def remember_required_terms_version(version: int) -> None:
+    """What required_terms_query() gave for this request."""
+    g.setdefault(_REQUIRED_TERMS, version)
+
+
 def required_terms_version() -> int:
     """The terms version everyone who contributes must have accepted: the newest material change (0: the default)."""
-    return db.session.scalar(select(func.max(LegalText.version)).where(LegalText.document == TERMS, LegalText.is_material.is_(True))) or 0
+    known = g.get(_REQUIRED_TERMS) if has_app_context() else None
+    if known is not None:
+        return known
+    return db.session.scalar(select(required_terms_query())) or 0
 
 
 def needs_to_accept_terms(user: User) -> bool:

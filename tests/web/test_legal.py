@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.legal import services as legal
-from app.models import AuditEntry, BarrierReport, Consent, LegalText, User
+from app.models import AuditEntry, BarrierReport, Consent, LegalText, Support, User
 from tests.factories import create_user, make_idea
 from tests.web.test_auth_routes import SIGNUP
 from tests.web.test_portfolio_routes import _text
@@ -89,6 +89,17 @@ def test_a_material_change_asks_once_before_contributing_and_keeps_the_text(clie
     user = db.session.scalar(select(User).where(User.email == "erika@example.com"))
     assert user.terms_version == 2
     assert db.session.scalar(select(func.count(Consent.id)).where(Consent.user_id == user.id, Consent.version == 2)) == 1
+
+
+def test_the_terms_are_checked_with_the_account_in_one_query(client, auth, reference, count_queries):
+    idea = make_idea(create_user("autorin@example.com"), "Eine Idee")
+    create_user()
+    auth.login()
+    with count_queries() as counter:
+        assert client.post(f"/ideen/{idea.id}/unterstuetzen", headers={"Origin": "http://localhost"}).status_code in (302, 303)
+    assert db.session.scalar(select(func.count()).select_from(Support)) == 1
+    reading_terms = [s for s in counter.statements if "legal_texts" in s]
+    assert len(reading_terms) == 1 and "auth_sessions" in reading_terms[0], "read in the account's query, not once more"
 
 
 def test_anyone_can_report_a_barrier_and_the_administration_gets_it(app, client, reference, outbox):
