@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import g, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from app import audit
 from app.errors import InvalidInput, NotAllowed
@@ -69,7 +69,7 @@ def publish(document: str, actor: User, body: str, *, material: bool) -> LegalTe
     return row
 
 
-def required_terms_query():
+def required_terms_query() -> ColumnElement[int]:
     """required_terms_version() as a scalar subquery: app/auth/sessions.py reads it in the
     account's query, so the check before each contribution (a support, a comment) costs no query."""
     newest = select(func.max(LegalText.version)).where(LegalText.document == TERMS, LegalText.is_material.is_(True)).scalar_subquery()
@@ -85,7 +85,7 @@ def required_terms_version() -> int:
     """The terms version everyone who contributes must have accepted: the newest material change (0: the default)."""
     known = g.get(_REQUIRED_TERMS) if has_app_context() else None
     if known is not None:
-        return known
+        return int(known)
     return db.session.scalar(select(required_terms_query())) or 0
 
 
