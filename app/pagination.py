@@ -49,7 +49,7 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return not self.exact or self.page < math.ceil(self.total / self.per_page)
+        return self.pages is None or self.page < self.pages
 
 
 class Count(NamedTuple):

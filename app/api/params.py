@@ -76,4 +76,3 @@ def text(args, name: str, max_length: int) -> str:
     if len(raw) > max_length:
         raise BadParameter(name, _l("At most %(max)d characters, please.", max=max_length))
     return "".join(ch for ch in raw if unicodedata.category(ch) != "Cc").strip()
-

@@ -156,8 +156,12 @@ def list_ideas(
     """A page of the list; with card, loading only what the cards show (the API needs every field).
     Matches are counted exactly up to COUNT_EXACT_MAX (the cost of a count must not grow with the table)."""
     stmt = _apply_sort(_apply_filters(visible_ideas(card=card), filters, fields, municipalities), filters.sort)
-    ids = _apply_filters(visible_ideas(load=False), filters, fields, municipalities)
-    return paginate(stmt, filters.page, per_page, count=ids, exact_up_to=COUNT_EXACT_MAX)
+    return paginate(stmt, filters.page, per_page, count=_matching_ids(filters, fields, municipalities), exact_up_to=COUNT_EXACT_MAX)
+
+
+def _matching_ids(filters: IdeaFilters, fields: list[ActionField], municipalities: list[Municipality]) -> Select:
+    """The ids of every idea the filters match: what a list's count counts (no eager loads, no order)."""
+    return _apply_filters(visible_ideas(load=False), filters, fields, municipalities)
 
 
 @dataclass
@@ -180,7 +184,7 @@ def ideas_after(
     stmt, key = _sort_key(_apply_filters(visible_ideas(), filters, fields, municipalities), filters.sort)
     probe, probe_key = _sort_key(select(Idea.id).where(Idea.id == after_id), filters.sort)
     position = db.session.execute(probe.with_only_columns(*probe_key, maintain_column_froms=True)).first()
-    total, exact = count_rows(_apply_filters(visible_ideas(load=False), filters, fields, municipalities), COUNT_EXACT_MAX)
+    total, exact = count_rows(_matching_ids(filters, fields, municipalities), COUNT_EXACT_MAX)
     if position is None or None in position:
         return Slice(items=[], total=total, exact=exact, has_next=False)
     after = tuple_(*(bindparam(None, value, type_=column.type) for column, value in zip(key, position, strict=True)))
