@@ -14,6 +14,15 @@ On SQLite (the embedded default):
 
 Write intent is explicit: `with writing():` around work that writes (the worker's tasks, CLI
 commands); a request that is not GET/HEAD/OPTIONS writes too.
+
+A request whose transaction only read ends it with COMMIT, not ROLLBACK (`_end_read_only_transaction`):
+for the database the two are the same when nothing was written, but psycopg forgets every prepared
+statement on a ROLLBACK, so with a rollback at the end of each request PostgreSQL planned every
+statement again in every request (a third of a signed-in idea page's SQL time). A transaction that
+wrote anything (a flush, an UPDATE/INSERT/DELETE or any statement that is not a SELECT) or holds
+unflushed changes is rolled back as before: what a view did not commit is never committed for it.
+A migration that changes a table while the app runs can fail a prepared statement once ("cached
+plan must not change result type"): stop the app for `flask db upgrade` (README, "Updating").
 """
 
 from __future__ import annotations
@@ -31,12 +40,14 @@ from typing import Any, cast
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import ColumnElement, Connection, CursorResult, Executable, Select, event, or_, select, update
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from app.extensions import db
 
 _WRITES: ContextVar[bool] = ContextVar("database_writes", default=False)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+_WROTE = "transaction_wrote"  # Session.info: this transaction flushed or ran a statement that is not a SELECT
 
 
 @contextmanager
@@ -118,8 +129,47 @@ def _alive_on_checkout(dbapi_connection: Any, connection_record: Any, connection
         raise DisconnectionError("the server closed the connection while it was idle")
 
 
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def _flushed(session: Session, flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def _executed(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+def _listen_to_sessions() -> None:
+    """The write tracking above, on every ORM session, registered once per process."""
+    for name, hook in (("after_transaction_end", _ended), ("after_flush", _flushed), ("do_orm_execute", _executed)):
+        if not event.contains(Session, name, hook):
+            event.listen(Session, name, hook)
+
+
+def only_read(session: Session) -> bool:
+    """True if the session's transaction has read and nothing else: COMMIT and ROLLBACK would do the same."""
+    return (session.in_transaction() and not session.info.get(_WROTE)
+            and not (session.new or session.dirty or session.deleted))
+
+
+def _end_read_only_transaction(error: BaseException | None) -> None:
+    """Runs before Flask-SQLAlchemy's teardown, which rolls back whatever is still open."""
+    session = db.session()
+    if error is None and only_read(session):
+        try:
+            session.commit()
+        except SQLAlchemyError:
+            session.rollback()
+
+
 def init_app(app: Flask) -> None:
-    """Register the connection rules on this app's engine (after db.init_app)."""
+    """Register the connection rules on this app's engine (after db.init_app: its teardown runs after ours)."""
+    _listen_to_sessions()
+    app.teardown_appcontext(_end_read_only_transaction)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "postgresql":
