@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, exists, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import BindParameter, and_, bindparam, exists, select
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from app.extensions import db
 from app.ideas.queries import visible_ideas
@@ -101,24 +101,35 @@ class Reader:
     own_comments: list[Comment]
 
 
+# What the reader's parts of an idea's page (templates/ideas/_personal.html) and the checks before
+# them read of the idea: not its texts or its search document (the shared page shows those).
+READER_COLUMNS = (Idea.status, Idea.author_id, Idea.support_count, Idea.merged_into_id, Idea.is_hidden)
+
+
+_READER: BindParameter[int] = bindparam("reader_id")
+# Built once (the statement is the same for every reader; building it cost more than running it).
+_READER_OF_IDEA = (
+    select(
+        Idea,
+        exists().where(Support.idea_id == Idea.id, Support.user_id == _READER),
+        exists().where(Follow.idea_id == Idea.id, Follow.user_id == _READER),
+        exists().where(Report.idea_id == Idea.id, Report.user_id == _READER),
+        Comment,
+    )
+    .outerjoin(Comment, and_(Comment.idea_id == Idea.id, Comment.author_id == _READER, Comment.deleted_at.is_(None),
+                             Comment.is_hidden.is_(False)))
+    .where(Idea.id == bindparam("idea_id"))
+    .options(load_only(*READER_COLUMNS))
+    .order_by(Comment.id)
+)
+
+
 def reader_of_idea(user: User | None, idea_id: int) -> Reader | None:
-    """The idea, what the reader has done with it and their own comments that still show, in one query."""
+    """The idea (READER_COLUMNS), what the reader has done with it and their own comments that still show, in one query."""
     if user is None or not user.is_confirmed:
         idea = db.session.get(Idea, idea_id)
         return Reader(idea, viewer_state(user, idea), []) if idea else None
-    own = and_(Comment.idea_id == Idea.id, Comment.author_id == user.id, Comment.deleted_at.is_(None), Comment.is_hidden.is_(False))
-    rows = db.session.execute(
-        select(
-            Idea,
-            exists().where(Support.idea_id == Idea.id, Support.user_id == user.id),
-            exists().where(Follow.idea_id == Idea.id, Follow.user_id == user.id),
-            exists().where(Report.idea_id == Idea.id, Report.user_id == user.id),
-            Comment,
-        )
-        .outerjoin(Comment, own)
-        .where(Idea.id == idea_id)
-        .order_by(Comment.id)
-    ).all()
+    rows = db.session.execute(_READER_OF_IDEA, {"reader_id": user.id, "idea_id": idea_id}).all()
     if not rows:
         return None
     idea, supported, following, reported, _comment = rows[0]
