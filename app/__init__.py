@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    i18n.install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     sessions.init_login_manager(login_manager)

@@ -27,3 +27,16 @@ def test_dates_are_what_babel_writes_in_berlin_time(app, moment):
 def test_new_year_in_berlin(app):
     with app.test_request_context():
         assert format_datetime_short(MOMENTS[-1]) == "01.01.2027, 00:30"
+
+
+def test_templates_translate_in_the_request_s_language_and_in_a_forced_one(app):
+    """app.i18n.template_translations keeps the catalogue per request and language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Log out') }} {{ ngettext('%(num)s support', '%(num)s supports', 2) }}"
+    with app.test_request_context():
+        assert render_template_string(template) == "Abmelden 2 Unterstützungen"
+        with force_locale("en"):
+            assert render_template_string(template) == "Log out 2 supports"
+        assert render_template_string(template) == "Abmelden 2 Unterstützungen"
