@@ -18,7 +18,10 @@ Markdown sanitiser drops comments):
 - a parts template (templates/parts/) writes each part after `<!--part:name-->`.
 
 The shared page depends on its `audience` only (signed in or not, e-mail confirmed, roles): never
-on the person. It holds no CSRF token; `render_page` refuses one, so a form cannot slip into it.
+on the person. It holds no CSRF token: there, a template's `csrf_token()` writes the slot
+`<!--slot:csrf-->`, which `fill` replaces (every one of them) with the reader's token. So a form the
+same for the whole audience (the empty comment form) is part of the shared page; a real token in
+it is refused (`render_shared`), so none can slip in another way.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, g, render_template
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 SLOT, REGION, END_REGION, PART = "<!--slot:{}-->", "<!--region:{}-->", "<!--/region:{}-->", "<!--part:"
 NAME = re.compile(r"[a-z0-9-]+")
-CSRF_FIELD = 'name="csrf_token"'
+CSRF_SLOT = SLOT.format("csrf")
+# A CSRF field whose value is not the slot: a person's token.
+CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*?value="(?!' + re.escape(CSRF_SLOT) + '")')
 BASE_PARTS = "parts/base.html"
 
 Parts = dict[str, str]
@@ -52,6 +58,9 @@ def init_app(app: Flask) -> None:
     app.add_template_global(region, "region")
     app.add_template_global(end_region, "end_region")
     app.add_template_global(part, "part")
+    # Replaces Flask-WTF's csrf_token (a global and a context processor; ours run after its).
+    app.add_template_global(csrf_token, "csrf_token")
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
 
 def audience(user) -> str:
@@ -101,6 +110,11 @@ def part(name: Any) -> Markup:
     return _marker(PART + "{}-->", name)
 
 
+def csrf_token() -> str:
+    """The templates' csrf_token(): the reader's token, or in a shared page the slot `fill` puts it in."""
+    return slot("csrf") if is_shared() else generate_csrf()
+
+
 def split_parts(html: str) -> Parts:
     """A parts template's output, by part name."""
     parts = {}
@@ -132,6 +146,8 @@ def fill(body: str, parts: Mapping[str, str]) -> str:
         end = body.find(closing, start) if start >= 0 else -1
         if end >= 0:
             body = body[:start] + html + body[end + len(closing):]
+    if CSRF_SLOT in body:
+        body = body.replace(CSRF_SLOT, generate_csrf())
     return body
 
 
@@ -145,7 +161,12 @@ def cached_page_parts(endpoint: str, view_args: Mapping[str, Any]) -> Parts | No
 def render_shared(template: str, **context) -> str:
     with shared():
         body = render_template(template, **context)
-    if CSRF_FIELD in body:
+    return refuse_tokens(body, template)
+
+
+def refuse_tokens(body: str, template: str) -> str:
+    """The shared page as it is, or SharedPageError if a CSRF field in it holds a token (not the slot)."""
+    if CSRF_TOKEN.search(body):
         raise SharedPageError(f"{template} put a CSRF token into a shared page")
     return body
 

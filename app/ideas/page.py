@@ -2,8 +2,9 @@
 
 The shared layer (card, pictures, official answer, comments, history) is the same for everyone
 in an audience and cached per content version. The reader's layer is what is theirs: the support
-box, the author's actions, the comment form, the one reply form (`?antwort=<id>`) and the edit and
-delete links under their own comments. Participation and moderation views that show the page
+box, the author's actions, the comment form with an error (the empty one is shared, with the
+reader's token filled in), the one reply form (`?antwort=<id>`) and the edit and delete links under
+their own comments. Participation and moderation views that show the page
 again with a form's error call `render` with that form.
 """
 
@@ -59,6 +60,7 @@ def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: Comm
         is_open=idea.status in states.OPEN_STATES,
         # Depends on the audience only (signed in with a confirmed address), like the whole layer.
         can_comment=participation.can_comment(user, idea),
+        comment_form=CommentForm(formdata=None, meta={"csrf": False}),  # empty: the same for everyone who may comment
         threads=participation_queries.comment_threads(idea),
         answers=moderation_services.answer_history(idea),
     )
@@ -82,8 +84,7 @@ def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm |
         is_open=idea.status in states.OPEN_STATES,
         own_comments=reader.own_comments if reader else [],
         can_edit_comment=lambda c: participation.can_edit_comment(user, c),
-        # Shown empty, not read: its CSRF token is the template's csrf_token() (no second one made here).
-        comment_form=comment_form or CommentForm(formdata=None, meta={"csrf": False}),
+        comment_form=comment_form,  # with its error (the shared page has the empty one)
         reply_thread=reply_thread,
         reply_form=reply_form,
     )

@@ -159,12 +159,22 @@ def _token(client, url) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).text).group(1)
 
 
-def test_a_shared_layer_refuses_a_csrf_token(app, idea):
+def test_a_shared_form_gets_the_reader_s_token_and_a_shared_layer_refuses_a_real_one(app, idea):
+    from flask_wtf.csrf import generate_csrf
+
     from app.participation.forms import CommentForm
 
     with app.test_request_context("/"):
+        shared = layers.render_shared("participation/_comment_form.html", can_comment=True, comment_form=CommentForm(formdata=None), idea=idea)
+        assert 'name="csrf_token" value="<!--slot:csrf-->"' in shared
+        token = generate_csrf()
+        assert f'name="csrf_token" value="{token}"' in layers.fill(shared, {})
         with pytest.raises(layers.SharedPageError):
-            layers.render_shared("participation/_comment_form.html", can_comment=True, comment_form=CommentForm(formdata=None), idea=idea)
+            layers.refuse_tokens(shared.replace(layers.CSRF_SLOT, token), "participation/_comment_form.html")
+        wtforms_field = '<input id="csrf_token" name="csrf_token" type="hidden" value="%s">'
+        with pytest.raises(layers.SharedPageError):
+            layers.refuse_tokens(wtforms_field % token, "a form's hidden_tag()")
+        assert layers.refuse_tokens(wtforms_field % layers.CSRF_SLOT, "x")
 
 
 def test_fill_puts_parts_into_slots_and_regions():
