@@ -57,9 +57,8 @@ from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import Executable, bindparam, event, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
-from app import layers
+from app import database, layers
 from app.extensions import db
 from app.models import (
     ActionField,
@@ -119,11 +118,8 @@ _Statement = TypeVar("_Statement", bound=Executable)
 
 def _listen_to_sessions() -> None:
     """The invalidation hooks below, on every ORM session, registered once per process."""
-    hooks = (("before_flush", _mark_flush), ("do_orm_execute", _mark_bulk), ("before_commit", _bump_version),
-             ("after_commit", _publish), ("after_soft_rollback", _forget))
-    for name, hook in hooks:
-        if not event.contains(Session, name, hook):
-            event.listen(Session, name, hook)
+    database.listen_to_sessions((("before_flush", _mark_flush), ("do_orm_execute", _mark_bulk), ("before_commit", _bump_version),
+                                 ("after_commit", _publish), ("after_soft_rollback", _forget)))
 
 
 def init_app(app: Flask) -> None:
