@@ -64,13 +64,12 @@ def ideas():
     )
     per_page = params.integer(args, "per_page", current_app.config["IDEAS_PER_PAGE"], 1, params.PER_PAGE_MAX)
     after = params.integer(args, "after", 0, 1, params.ID_MAX)  # the last idea of the previous page; page is then ignored
-    fields, municipalities = reference.action_fields(active_only=False), reference.municipalities()
     if not after:
-        page = idea_queries.list_ideas(filters, per_page, fields, municipalities)
+        page = idea_queries.list_ideas(filters, per_page)
         items = page.items if page.page == filters.page else []  # past the last page: empty, not the last page again
         total, exact, has_next, number, pages = page.total, page.exact, page.has_next and bool(items), filters.page, page.pages
     else:
-        found = idea_queries.ideas_after(filters, after, per_page, fields, municipalities)
+        found = idea_queries.ideas_after(filters, after, per_page)
         items, total, exact, has_next, number, pages = found.items, found.total, found.exact, found.has_next, None, None
     idea_queries.load_images(items)
 

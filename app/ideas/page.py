@@ -35,25 +35,32 @@ def _reader() -> User | None:
 
 def show(idea_id: int) -> str:
     """The page at /ideen/<id>: 404 for a draft of someone else, the "hidden" page for a hidden idea."""
-    idea = participation_queries.load_idea(idea_id)
     user = _reader()
-    if idea is None or (idea.is_draft and not services.can_view(idea, user)):
+    loaded = participation_queries.load_idea(idea_id, user)
+    if loaded is None:
+        abort(404)
+    idea, marks = loaded
+    if idea.is_draft and not services.can_view(idea, user):
         abort(404)
     if not services.can_view(idea, user):
         # Hidden: the page says why in public words (after reports, or just not available) and shows nothing of it.
         return render_template("ideas/hidden.html", idea=idea)
-    return render(idea, reply_to_id=parse_int(request.args.get("antwort")))
+    return render(idea, reply_to_id=parse_int(request.args.get("antwort")), marks=marks)
 
 
 def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None,
-           reply_to: Comment | None = None, reply_to_id: int | None = None) -> str:
+           reply_to: Comment | None = None, reply_to_id: int | None = None,
+           marks: participation_queries.ViewerState | None = None) -> str:
     """The page; the comment views call it again to show a form with its error. The one reply form
-    sits under the comment `reply_to` (with its errors) or `reply_to_id` (?antwort=<id>)."""
+    sits under the comment `reply_to` (with its errors) or `reply_to_id` (?antwort=<id>). With the
+    reader's `marks` (from load_idea), their parts need no query of their own."""
     user = _reader()
+    threads = participation_queries.comment_threads(idea)
+    reader = participation_queries.Reader(idea, marks, _own_comments(threads, user)) if marks is not None else None
     return layers.render_page(
         "ideas/show.html",
         parts=lambda: personal_parts(idea, user, comment_form=comment_form, reply_form=reply_form,
-                                     reply_to=reply_to, reply_to_id=reply_to_id),
+                                     reply_to=reply_to, reply_to_id=reply_to_id, reader=reader),
         # Only what anyone may read is shared: never a draft, never a hidden idea shown to staff.
         public=services.can_view(idea, None),
         idea=idea,
@@ -61,7 +68,7 @@ def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: Comm
         # Depends on the audience only (signed in with a confirmed address), like the whole layer.
         can_comment=participation.can_comment(user, idea),
         comment_form=CommentForm(formdata=None, meta={"csrf": False}),  # empty: the same for everyone who may comment
-        threads=participation_queries.comment_threads(idea),
+        threads=threads,
         answers=moderation_services.answer_history(idea),
     )
 
@@ -88,6 +95,14 @@ def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm |
         reply_thread=reply_thread,
         reply_form=reply_form,
     )
+
+
+def _own_comments(threads: list[participation_queries.Thread], user: User | None) -> list[Comment]:
+    """The reader's comments that still show, as reader_of_idea finds them (only a confirmed account's)."""
+    if user is None or not user.is_confirmed:
+        return []
+    comments = [c for thread in threads for c in (thread.comment, *thread.replies)]
+    return sorted((c for c in comments if c.author_id == user.id and c.deleted_at is None and not c.is_hidden), key=lambda c: c.id)
 
 
 def _thread_to_answer(idea: Idea, comment_id: int | None) -> Comment | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, select, tuple_
+from sqlalchemy import Select, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload, load_only, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -105,19 +105,41 @@ def visible_ideas(load: bool = True, *, fields: bool = True, card: bool = False)
     return stmt
 
 
-def _apply_filters(stmt: Select, filters: IdeaFilters, fields: list[ActionField], municipalities: list[Municipality]) -> Select:
+@dataclass(frozen=True)
+class _Named:
+    """The ids of what filters name by slug (app/ideas/queries.py, _named)."""
+    field_ids: tuple[int, ...] = ()
+    municipality_ids: tuple[int, ...] = ()
+
+
+def _named(filters: IdeaFilters, fields: list[ActionField] | None, municipalities: list[Municipality] | None) -> _Named:
+    """The action fields and the municipality the filters name: from the reference lists where the
+    caller has them (the list page shows them in its form), else in one small query (none without
+    such a filter). The ids go into the list's query as values: the planner estimates a value
+    better than a subquery (a field's list 14 -> 16 ms with one)."""
+    if not filters.fields and not filters.municipality:
+        return _Named()
+    if fields is not None and municipalities is not None:
+        return _Named(tuple(f.id for f in fields if f.slug in filters.fields),
+                      tuple(m.id for m in municipalities if m.slug == filters.municipality))
+    rows = db.session.execute(
+        select(literal("field"), ActionField.id).where(ActionField.slug.in_(filters.fields))
+        .union_all(select(literal("municipality"), Municipality.id).where(Municipality.slug == filters.municipality))
+    ).all()
+    return _Named(tuple(i for kind, i in rows if kind == "field"), tuple(i for kind, i in rows if kind == "municipality"))
+
+
+def _apply_filters(stmt: Select, filters: IdeaFilters, named: _Named) -> Select:
     if filters.status:
         stmt = stmt.where(Idea.status == filters.status)
     else:
         stmt = stmt.where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES))
     if filters.fields:
-        field_ids = [f.id for f in fields if f.slug in filters.fields]
         stmt = stmt.where(
-            Idea.id.in_(select(idea_action_fields.c.idea_id).where(idea_action_fields.c.action_field_id.in_(field_ids)))
+            Idea.id.in_(select(idea_action_fields.c.idea_id).where(idea_action_fields.c.action_field_id.in_(named.field_ids)))
         )
     if filters.municipality:
-        ids = [m.id for m in municipalities if m.slug == filters.municipality]
-        stmt = stmt.where(Idea.municipality_id.in_(ids))
+        stmt = stmt.where(Idea.municipality_id.in_(named.municipality_ids))
     if filters.submitter:
         stmt = stmt.where(User.account_type == filters.submitter)
     if filters.q:
@@ -150,18 +172,18 @@ def _apply_sort(stmt: Select, sort: str) -> Select:
     return stmt.order_by(*(column.desc() for column in key))
 
 
-def list_ideas(
-    filters: IdeaFilters, per_page: int, fields: list[ActionField], municipalities: list[Municipality], *, card: bool = False
-) -> Page[Idea]:
+def list_ideas(filters: IdeaFilters, per_page: int, *, card: bool = False,
+               fields: list[ActionField] | None = None, municipalities: list[Municipality] | None = None) -> Page[Idea]:
     """A page of the list; with card, loading only what the cards show (the API needs every field).
     Matches are counted exactly up to COUNT_EXACT_MAX (the cost of a count must not grow with the table)."""
-    stmt = _apply_sort(_apply_filters(visible_ideas(card=card), filters, fields, municipalities), filters.sort)
-    return paginate(stmt, filters.page, per_page, count=_matching_ids(filters, fields, municipalities), exact_up_to=COUNT_EXACT_MAX)
+    named = _named(filters, fields, municipalities)
+    stmt = _apply_sort(_apply_filters(visible_ideas(card=card), filters, named), filters.sort)
+    return paginate(stmt, filters.page, per_page, count=_matching_ids(filters, named), exact_up_to=COUNT_EXACT_MAX)
 
 
-def _matching_ids(filters: IdeaFilters, fields: list[ActionField], municipalities: list[Municipality]) -> Select:
+def _matching_ids(filters: IdeaFilters, named: _Named) -> Select:
     """The ids of every idea the filters match: what a list's count counts (no eager loads, no order)."""
-    return _apply_filters(visible_ideas(load=False), filters, fields, municipalities)
+    return _apply_filters(visible_ideas(load=False), filters, named)
 
 
 @dataclass
@@ -173,18 +195,17 @@ class Slice:
     has_next: bool
 
 
-def ideas_after(
-    filters: IdeaFilters, after_id: int, per_page: int, fields: list[ActionField], municipalities: list[Municipality]
-) -> Slice:
+def ideas_after(filters: IdeaFilters, after_id: int, per_page: int) -> Slice:
     """The `per_page` ideas that follow the idea `after_id` in the order of filters.sort.
 
     Keyset paging: the page starts at that idea's sort key, read from the sort order's index right
     there, as cheap on page 5,000 as on page 1 (OFFSET reads every row it skips). The key is the
     idea's as it is now (a support since may move it); an idea that was never published starts nothing."""
-    stmt, key = _sort_key(_apply_filters(visible_ideas(), filters, fields, municipalities), filters.sort)
+    named = _named(filters, None, None)
+    stmt, key = _sort_key(_apply_filters(visible_ideas(), filters, named), filters.sort)
     probe, probe_key = _sort_key(select(Idea.id).where(Idea.id == after_id), filters.sort)
     position = db.session.execute(probe.with_only_columns(*probe_key, maintain_column_froms=True)).first()
-    total, exact = count_rows(_matching_ids(filters, fields, municipalities), COUNT_EXACT_MAX)
+    total, exact = count_rows(_matching_ids(filters, named), COUNT_EXACT_MAX)
     if position is None or None in position:
         return Slice(items=[], total=total, exact=exact, has_next=False)
     after = tuple_(*(bindparam(None, value, type_=column.type) for column, value in zip(key, position, strict=True)))

@@ -49,7 +49,7 @@ def index():
     filters = queries.IdeaFilters.from_args(request.args)
     fields = reference.action_fields(active_only=False)
     municipalities = reference.municipalities()
-    page = queries.list_ideas(filters, current_app.config["IDEAS_PER_PAGE"], fields, municipalities, card=True)
+    page = queries.list_ideas(filters, current_app.config["IDEAS_PER_PAGE"], card=True, fields=fields, municipalities=municipalities)
     return layers.render_page(
         "ideas/index.html",
         page=page,

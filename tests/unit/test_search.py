@@ -1,9 +1,7 @@
-from sqlalchemy import select
 
 from app import search
 from app.extensions import db
 from app.ideas import queries
-from app.models import ActionField, Municipality
 from tests.factories import create_user, make_idea
 
 
@@ -20,10 +18,7 @@ def test_query_terms_drop_syntax_and_duplicates():
 
 
 def _search(text_: str) -> list[str]:
-    filters = queries.IdeaFilters(q=text_)
-    fields = list(db.session.scalars(select(ActionField)))
-    towns = list(db.session.scalars(select(Municipality)))
-    return [i.title for i in queries.list_ideas(filters, 20, fields, towns).items]
+    return [i.title for i in queries.list_ideas(queries.IdeaFilters(q=text_), 20).items]
 
 
 def test_search_finds_inflected_german_words(app, reference):

@@ -110,6 +110,21 @@ def test_following_next_walks_every_idea_once_in_the_order_of_the_pages(client, 
     assert metas == [(4, False)] * 3  # 7 ideas, counted exactly up to 4: "more than 4" on every page
 
 
+@pytest.mark.parametrize("query", ["", "sort=supported&field=mobilitaet&municipality=duelmen", "after={bus}&per_page=100"])
+def test_a_page_of_ideas_costs_a_fixed_number_of_queries(client, ideas, count_queries, query):
+    url = "/api/v1/ideas?" + query.format(bus=ideas["bus"].id)
+    with count_queries() as counter:
+        assert client.get(url).status_code == 200
+    few = counter.count
+    author = create_user("viele@example.com")
+    for n in range(30):
+        make_idea(author, f"Noch eine Idee {n}", municipality="duelmen", fields=("mobilitaet", "bildung"))
+    with count_queries() as counter:
+        assert client.get(url).json["data"]
+    # issue #15: at most 6 (names of a filter's field and town, the keyset's start, count, ideas, their fields, pictures)
+    assert counter.count == few and counter.count <= 6, counter.statements
+
+
 def test_after_an_idea_that_is_not_listed_comes_nothing(client, ideas):
     for idea_id in (ideas["draft"].id, 999_999):
         body = client.get(f"/api/v1/ideas?after={idea_id}").json
