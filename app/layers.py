@@ -134,18 +134,26 @@ def base_parts() -> Parts:
 
 
 def fill(body: str, parts: Mapping[str, str]) -> str:
-    """The shared page with this reader's parts in their slots and regions."""
+    """The shared page with this reader's parts in their slots and regions, joined in one pass
+    (the page is 100 KB with 100 comments; cutting it once per part copied it a dozen times)."""
+    cuts: list[tuple[int, int, str]] = []
     for name, html in parts.items():
         marker = SLOT.format(name)
         start = body.find(marker)
         if start >= 0:
-            body = body[:start] + html + body[start + len(marker):]
+            cuts.append((start, start + len(marker), html))
             continue
         start = body.find(REGION.format(name))
         closing = END_REGION.format(name)
         end = body.find(closing, start) if start >= 0 else -1
         if end >= 0:
-            body = body[:start] + html + body[end + len(closing):]
+            cuts.append((start, end + len(closing), html))
+    pieces, done = [], 0
+    for start, end, html in sorted(cuts):
+        pieces += (body[done:start], html)
+        done = end
+    pieces.append(body[done:])
+    body = "".join(pieces)
     if CSRF_SLOT in body:
         body = body.replace(CSRF_SLOT, generate_csrf())
     return body
