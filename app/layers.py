@@ -148,7 +148,8 @@ def fill(body: str, parts: Mapping[str, str]) -> str:
         end = body.find(closing, start) if start >= 0 else -1
         if end >= 0:
             cuts.append((start, end + len(closing), html))
-    pieces, done = [], 0
+    pieces: list[str] = []
+    done = 0
     for start, end, html in sorted(cuts):
         pieces += (body[done:start], html)
         done = end
