@@ -11,10 +11,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app import audit
-from app.database import rows_changed
+from app.database import insert_unless_exists, rows_changed
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
@@ -106,17 +105,14 @@ def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
     before = snapshot(source)
     idea_services.change_state(source, MERGED, actor, states.MODERATION, reason)
     source.merged_into_id = target.id
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-
     carried_supporters = db.session.execute(
-        insert(Support)
+        insert_unless_exists(Support)
         .from_select(
             ["idea_id", "user_id", "created_at", "suspended_at"],
             select(literal(target.id), Support.user_id, Support.created_at, Support.suspended_at).where(
                 Support.idea_id == source.id, Support.user_id != target.author_id
             ),
         )
-        .on_conflict_do_nothing()
         .returning(Support.user_id, Support.suspended_at)
     ).all()
     carried = sum(1 for row in carried_supporters if row.suspended_at is None)  # a blocked account's stays suspended
@@ -125,14 +121,13 @@ def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
             update(Idea).where(Idea.id == target.id).values(support_count=Idea.support_count + carried)
         )
     db.session.execute(
-        insert(Follow)
+        insert_unless_exists(Follow)
         .from_select(
             ["user_id", "idea_id", "created_at"],
             select(Follow.user_id, literal(target.id), Follow.created_at).where(
                 Follow.idea_id == source.id
             ),
         )
-        .on_conflict_do_nothing()
     )
     db.session.flush()
     db.session.refresh(target, attribute_names=["support_count"])

@@ -4,32 +4,28 @@ Counters on the idea (support_count, comment_count) are changed with an SQL
 expression (`count = count + 1`) in the same transaction as the row they count,
 so concurrent requests can never lose an update. One support per account and
 idea, and one report per account and item, are unique constraints: a second
-insert fails inside a savepoint and is reported as "already done".
+insert does nothing (ON CONFLICT DO NOTHING, app/database.insert_unless_exists) and is reported
+as "already done".
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, delete, func, literal_column, select, update
-from sqlalchemy.dialects.postgresql import Insert as PostgresqlInsert
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import cache
-from app.database import rows_changed
+from app.database import InsertUnlessExists, insert_unless_exists, rows_changed
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import states
-from app.models import Base, Comment, Follow, Idea, Report, Support, User, utcnow
+from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
 from app.models.idea import HIDDEN_BY_REPORTS
 from app.models.participation import COMMENT_MAX, REPORT_DISMISSED, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
 from app.notifications import events as notification_events
@@ -47,16 +43,10 @@ def _require_open(idea: Idea, message: str | LazyString) -> None:
         raise NotAllowed(message)
 
 
-def _insert_once(statement: PostgresqlInsert | SqliteInsert) -> bool:
-    """INSERT a row guarded by a unique constraint, or nothing if it exists (ON CONFLICT DO NOTHING,
-    on both databases: no savepoint to set and release). True if the row is new."""
-    guarded: Any = statement.on_conflict_do_nothing().returning(literal_column("1"))  # a row back only if inserted
-    return db.session.execute(guarded).first() is not None
-
-
-def _insert(model: type[Base]) -> PostgresqlInsert | SqliteInsert:
-    """The dialect's INSERT (both PostgreSQL's and SQLite's know ON CONFLICT DO NOTHING)."""
-    return (postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert)(model)
+def _insert_once(statement: InsertUnlessExists) -> bool:
+    """INSERT a row guarded by a unique constraint, or nothing if it exists (no savepoint to set
+    and release). True if the row is new."""
+    return db.session.execute(statement.returning(literal_column("1"))).first() is not None  # a row back only if inserted
 
 
 def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> int | None:
@@ -88,7 +78,7 @@ def follow_idea(user: User, idea: Idea) -> bool:
     """Follow an idea; True if this is new."""
     if idea.status == "draft" and idea.author_id != user.id:
         raise NotAllowed()
-    return _insert_once(_insert(Follow).values(user_id=user.id, idea_id=idea.id))
+    return _insert_once(insert_unless_exists(Follow).values(user_id=user.id, idea_id=idea.id))
 
 
 def unfollow_idea(user: User, idea: Idea) -> bool:
@@ -115,7 +105,7 @@ def support_idea(user: User, idea: Idea) -> bool:
         raise NotAllowed(_l("You cannot support your own idea."))
     _require_open(idea, _l("This idea can no longer be supported."))
     # Part of the idea's page only, whose version the counter's UPDATE bumps (if the support is new).
-    added = _insert_once(cache.idea_scoped(_insert(Support).values(idea_id=idea.id, user_id=user.id)))
+    added = _insert_once(cache.idea_scoped(insert_unless_exists(Support).values(idea_id=idea.id, user_id=user.id)))
     if added:
         _set_support_count(idea, _bump(Idea, idea.id, "support_count", +1))
         follow_idea(user, idea)
@@ -291,7 +281,7 @@ def report(user: User, target: Idea | Comment, *, reason: str, note: str = "") -
     if target.author_id == user.id:
         raise NotAllowed(_l("You cannot report your own contribution."))
     idea_id, comment_id = (target.id, None) if isinstance(target, Idea) else (None, target.id)
-    added = _insert_once(_insert(Report).values(user_id=user.id, idea_id=idea_id, comment_id=comment_id, reason=reason, note=note))
+    added = _insert_once(insert_unless_exists(Report).values(user_id=user.id, idea_id=idea_id, comment_id=comment_id, reason=reason, note=note))
     if added:
         _hide_if_reported_enough(target)
     return added

@@ -13,9 +13,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app import audit
+from app.database import insert_unless_exists
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
@@ -86,8 +86,7 @@ def next_project_number() -> int:
     highest number in use, so projects created with fixed numbers (P1–P28)
     are never given out again.
     """
-    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
-    db.session.execute(insert(Counter).values(name=PROJECT_NUMBER, value=0).on_conflict_do_nothing())
+    db.session.execute(insert_unless_exists(Counter).values(name=PROJECT_NUMBER, value=0))
     highest = select(func.coalesce(func.max(Project.number), 0)).scalar_subquery()
     greatest = func.greatest if db.engine.dialect.name == "postgresql" else func.max
     return db.session.execute(

@@ -55,6 +55,32 @@ def test_the_database_refuses_a_second_support(idea, citizen):
     db.session.rollback()
 
 
+def test_a_support_s_inserts_are_compiled_once_and_then_taken_from_the_cache(idea, citizen):
+    """INSERT ... ON CONFLICT DO NOTHING (support and follow) is in SQLAlchemy's statement cache:
+    the dialects' own on_conflict_do_nothing() never is (app/database.insert_unless_exists)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine.interfaces import CacheStats
+
+    inserts = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO supports") or statement.startswith("INSERT INTO follows"):
+            inserts.append((statement.split(" (")[0], context.cache_hit))
+
+    second = make_idea(idea.author, title="Zweite Idee zum Unterstützen")
+    event.listen(db.engine, "after_cursor_execute", seen)
+    try:
+        assert services.support_idea(citizen, idea) is True
+        assert services.support_idea(citizen, second) is True
+    finally:
+        event.remove(db.engine, "after_cursor_execute", seen)
+    db.session.commit()
+    assert [statement for statement, _ in inserts] == ["INSERT INTO supports", "INSERT INTO follows"] * 2
+    assert all(hit != CacheStats.NO_CACHE_KEY for _, hit in inserts)
+    assert [hit for _, hit in inserts[2:]] == [CacheStats.CACHE_HIT, CacheStats.CACHE_HIT]
+    assert _supports(idea) == 1 == _supports(second)
+
+
 def test_no_support_for_own_idea_unconfirmed_accounts_or_closed_ideas(idea, citizen):
     with pytest.raises(NotAllowed):
         services.support_idea(idea.author, idea)
