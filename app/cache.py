@@ -16,12 +16,17 @@ so that a change shows at once where it matters:
 - `content_versions.version`, the site's version, grows in the same transaction as any change to
   public content (ideas, their state, reference data, projects, answers, legal texts), caught here
   by session events for ORM flushes and bulk UPDATE/DELETE statements;
-- an idea's own `ideas.page_version` grows with each support and comment of that idea (a row the
-  write locks anyway): the idea's page and its API answer are keyed by both, so they are exact,
-  while the other pages keep their entries. The counts those show (a card's supports and
-  comments, the order "most supported") are therefore up to PAGE_CACHE_TIMEOUT (60 s) old.
+- an idea's own `ideas.page_version` grows with each comment of that idea (a row the write locks
+  anyway): the idea's page and its API answer are keyed by both, so a comment shows at once there,
+  while the other pages keep their entries.
 
-A support no longer empties the cache nor makes every write wait for one row (#15).
+A support changes a count and nothing else, and bumps no version at all: a signed-in reader's
+support box is their own part of the page, read with their marks on every request, so whoever
+supports (or withdraws) sees the new count at once, and so does every other signed-in reader. The
+answers the same for everyone (the idea's page for anonymous readers, the API, the cards of the
+lists and the order "most supported") show counts up to PAGE_CACHE_TIMEOUT (60 s) old. So a
+support neither empties the cache nor makes every write wait for one row (#15), and it costs no
+page a new rendering.
 
 Where the current versions come from: without Redis, from the database on every lookup (one round
 trip over a connection each worker keeps open, VersionReader); with Redis, from a copy next to the
@@ -101,7 +106,8 @@ PUBLIC_CONTENT = (
     Idea, IdeaStateChange, IdeaImage, Support, Comment, ActionField, Municipality, Project, ProjectStatusChange, BudgetLine, OfficialAnswer,
     Announcement, LegalText,
 )
-# Changes of these bump only their idea's page version (Support.idea_id, Comment.idea_id).
+# Changes of these bump only their idea's page version (Support.idea_id, Comment.idea_id), when
+# flushed through the ORM; the participation services' own statements say what they change (idea_scoped).
 IDEA_CONTENT = (Support, Comment)
 # The pages of one idea, keyed by its page version too (the view argument that names it).
 PAGES_OF_AN_IDEA = {"ideas.show": "idea_id", "api.idea": "idea_id"}
@@ -402,7 +408,8 @@ def public_content_changed() -> None:
 
 def idea_scoped(statement: _Statement) -> _Statement:
     """Mark a statement that changes only what an idea's page version covers (a counter, a support),
-    not the site: the caller bumps that idea's page version itself (bump_idea, with the counter)."""
+    not the site: the caller bumps that idea's page version itself where the page shows the change
+    (bump_idea, with the comment counter), or not at all (a support count, see above)."""
     return statement.execution_options(**{IDEA_SCOPED: True})
 
 

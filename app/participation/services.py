@@ -64,11 +64,16 @@ def _refresh_counters(idea: Idea) -> None:
     db.session.refresh(idea, attribute_names=["support_count", "comment_count"])
 
 
-def _set_support_count(idea: Idea, count: int | None) -> None:
-    """The count the counter's UPDATE returned, as if loaded (no second query)."""
-    if count is None:
-        _refresh_counters(idea)
-    else:
+def _change_support_count(idea: Idea, delta: int) -> None:
+    """support_count = support_count + delta, and the new count on `idea` as if loaded (no second
+    query). It bumps no page version: each signed-in reader's support box reads the count with the
+    reader's marks (app/ideas/page.py), so the person who supports sees it at once; the pages the
+    same for everyone (the idea's page for anonymous readers, the API, the lists) keep their entries
+    and show it within PAGE_CACHE_TIMEOUT (app/cache.py)."""
+    count = db.session.execute(cache.idea_scoped(
+        update(Idea).where(Idea.id == idea.id).values(support_count=Idea.support_count + delta).returning(Idea.support_count)
+    )).scalar()
+    if count is not None:
         set_committed_value(idea, "support_count", count)
 
 
@@ -104,10 +109,10 @@ def support_idea(user: User, idea: Idea) -> bool:
     if user.id == idea.author_id:
         raise NotAllowed(_l("You cannot support your own idea."))
     _require_open(idea, _l("This idea can no longer be supported."))
-    # Part of the idea's page only, whose version the counter's UPDATE bumps (if the support is new).
+    # No page shows who supports: no version to bump for the row (the count: _change_support_count).
     added = _insert_once(cache.idea_scoped(insert_unless_exists(Support).values(idea_id=idea.id, user_id=user.id)))
     if added:
-        _set_support_count(idea, _bump(Idea, idea.id, "support_count", +1))
+        _change_support_count(idea, +1)
         follow_idea(user, idea)
     else:
         _refresh_counters(idea)
@@ -118,12 +123,12 @@ def withdraw_support(user: User, idea: Idea) -> bool:
     """Take a support back. True if there was one."""
     _require_confirmed(user)
     _require_open(idea, _l("Supports for this idea are closed; the count is frozen."))
-    # Part of the idea's page only, whose version the counter's UPDATE bumps (if a support went).
+    # No page shows who supports: no version to bump for the row (the count: _change_support_count).
     removed = rows_changed(cache.idea_scoped(
         delete(Support).where(Support.idea_id == idea.id, Support.user_id == user.id, Support.suspended_at.is_(None))
     )) > 0
     if removed:
-        _set_support_count(idea, _bump(Idea, idea.id, "support_count", -1))
+        _change_support_count(idea, -1)
     else:
         _refresh_counters(idea)
     return removed

@@ -10,6 +10,7 @@ from app import cache
 from app.extensions import db
 from app.models import ContentVersion, Idea
 from app.participation import services
+from tests.conftest import Auth
 from tests.factories import PASSWORD, create_user, make_idea, redis_url, require_redis
 
 
@@ -45,38 +46,41 @@ def test_api_answers_are_cached_as_json_too(app, client, idea, count_queries, pa
     assert cached.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_api_counts_change_with_the_rows(app, client, idea):
-    url = f"/api/v1/ideas/{idea.id}"
-    assert client.get(url).json["supports"] == 0
-    services.support_idea(create_user(), idea)
-    db.session.commit()
-    assert client.get(url).json["supports"] == 1
-
-
 def _versions(idea) -> tuple[int, int]:
     """The site's content version and the idea's own page version."""
     return db.session.scalar(select(ContentVersion.version)), db.session.scalar(select(Idea.page_version).where(Idea.id == idea.id))
 
 
-def test_a_support_changes_its_ideas_page_at_once_and_keeps_every_other_entry(app, client, idea, count_queries):
+def test_a_support_shows_at_once_to_signed_in_readers_and_keeps_every_entry(app, client, auth, idea, count_queries):
+    """A support bumps no version: the count is in each signed-in reader's own support box, read
+    per request; anonymous readers' pages keep their entries (counts at most PAGE_CACHE_TIMEOUT old:
+    TestTimeout)."""
     url = f"/ideen/{idea.id}"
     assert "0 Unterstützungen" in client.get(url).text
     assert "0 Unterstützungen" in client.get("/ideen").text
     site, page = _versions(idea)
-    supporter = create_user()
+    supporter = create_user()  # erika@example.com
+    create_user("olaf@example.com", display_name="Olaf K.")
     services.support_idea(supporter, idea)  # a bulk UPDATE of the counter, no ORM flush of the idea
     db.session.commit()
-    assert _versions(idea) == (site, page + 1)
-    assert "1 Unterstützung" in client.get(url).text
-    queries, listing = _queries(client, count_queries, "/ideen")
-    assert queries == 1 and "0 Unterstützungen" in listing  # the list's entry stays, for at most PAGE_CACHE_TIMEOUT
+    assert _versions(idea) == (site, page)
+    for path in (url, "/ideen"):
+        queries, cached = _queries(client, count_queries, path)
+        assert queries == 1 and "0 Unterstützungen" in cached  # the anonymous entries stay
+    signed_in = app.test_client()
+    Auth(signed_in).login()
+    assert "1 Unterstützung" in signed_in.get(url).text  # the supporter's own box
+    response = signed_in.get(url)
+    assert response.headers["X-Page-Cache"] == "hit" and "1 Unterstützung" in response.text
+    other = app.test_client()
+    Auth(other).login("olaf@example.com")
+    assert "1 Unterstützung" in other.get(url).text  # every signed-in reader's box reads the count
     services.withdraw_support(supporter, idea)  # a bulk DELETE of the support
     db.session.commit()
-    assert _versions(idea) == (site, page + 2)
-    assert services.withdraw_support(supporter, idea) is False  # nothing to withdraw: nothing invalidated
+    assert services.withdraw_support(supporter, idea) is False
     db.session.commit()
-    assert _versions(idea) == (site, page + 2)
-    assert "0 Unterstützungen" in client.get(url).text
+    assert _versions(idea) == (site, page)
+    assert "0 Unterstützungen" in signed_in.get(url).text and "0 Unterstützungen" in other.get(url).text
 
 
 def test_a_comment_changes_its_ideas_page_at_once(app, client, idea):
@@ -108,13 +112,20 @@ class TestTimeout:
     def app_config_overrides(self):
         return {"PAGE_CACHE_TIMEOUT": 1}
 
-    def test_a_lists_counts_are_at_most_the_timeout_old(self, app, client, idea):
-        """(That the list keeps its entry until then: test_a_support_changes_its_ideas_page_at_once_...)"""
+    def test_counts_the_same_for_everyone_are_at_most_the_timeout_old(self, app, client, idea):
+        """The list, the idea's page for anonymous readers and the API (that they keep their entries
+        until then: test_a_support_shows_at_once_to_signed_in_readers_and_keeps_every_entry)."""
+        api = f"/api/v1/ideas/{idea.id}"
         assert "0 Unterstützungen" in client.get("/ideen").text
+        assert "0 Unterstützungen" in client.get(f"/ideen/{idea.id}").text
+        assert client.get(api).json["supports"] == 0
         services.support_idea(create_user(), idea)
         db.session.commit()
+        assert client.get(api).json["supports"] == 0
         time.sleep(1.1)
         assert "1 Unterstützung" in client.get("/ideen").text
+        assert "1 Unterstützung" in client.get(f"/ideen/{idea.id}").text
+        assert client.get(api).json["supports"] == 1
 
 
 def test_edits_and_state_changes_invalidate(app, client, idea):
@@ -184,10 +195,10 @@ class TestWithRedis:
         second, cached = _queries(other_worker, count_queries, "/ideen")
         assert cached == html and second == 0  # the versions come with the page, from Redis
         url = f"/ideen/{idea.id}"
-        assert "0 Unterstützungen" in client.get(url).text
-        services.support_idea(create_user(), idea)
-        db.session.commit()
-        assert "1 Unterstützung" in other_worker.get(url).text
+        assert "Kommentare (0)" in client.get(url).text
+        services.add_comment(create_user(), idea, "Gute Idee, der Bus hält bei uns nur stündlich.")
+        db.session.commit()  # bumps the idea's page version and publishes it
+        assert "der Bus hält bei uns nur stündlich" in other_worker.get(url).text
 
     def test_a_change_is_published_to_every_worker_at_once(self, app, client, idea, count_queries):
         other_worker = app.test_client()
@@ -266,7 +277,8 @@ def test_a_failed_savepoint_keeps_the_invalidation_of_earlier_changes(app, idea)
 def test_the_version_is_bumped_once_per_transaction_not_per_savepoint(app, idea):
     site, page = _versions(idea)
     citizen = create_user()
-    services.support_idea(citizen, idea)  # insert, counter, follow
+    services.support_idea(citizen, idea)  # insert, counter, follow: only the count changes
+    services.add_comment(citizen, idea, "Gute Idee.")  # insert, counter: the page changes
     db.session.commit()
     assert _versions(idea) == (site, page + 1)
     assert services.support_idea(citizen, idea) is False  # changes nothing, so invalidates nothing
