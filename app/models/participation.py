@@ -45,11 +45,16 @@ class Support(Base):
 
 class Comment(Base):
     __tablename__ = "comments"
-    __table_args__ = (Index("ix_comments_idea_created", "idea_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_comments_idea_created", "idea_id", "created_at"),
+        # A person's comments (their account, a block) and a reader's own comments on one idea
+        # (app/participation/queries.py, reader_of_idea): one index probe, not two bitmaps ANDed.
+        Index("ix_comments_author_idea", "author_id", "idea_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
