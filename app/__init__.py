@@ -50,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     from app.security import set_security_headers
 
     db.init_app(app)
-    database.init_app(app)
+    database.init_app(app)  # first: its before_request says whether the request only reads (app/transactions.py)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)

@@ -12,8 +12,9 @@ On SQLite (the embedded default):
   and then writes cannot wait for a concurrent writer in WAL mode (SQLITE_BUSY_SNAPSHOT fails
   at once); BEGIN IMMEDIATE waits (busy_timeout) and then sees the latest data.
 
-Write intent is explicit: `with writing():` around work that writes (the worker's tasks, CLI
-commands); a request that is not GET/HEAD/OPTIONS writes too.
+Write intent is explicit (app/transactions.py: `with writing():`, or a request that is not
+GET/HEAD/OPTIONS); there too, why a request that only reads runs on PostgreSQL without a
+transaction, and why it may not write.
 
 A request whose transaction only read ends it with COMMIT, not ROLLBACK (`_end_read_only_transaction`):
 for the database the two are the same when nothing was written, but psycopg forgets every prepared
@@ -39,13 +40,11 @@ import select as readiness
 import socket
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from flask import Flask, has_request_context, request
+from flask import Flask
 from sqlalchemy import (
     ClauseElement,
     ColumnElement,
@@ -63,21 +62,10 @@ from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
+from app import transactions
 from app.extensions import db
 
-_WRITES: ContextVar[bool] = ContextVar("database_writes", default=False)
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 _WROTE = "transaction_wrote"  # Session.info: this transaction flushed or ran a statement that is not a SELECT
-
-
-@contextmanager
-def writing() -> Iterator[None]:
-    """Transactions begun inside take SQLite's write lock at once (no effect on PostgreSQL)."""
-    token = _WRITES.set(True)
-    try:
-        yield
-    finally:
-        _WRITES.reset(token)
 
 
 def skip_locked(stmt: Select[Any], **options: Any) -> Select[Any]:
@@ -146,10 +134,6 @@ def rows_changed(statement: Executable) -> int:
     return cast(CursorResult[Any], db.session.execute(statement)).rowcount
 
 
-def _writes() -> bool:
-    return _WRITES.get() or (has_request_context() and request.method not in SAFE_METHODS)
-
-
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     """pysqlite's own transaction handling is switched off; `_sqlite_begin` starts transactions."""
     if isinstance(dbapi_connection, sqlite3.Connection):
@@ -165,7 +149,7 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes() else "BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if transactions.writes() else "BEGIN")
 
 
 def _alive_on_checkout(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
@@ -218,8 +202,10 @@ def _end_read_only_transaction(error: BaseException | None) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the connection rules on this app's engine (after db.init_app: its teardown runs after ours)."""
-    listen_to_sessions((("after_transaction_end", _ended), ("after_flush", _flushed), ("do_orm_execute", _executed)))
+    listen_to_sessions((("after_transaction_end", _ended), ("after_flush", _flushed), ("do_orm_execute", _executed),
+                        ("do_orm_execute", transactions.refuse_write_statement), ("before_flush", transactions.refuse_flush)))
     app.teardown_appcontext(_end_read_only_transaction)
+    app.before_request(transactions.mark_request)  # the first before_request (create_app)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "postgresql":

@@ -9,8 +9,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from app.models.base import Base
+from app.transactions import Session
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})  # app/transactions.py
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

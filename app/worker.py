@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.database import writing
 from app.extensions import db
+from app.transactions import writing
 
 log = logging.getLogger(__name__)
 

@@ -24,6 +24,7 @@ from app.legal import services as legal
 from app.models import User
 from app.models.user import ROLE_MODERATOR, ROLE_STEERING
 from app.security import limit_per_address, safe_redirect_target, went_through
+from app.transactions import writing
 from app.views import attempt
 
 bp = Blueprint("auth", __name__)
@@ -217,8 +218,9 @@ def enrol_second_factor():
         flash(_("Please log in again."), "info")
         return redirect(url_for("auth.login"))
     user, next_url = pending
-    secret = second_factor_service.start_enrolment(user)
-    db.session.commit()
+    with writing():  # the secret is kept from the first view on (a GET too; app/transactions.py)
+        secret = second_factor_service.start_enrolment(user)
+        db.session.commit()
     form = EnrolForm()
     if form.validate_on_submit():
         codes = second_factor_service.finish_enrolment(user, form.code.data)

@@ -38,6 +38,7 @@ from app.extensions import db
 from app.legal import services as legal
 from app.models import AuthSession, PendingLogin, User, UserRole, utcnow
 from app.security import parse_int
+from app.transactions import writing
 
 SESSION_ENDED_WITH_TEXT = _l(
     "You are no longer logged in (a staff session ends after 30 idle minutes), so your text was not saved. "
@@ -116,20 +117,22 @@ def load_user(user_id: str) -> User | None:
     else:
         touch_every = TOUCH_EVERY
     if now - last_seen_at > touch_every:
-        db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
         session.modified = True  # the cookie's 14 days start again (SESSION_REFRESH_EACH_REQUEST is off)
-        try:
-            db.session.commit()
-        except OperationalError:
-            # Only bookkeeping: a busy database must not fail the request.
-            db.session.rollback()
+        with writing():  # bookkeeping, allowed in a GET (app/transactions.py)
+            db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
+            try:
+                db.session.commit()
+            except OperationalError:
+                # Only bookkeeping: a busy database must not fail the request.
+                db.session.rollback()
     return user
 
 
 def _expire(session_id: int) -> None:
     """End a staff session that idled too long or lacks the second factor. Commits."""
-    db.session.execute(delete(AuthSession).where(AuthSession.id == session_id))
-    db.session.commit()
+    with writing():  # allowed in a GET (app/transactions.py)
+        db.session.execute(delete(AuthSession).where(AuthSession.id == session_id))
+        db.session.commit()
     session.clear()
     flash(_("Your session has ended. Please log in again."), "info")
 

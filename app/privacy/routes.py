@@ -15,6 +15,7 @@ from app.models import utcnow
 from app.privacy import deletion, services
 from app.privacy.forms import REMOVE_CONTRIBUTIONS, DeleteAccountForm
 from app.security import limit_per_account
+from app.transactions import writing
 from app.views import attempt
 
 bp = Blueprint("privacy", __name__)
@@ -47,8 +48,9 @@ def download(export_id: int):
     if row is None:
         abort(404)
     if row.downloaded_at is None:
-        row.downloaded_at = utcnow()
-        db.session.commit()
+        with writing():  # the retention clock starts: bookkeeping, allowed in a GET (app/transactions.py)
+            row.downloaded_at = utcnow()
+            db.session.commit()
     response = send_file(services.file_path(row), mimetype="application/zip", as_attachment=True,
                          download_name=f"meine-daten-coesfeld-{row.ready_at:%Y-%m-%d}.zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app import mail
-from app.database import writing
 from app.extensions import db
 from app.models import OutgoingMail, utcnow
+from app.transactions import writing
 from tests.factories import create_user
 from tests.smtp_server import SmtpServer
 from tests.web.test_auth_routes import SIGNUP

@@ -7,12 +7,12 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from app.database import writing
 from app.extensions import db
 from app.models import Notification, NotificationSetting, OutgoingMail, User
 from app.moderation import services as moderation
 from app.notifications import fanout, mails
 from app.participation import services as participation
+from app.transactions import writing
 from tests.factories import advance_idea, create_user, make_idea
 from tests.web.test_portfolio_routes import _text
 

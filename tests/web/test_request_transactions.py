@@ -1,11 +1,14 @@
-"""How a request ends its transaction (app/database.py): COMMIT when it only read, so PostgreSQL's
-prepared statements survive; ROLLBACK when it wrote anything it did not commit itself."""
+"""How a request talks to the database (app/database.py, app/transactions.py): a GET only reads
+(on PostgreSQL without a transaction; a write outside `writing()` is refused before it is sent);
+a reading transaction ends with COMMIT, so PostgreSQL's prepared statements survive; what a
+request wrote and did not commit itself is rolled back."""
 
 import pytest
 from sqlalchemy import event, select, text, update
 
 from app.extensions import db
 from app.models import Municipality, User
+from app.transactions import WriteInReadOnlyRequest, writing
 from tests.factories import create_user
 
 
@@ -50,8 +53,37 @@ def _writes_without_commit(how: str) -> None:
         db.session.execute(text("UPDATE users SET display_name = 'Geändert'"))
 
 
+def _nothing_written() -> None:
+    db.session.commit()  # the test's own transaction: see the latest data
+    assert db.session.scalar(select(User.display_name)) == "Original"
+    assert db.session.scalar(select(Municipality).where(Municipality.slug == "neustadt")) is None
+
+
 @pytest.mark.parametrize("how", ["flushed", "pending", "changed object", "bulk update", "text statement"])
 def test_what_a_request_wrote_and_did_not_commit_is_rolled_back(app, make_app, how):
+    create_user("autorin@example.com", display_name="Original")
+    db.session.commit()
+    other = make_app()
+
+    @other.post("/test-schreibt")
+    def writes():
+        _writes_without_commit(how)
+        return "ok"
+
+    @other.get("/test-schreibt-in-writing")
+    def writes_in_writing():
+        with writing():
+            _writes_without_commit(how)
+        return "ok"
+
+    assert other.test_client().post("/test-schreibt").status_code == 200
+    _nothing_written()
+    assert other.test_client().get("/test-schreibt-in-writing").status_code == 200
+    _nothing_written()
+
+
+@pytest.mark.parametrize("how", ["flushed", "changed object", "bulk update", "text statement"])
+def test_a_get_that_writes_outside_writing_is_refused_before_the_database_sees_it(app, make_app, how):
     create_user("autorin@example.com", display_name="Original")
     db.session.commit()
     other = make_app()
@@ -59,12 +91,51 @@ def test_what_a_request_wrote_and_did_not_commit_is_rolled_back(app, make_app, h
     @other.get("/test-schreibt")
     def writes():
         _writes_without_commit(how)
+        db.session.commit()
         return "ok"
 
-    assert other.test_client().get("/test-schreibt").status_code == 200
-    db.session.commit()  # the test's own transaction: see the latest data
-    assert db.session.scalar(select(User.display_name)) == "Original"
-    assert db.session.scalar(select(Municipality).where(Municipality.slug == "neustadt")) is None
+    refused = []
+    other.register_error_handler(WriteInReadOnlyRequest, lambda error: (refused.append(error), ("refused", 500))[1])
+    assert other.test_client().get("/test-schreibt").status_code == 500
+    assert refused, "refused by the guard, not by something else"
+    _nothing_written()
+
+
+def test_a_get_may_write_inside_writing_in_a_transaction_of_its_own(app, make_app):
+    create_user("autorin@example.com", display_name="Original")
+    db.session.commit()
+    other = make_app()
+
+    @other.get("/test-notiert")
+    def bookkeeping():
+        assert db.session.scalar(select(User.display_name)) == "Original"
+        with writing():
+            db.session.execute(update(User).values(display_name="Notiert"))
+            db.session.commit()
+        return db.session.scalar(select(User.display_name))
+
+    assert other.test_client().get("/test-notiert").get_data(as_text=True) == "Notiert"
+    db.session.commit()
+    assert db.session.scalar(select(User.display_name)) == "Notiert"
+
+
+def test_a_get_on_postgresql_runs_without_a_transaction_and_a_post_in_one(app, make_app):
+    """No BEGIN and no COMMIT for a request that only reads: the server has no transaction open after its SELECT."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's transactions cost no round trip")
+    from psycopg.pq import TransactionStatus
+
+    other = make_app()
+
+    def server_side_status() -> str:
+        db.session.scalar(select(User.id))
+        return db.session.connection().connection.dbapi_connection.info.transaction_status.name
+
+    other.get("/test-status")(server_side_status)
+    other.post("/test-status")(server_side_status)
+    client = other.test_client()
+    assert client.get("/test-status").get_data(as_text=True) == TransactionStatus.IDLE.name
+    assert client.post("/test-status").get_data(as_text=True) == TransactionStatus.INTRANS.name
 
 
 def test_prepared_statements_outlive_the_request(app, make_app):
