@@ -31,8 +31,11 @@ page a new rendering.
 Where the current versions come from: without Redis, from the database on every lookup (one round
 trip over a connection each worker keeps open, VersionReader); with Redis, from a copy next to the
 pages, read in the same MGET as the page, published by each committing transaction and re-read
-from the database after PAGE_CACHE_VERSION_SECONDS (BoundedRedisCache). Every answer that asked
-the cache says so in X-Page-Cache (hit or miss).
+from the database after PAGE_CACHE_VERSION_SECONDS (BoundedRedisCache). Each worker keeps its own
+copies of the entries it served last (Copies, PAGE_CACHE_LOCAL_MB): as UTF-8, a layer cut at its
+markers once (layers.SharedPage); a hit on a copy then reads only the versions from Redis. A copy
+is used only while its version is current and no longer than its entry lives. Every answer that
+asked the cache says so in X-Page-Cache (hit or miss).
 
 Pages are cached only for GETs, only with status 200, a page only when rendering set no cookie, a
 layer only when its view called it public (never a draft, never a hidden idea shown to staff).
@@ -50,12 +53,12 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from time import time
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 from urllib.parse import urlencode
 
-from cachelib import SimpleCache
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -138,12 +141,16 @@ def init_app(app: Flask) -> None:
     if redis_url:
         import redis
 
+        copies = Copies(items=app.config["PAGE_CACHE_ITEMS"], max_bytes=app.config["PAGE_CACHE_LOCAL_MB"] * 1024 * 1024,
+                        timeout=app.config["PAGE_CACHE_TIMEOUT"])
+
         backend: LocalPages | BoundedRedisCache = BoundedRedisCache(
             redis.Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT), items=app.config["PAGE_CACHE_ITEMS"],
-            timeout=app.config["PAGE_CACHE_TIMEOUT"], version_seconds=app.config["PAGE_CACHE_VERSION_SECONDS"],
+            timeout=app.config["PAGE_CACHE_TIMEOUT"], version_seconds=app.config["PAGE_CACHE_VERSION_SECONDS"], copies=copies,
         )
     else:
-        backend = LocalPages(items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"])
+        backend = LocalPages(items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"],
+                             max_bytes=app.config["PAGE_CACHE_LOCAL_MB"] * 1024 * 1024)
     app.extensions["page_cache"] = backend
     app.before_request(_serve_from_cache)
     app.after_request(_store_in_cache)
@@ -258,7 +265,7 @@ def _serve_from_cache():
         parts = layers.cached_page_parts(endpoint, request.view_args or {})
         if parts is None:
             return None  # no longer public: the view renders it in full (and does not store it)
-        body = layers.fill(body, parts)
+        body = entry.shared_page().fill(parts)
     response = current_app.response_class(body, mimetype=entry.mimetype)
     response.headers[ANSWER_HEADER] = "hit"
     return response
@@ -272,22 +279,82 @@ def _store_in_cache(response):
     entry = None
     if kind == PAGE:
         if response.mimetype in CACHED_MIMETYPES and "Set-Cookie" not in response.headers:
-            entry = Entry(version, response.mimetype, response.get_data(as_text=True))
+            entry = Entry(version, response.mimetype, response.get_data(), time())
     else:
         shared_page = g.pop("shared_page", None)  # set by layers.render_page for a public page
         if shared_page is not None:
-            entry = Entry(version, "text/html", shared_page)
+            entry = Entry(version, "text/html", shared_page.encode(), time())
     if entry is not None and len(entry.body) <= BODY_MAX:
         current_app.extensions["page_cache"].store(key, entry)
     return response
 
 
-class Entry(NamedTuple):
-    """A cached page (or shared layer) and the version it was rendered at ("12" or "12.3")."""
+class Entry:
+    """A cached page (or shared layer) as UTF-8, the version it was rendered at ("12" or "12.3")
+    and when (a time() in seconds): it is served for at most PAGE_CACHE_TIMEOUT from then."""
 
-    version: str
-    mimetype: str
-    body: str
+    __slots__ = ("version", "mimetype", "body", "stored_at", "_shared")
+
+    def __init__(self, version: str, mimetype: str, body: bytes, stored_at: float):
+        self.version, self.mimetype, self.body, self.stored_at = version, mimetype, body, stored_at
+        self._shared: layers.SharedPage | None = None
+
+    def shared_page(self) -> layers.SharedPage:
+        """A layer cut at its markers: once per entry (the worker's copy keeps it)."""
+        if self._shared is None:
+            self._shared = layers.SharedPage(self.body.decode())
+        return self._shared
+
+    def encode(self) -> bytes:
+        return f"{self.version}\n{self.mimetype}\n{self.stored_at!r}\n".encode() + self.body
+
+    @classmethod
+    def decode(cls, raw: bytes) -> Entry | None:
+        """The entry `encode` wrote; None for anything else (an entry of an earlier release)."""
+        try:
+            version, mimetype, stored_at, body = raw.split(b"\n", 3)
+            return cls(version.decode(), mimetype.decode(), body, float(stored_at))
+        except ValueError:
+            return None
+
+
+class Copies:
+    """This worker's copies of cached entries, the most recently used kept, at most `items` of them
+    and `max_bytes` in all: a hit on a copy reads only the versions from Redis, not the page, and
+    a layer is cut at its markers once (Entry.shared_page). A copy is used while its version is
+    current and it is younger than `timeout`, the same as the entry it copies."""
+
+    def __init__(self, *, items: int, max_bytes: int, timeout: int):
+        self.items, self.max_bytes, self.timeout = items, max_bytes, timeout
+        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._bytes = 0
+
+    def get(self, key: str) -> Entry | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if time() - entry.stored_at >= self.timeout:
+            self._drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: str, entry: Entry) -> None:
+        if key in self._entries:
+            self._drop(key)
+        if len(entry.body) > self.max_bytes or time() - entry.stored_at >= self.timeout:
+            return
+        self._entries[key] = entry
+        self._bytes += len(entry.body)
+        while len(self._entries) > self.items or self._bytes > self.max_bytes:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: str) -> None:
+        self._bytes -= len(self._entries.pop(key).body)
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._bytes = 0
 
 
 class NullPages:
@@ -303,14 +370,14 @@ class NullPages:
 class LocalPages(NullPages):
     """Without Redis: pages in each worker process; the versions are read from the database on every lookup."""
 
-    def __init__(self, *, items: int, timeout: int):
-        self.pages = SimpleCache(threshold=items, default_timeout=timeout)
+    def __init__(self, *, items: int, timeout: int, max_bytes: int):
+        self.pages = Copies(items=items, max_bytes=max_bytes, timeout=timeout)
 
     def lookup(self, key: str, idea_id: int | None, *, in_session: bool) -> tuple[str | None, Entry | None]:
         return current_version(in_session=in_session, idea_id=idea_id), self.pages.get(key)
 
     def store(self, key: str, entry: Entry) -> None:
-        self.pages.set(key, entry)
+        self.pages.put(key, entry)
 
     def clear(self) -> None:
         self.pages.clear()
@@ -327,7 +394,7 @@ if (not held) or tonumber(held) < tonumber(ARGV[1]) then redis.call('SET', KEYS[
 class BoundedRedisCache:
     """Pages in Redis under their own prefix, at most `items` of them (the oldest are evicted first),
     next to a copy of the versions they are checked against: a hit is one round trip to Redis (MGET
-    of the versions and the page) and none to the database.
+    of the versions, and of the page unless this worker has a current copy) and none to the database.
 
     The database's versions are the truth. The transaction that bumps them publishes the new numbers
     after its commit (`publish`), before its answer leaves, so the writer's next page is fresh. A copy
@@ -341,20 +408,38 @@ class BoundedRedisCache:
     SITE_VERSION = "ideen:version:site"
     IDEA_VERSION = "ideen:version:idea:"
 
-    def __init__(self, client, *, items: int, timeout: int, version_seconds: int):
+    def __init__(self, client, *, items: int, timeout: int, version_seconds: int, copies: Copies):
         self.client = client
         self.items = items
         self.timeout = timeout
         self.version_seconds = version_seconds
+        self.copies = copies
         self.set_if_greater = client.register_script(_SET_IF_GREATER)
 
     def lookup(self, key: str, idea_id: int | None, *, in_session: bool) -> tuple[str | None, Entry | None]:
         version_keys = [self.SITE_VERSION] if idea_id is None else [self.SITE_VERSION, f"{self.IDEA_VERSION}{idea_id}"]
+        copy = self.copies.get(key)
         try:
-            *versions, raw = self.client.mget([*version_keys, self.PREFIX + key])
+            values = self.client.mget(version_keys if copy else [*version_keys, self.PREFIX + key])
+            versions = values[:len(version_keys)]
+            version = self._version(versions, version_keys, idea_id, in_session=in_session)
+            if copy is not None:
+                if copy.version == version:
+                    return version, copy
+                raw = self.client.get(self.PREFIX + key)  # another worker may have rendered it anew
+            else:
+                raw = values[-1]
         except RedisError as error:
             log.warning("page cache: Redis does not answer (%s); rendering without it", error)
             return None, None
+        entry = Entry.decode(raw) if raw is not None else None
+        if entry is None:
+            return version, None
+        if entry.version == version:
+            self.copies.put(key, entry)
+        return version, entry
+
+    def _version(self, versions: list, version_keys: list[str], idea_id: int | None, *, in_session: bool) -> str | None:
         version: str | None
         if all(value is not None for value in versions):
             version = ".".join(value.decode() for value in versions)
@@ -362,15 +447,13 @@ class BoundedRedisCache:
             version = current_version(in_session=in_session, idea_id=idea_id)
             if version is not None:  # (an idea that does not exist has no page version: "12.None")
                 self._set_versions([(k, v) for k, v in zip(version_keys, version.split("."), strict=True) if v.isdigit()])
-        if raw is None:
-            return version, None
-        stored, mimetype, body = raw.decode("utf-8").split("\n", 2)
-        return version, Entry(stored, mimetype, body)
+        return version
 
     def store(self, key: str, entry: Entry) -> None:
+        self.copies.put(key, entry)
         try:
             pipe = self.client.pipeline()
-            pipe.set(self.PREFIX + key, f"{entry.version}\n{entry.mimetype}\n{entry.body}".encode("utf-8"), ex=self.timeout)
+            pipe.set(self.PREFIX + key, entry.encode(), ex=self.timeout)
             pipe.zadd(self.INDEX, {key: time()})
             pipe.zcard(self.INDEX)
             size = pipe.execute()[-1]
@@ -395,6 +478,7 @@ class BoundedRedisCache:
         pipe.execute()
 
     def clear(self) -> None:
+        self.copies.clear()
         keys = [self.PREFIX + k.decode("utf-8") for k in self.client.zrange(self.INDEX, 0, -1)]
         self.client.delete(*keys, self.INDEX, self.SITE_VERSION, *self.client.keys(self.IDEA_VERSION + "*"))
 

@@ -111,6 +111,7 @@ class Config:
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
     PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 60)  # also how old a count in a list may be (app/cache.py)
     PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
+    PAGE_CACHE_LOCAL_MB = _int("PAGE_CACHE_LOCAL_MB", 32)  # each worker's copies of cached pages (app/cache.py, Copies)
     # How long Redis keeps its copy of the versions before a lookup reads the database again (app/cache.py).
     PAGE_CACHE_VERSION_SECONDS = _int("PAGE_CACHE_VERSION_SECONDS", 2)
     # Another Redis database for the page cache (e.g. redis://127.0.0.1:6379/1 with maxmemory), apart from the rate limits.

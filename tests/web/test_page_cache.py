@@ -255,6 +255,59 @@ class TestWithRedis:
         assert store.zcard("ideen:page-index") == 5 and len(store.keys("ideen:page:*")) == 5
 
 
+    def test_a_worker_serves_its_own_copy_while_the_version_is_current(self, app, make_app, client, idea):
+        """A hit on this worker's copy reads only the versions from Redis: gone from Redis, the page
+        is still served here, not by another worker (another app: its own copies); a change shows at once."""
+        store = redis.Redis.from_url(redis_url(14))
+        assert client.get("/ideen").headers["X-Page-Cache"] == "miss"
+        store.delete(*store.keys("ideen:page:*"))
+        response = client.get("/ideen")
+        assert response.headers["X-Page-Cache"] == "hit" and "Bürgerbus in Echtzeit" in response.text
+        other_worker = make_app(REDIS_URL=redis_url(14), PAGE_CACHE_ITEMS=5)
+        with other_worker.app_context():
+            assert other_worker.test_client().get("/ideen").headers["X-Page-Cache"] == "miss"
+        idea.title = "Bürgerbus mit Kopie"
+        db.session.commit()
+        response = client.get("/ideen")
+        assert response.headers["X-Page-Cache"] == "miss" and "Bürgerbus mit Kopie" in response.text
+
+    def test_an_entry_in_another_format_is_a_miss_not_an_error(self, app, client, idea):
+        """An entry an earlier release left in Redis (no time it was stored) is rendered anew."""
+        store = redis.Redis.from_url(redis_url(14))
+        client.get("/ideen")
+        [key] = store.keys("ideen:page:*")
+        store.set(key, b"1\ntext/html\n<p>alt</p>")
+        app.extensions["page_cache"].copies.clear()
+        response = client.get("/ideen")
+        assert response.status_code == 200 and response.headers["X-Page-Cache"] == "miss" and "Bürgerbus in Echtzeit" in response.text
+
+
+def _entry(size: int, age: float = 0.0) -> cache.Entry:
+    return cache.Entry("1", "text/html", b"x" * size, time.time() - age)
+
+
+def test_a_worker_keeps_the_most_recently_used_copies_within_its_bounds():
+    copies = cache.Copies(items=3, max_bytes=1000, timeout=60)
+    for key in "abc":
+        copies.put(key, _entry(100))
+    assert copies.get("a") is not None  # used: kept the longest
+    copies.put("d", _entry(100))
+    assert [k for k in "abcd" if copies.get(k) is not None] == ["a", "c", "d"]
+    copies.put("big", _entry(900))  # over 1000 bytes in all: the least recently used go
+    assert copies.get("big") is not None and copies.get("a") is None and copies.get("c") is None
+    copies.put("huge", _entry(1001))  # larger than everything allowed: not kept, nothing evicted for it
+    assert copies.get("huge") is None and copies.get("big") is not None
+
+
+def test_a_copy_lives_no_longer_than_the_entry_it_copies():
+    copies = cache.Copies(items=10, max_bytes=10_000, timeout=60)
+    copies.put("old", _entry(10, age=61))
+    copies.put("aging", _entry(10, age=30))
+    assert copies.get("old") is None and copies.get("aging") is not None
+    copies.get("aging").stored_at -= 31
+    assert copies.get("aging") is None
+
+
 def test_a_failed_savepoint_keeps_the_invalidation_of_earlier_changes(app, idea):
     """A savepoint that fails and rolls back (as record_once's does) must not cancel the bump of earlier changes."""
     from sqlalchemy.exc import IntegrityError

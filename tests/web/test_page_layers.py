@@ -182,3 +182,22 @@ def test_fill_puts_parts_into_slots_and_regions():
     filled = layers.fill(body, {"nav": "Erika", "comment-7": "Bearbeiten", "missing": "x"})
     assert filled == "<a>Erika</a><p>Bearbeiten</p><!--slot:other-->"
     assert layers.split_parts("<!--part:a-->\n 1 \n<!--part:b-->2") == {"a": "1", "b": "2"}
+
+
+def test_a_shared_page_cut_once_fills_like_the_page_it_was_cut_from(app):
+    """Regions with a form inside (its CSRF slot), regions inside regions, a region never closed."""
+    body = ("<h1>Idee</h1><!--slot:nav-->"
+            "<!--region:c1--><form><input name=\"csrf_token\" value=\"<!--slot:csrf-->\"></form><!--/region:c1-->"
+            "<!--region:c2-->a<!--region:c3-->b<!--/region:c3-->c<!--/region:c2-->"
+            "<!--region:offen-->Ende<!--/region:c9-->ü")
+    page = layers.SharedPage(body)
+    with app.test_request_context("/"):
+        from flask_wtf.csrf import generate_csrf
+
+        token = generate_csrf()
+        kept = page.fill({}).decode()
+        assert kept == body.replace(layers.CSRF_SLOT, token)
+        assert page.fill({"nav": "Erika", "c1": "<p>eigen</p>", "c3": "B"}).decode() == (
+            "<h1>Idee</h1>Erika<p>eigen</p><!--region:c2-->aBc<!--/region:c2--><!--region:offen-->Ende<!--/region:c9-->ü")
+        assert "DREI" not in page.fill({"c2": "2", "c3": "DREI"}).decode()  # inside a region replaced as a whole
+        assert layers.fill(body, {"c1": "x"}) == page.fill({"c1": "x"}).decode()
