@@ -34,8 +34,12 @@ pages, read in the same MGET as the page, published by each committing transacti
 from the database after PAGE_CACHE_VERSION_SECONDS (BoundedRedisCache). Each worker keeps its own
 copies of the entries it served last (Copies, PAGE_CACHE_LOCAL_MB): as UTF-8, a layer cut at its
 markers once (layers.SharedPage); a hit on a copy then reads only the versions from Redis. A copy
-is used only while its version is current and no longer than its entry lives. Every answer that
-asked the cache says so in X-Page-Cache (hit or miss).
+is used only while its version is current and no longer than its entry lives. For an anonymous
+reader and the API (readers who write nothing), a worker trusts the versions it read or published
+itself in the last PAGE_CACHE_RECENT_SECONDS (1 s, RecentVersions): a hit on a copy then asks
+nobody at all, and a change another process committed reaches them up to that much later; a
+signed-in reader's lookup always asks Redis, so their own change shows on their next page whichever
+worker serves it. Every answer that asked the cache says so in X-Page-Cache (hit or miss).
 
 Pages are cached only for GETs, only with status 200, a page only when rendering set no cookie, a
 layer only when its view called it public (never a draft, never a hidden idea shown to staff).
@@ -84,6 +88,7 @@ from app.models import (
     ProjectStatusChange,
     Support,
 )
+from app.security import signed_out
 
 # Each cached endpoint with the query parameters it reads.
 _IDEA_LIST = ("q", "status", "submitter", "sort", "field", "municipality", "page")
@@ -143,10 +148,11 @@ def init_app(app: Flask) -> None:
 
         copies = Copies(items=app.config["PAGE_CACHE_ITEMS"], max_bytes=app.config["PAGE_CACHE_LOCAL_MB"] * 1024 * 1024,
                         timeout=app.config["PAGE_CACHE_TIMEOUT"])
-
+        recent = RecentVersions(seconds=app.config["PAGE_CACHE_RECENT_SECONDS"], items=app.config["PAGE_CACHE_ITEMS"])
         backend: LocalPages | BoundedRedisCache = BoundedRedisCache(
             redis.Redis.from_url(redis_url, socket_timeout=REDIS_TIMEOUT), items=app.config["PAGE_CACHE_ITEMS"],
             timeout=app.config["PAGE_CACHE_TIMEOUT"], version_seconds=app.config["PAGE_CACHE_VERSION_SECONDS"], copies=copies,
+            recent=recent,
         )
     else:
         backend = LocalPages(items=app.config["PAGE_CACHE_ITEMS"], timeout=app.config["PAGE_CACHE_TIMEOUT"],
@@ -245,7 +251,7 @@ def _serve_from_cache():
         return None
     if endpoint.startswith(SAME_FOR_EVERYONE):
         kind, audience = PAGE, "everyone"  # no account is even loaded
-    elif not current_user.is_authenticated and not session.get("_flashes"):
+    elif (signed_out() or not current_user.is_authenticated) and not session.get("_flashes"):
         kind, audience = PAGE, "anonymous"
     else:
         kind, audience = LAYER, layers.audience(current_user)
@@ -254,7 +260,9 @@ def _serve_from_cache():
         return None
     idea_argument = PAGES_OF_AN_IDEA.get(endpoint)
     idea_id = (request.view_args or {}).get(idea_argument) if idea_argument else None
-    version, entry = current_app.extensions["page_cache"].lookup(key, idea_id, in_session=kind == LAYER and current_user.is_authenticated)
+    version, entry = current_app.extensions["page_cache"].lookup(
+        key, idea_id, in_session=kind == LAYER and current_user.is_authenticated, writes_nothing=kind == PAGE,
+    )
     if version is None:
         return None
     if entry is None or entry.version != version:
@@ -357,6 +365,46 @@ class Copies:
         self._bytes = 0
 
 
+class RecentVersions:
+    """The versions this worker read from Redis or the database, or published, in the last `seconds`,
+    each key with the greatest number it saw (versions only grow). A reader who writes nothing (an
+    anonymous reader, the API) is answered from a current copy with them, without a round trip:
+    a change committed elsewhere reaches such a reader up to `seconds` later, one this worker
+    committed at once. At most `items` keys are kept; then the memo starts over."""
+
+    def __init__(self, *, seconds: float, items: int):
+        self.seconds, self.items = seconds, items
+        self._seen: dict[str, tuple[int, float]] = {}
+
+    def get(self, keys: list[str]) -> str | None:
+        """The version of these keys ("12" or "12.3") if every one was seen recently enough, else None."""
+        if self.seconds <= 0:
+            return None
+        now, numbers = time(), []
+        for key in keys:
+            seen = self._seen.get(key)
+            if seen is None or now - seen[1] >= self.seconds:
+                return None
+            numbers.append(str(seen[0]))
+        return ".".join(numbers)
+
+    def note(self, versions) -> None:
+        """(key, number) pairs just read or published."""
+        if self.seconds <= 0:
+            return
+        if len(self._seen) > self.items:
+            self._seen = {}
+        now = time()
+        for key, value in versions:
+            number = int(value)
+            held = self._seen.get(key)
+            if held is None or held[0] <= number:
+                self._seen[key] = (number, now)
+
+    def clear(self) -> None:
+        self._seen = {}
+
+
 class NullPages:
     """PAGE_CACHE_ENABLED off: nothing is kept (the hooks that read it are not even registered)."""
 
@@ -373,7 +421,7 @@ class LocalPages(NullPages):
     def __init__(self, *, items: int, timeout: int, max_bytes: int):
         self.pages = Copies(items=items, max_bytes=max_bytes, timeout=timeout)
 
-    def lookup(self, key: str, idea_id: int | None, *, in_session: bool) -> tuple[str | None, Entry | None]:
+    def lookup(self, key: str, idea_id: int | None, *, in_session: bool, writes_nothing: bool = False) -> tuple[str | None, Entry | None]:
         return current_version(in_session=in_session, idea_id=idea_id), self.pages.get(key)
 
     def store(self, key: str, entry: Entry) -> None:
@@ -408,17 +456,22 @@ class BoundedRedisCache:
     SITE_VERSION = "ideen:version:site"
     IDEA_VERSION = "ideen:version:idea:"
 
-    def __init__(self, client, *, items: int, timeout: int, version_seconds: int, copies: Copies):
+    def __init__(self, client, *, items: int, timeout: int, version_seconds: int, copies: Copies, recent: RecentVersions):
         self.client = client
         self.items = items
         self.timeout = timeout
         self.version_seconds = version_seconds
         self.copies = copies
+        self.recent = recent
         self.set_if_greater = client.register_script(_SET_IF_GREATER)
 
-    def lookup(self, key: str, idea_id: int | None, *, in_session: bool) -> tuple[str | None, Entry | None]:
+    def lookup(self, key: str, idea_id: int | None, *, in_session: bool, writes_nothing: bool = False) -> tuple[str | None, Entry | None]:
+        """The current version and the entry under `key` (None if there is none). For a reader who
+        `writes_nothing`, the versions this worker saw in the last PAGE_CACHE_RECENT_SECONDS will do."""
         version_keys = [self.SITE_VERSION] if idea_id is None else [self.SITE_VERSION, f"{self.IDEA_VERSION}{idea_id}"]
         copy = self.copies.get(key)
+        if copy is not None and writes_nothing and copy.version == self.recent.get(version_keys):
+            return copy.version, copy
         try:
             values = self.client.mget(version_keys if copy else [*version_keys, self.PREFIX + key])
             versions = values[:len(version_keys)]
@@ -443,10 +496,13 @@ class BoundedRedisCache:
         version: str | None
         if all(value is not None for value in versions):
             version = ".".join(value.decode() for value in versions)
+            self.recent.note(zip(version_keys, versions, strict=True))
         else:
             version = current_version(in_session=in_session, idea_id=idea_id)
             if version is not None:  # (an idea that does not exist has no page version: "12.None")
-                self._set_versions([(k, v) for k, v in zip(version_keys, version.split("."), strict=True) if v.isdigit()])
+                known = [(k, v) for k, v in zip(version_keys, version.split("."), strict=True) if v.isdigit()]
+                self._set_versions(known)
+                self.recent.note(known)
         return version
 
     def store(self, key: str, entry: Entry) -> None:
@@ -466,6 +522,7 @@ class BoundedRedisCache:
 
     def publish(self, site: int | None, ideas: Mapping[int, int]) -> None:
         versions = ([(self.SITE_VERSION, site)] if site is not None else []) + [(f"{self.IDEA_VERSION}{i}", v) for i, v in ideas.items()]
+        self.recent.note(versions)  # this worker's next answer shows its own change, Redis or not
         try:
             self._set_versions(versions)
         except RedisError as error:
@@ -479,6 +536,7 @@ class BoundedRedisCache:
 
     def clear(self) -> None:
         self.copies.clear()
+        self.recent.clear()
         keys = [self.PREFIX + k.decode("utf-8") for k in self.client.zrange(self.INDEX, 0, -1)]
         self.client.delete(*keys, self.INDEX, self.SITE_VERSION, *self.client.keys(self.IDEA_VERSION + "*"))
 

@@ -192,6 +192,8 @@ def only_read(session: Session) -> bool:
 
 def _end_read_only_transaction(error: BaseException | None) -> None:
     """Runs before Flask-SQLAlchemy's teardown, which rolls back whatever is still open."""
+    if not db.session.registry.has():
+        return  # the request never used a session (a page from the cache, a static file)
     session = db.session()
     if error is None and only_read(session):
         try:

@@ -271,6 +271,30 @@ class TestWithRedis:
         response = client.get("/ideen")
         assert response.headers["X-Page-Cache"] == "miss" and "Bürgerbus mit Kopie" in response.text
 
+    def test_a_reader_who_writes_nothing_is_answered_from_the_copy_without_asking_redis(self, app, make_app, client, idea):
+        """Anonymous readers (and the API) get this worker's copy while the versions it saw are
+        under PAGE_CACHE_RECENT_SECONDS old: with Redis gone, a hit still is one. A change another
+        process committed reaches them that much later; a signed-in reader asks Redis and sees it at once."""
+        pages = app.extensions["page_cache"]
+        pages.recent.seconds = 0.5
+        assert client.get("/ideen").headers["X-Page-Cache"] == "miss"
+        reachable, pages.client = pages.client, redis.Redis.from_url("redis://127.0.0.1:9/0", socket_timeout=0.2)
+        response = client.get("/ideen")
+        assert response.headers["X-Page-Cache"] == "hit" and "Bürgerbus in Echtzeit" in response.text
+        pages.client = reachable
+        elsewhere = make_app(REDIS_URL=redis_url(14), PAGE_CACHE_ITEMS=5)
+        with elsewhere.app_context():
+            db.session.get(Idea, idea.id).title = "Bürgerbus von anderswo"
+            db.session.commit()  # publishes through Redis
+        db.session.commit()  # this test's own session sees it (its transaction ends)
+        assert "Bürgerbus in Echtzeit" in client.get("/ideen").text  # the version this worker saw 0.5 s ago
+        reader = app.test_client()
+        Auth(reader).login(create_user().email)
+        assert "Bürgerbus von anderswo" in reader.get("/ideen").text
+        time.sleep(0.5)
+        response = client.get("/ideen")
+        assert response.headers["X-Page-Cache"] == "miss" and "Bürgerbus von anderswo" in response.text
+
     def test_an_entry_in_another_format_is_a_miss_not_an_error(self, app, client, idea):
         """An entry an earlier release left in Redis (no time it was stored) is rendered anew."""
         store = redis.Redis.from_url(redis_url(14))
@@ -306,6 +330,25 @@ def test_a_copy_lives_no_longer_than_the_entry_it_copies():
     assert copies.get("old") is None and copies.get("aging") is not None
     copies.get("aging").stored_at -= 31
     assert copies.get("aging") is None
+
+
+def test_recent_versions_are_those_seen_within_their_seconds_the_greatest_of_each():
+    recent = cache.RecentVersions(seconds=0.2, items=3)
+    assert recent.get(["site"]) is None
+    recent.note([("site", b"12"), ("idea:7", b"3")])
+    assert recent.get(["site", "idea:7"]) == "12.3" and recent.get(["site", "idea:8"]) is None
+    recent.note([("site", 11)])  # an older number read after a newer one was published
+    assert recent.get(["site"]) == "12"
+    time.sleep(0.2)
+    assert recent.get(["site"]) is None
+    recent.note([("site", 13)])
+    assert recent.get(["site"]) == "13" and recent.get(["site", "idea:7"]) is None
+    recent.note([(f"idea:{number}", 1) for number in range(4)])  # more keys than it keeps: it starts over
+    recent.note([("idea:9", 1)])
+    assert recent.get(["site"]) is None and recent.get(["idea:9"]) == "1"
+    off = cache.RecentVersions(seconds=0, items=3)
+    off.note([("site", 1)])
+    assert off.get(["site"]) is None
 
 
 def test_a_failed_savepoint_keeps_the_invalidation_of_earlier_changes(app, idea):

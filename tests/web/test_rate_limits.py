@@ -96,3 +96,23 @@ def test_the_api_is_rate_limited_per_address_with_a_json_answer(client, referenc
     assert limited.is_json and limited.json["error"]["status"] == 429
     assert limited.json["error"]["message"].startswith("Sie haben das in kurzer Zeit zu oft versucht. Bitte versuchen Sie es in")
     assert int(limited.headers["Retry-After"]) > 0
+
+
+def test_every_limit_outside_the_api_is_on_posts():
+    """GETs outside the API skip Flask-Limiter (security._read_without_limits). That loses no limit
+    only while every other one is declared through limit_per_address or limit_per_account, on POSTs."""
+    import ast
+    from pathlib import Path
+
+    from app import security
+
+    root = Path(__file__).resolve().parents[2]
+    declared = []
+    for path in sorted((root / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("limit", "shared_limit")
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "limiter"):
+                methods = next((ast.literal_eval(kw.value) for kw in node.keywords if kw.arg == "methods"), None)
+                declared.append((path.relative_to(root).as_posix(), node.func.attr, methods))
+    assert declared == [("app/api/routes.py", "shared_limit", None), ("app/security.py", "limit", ["POST"]), ("app/security.py", "limit", ["POST"])]
+    assert security.LIMITED_READS == ("api",)
