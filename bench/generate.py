@@ -209,11 +209,14 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
     db.session.add_all(BudgetLine(**row) for row in budget_rows)  # the ORM converts euros to stored hundredths
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        for table in ("ideas", "supports", "comments", "idea_action_fields", "users"):
-            db.session.execute(db.text(f"ANALYZE {table}"))
         for table in ("users", "ideas", "comments", "supports", "idea_state_changes"):
             db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
         db.session.commit()
+        # What autovacuum does a minute after a bulk load: statistics, the visibility map, and the
+        # search index's pending list merged (a search would otherwise read all of it).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in ("ideas", "supports", "comments", "idea_action_fields", "users"):
+                connection.execute(db.text(f"VACUUM ANALYZE {table}"))
     else:
         db.session.execute(db.text("ANALYZE"))
         db.session.commit()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, bindparam, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload, load_only, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -82,26 +82,27 @@ CARD_COLUMNS = (Idea.title, Idea.status, Idea.summary, Idea.published_at, Idea.s
 CARD_AUTHOR_COLUMNS = (User.display_name, User.organisation_name, User.account_type, User.deleted_at)
 
 
-def visible_ideas(load: bool = True, *, fields: bool = True, card: bool = False) -> Select:
+def is_visible() -> tuple[ColumnElement[bool], ...]:
+    """An idea anyone may see: published (not a draft) and not hidden by moderation."""
+    return Idea.status != DRAFT, Idea.is_hidden.is_(False)
+
+
+def visible_ideas(*, fields: bool = True, card: bool = False) -> Select:
     """Published (non-draft), not hidden ideas, with author and municipality joined.
 
-    With load=False it selects only ids (for counting). The action fields come in a second query,
-    or, with fields=False, not at all (the caller loads them: load_action_fields). With card, only
-    what a card shows is loaded (CARD_COLUMNS)."""
+    The action fields come in a second query, or, with fields=False, not at all (the caller loads
+    them: load_action_fields). With card, only what a card shows is loaded (CARD_COLUMNS)."""
+    author = contains_eager(Idea.author).load_only(*CARD_AUTHOR_COLUMNS) if card else contains_eager(Idea.author)
     stmt = (
-        select(Idea if load else Idea.id)
+        select(Idea)
         .join(Idea.author)
         .join(Idea.municipality)
-        .where(Idea.status != DRAFT, Idea.is_hidden.is_(False))
+        .where(*is_visible())
+        .options(author, contains_eager(Idea.municipality),
+                 selectinload(Idea.action_fields) if fields else noload(Idea.action_fields), joinedload(Idea.project))
     )
-    if load:
-        author = contains_eager(Idea.author).load_only(*CARD_AUTHOR_COLUMNS) if card else contains_eager(Idea.author)
-        stmt = stmt.options(
-            author, contains_eager(Idea.municipality),
-            selectinload(Idea.action_fields) if fields else noload(Idea.action_fields), joinedload(Idea.project)
-        )
-        if card:
-            stmt = stmt.options(load_only(*CARD_COLUMNS))
+    if card:
+        stmt = stmt.options(load_only(*CARD_COLUMNS))
     return stmt
 
 
@@ -182,8 +183,15 @@ def list_ideas(filters: IdeaFilters, per_page: int, *, card: bool = False,
 
 
 def _matching_ids(filters: IdeaFilters, named: _Named) -> Select:
-    """The ids of every idea the filters match: what a list's count counts (no eager loads, no order)."""
-    return _apply_filters(visible_ideas(load=False), filters, named)
+    """The ids of every idea the filters match: what a list's count counts (no eager loads, no order).
+
+    Only `ideas`, joined to the author when a filter asks for the kind of submitter: every idea has
+    an author and a municipality (foreign keys, NOT NULL), so the list's joins change no count, and
+    without them a capped count reads 1,001 matches and stops (a search's count 6 -> 4 ms at 100,000)."""
+    stmt = select(Idea.id).where(*is_visible())
+    if filters.submitter:
+        stmt = stmt.join(Idea.author)
+    return _apply_filters(stmt, filters, named)
 
 
 @dataclass

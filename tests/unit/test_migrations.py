@@ -29,6 +29,9 @@ def test_search_index_exists(app):
     else:
         assert "ix_ideas_search_vector" in {i["name"] for i in inspector.get_indexes("ideas")}
         assert "search_vector" in {c["name"] for c in inspector.get_columns("ideas")}
+        # A search reads the GIN index's whole pending list: it is kept small (migration 0015).
+        options = db.session.scalar(db.text("SELECT reloptions FROM pg_class WHERE relname = 'ix_ideas_search_vector'"))
+        assert "gin_pending_list_limit=256" in options
 
 
 def test_downgrade_to_base_and_upgrade_again(app):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from app.extensions import db
@@ -19,8 +21,6 @@ def ideas(app, reference):
 
 
 def _titles(response) -> list[str]:
-    import re
-
     return re.findall(r'class="idea-card-title"><a href="/ideen/\d+">([^<]+)</a>', response.text)
 
 
@@ -51,6 +51,10 @@ def test_filters_and_search_live_in_the_url(client, ideas, query, expected):
     response = client.get(f"/ideen?{query}")
     assert response.status_code == 200
     assert _titles(response) == expected
+    # The count is a statement of its own (ideas only, the author joined for `submitter`): it agrees.
+    if expected:
+        heading = re.search(r'class="results-count">\s*(\d+) Idee', response.text)
+        assert heading and int(heading.group(1)) == len(expected)
 
 
 def test_sort_by_supports_comments_and_trending(client, ideas):
