@@ -119,11 +119,13 @@ def load_user(user_id: str) -> User | None:
     if now - last_seen_at > touch_every:
         session.modified = True  # the cookie's 14 days start again (SESSION_REFRESH_EACH_REQUEST is off)
         with writing():  # bookkeeping, allowed in a GET (app/transactions.py)
-            db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
             try:
+                db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
                 db.session.commit()
             except OperationalError:
-                # Only bookkeeping: a busy database must not fail the request.
+                # Only bookkeeping: a busy database must not fail the request. On SQLite the UPDATE
+                # itself can be refused at once: this request's read began before another process
+                # committed (SQLITE_BUSY_SNAPSHOT), typically that process noting the same visit.
                 db.session.rollback()
     return user
 
@@ -131,8 +133,12 @@ def load_user(user_id: str) -> User | None:
 def _expire(session_id: int) -> None:
     """End a staff session that idled too long or lacks the second factor. Commits."""
     with writing():  # allowed in a GET (app/transactions.py)
-        db.session.execute(delete(AuthSession).where(AuthSession.id == session_id))
-        db.session.commit()
+        try:
+            db.session.execute(delete(AuthSession).where(AuthSession.id == session_id))
+            db.session.commit()
+        except OperationalError:
+            # Busy (see load_user): the row stays, but its idle time has run out, so it lets nobody in.
+            db.session.rollback()
     session.clear()
     flash(_("Your session has ended. Please log in again."), "info")
 

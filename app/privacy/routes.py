@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import OperationalError
 
 from app.auth import sessions
 from app.auth.services import WrongPassword
@@ -49,8 +50,11 @@ def download(export_id: int):
         abort(404)
     if row.downloaded_at is None:
         with writing():  # the retention clock starts: bookkeeping, allowed in a GET (app/transactions.py)
-            row.downloaded_at = utcnow()
-            db.session.commit()
+            try:
+                row.downloaded_at = utcnow()
+                db.session.commit()
+            except OperationalError:
+                db.session.rollback()  # busy (app/auth/sessions.py, load_user): the clock starts at the next download
     response = send_file(services.file_path(row), mimetype="application/zip", as_attachment=True,
                          download_name=f"meine-daten-coesfeld-{row.ready_at:%Y-%m-%d}.zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"
