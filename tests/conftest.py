@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -280,6 +282,35 @@ class Auth:
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)
+
+
+@pytest.fixture
+def another_process_commits():
+    """SQLite only: `with another_process_commits("UPDATE users"):` makes a second connection (as
+    another worker would) commit a change just before the first such statement is sent, so the
+    request's reading transaction is stale when it wants to write (SQLITE_BUSY_SNAPSHOT)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a stale snapshot refuses the write lock on SQLite only; PostgreSQL waits for the row")
+
+    @contextmanager
+    def before(statement_start: str):
+        done = []
+
+        def commit_elsewhere(connection, cursor, statement, parameters, context, executemany):
+            if not done and statement.lstrip().upper().startswith(statement_start.upper()):
+                done.append(True)
+                other = sqlite3.connect(db.engine.url.database)
+                other.execute("UPDATE municipalities SET position = position + 1")  # a real change (an equal value writes nothing)
+                other.commit()
+                other.close()
+
+        event.listen(db.engine, "before_cursor_execute", commit_elsewhere)
+        try:
+            yield done
+        finally:
+            event.remove(db.engine, "before_cursor_execute", commit_elsewhere)
+
+    return before
 
 
 class QueryCounter:

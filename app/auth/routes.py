@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 
 from app.auth import emails, lockout, services, sessions, tokens
 from app.auth import second_factor as second_factor_service
@@ -219,8 +220,15 @@ def enrol_second_factor():
         return redirect(url_for("auth.login"))
     user, next_url = pending
     with writing():  # the secret is kept from the first view on (a GET too; app/transactions.py)
-        secret = second_factor_service.start_enrolment(user)
-        db.session.commit()
+        try:
+            secret = second_factor_service.start_enrolment(user)
+            db.session.commit()
+        except OperationalError:
+            # SQLite, in a GET: the read began before another process committed (README, "SQLite
+            # under concurrency"). Again in a transaction of its own, which waits for the lock.
+            db.session.rollback()
+            secret = second_factor_service.start_enrolment(user)
+            db.session.commit()
     form = EnrolForm()
     if form.validate_on_submit():
         codes = second_factor_service.finish_enrolment(user, form.code.data)

@@ -1,8 +1,6 @@
-import sqlite3
 from datetime import timedelta
 
-import pytest
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
@@ -165,30 +163,17 @@ def test_the_cookie_is_sent_again_only_when_the_session_notes_a_visit(app, clien
     assert "Set-Cookie" not in client.get("/ideen").headers
 
 
-def test_a_visit_the_database_is_too_busy_to_note_still_shows_the_page(app, client, reference):
+def test_a_visit_the_database_is_too_busy_to_note_still_shows_the_page(app, client, reference, another_process_commits):
     """SQLite: the page's read began before another process committed, so noting the visit cannot
     take the write lock (SQLITE_BUSY_SNAPSHOT, at once). Only bookkeeping: the page comes anyway."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("a stale snapshot refuses the write lock on SQLite only; PostgreSQL waits for the row")
     create_user()
     client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
     client.get("/ideen")
     db.session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(minutes=6)))
     db.session.commit()
-
-    def another_process_writes(connection, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("UPDATE AUTH_SESSIONS"):
-            other = sqlite3.connect(db.engine.url.database)
-            other.execute("UPDATE municipalities SET position = position + 1")  # a real change (an equal value writes nothing)
-            other.commit()
-            other.close()
-
-    event.listen(db.engine, "before_cursor_execute", another_process_writes)
-    try:
+    with another_process_commits("UPDATE auth_sessions") as done:
         page = client.get("/ideen")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", another_process_writes)
-    assert page.status_code == 200 and "Erika M." in page.text
+    assert done and page.status_code == 200 and "Erika M." in page.text
     assert client.get("/ideen/meine").status_code == 200  # and the next page notes it
 
 

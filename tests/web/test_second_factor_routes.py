@@ -17,6 +17,21 @@ def _password(client, email):
     return client.post("/anmelden", data={"email": email, "password": PASSWORD})
 
 
+def test_the_enrolment_page_keeps_its_secret_when_another_process_committed_meanwhile(client, reference, another_process_commits):
+    """SQLite refuses the secret's write at once (the page's read is stale): it is written again in a
+    transaction of its own, which waits its turn."""
+    user = create_user("neu@example.com")
+    auth_services.grant_role(user, "moderator")
+    db.session.commit()
+    _password(client, "neu@example.com")
+    with another_process_commits("UPDATE users") as done:
+        page = client.get("/anmelden/app-einrichten")
+    assert done and page.status_code == 200 and "<svg" in page.text
+    secret = re.search(r"<code>([A-Z2-7 ]+)</code>", page.text).group(1).replace(" ", "")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret == secret
+
+
 def test_first_staff_login_enrols_the_app_and_shows_recovery_codes(client, reference):
     user = create_user("neu@example.com")
     auth_services.grant_role(user, "moderator")
