@@ -307,11 +307,15 @@ def facts(url: str) -> dict:
         # after it comes the last page, by the API's next links (keyset)
         "  before_last = db.session.scalar(select(Idea.id).where(Idea.status.not_in(('draft', 'merged', 'withdrawn')), Idea.is_hidden.is_(False))"
         ".order_by(Idea.published_at, Idea.id).offset(100).limit(1))\n"
-        "  print(with100, low, high, public, ','.join(map(str, newest)), before_last)"
-    ).replace("HOT_IDEAS", str(HOT_IDEAS))
-    with100, low, high, public, newest, before_last = _python(code, env_for(url)).splitlines()[-1].split()
+        # the ideas the support accounts wrote (bench/support.lua leaves them out)
+        "  from app.models import User\n"
+        "  own = db.session.scalars(select(Idea.id).join(User, User.id == Idea.author_id)"
+        ".where(User.email.in_([f'bench1-{n}@coesfeld.example' for n in range(1, SUPPORT_ACCOUNTS + 1)]))).all()\n"
+        "  print(with100, low, high, public, ','.join(map(str, newest)), before_last, ','.join(map(str, own)) or '-')"
+    ).replace("HOT_IDEAS", str(HOT_IDEAS)).replace("SUPPORT_ACCOUNTS", str(SUPPORT_ACCOUNTS))
+    with100, low, high, public, newest, before_last, own = _python(code, env_for(url)).splitlines()[-1].split()
     return {"with100": int(with100), "low": int(low), "high": int(high), "public": int(public), "hot": [int(i) for i in newest.split(",")],
-            "before_last": int(before_last)}
+            "before_last": int(before_last), "own": [int(i) for i in own.split(",") if i != "-"]}
 
 
 def pages(known: dict) -> dict[str, str]:
@@ -383,8 +387,9 @@ def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
         cookies, tokens = support_accounts(base, known)
         if not args.mixed_only:
             lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(known["low"]), BENCH_IDEAS=str(known["high"] - known["low"] + 1),
-                           BENCH_COOKIES=cookies, BENCH_TOKENS=tokens)
+                           BENCH_COOKIES=cookies, BENCH_TOKENS=tokens, BENCH_OWN_IDEAS=" ".join(map(str, known["own"])))
             result = in_pairs(ceiling, base, args, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
+            assert result["errors"] == 0, ("support POST", result)
             result.update(path="POST /ideen/<id>/unterstuetzen", who=f"{SUPPORT_ACCOUNTS} accounts")
             rows["support POST"] = result
             print(f"  {'support POST (random idea)':<40} {result['who']:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%}"
@@ -398,7 +403,8 @@ def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
             proxy.stop()
         for server in servers:
             server.stop()
-    return {"database": name, "facts": known, "pages": rows}
+    facts_kept = {key: value for key, value in known.items() if key != "own"} | {"own_ideas": len(known["own"])}
+    return {"database": name, "facts": facts_kept, "pages": rows}
 
 
 def main() -> None:
