@@ -224,6 +224,27 @@ def test_a_deleted_account_cannot_sign_in_and_its_address_can_sign_up_again(app,
 
 # Over HTTP -----------------------------------------------------------------
 
+def test_the_first_download_comes_even_when_the_database_is_too_busy_to_note_it(app, client, auth, reference, outbox,
+                                                                                another_process_commits):
+    """Noting the first download (the retention clock) is bookkeeping: refused by a busy SQLite, the
+    file still comes, and the next download notes it."""
+    create_user()
+    auth.login()
+    client.post("/konto/daten/anfordern")
+    from app import worker
+
+    worker.run_once()
+    row = db.session.scalars(select(DataExport)).one()
+    with another_process_commits("UPDATE data_exports") as done:
+        download = client.get(f"/konto/daten/{row.id}/herunterladen")
+    assert done and download.status_code == 200 and download.mimetype == "application/zip"
+    db.session.expire_all()
+    assert db.session.get(DataExport, row.id).downloaded_at is None
+    assert client.get(f"/konto/daten/{row.id}/herunterladen").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(DataExport, row.id).downloaded_at is not None
+
+
 def test_download_my_data_from_request_to_expiry(app, client, auth, reference, outbox):
     create_user()
     create_user("fremd@example.com")

@@ -102,6 +102,21 @@ def _idle(minutes: int) -> None:
     db.session.commit()
 
 
+def test_an_idle_staff_session_ends_even_when_the_database_is_too_busy_to_delete_it(app, client, auth, reference,
+                                                                                   another_process_commits):
+    create_user("mod@example.com", roles=("moderator",))
+    auth.login("mod@example.com")
+    cookie = client.get_cookie("ideen_session").value
+    _idle(minutes=31)
+    with another_process_commits("DELETE FROM auth_sessions") as done:
+        ended = client.get("/moderation")
+    assert done and ended.status_code == 302 and "/anmelden" in ended.headers["Location"]
+    assert db.session.scalar(select(func.count()).select_from(AuthSession)) == 1, "the row stayed"
+    replay = app.test_client()
+    replay.set_cookie("ideen_session", cookie)
+    assert replay.get("/moderation").status_code == 302, "but it lets nobody in"
+
+
 def test_staff_sessions_end_after_30_idle_minutes(client, auth, reference):
     create_user("mod@example.com", roles=("moderator",))
     auth.login("mod@example.com")
