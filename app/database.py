@@ -58,7 +58,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
@@ -97,6 +97,22 @@ def claim_rows(model: Any, *, due: Iterable[ColumnElement[bool]], still_due: Col
     )
     db.session.commit()
     return list(db.session.scalars(select(model).where(model.claimed_by == claim).order_by(model.id)))
+
+
+def committed_in_get(change: Callable[[], Any]) -> bool:
+    """A GET's own write (app/transactions.py: inside `writing()`): `change()`, then commit. False,
+    rolled back, when the database is busy: beyond the busy timeout, or on SQLite at once when this
+    GET's read began before another process committed (SQLITE_BUSY_SNAPSHOT; two workers noting the
+    same visit). Bookkeeping then goes without; a write that must happen tries again, in a
+    transaction of its own, which starts with BEGIN IMMEDIATE and so waits its turn."""
+    with transactions.writing():
+        try:
+            change()
+            db.session.commit()
+            return True
+        except OperationalError:
+            db.session.rollback()
+            return False
 
 
 class _OnConflictDoNothing(ClauseElement):

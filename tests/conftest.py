@@ -304,13 +304,20 @@ def another_process_commits():
                 other.commit()
                 other.close()
 
-        event.listen(db.engine, "before_cursor_execute", commit_elsewhere)
-        try:
+        with _before_each_statement(commit_elsewhere):
             yield done
-        finally:
-            event.remove(db.engine, "before_cursor_execute", commit_elsewhere)
 
     return before
+
+
+@contextmanager
+def _before_each_statement(listener):
+    """`listener` sees every statement sent (SQLAlchemy's before_cursor_execute) while inside."""
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
 
 
 class QueryCounter:
@@ -333,16 +340,12 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app):
     """Usage: with count_queries() as counter: ...; counter.count"""
-    from contextlib import contextmanager
 
     @contextmanager
     def counting():
         counter = QueryCounter()
-        event.listen(db.engine, "before_cursor_execute", counter)
-        try:
+        with _before_each_statement(counter):
             yield counter
-        finally:
-            event.remove(db.engine, "before_cursor_execute", counter)
 
     return counting
 

@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy.exc import OperationalError
 
 from app.auth import emails, lockout, services, sessions, tokens
 from app.auth import second_factor as second_factor_service
@@ -18,6 +17,7 @@ from app.auth.forms import (
     SecondFactorForm,
     SignupForm,
 )
+from app.database import committed_in_get
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
@@ -219,16 +219,12 @@ def enrol_second_factor():
         flash(_("Please log in again."), "info")
         return redirect(url_for("auth.login"))
     user, next_url = pending
-    with writing():  # the secret is kept from the first view on (a GET too; app/transactions.py)
-        try:
-            secret = second_factor_service.start_enrolment(user)
+    # The secret is kept from the first view on; refused as busy, it is written again (committed_in_get).
+    if not committed_in_get(lambda: second_factor_service.start_enrolment(user)):
+        with writing():
+            second_factor_service.start_enrolment(user)
             db.session.commit()
-        except OperationalError:
-            # SQLite, in a GET: the read began before another process committed (README, "SQLite
-            # under concurrency"). Again in a transaction of its own, which waits for the lock.
-            db.session.rollback()
-            secret = second_factor_service.start_enrolment(user)
-            db.session.commit()
+    secret = user.totp_secret
     form = EnrolForm()
     if form.validate_on_submit():
         codes = second_factor_service.finish_enrolment(user, form.code.data)

@@ -30,15 +30,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import bindparam, delete, exists, select, update
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.database import rows_changed
+from app.database import committed_in_get, rows_changed
 from app.extensions import db
 from app.legal import services as legal
 from app.models import AuthSession, PendingLogin, User, UserRole, utcnow
 from app.security import parse_int
-from app.transactions import writing
 
 SESSION_ENDED_WITH_TEXT = _l(
     "You are no longer logged in (a staff session ends after 30 idle minutes), so your text was not saved. "
@@ -118,27 +116,15 @@ def load_user(user_id: str) -> User | None:
         touch_every = TOUCH_EVERY
     if now - last_seen_at > touch_every:
         session.modified = True  # the cookie's 14 days start again (SESSION_REFRESH_EACH_REQUEST is off)
-        with writing():  # bookkeeping, allowed in a GET (app/transactions.py)
-            try:
-                db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now))
-                db.session.commit()
-            except OperationalError:
-                # Only bookkeeping: a busy database must not fail the request. On SQLite the UPDATE
-                # itself can be refused at once: this request's read began before another process
-                # committed (SQLITE_BUSY_SNAPSHOT), typically that process noting the same visit.
-                db.session.rollback()
+        # Only bookkeeping: a busy database must not fail the request (committed_in_get).
+        committed_in_get(lambda: db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now)))
     return user
 
 
 def _expire(session_id: int) -> None:
     """End a staff session that idled too long or lacks the second factor. Commits."""
-    with writing():  # allowed in a GET (app/transactions.py)
-        try:
-            db.session.execute(delete(AuthSession).where(AuthSession.id == session_id))
-            db.session.commit()
-        except OperationalError:
-            # Busy (see load_user): the row stays, but its idle time has run out, so it lets nobody in.
-            db.session.rollback()
+    # Busy (committed_in_get): the row stays, but its idle time has run out, so it lets nobody in.
+    committed_in_get(lambda: db.session.execute(delete(AuthSession).where(AuthSession.id == session_id)))
     session.clear()
     flash(_("Your session has ended. Please log in again."), "info")
 

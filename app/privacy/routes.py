@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import OperationalError
 
 from app.auth import sessions
 from app.auth.services import WrongPassword
+from app.database import committed_in_get
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
@@ -16,7 +16,6 @@ from app.models import utcnow
 from app.privacy import deletion, services
 from app.privacy.forms import REMOVE_CONTRIBUTIONS, DeleteAccountForm
 from app.security import limit_per_account
-from app.transactions import writing
 from app.views import attempt
 
 bp = Blueprint("privacy", __name__)
@@ -49,12 +48,8 @@ def download(export_id: int):
     if row is None:
         abort(404)
     if row.downloaded_at is None:
-        with writing():  # the retention clock starts: bookkeeping, allowed in a GET (app/transactions.py)
-            try:
-                row.downloaded_at = utcnow()
-                db.session.commit()
-            except OperationalError:
-                db.session.rollback()  # busy (app/auth/sessions.py, load_user): the clock starts at the next download
+        # The retention clock starts: bookkeeping; if the database is busy, at the next download.
+        committed_in_get(lambda: setattr(row, "downloaded_at", utcnow()))
     response = send_file(services.file_path(row), mimetype="application/zip", as_attachment=True,
                          download_name=f"meine-daten-coesfeld-{row.ready_at:%Y-%m-%d}.zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"
