@@ -34,12 +34,14 @@ pages, read in the same MGET as the page, published by each committing transacti
 from the database after PAGE_CACHE_VERSION_SECONDS (BoundedRedisCache). Each worker keeps its own
 copies of the entries it served last (Copies, PAGE_CACHE_LOCAL_MB): as UTF-8, a layer cut at its
 markers once (layers.SharedPage); a hit on a copy then reads only the versions from Redis. A copy
-is used only while its version is current and no longer than its entry lives. For an anonymous
-reader and the API (readers who write nothing), a worker trusts the versions it read or published
-itself in the last PAGE_CACHE_RECENT_SECONDS (1 s, RecentVersions): a hit on a copy then asks
-nobody at all, and a change another process committed reaches them up to that much later; a
-signed-in reader's lookup always asks Redis, so their own change shows on their next page whichever
-worker serves it. Every answer that asked the cache says so in X-Page-Cache (hit or miss).
+is used only while its version is current and no longer than its entry lives. A worker trusts the
+versions it read or published itself in the last PAGE_CACHE_RECENT_SECONDS (1 s, RecentVersions):
+a hit on a copy then asks nobody at all, and a change another process committed reaches the reader
+up to that much later. Only a reader who has just changed public content themselves asks Redis
+every time: the commit marks their session (CHANGED_AT), and for PAGE_CACHE_RECENT_SECONDS +
+CLOCK_SKEW_SECONDS after it their lookups ask Redis, so their own change shows on their next page
+whichever worker (or machine) serves it. After that, a version this worker saw under
+PAGE_CACHE_RECENT_SECONDS ago was read after their change was published. Every answer that asked the cache says so in X-Page-Cache (hit or miss).
 
 Pages are cached only for GETs, only with status 200, a page only when rendering set no cookie, a
 layer only when its view called it public (never a draft, never a hidden idea shown to staff).
@@ -63,7 +65,7 @@ from time import time
 from typing import TypeVar
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, has_app_context, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from redis.exceptions import RedisError
@@ -126,6 +128,10 @@ _IDEAS = "idea_pages_changed"
 _PUBLISH = "page_versions_to_publish"
 _BUMPED = "idea_pages_bumped"
 REDIS_TIMEOUT = 1.0  # seconds: a page renders without the cache rather than wait for Redis longer
+# The session's mark of a reader's own change of public content (the time of the commit that published it).
+CHANGED_AT = "changed_at"
+# How far the clocks of two machines behind one proxy may differ (CHANGED_AT is compared on another).
+CLOCK_SKEW_SECONDS = 2
 log = logging.getLogger(__name__)
 _Statement = TypeVar("_Statement", bound=Executable)
 
@@ -261,7 +267,7 @@ def _serve_from_cache():
     idea_argument = PAGES_OF_AN_IDEA.get(endpoint)
     idea_id = (request.view_args or {}).get(idea_argument) if idea_argument else None
     version, entry = current_app.extensions["page_cache"].lookup(
-        key, idea_id, in_session=kind == LAYER and current_user.is_authenticated, writes_nothing=kind == PAGE,
+        key, idea_id, in_session=kind == LAYER and current_user.is_authenticated, changed_at=_changed_at(),
     )
     if version is None:
         return None
@@ -277,6 +283,12 @@ def _serve_from_cache():
     response = current_app.response_class(body, mimetype=entry.mimetype)
     response.headers[ANSWER_HEADER] = "hit"
     return response
+
+
+def _changed_at() -> float:
+    """When this reader last changed public content (their session's CHANGED_AT), 0 if never."""
+    changed = session.get(CHANGED_AT)
+    return float(changed) if isinstance(changed, (int, float)) else 0.0
 
 
 def _store_in_cache(response):
@@ -367,23 +379,25 @@ class Copies:
 
 class RecentVersions:
     """The versions this worker read from Redis or the database, or published, in the last `seconds`,
-    each key with the greatest number it saw (versions only grow). A reader who writes nothing (an
-    anonymous reader, the API) is answered from a current copy with them, without a round trip:
-    a change committed elsewhere reaches such a reader up to `seconds` later, one this worker
-    committed at once. At most `items` keys are kept; then the memo starts over."""
+    each key with the greatest number it saw (versions only grow), and when. A reader is answered
+    from a current copy with them, without a round trip: a change committed elsewhere reaches them
+    up to `seconds` later, one this worker committed at once. Their own change reaches them at
+    once: a version seen before it (`seen_after`) does not count. At most `items` keys are kept;
+    then the memo starts over."""
 
     def __init__(self, *, seconds: float, items: int):
         self.seconds, self.items = seconds, items
         self._seen: dict[str, tuple[int, float]] = {}
 
-    def get(self, keys: list[str]) -> str | None:
-        """The version of these keys ("12" or "12.3") if every one was seen recently enough, else None."""
+    def get(self, keys: list[str], *, seen_after: float = 0.0) -> str | None:
+        """The version of these keys ("12" or "12.3") if every one was seen recently enough (and
+        after `seen_after`), else None."""
         if self.seconds <= 0:
             return None
         now, numbers = time(), []
         for key in keys:
             seen = self._seen.get(key)
-            if seen is None or now - seen[1] >= self.seconds:
+            if seen is None or now - seen[1] >= self.seconds or seen[1] <= seen_after:
                 return None
             numbers.append(str(seen[0]))
         return ".".join(numbers)
@@ -421,7 +435,7 @@ class LocalPages(NullPages):
     def __init__(self, *, items: int, timeout: int, max_bytes: int):
         self.pages = Copies(items=items, max_bytes=max_bytes, timeout=timeout)
 
-    def lookup(self, key: str, idea_id: int | None, *, in_session: bool, writes_nothing: bool = False) -> tuple[str | None, Entry | None]:
+    def lookup(self, key: str, idea_id: int | None, *, in_session: bool, changed_at: float = 0.0) -> tuple[str | None, Entry | None]:
         return current_version(in_session=in_session, idea_id=idea_id), self.pages.get(key)
 
     def store(self, key: str, entry: Entry) -> None:
@@ -465,12 +479,13 @@ class BoundedRedisCache:
         self.recent = recent
         self.set_if_greater = client.register_script(_SET_IF_GREATER)
 
-    def lookup(self, key: str, idea_id: int | None, *, in_session: bool, writes_nothing: bool = False) -> tuple[str | None, Entry | None]:
-        """The current version and the entry under `key` (None if there is none). For a reader who
-        `writes_nothing`, the versions this worker saw in the last PAGE_CACHE_RECENT_SECONDS will do."""
+    def lookup(self, key: str, idea_id: int | None, *, in_session: bool, changed_at: float = 0.0) -> tuple[str | None, Entry | None]:
+        """The current version and the entry under `key` (None if there is none). The versions this
+        worker saw in the last PAGE_CACHE_RECENT_SECONDS will do, if it saw them after the reader's
+        own last change (`changed_at`, CHANGED_AT) was published, give or take CLOCK_SKEW_SECONDS."""
         version_keys = [self.SITE_VERSION] if idea_id is None else [self.SITE_VERSION, f"{self.IDEA_VERSION}{idea_id}"]
         copy = self.copies.get(key)
-        if copy is not None and writes_nothing and copy.version == self.recent.get(version_keys):
+        if copy is not None and copy.version == self.recent.get(version_keys, seen_after=changed_at + CLOCK_SKEW_SECONDS):
             return copy.version, copy
         try:
             values = self.client.mget(version_keys if copy else [*version_keys, self.PREFIX + key])
@@ -610,11 +625,13 @@ def _bump_version(session) -> None:
         session.info[_PUBLISH] = (site, bumped)
 
 
-def _publish(session) -> None:
+def _publish(orm_session) -> None:
     """After the commit: tell the other workers (through Redis) the versions this transaction made."""
-    site, ideas = session.info.pop(_PUBLISH, (None, {}))
+    site, ideas = orm_session.info.pop(_PUBLISH, (None, {}))
     if (site is not None or ideas) and has_app_context():
         current_app.extensions["page_cache"].publish(site, ideas)
+        if has_request_context():
+            session[CHANGED_AT] = round(time(), 3)  # after publishing: what Redis has from now on includes it
 
 
 def _forget(session, previous_transaction) -> None:

@@ -271,10 +271,10 @@ class TestWithRedis:
         response = client.get("/ideen")
         assert response.headers["X-Page-Cache"] == "miss" and "Bürgerbus mit Kopie" in response.text
 
-    def test_a_reader_who_writes_nothing_is_answered_from_the_copy_without_asking_redis(self, app, make_app, client, idea):
-        """Anonymous readers (and the API) get this worker's copy while the versions it saw are
-        under PAGE_CACHE_RECENT_SECONDS old: with Redis gone, a hit still is one. A change another
-        process committed reaches them that much later; a signed-in reader asks Redis and sees it at once."""
+    def test_a_reader_is_answered_from_the_copy_without_asking_redis(self, app, make_app, client, idea):
+        """Readers get this worker's copy while the versions it saw are under PAGE_CACHE_RECENT_SECONDS
+        old: with Redis gone, a hit still is one. A change another process committed reaches them that
+        much later; a page this worker has no copy of asks Redis and shows it at once."""
         pages = app.extensions["page_cache"]
         pages.recent.seconds = 0.5
         assert client.get("/ideen").headers["X-Page-Cache"] == "miss"
@@ -294,6 +294,37 @@ class TestWithRedis:
         time.sleep(0.5)
         response = client.get("/ideen")
         assert response.headers["X-Page-Cache"] == "miss" and "Bürgerbus von anderswo" in response.text
+
+    def test_a_reader_s_own_change_shows_at_once_on_a_worker_that_trusts_what_it_saw(self, app, make_app, client, idea):
+        """Signed-in readers, too, get this worker's copy without asking Redis, except right after they
+        changed public content themselves: that commit marks their session (cache.CHANGED_AT), and a
+        version this worker saw before the mark does not count for them, whichever worker they wrote on."""
+        pages = app.extensions["page_cache"]
+        pages.recent.seconds = 60  # everything this worker sees stays trusted for the whole test
+        url = f"/ideen/{idea.id}"
+        create_user("leser@example.com", display_name="Leser")
+        create_user("nachbarin@example.com", display_name="Nachbarin")
+        reader, bystander = client, app.test_client()
+        Auth(reader).login("leser@example.com")
+        Auth(bystander).login("nachbarin@example.com")
+        assert reader.get(url).headers["X-Page-Cache"] == "miss"
+        reachable, pages.client = pages.client, redis.Redis.from_url("redis://127.0.0.1:9/0", socket_timeout=0.2)
+        response = bystander.get(url)
+        assert response.headers["X-Page-Cache"] == "hit" and "Nachbarin" in response.text  # with Redis gone: asked nobody
+        pages.client = reachable
+        other_worker = make_app(REDIS_URL=redis_url(14), PAGE_CACHE_ITEMS=5)
+        with other_worker.app_context():
+            writer = other_worker.test_client()  # the reader's browser, its request served by the other worker
+            cookie = app.config["SESSION_COOKIE_NAME"]
+            writer.set_cookie(cookie, reader.get_cookie(cookie).value)
+            response = writer.post(f"{url}/kommentare", data={"body": "Die Linie 3 fährt sonntags gar nicht."})
+            assert response.status_code == 302
+            reader.set_cookie(cookie, writer.get_cookie(cookie).value)  # the answer's cookie, as the browser keeps it
+        db.session.commit()  # this test's own session sees the comment (its transaction ends)
+        assert "Die Linie 3" not in bystander.get(url).text  # this worker's version, seen a moment ago
+        response = reader.get(url)
+        assert response.headers["X-Page-Cache"] == "miss" and "Die Linie 3 fährt sonntags gar nicht." in response.text
+        assert "Die Linie 3" in bystander.get(url).text  # the version the reader's page read from Redis
 
     def test_an_entry_in_another_format_is_a_miss_not_an_error(self, app, client, idea):
         """An entry an earlier release left in Redis (no time it was stored) is rendered anew."""
@@ -337,6 +368,8 @@ def test_recent_versions_are_those_seen_within_their_seconds_the_greatest_of_eac
     assert recent.get(["site"]) is None
     recent.note([("site", b"12"), ("idea:7", b"3")])
     assert recent.get(["site", "idea:7"]) == "12.3" and recent.get(["site", "idea:8"]) is None
+    assert recent.get(["site"], seen_after=time.time()) is None  # seen before the reader's own change
+    assert recent.get(["site"], seen_after=time.time() - 1) == "12"
     recent.note([("site", 11)])  # an older number read after a newer one was published
     assert recent.get(["site"]) == "12"
     time.sleep(0.2)
