@@ -68,6 +68,25 @@ def test_each_reader_gets_their_own_parts_on_the_same_shared_page(app, client, a
     assert other.id and "Kommentar veröffentlichen" in olaf
 
 
+def test_a_reader_s_navigation_is_reused_only_while_what_it_shows_is_the_same(app, client, auth, idea):
+    """layers.navigation renders it once per worker and key: the section's link is marked, and a new
+    unread notification or name shows on the next page; its log-out form has the request's token.
+    (A new role ends the session: test_second_factor_routes.py.)"""
+    erika = create_user()
+    auth.login()
+    for _ in range(2):
+        listing, portfolio = client.get("/ideen").text, client.get("/portfolio").text
+        assert 'href="/ideen" aria-current="page"' in listing and 'href="/ideen" aria-current' not in portfolio
+        assert 'href="/portfolio" aria-current="page"' in portfolio and "Erika M." in listing
+    assert "badge" not in client.get(f"/ideen/{idea.id}").text
+    erika.unread_notifications, erika.display_name = 3, "Erika Mustermann"
+    db.session.commit()
+    page = client.get(f"/ideen/{idea.id}").text
+    assert '<span class="badge">3<' in page and "Erika Mustermann" in page
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', page)
+    assert tokens and layers.CSRF_SLOT not in tokens and len(set(tokens)) == 1
+
+
 def test_own_comments_get_edit_and_delete_links_others_a_report_link(app, client, auth, idea):
     erika, olaf = create_user(), create_user("olaf@example.com", display_name="Olaf K.")
     mine = services.add_comment(erika, idea, "Gute Idee, ich fahre täglich.")
