@@ -37,11 +37,11 @@ markers once (layers.SharedPage); a hit on a copy then reads only the versions f
 is used only while its version is current and no longer than its entry lives. A worker trusts the
 versions it read or published itself in the last PAGE_CACHE_RECENT_SECONDS (1 s, RecentVersions):
 a hit on a copy then asks nobody at all, and a change another process committed reaches the reader
-up to that much later. Only a reader who has just changed public content themselves asks Redis
-every time: the commit marks their session (CHANGED_AT), and for PAGE_CACHE_RECENT_SECONDS +
-CLOCK_SKEW_SECONDS after it their lookups ask Redis, so their own change shows on their next page
-whichever worker (or machine) serves it. After that, a version this worker saw under
-PAGE_CACHE_RECENT_SECONDS ago was read after their change was published. Every answer that asked the cache says so in X-Page-Cache (hit or miss).
+up to that much later. A reader's own change shows on their next page whichever worker (or
+machine) serves it: the commit marks their session (CHANGED_AT), and a version a worker saw before
+the mark (+ CLOCK_SKEW_SECONDS) does not count for them, so their lookups ask Redis until the
+worker has seen the versions again. Every answer that asked the cache says so in X-Page-Cache
+(hit or miss).
 
 Pages are cached only for GETs, only with status 200, a page only when rendering set no cookie, a
 layer only when its view called it public (never a draft, never a hidden idea shown to staff).
@@ -322,7 +322,7 @@ class Entry:
     def shared_page(self) -> layers.SharedPage:
         """A layer cut at its markers: once per entry (the worker's copy keeps it)."""
         if self._shared is None:
-            self._shared = layers.SharedPage(self.body.decode())
+            self._shared = layers.SharedPage(self.body)  # the same bytes, not a copy
         return self._shared
 
     def encode(self) -> bytes:

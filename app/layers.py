@@ -142,9 +142,10 @@ def navigation() -> Markup:
     """The reader's navigation (templates/parts/nav.html), as parts/base.html puts it in a page.
 
     It is the same on every page of a section for the same reader, so each worker renders it once
-    per NAVIGATION_KEY and fills in only the request's CSRF token: a signed-in page's largest part
+    per key below and fills in only the request's CSRF token: a signed-in page's largest part
     (about a tenth of a cached idea page's time). The key names everything the template reads; a
-    change of any of it (a new unread notification, a new name or role) is a new key."""
+    change of any of it (a new unread notification, a new name or role) is a new key. (Not the
+    audience: it leaves out an unconfirmed account's roles.)"""
     user = current_user
     reader = None if not user.is_authenticated else (
         user.id, user.public_name, user.unread_notifications, tuple(sorted(r.role for r in user.roles)))
@@ -162,7 +163,7 @@ def navigation() -> Markup:
     return Markup(html)  # noqa: S704  # nosec B704 - rendered by our template; a token is URL-safe
 
 
-MARKER = re.compile(r"<!--(slot|region|/region):([a-z0-9-]+)-->")
+MARKER = re.compile(rb"<!--(slot|region|/region):([a-z0-9-]+)-->")  # in a page's bytes (SharedPage)
 
 
 class SharedPage:
@@ -181,27 +182,21 @@ class SharedPage:
 
     __slots__ = ("page", "places", "has_csrf")
 
-    def __init__(self, body: str):
+    def __init__(self, page: bytes):
         places: dict[str, list[tuple[int, int]]] = {}
         opened: dict[str, list[int]] = {}  # a region's name → where its openings not yet closed start
-        pieces: list[bytes] = []
-        length = done = 0  # bytes of the page so far; characters of `body` so far
-        for match in MARKER.finditer(body):
-            kind, name = match.groups()
-            text, raw = body[done:match.start()].encode(), match.group().encode()
-            pieces += (text, raw)
-            start, length = length + len(text), length + len(text) + len(raw)
-            if kind == "slot":
-                places.setdefault(name, []).append((start, length))
-            elif kind == "region":
-                opened.setdefault(name, []).append(start)
+        # Searched as bytes: a marker is ASCII, and no byte of a multi-byte UTF-8 character is.
+        for match in MARKER.finditer(page):
+            kind, name = match.group(1), match.group(2).decode()
+            if kind == b"slot":
+                places.setdefault(name, []).append(match.span())
+            elif kind == b"region":
+                opened.setdefault(name, []).append(match.start())
             elif opened.get(name):
-                places.setdefault(name, []).append((opened[name].pop(), length))
-            done = match.end()
-        pieces.append(body[done:].encode())
-        self.page = b"".join(pieces)
+                places.setdefault(name, []).append((opened[name].pop(), match.end()))
+        self.page = page
         self.places = places
-        self.has_csrf = CSRF_SLOT in body
+        self.has_csrf = CSRF_SLOT.encode() in page
 
     def fill(self, parts: Mapping[str, str]) -> bytes:
         """The page with this reader's parts in their slots and regions, and their CSRF token."""
@@ -224,7 +219,7 @@ class SharedPage:
 
 def fill(body: str, parts: Mapping[str, str]) -> str:
     """The shared page with this reader's parts in their slots and regions (SharedPage)."""
-    return SharedPage(body).fill(parts).decode()
+    return SharedPage(body.encode()).fill(parts).decode()
 
 
 def cached_page_parts(endpoint: str, view_args: Mapping[str, Any]) -> Parts | None:

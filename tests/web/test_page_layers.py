@@ -209,7 +209,7 @@ def test_a_shared_page_cut_once_fills_like_the_page_it_was_cut_from(app):
             "<!--region:c1--><form><input name=\"csrf_token\" value=\"<!--slot:csrf-->\"></form><!--/region:c1-->"
             "<!--region:c2-->a<!--region:c3-->b<!--/region:c3-->c<!--/region:c2-->"
             "<!--region:offen-->Ende<!--/region:c9-->ü")
-    page = layers.SharedPage(body)
+    page = layers.SharedPage(body.encode())
     with app.test_request_context("/"):
         from flask_wtf.csrf import generate_csrf
 
@@ -221,6 +221,6 @@ def test_a_shared_page_cut_once_fills_like_the_page_it_was_cut_from(app):
         assert "DREI" not in page.fill({"c2": "2", "c3": "DREI"}).decode()  # inside a region replaced as a whole
         assert layers.fill(body, {"c1": "x"}) == page.fill({"c1": "x"}).decode()
         # A region opened inside another and never closed: what it holds still counts as inside the outer one.
-        unclosed = layers.SharedPage("<!--region:a-->1<!--slot:x-->2<!--region:b-->3<!--/region:a-->4")
+        unclosed = layers.SharedPage("<!--region:a-->1<!--slot:x-->2<!--region:b-->3<!--/region:a-->4".encode())
         assert unclosed.fill({"x": "X"}).decode() == "<!--region:a-->1X2<!--region:b-->3<!--/region:a-->4"
         assert unclosed.fill({"a": "A", "x": "X"}).decode() == "A4"
