@@ -39,9 +39,10 @@ ACTIONS = {
     "project.budget": _l("Changed a project's budget"),
     "news.publish": _l("Published news"),
     "legal.publish": _l("Published a legal text"),
+    "mail.retry": _l("Queued given-up mails again"),
 }
 
-TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text")
+TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue")
 
 
 def record(

@@ -189,18 +189,14 @@ mail_cli = AppGroup("mail", help="The outgoing mail queue.")
 
 @mail_cli.command("status")
 def mail_status() -> None:
-    """How many mails wait, are sent, or were given up."""
-    from sqlalchemy import func, select
+    """How many mails wait (and fail), are sent, or were given up; the mails with problems."""
+    from app import mail
 
-    from app.models import OutgoingMail
-
-    def count(*conditions) -> int:
-        return db.session.scalar(select(func.count(OutgoingMail.id)).where(*conditions)) or 0
-
-    waiting = count(OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None))
-    sent = count(OutgoingMail.sent_at.is_not(None))
-    failed = count(OutgoingMail.failed_at.is_not(None), OutgoingMail.sent_at.is_(None))
-    click.echo(f"waiting: {waiting}, sent: {sent}, given up: {failed}")
+    status = mail.queue_status()
+    click.echo(f"waiting: {status.waiting} (failing: {status.failing}), sent: {status.sent}, given up: {status.given_up}")
+    for row in status.problems:
+        state = "given up" if row.failed_at else f"next attempt {row.next_attempt_at:%Y-%m-%d %H:%M} UTC"
+        click.echo(f"  mail {row.id}: {row.attempts} attempts, {state}: {row.last_error}")
 
 
 @mail_cli.command("retry")

@@ -9,7 +9,7 @@ from wtforms import IntegerField
 from wtforms.validators import Length
 
 from app.reasons import REASON_MAX
-from app.security import parse_int
+from app.security import one_line, parse_int
 
 
 class ActionForm(FlaskForm):
@@ -32,6 +32,12 @@ REASON_LENGTH = at_most(REASON_MAX)  # every reason field (app/reasons.py)
 def strip(value):
     """The `filters` entry of every text field: surrounding whitespace goes."""
     return value.strip() if isinstance(value, str) else value
+
+
+def single_line(value):
+    """The `filters` entry of every title field: one line (app.security.one_line), so a title read
+    into a mail subject or a CSV cell never carries a line break."""
+    return one_line(value) if isinstance(value, str) else value
 
 
 def coerce_id(value) -> int:

@@ -173,6 +173,13 @@ def strip_control_characters(value):
     return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
+def one_line(value: str) -> str:
+    """Text as one line: every run of whitespace (line breaks included) becomes one space, none at
+    the ends. For titles and for every mail header built from stored text: a line break there
+    would make the mail impossible to build."""
+    return " ".join(value.split())
+
+
 class TextParameters(ImmutableMultiDict):
     """Query and form values without C0 control characters (tab, LF and CR stay).
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from email import message_from_bytes, policy
@@ -17,7 +18,9 @@ def free_port() -> int:
 
 class SmtpServer:
     """Keeps every message it accepts. `refuse_after(n)` makes it accept n more messages, then
-    answer 451 to every further one and shut down, as a mail server that goes away mid-delivery."""
+    answer 451 to every further one and shut down, as a mail server that goes away mid-delivery.
+    `hold()` makes it keep the next message's DATA unanswered (`holding` is set once one arrives)
+    until `release()`, which answers 451: a sender can be killed in the middle of sending."""
 
     def __init__(self):
         self.port = free_port()
@@ -25,9 +28,18 @@ class SmtpServer:
         self._lock = threading.Lock()
         self._accept_left: int | None = None
         self._controller: Controller | None = None
+        self._hold = False
+        self.holding = threading.Event()
+        self._released = threading.Event()
 
     # aiosmtpd handler
     async def handle_DATA(self, server, session, envelope):
+        if self._hold:
+            self._hold = False
+            self.holding.set()
+            while not self._released.is_set():
+                await asyncio.sleep(0.02)
+            return "451 Requested action aborted: held by the test"
         with self._lock:
             if self._accept_left is not None:
                 if self._accept_left <= 0:
@@ -44,9 +56,18 @@ class SmtpServer:
         return self
 
     def stop(self) -> None:
+        self._released.set()
         controller, self._controller = self._controller, None
         if controller is not None:
             controller.stop()
+
+    def hold(self) -> None:
+        self._released.clear()
+        self.holding.clear()
+        self._hold = True
+
+    def release(self) -> None:
+        self._released.set()
 
     def refuse_after(self, count: int) -> None:
         self._accept_left = count

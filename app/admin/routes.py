@@ -1,13 +1,14 @@
-"""Administration: accounts (roles, blocking, second factor) and the audit log."""
+"""Administration: accounts (roles, blocking, second factor), the audit log and the mail queue."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app import audit
+from app import audit, mail
 from app.admin import queries, services
 from app.admin.forms import GRANT, ReasonForm, RoleChangeForm
 from app.auth.decorators import role_required
@@ -110,3 +111,18 @@ def audit_log():
         target_types=[(t, t) for t in audit.TARGET_TYPES],
         selected=filters,
     )
+
+
+@bp.route("/mails")
+@admin_required
+def mails():
+    return render_template("admin/mails.html", status=mail.queue_status(), form=ActionForm())
+
+
+@bp.route("/mails/erneut-versuchen", methods=["POST"])
+@admin_required
+def retry_mails():
+    if ActionForm().validate_on_submit():
+        attempt(services.retry_given_up_mails, current_user,
+                success=lambda count: ngettext("%(num)s mail is queued again.", "%(num)s mails are queued again.", count))
+    return redirect(url_for("admin.mails"))

@@ -1,4 +1,4 @@
-"""Account administration: roles, blocking, resetting the second factor.
+"""Account administration: roles, blocking, resetting the second factor; the mail queue.
 
 Each function is used by the admin pages and the `flask users` commands,
 writes an audit entry, flushes and never commits. `actor` is None when the
@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from app import audit
+from app import audit, mail
 from app.auth import second_factor
 from app.auth import services as auth_services
 from app.errors import InvalidInput, NotAllowed
@@ -114,3 +114,11 @@ def reset_second_factor(user: User, actor: User | None) -> None:
     db.session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
     audit.record(actor, "user.reset_second_factor", "user", user.id,
                  before={"second_factor": had}, after={"second_factor": False})
+
+
+def retry_given_up_mails(actor: User | None) -> int:
+    """Queue the mails the worker gave up on for another round (after a long mail server outage)."""
+    _require_admin(actor)
+    count = mail.retry_failed()
+    audit.record(actor, "mail.retry", "mail_queue", 0, after={"mails": count})
+    return count

@@ -7,7 +7,7 @@ from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, ValidationError
 
-from app.forms import at_most, coerce_choice_id, coerce_id, strip
+from app.forms import at_most, coerce_choice_id, coerce_id, single_line, strip
 from app.ideas.services import IdeaCard
 from app.models.idea import IMAGE_ALT_MAX, LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
 from app.reasons import REASON_MAX
@@ -25,7 +25,7 @@ class IdeaForm(FlaskForm):
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Please give your idea a title.")), at_most(TITLE_MAX)],
-        filters=[strip],
+        filters=[single_line],
     )
     summary = TextAreaField(
         _l("Short description"),

@@ -15,6 +15,7 @@ from app.models import ActionField, Follow, Idea, IdeaStateChange, Municipality,
 from app.models.idea import DRAFT, LONG_TEXT_MAX, PARTNERS_MAX, PUBLISHED, SUMMARY_MAX, TITLE_MAX, WITHDRAWN
 from app.notifications import events as notification_events
 from app.reasons import clean_reason
+from app.security import one_line
 
 
 @dataclass
@@ -31,7 +32,7 @@ class IdeaCard:
 
     def cleaned(self) -> IdeaCard:
         return IdeaCard(
-            title=" ".join(self.title.split()),
+            title=one_line(self.title),
             summary=self.summary.strip(),
             benefit=self.benefit.strip(),
             challenges=self.challenges.strip(),

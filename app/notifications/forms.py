@@ -6,7 +6,7 @@ from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from app.forms import strip
+from app.forms import single_line, strip
 from app.models.notification import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX, CHANNELS
 from app.notifications import kinds
 
@@ -43,7 +43,7 @@ class AnnouncementForm(FlaskForm):
         _l("Title"),
         validators=[DataRequired(_l("Please give the news a title (at most 150 characters).")),
                     Length(max=ANNOUNCEMENT_TITLE_MAX, message=_l("At most %(max)d characters, please.", max=ANNOUNCEMENT_TITLE_MAX))],
-        filters=[strip],
+        filters=[single_line],
     )
     body = TextAreaField(
         _l("Text"),

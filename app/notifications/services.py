@@ -22,6 +22,7 @@ from app.notifications import events, kinds, mails
 from app.notifications.fanout import recount_unread
 from app.notifications.mails import digest_cutoff
 from app.pagination import Page, paginate
+from app.security import one_line
 
 PER_PAGE = 30
 
@@ -71,7 +72,7 @@ def save_settings(user: User, chosen: dict[str, str]) -> None:
 def publish_announcement(actor: User, title: str, body: str) -> Announcement:
     if not actor.has_role(ROLE_MODERATOR, ROLE_ADMIN):
         raise NotAllowed()
-    title, body = (title or "").strip(), (body or "").strip()
+    title, body = one_line(title or ""), (body or "").strip()
     if not title or len(title) > ANNOUNCEMENT_TITLE_MAX:
         raise InvalidInput(_l("Please give the news a title (at most 150 characters)."))
     if not body or len(body) > ANNOUNCEMENT_BODY_MAX:

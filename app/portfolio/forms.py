@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from app.errors import InvalidInput
-from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, strip
+from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, single_line, strip
 from app.models.portfolio import (
     BUDGET_LABEL_MAX,
     CONSUMPTIVE,
@@ -71,7 +71,7 @@ class ShortlistForm(FlaskForm):
 class ProjectFields:
     """The project's fields, shared by the edit form and the import plan."""
 
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), at_most(PROJECT_TITLE_MAX)], filters=[strip])
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Please give the project a title.")), at_most(PROJECT_TITLE_MAX)], filters=[single_line])
     description = TextAreaField(_l("Description"), validators=[at_most(PROJECT_TEXT_MAX)], filters=[strip])
     action_field_id = SelectField(_l("Action field"), coerce=coerce_id, validate_choice=False)
     municipality_id = SelectField(
@@ -104,7 +104,7 @@ class ProjectFields:
 class ProjectForm(ProjectFields, FlaskForm):
     goals = TextAreaField(_l("Goals"), validators=[at_most(PROJECT_TEXT_MAX)], filters=[strip])
     responsible_body = StringField(
-        _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[at_most(RESPONSIBLE_MAX)], filters=[strip]
+        _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[at_most(RESPONSIBLE_MAX)], filters=[single_line]
     )
     status = SelectField(_l("Status"), choices=[SelectChoice(s, label) for s, label in labels.PROJECT_STATUS_LABELS.items()])
     reason = TextAreaField(
@@ -127,7 +127,7 @@ class ProjectForm(ProjectFields, FlaskForm):
 
 
 class BudgetLineForm(FlaskForm):
-    label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), at_most(BUDGET_LABEL_MAX)], filters=[strip])
+    label = StringField(_l("Budget line"), description=_l("What the money is for."), validators=[DataRequired(_l("Please name the budget line.")), at_most(BUDGET_LABEL_MAX)], filters=[single_line])
     year = WholeNumberField(
         _l("Year"),
         validators=[
@@ -152,7 +152,7 @@ class PlanForm(ProjectFields, Form):
     """One project of an import: its ideas (ids), fields and an optional first budget line."""
 
     idea_ids = HiddenField()
-    budget_label = StringField(_l("Name"), description=_l("E.g. “Sensors and installation”"), validators=[at_most(BUDGET_LABEL_MAX)], filters=[strip])
+    budget_label = StringField(_l("Name"), description=_l("E.g. “Sensors and installation”"), validators=[at_most(BUDGET_LABEL_MAX)], filters=[single_line])
     budget_year = WholeNumberField(
         _l("Year"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))]
     )

@@ -42,7 +42,7 @@ from app.extensions import db
 from app.models import Project, User
 from app.models.portfolio import BUDGET_KINDS, DEFAULT_FUNDING_RATE, PLANNED, PRIORITY_GROUPS, YEAR_MIN
 from app.portfolio import budgets, labels, services
-from app.security import parse_int, strip_control_characters
+from app.security import one_line, parse_int, strip_control_characters
 
 PROJECTS, BUDGET = "projekte", "budget"
 KINDS = (PROJECTS, BUDGET)
@@ -58,6 +58,9 @@ class Column:
     key: str
     label: object  # a lazy string; the header as the export writes it
     required: bool = False
+    # Only long texts keep their line breaks; every other cell is one line (app.security.one_line):
+    # an Excel cell with Alt+Enter must not put a line break into a title, and so into a mail subject.
+    multiline: bool = False
 
 
 PROJECT_COLUMNS = (
@@ -68,8 +71,8 @@ PROJECT_COLUMNS = (
     Column("status", _l("Status")),
     Column("municipality", _l("Lead municipality")),
     Column("responsible_body", _l("Responsible body")),
-    Column("description", _l("Description")),
-    Column("goals", _l("Goals")),
+    Column("description", _l("Description"), multiline=True),
+    Column("goals", _l("Goals"), multiline=True),
 )
 BUDGET_COLUMNS = (
     Column("code", _l("Code"), required=True),
@@ -234,15 +237,18 @@ def _read(kind: str, text: str, result: Preview) -> list[tuple[int, dict[str, st
         result.file_errors.append(str(_l("The file has more than %(max)d rows. Please split it.", max=MAX_ROWS)))
     if result.file_errors:
         return []
-    return [(line, {key: _cell(cells, i) for key, i in positions.items()}) for line, cells in rows]
+    multiline = {column.key for column in COLUMNS[kind] if column.multiline}
+    return [(line, {key: _cell(cells, i, key in multiline) for key, i in positions.items()}) for line, cells in rows]
 
 
-def _cell(cells: list[str], index: int) -> str:
-    """A cell's text as the forms would take it: trimmed, without control characters, and without
-    the apostrophe the export puts before text that starts like a formula (exports.from_csv_text)."""
+def _cell(cells: list[str], index: int, multiline: bool) -> str:
+    """A cell's text as the forms would take it: trimmed (one line unless `multiline`), without control
+    characters, and without the apostrophe the export puts before text that starts like a formula
+    (exports.from_csv_text)."""
     if index >= len(cells):
         return ""
-    return from_csv_text(strip_control_characters(cells[index]).strip())
+    text = strip_control_characters(cells[index])
+    return from_csv_text(text.strip() if multiline else one_line(text))
 
 
 # Checking rows -----------------------------------------------------------------

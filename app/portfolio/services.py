@@ -39,6 +39,7 @@ from app.models.portfolio import (
 from app.models.user import ROLE_ADMIN, ROLE_STEERING
 from app.notifications import events as notification_events
 from app.reasons import clean_reason
+from app.security import one_line
 
 PROJECT_NUMBER = "project_number"
 PROJECT_EDITOR_ROLES = (ROLE_STEERING, ROLE_ADMIN)  # who edits projects and budget lines
@@ -125,14 +126,14 @@ class ProjectData:
     def problems(self) -> list[str]:
         """Every reason these fields cannot be saved; empty when they can."""
         found = []
-        title = (self.title or "").strip()
+        title = one_line(self.title or "")
         if not title:
             found.append(_l("Please give the project a title."))
         elif len(title) > PROJECT_TITLE_MAX:
             found.append(_l("The title may be at most %(max)d characters long.", max=PROJECT_TITLE_MAX))
         if any(len(text or "") > PROJECT_TEXT_MAX for text in (self.description, self.goals)):
             found.append(_l("Description and goals may be at most %(max)d characters long each.", max=PROJECT_TEXT_MAX))
-        if len((self.responsible_body or "").strip()) > RESPONSIBLE_MAX:
+        if len(one_line(self.responsible_body or "")) > RESPONSIBLE_MAX:
             found.append(_l("The responsible body may be at most %(max)d characters long.", max=RESPONSIBLE_MAX))
         if self.priority_group not in (None, *PRIORITY_GROUPS):
             found.append(_l("Please choose a priority group."))
@@ -148,15 +149,14 @@ class ProjectData:
         problems = self.problems()
         if problems:
             raise InvalidInput(problems[0])
-        title = self.title.strip()
         return ProjectData(
-            title=title,
+            title=one_line(self.title),
             action_field_id=self.action_field_id,
             municipality_id=self.municipality_id,
             priority_group=self.priority_group,
             description=(self.description or "").strip(),
             goals=(self.goals or "").strip(),
-            responsible_body=(self.responsible_body or "").strip(),
+            responsible_body=one_line(self.responsible_body or ""),
             status=self.status,
         )
 
@@ -173,7 +173,7 @@ class ProjectPlan:
 def budget_problems(line: BudgetInput) -> list[str]:
     """Every reason a budget line cannot be saved; empty when it can."""
     found = []
-    label = (line.label or "").strip()
+    label = one_line(line.label or "")
     if not label:
         found.append(_l("Please name the budget line."))
     elif len(label) > BUDGET_LABEL_MAX:
@@ -193,7 +193,7 @@ def check_budget(line: BudgetInput) -> BudgetInput:
     problems = budget_problems(line)
     if problems:
         raise InvalidInput(problems[0])
-    return BudgetInput(label=line.label.strip(), year=line.year, kind=line.kind, amount=line.amount, funding_rate=line.funding_rate)
+    return BudgetInput(label=one_line(line.label), year=line.year, kind=line.kind, amount=line.amount, funding_rate=line.funding_rate)
 
 
 def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project]:

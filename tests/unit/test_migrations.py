@@ -67,3 +67,37 @@ def test_a_migration_gives_its_connection_back_with_foreign_keys_on(app):
     finally:
         for connection in held:
             connection.close()
+
+
+def test_titles_stored_with_line_breaks_become_one_line(app, reference):
+    """Migration 0016: project titles, news titles and the subjects of waiting mails from before the
+    forms kept them on one line; a sent mail's subject stays as it was sent."""
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select, update
+
+    from app import mail
+    from app.models import Announcement, OutgoingMail, Project
+    from tests.factories import create_user
+
+    directory = str(Path(__file__).resolve().parents[2] / "migrations")
+    author = create_user("mod@example.com", roles=("moderator",))
+    project = db.session.scalar(select(Project).where(Project.number == 1))
+    waiting = mail.queue_mail("a@example.com", "x", "Text")
+    sent = mail.queue_mail("b@example.com", "x", "Text")
+    db.session.add(Announcement(title="x", body="Text", author_id=author.id))
+    db.session.commit()
+    db.session.execute(update(Project).where(Project.id == project.id).values(title="Bürger-\r\nWLAN"))
+    db.session.execute(update(Announcement).values(title="Workshop\nam 12. Januar"))
+    db.session.execute(update(OutgoingMail).values(subject="Ihre Idee\n„Radweg“"))
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.id == sent.id).values(sent_at=waiting.created_at))
+    db.session.commit()
+    project_id, waiting_id, sent_id = project.id, waiting.id, sent.id
+    db.session.remove()
+    downgrade(directory=directory, revision="0015")
+    upgrade(directory=directory)
+    assert db.session.scalar(select(Project.title).where(Project.id == project_id)) == "Bürger- WLAN"
+    assert db.session.scalar(select(Announcement.title)) == "Workshop am 12. Januar"
+    assert db.session.scalar(select(OutgoingMail.subject).where(OutgoingMail.id == waiting_id)) == "Ihre Idee „Radweg“"
+    assert db.session.scalar(select(OutgoingMail.subject).where(OutgoingMail.id == sent_id)) == "Ihre Idee\n„Radweg“"

@@ -110,6 +110,8 @@ EXPECTED = {
     "admin.unblock": {ADMIN},
     "admin.reset_second_factor": {ADMIN},
     "admin.audit_log": {ADMIN},
+    "admin.mails": {ADMIN},
+    "admin.retry_mails": {ADMIN},
     "notifications.centre": SIGNED_IN,
     "notifications.open_notification": SIGNED_IN,
     "notifications.mark_all_read": SIGNED_IN,

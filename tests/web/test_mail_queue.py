@@ -202,3 +202,127 @@ def test_the_log_names_no_address(app, caplog):
         db.session.commit()
         mail.deliver_pending()
     assert caplog.records and "person@example.com" not in caplog.text
+
+
+# One broken mail never holds back the others (outside probe: a subject with a line break) ---------------
+
+def _queue_three_with_a_broken_middle() -> tuple[int, int, int]:
+    """A password-reset mail, a mail that cannot be built (a subject with a line break, as rows were
+    stored before titles were kept on one line), and another password-reset mail."""
+    first = mail.queue_mail("erste@example.com", "Passwort zurücksetzen", "Link 1")
+    broken = mail.queue_mail("kaputt@example.com", "Projekt", "Text")
+    last = mail.queue_mail("zweite@example.com", "Passwort zurücksetzen", "Link 2")
+    db.session.commit()
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.id == broken.id).values(subject="Projekt\nmit Zeilenumbruch"))
+    db.session.commit()
+    return first.id, broken.id, last.id
+
+
+def test_a_mail_that_cannot_be_built_fails_alone_and_the_others_are_delivered(app, runner, smtp):
+    first, broken, last = _queue_three_with_a_broken_middle()
+    result = mail.deliver_due()
+    assert (result.sent, result.failed) == (2, 1)
+    assert sorted(m["To"] for m in smtp.messages) == ["erste@example.com", "zweite@example.com"]
+    rows = {row.id: row for row in _queued()}
+    bad = rows[broken]
+    assert bad.sent_at is None and bad.attempts == 1 and bad.last_error.startswith("ValueError")
+    assert bad.claimed_by is None and bad.claimed_until is None, "its claim is released"
+    assert bad.next_attempt_at > utcnow(), "tried again after the back-off"
+    assert rows[first].sent_at is not None and rows[last].sent_at is not None
+    status = runner.invoke(args=["mail", "status"]).output
+    assert "waiting: 1 (failing: 1), sent: 2, given up: 0" in status
+    assert f"mail {broken}: 1 attempts" in status and "ValueError" in status
+
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.id == broken).values(attempts=mail.MAX_ATTEMPTS - 1))
+    db.session.commit()
+    assert mail.deliver_due(now=_later()).failed == 1
+    assert "given up: 1" in runner.invoke(args=["mail", "status"]).output
+    assert len(smtp.messages) == 2
+
+
+def test_a_broken_mail_does_not_hold_back_a_batch_behind_it(app, smtp):
+    """Twenty-five mails behind the broken one: every one is sent in the same round (two batches)."""
+    broken = mail.queue_mail("kaputt@example.com", "Projekt", "Text")
+    db.session.commit()
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.id == broken.id).values(subject="a\r\nb"))
+    for number in range(25):
+        mail.queue_mail(f"person{number}@example.com", "Passwort zurücksetzen", "Text")
+    db.session.commit()
+    result = mail.deliver_pending()
+    assert (result.sent, result.failed) == (25, 1)
+    assert len(smtp.messages) == 25
+
+
+def test_subjects_and_headers_are_one_line_when_queued(app, smtp):
+    queued = mail.queue_mail("a@example.com", "Ihre Idee „Radweg\r\nBcc: b@example.com“", "Text",
+                             headers={"List-Unsubscribe": "<https://example.com/x\n>"})
+    db.session.commit()
+    assert queued.subject == "Ihre Idee „Radweg Bcc: b@example.com“"
+    assert queued.headers == {"List-Unsubscribe": "<https://example.com/x >"}
+    assert mail.deliver_due().sent == 1
+    [message] = smtp.messages
+    assert message["Subject"] == "Ihre Idee „Radweg Bcc: b@example.com“" and message["Bcc"] is None
+
+
+def test_the_attempt_is_on_record_before_sending_and_a_killed_worker_costs_one_mail_one_retry(app, smtp):
+    """A worker killed (SIGKILL) while the server has the first mail's DATA: the attempt is recorded,
+    the rest of its batch is free after LEASE (not the old ten minutes), and every mail is delivered."""
+    for number in range(3):
+        mail.queue_mail(f"person{number}@example.com", f"Nachricht {number}", "Text")
+    db.session.commit()
+    smtp.hold()
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "MAIL_SERVER": "127.0.0.1",
+           "MAIL_PORT": str(smtp.port), "APP_ENV": "development", "FLASK_APP": "wsgi.py"}
+    process = subprocess.Popen([sys.executable, "-m", "flask", "worker"], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert smtp.holding.wait(30), "the worker began to send"
+    finally:
+        process.kill()
+        process.wait(timeout=20)
+    smtp.release()
+    killed_at = utcnow()
+    rows = _queued()
+    assert [row.attempts for row in rows] == [1, 0, 0]
+    assert rows[0].last_error == mail.INTERRUPTED and rows[0].sent_at is None
+    for row in rows:
+        assert row.claimed_until is not None and row.claimed_until <= killed_at + mail.LEASE
+    assert mail.LEASE <= timedelta(minutes=3)
+    assert mail.deliver_due().handled == 0, "the dead worker's lease holds for a moment"
+
+    result = mail.deliver_due(now=utcnow() + mail.LEASE + timedelta(seconds=1))
+    assert result.sent == 3
+    assert sorted(m["To"] for m in smtp.messages) == [f"person{n}@example.com" for n in range(3)]
+    assert [row.attempts for row in _queued()] == [2, 1, 1]
+
+
+def test_the_worker_log_names_mails_by_id_only(app, caplog, smtp):
+    import logging
+
+    hidden_title = "Geheimer Titel einer verborgenen Idee"
+    with caplog.at_level(logging.INFO, logger="app.mail"):
+        mail.queue_mail("person@example.com", hidden_title, "Text")
+        db.session.commit()
+        smtp.stop()
+        db.session.execute(update(OutgoingMail).values(attempts=mail.MAX_ATTEMPTS - 1))
+        db.session.commit()
+        assert mail.deliver_due().failed == 1
+    assert "given up" in caplog.text and "not delivered" not in caplog.text
+    assert "person@example.com" not in caplog.text and hidden_title not in caplog.text
+
+
+def test_staff_see_failing_mails_and_queue_given_up_ones_again(app, client, auth, reference, smtp):
+    create_user("admin@example.com", roles=("admin",))
+    _, broken, _ = _queue_three_with_a_broken_middle()
+    db.session.execute(update(OutgoingMail).where(OutgoingMail.id == broken).values(attempts=mail.MAX_ATTEMPTS - 1))
+    db.session.commit()
+    mail.deliver_due()
+    auth.login("admin@example.com")
+    page = client.get("/verwaltung/mails")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Projekt\nmit Zeilenumbruch" in html and "aufgegeben" in html and "ValueError" in html
+    answer = client.post("/verwaltung/mails/erneut-versuchen", follow_redirects=True)
+    assert "1 Mail wird erneut versucht." in answer.get_data(as_text=True)
+    [row] = [r for r in _queued() if r.id == broken]
+    assert row.failed_at is None and row.attempts == 0

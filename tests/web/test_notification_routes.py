@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Notification, NotificationSetting, OutgoingMail, User
+from app.models import Announcement, Notification, NotificationSetting, OutgoingMail, User
 from app.moderation import services as moderation
 from app.notifications import fanout, mails
 from app.participation import services as participation
@@ -173,6 +173,19 @@ def test_news_are_published_by_staff_shown_and_mailed_to_those_who_opted_in(clie
     assert "Workshop am 12. Januar" in client.application.test_client().get("/").text
     assert "Im Kreishaus, 18 Uhr." in client.application.test_client().get("/neuigkeiten").text
     assert db.session.scalars(select(OutgoingMail.to_address).where(OutgoingMail.subject.like("%Workshop%"))).all() == ["leser@example.com"]
+
+
+def test_a_news_title_with_a_line_break_is_stored_and_mailed_on_one_line(client, auth, story, outbox):
+    subscriber = create_user("leser@example.com")
+    mails.set_channel(subscriber, "news", "immediate")
+    db.session.commit()
+    auth.login("mod@example.com")
+    crafted = {"title": "Workshop\r\nam 12. Januar", "body": "Im Kreishaus."}
+    assert client.post("/neuigkeiten/neu", data=crafted).status_code == 303
+    assert db.session.scalar(select(Announcement.title)) == "Workshop am 12. Januar"
+    _work()
+    [message] = [m for m in outbox.messages() if m["To"] == "leser@example.com"]
+    assert "Workshop am 12. Januar" in message["Subject"]
 
 
 def test_notification_mails_arrive_once_over_smtp_from_two_workers(make_app, reference):

@@ -157,3 +157,14 @@ def test_the_largest_file_fits_into_the_confirm_request(app, staff):
     with app.test_request_context():
         token = imports.sign(imports.Preview(imports.PROJECTS), text, "x" * 255 + ".csv")
     assert len(token) + 1024 < app.config["MAX_CONTENT_LENGTH"]  # 1 KiB for the CSRF token and field names
+
+
+def test_a_cell_with_a_line_break_becomes_a_one_line_title(client, staff):
+    """An Excel cell with Alt+Enter: the title (later a mail subject) is one line; long texts keep theirs."""
+    preview = _upload(client, 'Code;Titel;Themenfeld;Beschreibung;Verantwortliche Stelle\n;"Bürger-\r\nWLAN  im\nKreis";Verwaltung;"Absatz eins\n\nAbsatz zwei";"Kreis-\nentwicklung"\n')
+    assert preview.status_code == 200
+    assert client.post("/portfolio/csv-import/bestaetigen", data={"token": _token(preview.text)}).status_code == 302
+    project = db.session.scalar(select(Project).where(Project.number == 29))
+    assert project.title == "Bürger- WLAN im Kreis"
+    assert project.responsible_body == "Kreis- entwicklung"
+    assert project.description == "Absatz eins\n\nAbsatz zwei"

@@ -270,6 +270,10 @@ def test_staff_edit_a_project_and_bad_input_comes_back(client, auth, people):
     text = _text(client.get("/portfolio/P19").text)
     assert "P19 Smarter unterwegs im Kreis" in text and "in Umsetzung – Förderbescheid liegt vor." in text and "Kreisentwicklung" in text
     assert "<em>digital</em>" in client.get("/portfolio/P19").text
+    data.update(title="Smarter\r\nunterwegs", responsible_body="Kreis-\nentwicklung", reason="")
+    assert client.post("/portfolio/P19/bearbeiten", data=data).status_code == 302, "a crafted line break is not an error"
+    project = db.session.scalar(select(Project).where(Project.number == 19))
+    assert (project.title, project.responsible_body) == ("Smarter unterwegs", "Kreis- entwicklung")
     log = client.get("/verwaltung/protokoll?target_type=project").text
     assert "Projekt geändert" in log and "Förderbescheid liegt vor." in log
 
