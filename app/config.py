@@ -99,6 +99,13 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or os.environ.get("REDIS_URL", "") or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis away (refused, or hung: the timeouts): every limit goes on counting in the worker's own
+    # memory, so log-in, sign-up and every write keep working, and Flask-Limiter goes back to Redis
+    # once it answers again (it checks after 1, 2, 4, ... s). /health says "degraded" meanwhile.
+    # An error in a later step (the deduction after the answer) is logged, never a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per 15 minutes")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per hour")

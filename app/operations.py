@@ -1,7 +1,9 @@
 """What running the platform needs from the app: a health check for the proxy, one log line per request.
 
-`GET /health` answers 200 when the database and every configured Redis answer, else 503 (the
-body says which part fails); nginx and monitoring poll it. It is never cached and sets no cookie.
+`GET /health` answers 200 "ok" when the database and every configured Redis answer; 200
+"degraded" when only Redis is away (the rate limits count per worker, the page cache is per
+worker; the body lists what is degraded); 503 "failing" when the database is away. nginx and
+monitoring poll it. It is never cached and sets no cookie.
 
 Every request is logged once, on the logger `app.requests`:
 
@@ -90,9 +92,21 @@ def check_redis(url: str) -> str:
 
 @bp.route("/health")
 def health() -> tuple[Response, int, dict[str, str]]:
-    checks = {"database": check_database()}
-    urls = redis_urls(current_app.config)
-    checks["redis"] = "not used" if not urls else ("ok" if all(check_redis(url) == "ok" for url in urls) else "failing")
-    healthy = all(value != "failing" for value in checks.values())
-    body = jsonify(status="ok" if healthy else "failing", **checks)
-    return body, 200 if healthy else 503, {"Cache-Control": "no-store"}
+    checks: dict[str, Any] = {"database": check_database()}
+    config = current_app.config
+    urls = redis_urls(config)
+    failing = {url for url in urls if check_redis(url) != "ok"}
+    checks["redis"] = "not used" if not urls else ("failing" if failing else "ok")
+    degraded = [part for part, url in (("rate limits: counted per worker", config.get("RATELIMIT_STORAGE_URI")),
+                                       ("page cache: per worker", config.get("PAGE_CACHE_REDIS_URL") or config.get("REDIS_URL")))
+                if url in failing]
+    if checks["database"] == "failing":
+        status, code = "failing", 503
+    elif degraded:
+        # Without Redis the platform works on (docs/deployment.md "When a part is away"): the proxy
+        # keeps sending requests, monitoring sees the status and what is degraded.
+        status, code = "degraded", 200
+        checks["degraded"] = degraded
+    else:
+        status, code = "ok", 200
+    return jsonify(status=status, **checks), code, {"Cache-Control": "no-store"}

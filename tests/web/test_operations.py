@@ -25,7 +25,8 @@ def test_health_checks_every_configured_redis(make_app):
     assert up.test_client().get("/health").json == {"status": "ok", "database": "ok", "redis": "ok"}
     half = make_app(REDIS_URL=redis_url(14), RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
     response = half.test_client().get("/health")
-    assert response.status_code == 503 and response.json["redis"] == "failing" and response.json["database"] == "ok"
+    assert response.status_code == 200, "without Redis the platform works on, degraded"
+    assert response.json == {"status": "degraded", "database": "ok", "redis": "failing", "degraded": ["rate limits: counted per worker"]}
 
 
 def test_each_request_is_logged_once_by_its_route_without_the_query(client, reference, caplog):
