@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -28,6 +29,7 @@ def normalise_database_url(url: str) -> str:
 
 
 DEV_SECRET_KEY = "dev-only-not-secret"
+DEV_SECURITY_CONTACT = "mailto:sicherheit@coesfeld.example"
 
 
 class Config:
@@ -148,7 +150,7 @@ class Config:
 
     # /.well-known/security.txt (RFC 9116): where to report a vulnerability. Expires: an ISO time;
     # without it, 180 days from the day of the request.
-    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", "mailto:sicherheit@coesfeld.example")
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", DEV_SECURITY_CONTACT)
     SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
     SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 
@@ -198,8 +200,20 @@ def config_from_env() -> type[Config]:
     return CONFIGS.get(os.environ.get("APP_ENV", "development"), DevelopmentConfig)
 
 
+def security_txt_expiry(text: str) -> datetime | None:
+    """SECURITY_TXT_EXPIRES as a UTC moment: "2027-06-30" or "2027-06-30T00:00:00Z"; None when unreadable."""
+    text = text.strip()
+    for pattern in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, pattern).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
+
+
 def check_production(config) -> None:
-    """Refuse to run in production without a real secret key and a database."""
+    """Refuse to run in production without a real secret key, a database, shared rate limits and a
+    security contact with its expiry."""
     if config.get("ENV_NAME") != "production":
         return
     secret = config.get("SECRET_KEY") or ""
@@ -207,6 +221,16 @@ def check_production(config) -> None:
         raise RuntimeError("Production needs SECRET_KEY (at least 32 characters) in the environment.")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         raise RuntimeError("Production needs DATABASE_URL in the environment.")
+    if not config.get("SECURITY_CONTACT") or config.get("SECURITY_CONTACT") == DEV_SECURITY_CONTACT:
+        raise RuntimeError("Production needs SECURITY_CONTACT (e.g. mailto:sicherheit@kreis-coesfeld.de) in the environment: "
+                           "/.well-known/security.txt must name the district's contact, not the development one.")
+    expires = security_txt_expiry(config.get("SECURITY_TXT_EXPIRES") or "")
+    if expires is None:
+        raise RuntimeError("Production needs SECURITY_TXT_EXPIRES in the environment, a date like 2027-06-30 "
+                           "(RFC 9116: at most a year ahead; renew it before then).")
+    if expires < datetime.now(timezone.utc):
+        logging.getLogger(__name__).warning("SECURITY_TXT_EXPIRES (%s) has passed: security.txt is no longer valid; renew it.",
+                                            config["SECURITY_TXT_EXPIRES"])
     if config.get("RATELIMIT_ENABLED") and (config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
         raise RuntimeError(
             "Production needs REDIS_URL (or RATELIMIT_STORAGE_URI) in the environment: "

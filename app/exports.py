@@ -112,7 +112,7 @@ def render(table: Table, fmt: str) -> tuple[bytes, str]:
 def download(table: Table, name: str, fmt: str):
     """A response that downloads the table as coesfeld-12-0-<name>.<fmt>."""
     data, mimetype = render(table, fmt)
-    response = current_app.response_class(data, mimetype=mimetype)
+    response = current_app.response_class(data, content_type=mimetype)  # as it is: mimetype= would add a second charset
     response.headers["Content-Disposition"] = f'attachment; filename="coesfeld-12-0-{name}.{fmt}"'
     return response
 

@@ -94,7 +94,8 @@ def redis_available() -> bool:
 def env_for(url: str, *, redis: bool = False, cache: bool = True) -> dict[str, str]:
     env = dict(os.environ)
     env.update(DATABASE_URL=url, APP_ENV="production", SECRET_KEY=SECRET, SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="0",
-               FLASK_APP="wsgi.py", PYTHONPATH=str(ROOT), PAGE_CACHE_ENABLED="1" if cache else "0", HSTS_MAX_AGE="0")
+               FLASK_APP="wsgi.py", PYTHONPATH=str(ROOT), PAGE_CACHE_ENABLED="1" if cache else "0", HSTS_MAX_AGE="0",
+               SECURITY_CONTACT="mailto:sicherheit@bench.example", SECURITY_TXT_EXPIRES="2099-12-31")
     if redis:
         env["REDIS_URL"] = REDIS_URL
     else:

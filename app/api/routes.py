@@ -27,7 +27,8 @@ limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")(b
 @bp.after_request
 def _open_to_every_site(response):
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers.setdefault("Cache-Control", "public, max-age=60")
+    # Answers may be kept for a minute; errors (400, 404, 429, ...) by nobody.
+    response.headers.setdefault("Cache-Control", "public, max-age=60" if response.status_code in (200, 304) else "no-store")
     return response
 
 

@@ -36,6 +36,7 @@ MAX_PIXELS = 40_000_000
 FORMATS = {"JPEG", "PNG", "WEBP"}
 WIDTHS = (480, 960, 1600)
 QUALITY = 82
+WEBP_MAX_SIDE = 16383  # the WebP format's limit in pixels, for width and height alike
 
 
 @dataclass(frozen=True)
@@ -96,10 +97,13 @@ def renditions(data: bytes) -> list[Rendition]:
     image = ImageOps.exif_transpose(_decode(data))  # upright, as the camera meant it; EXIF is not copied
     image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB")
     widths = sorted({w for w in WIDTHS if w < image.width} | {min(image.width, WIDTHS[-1])})
-    result = []
+    result: list[Rendition] = []
     for width in widths:
         copy = image.copy()
-        copy.thumbnail((width, round(width * image.height / image.width) or 1))
+        # Fit both sides: a long phone screenshot (1000 × 20,000 px) is as tall as WebP allows, and narrower.
+        copy.thumbnail((width, min(round(width * image.height / image.width) or 1, WEBP_MAX_SIDE)))
+        if result and copy.width <= result[-1].width:
+            continue  # a taller picture hit WEBP_MAX_SIDE at a smaller width already
         out = io.BytesIO()
         copy.save(out, "WEBP", quality=QUALITY, method=4)  # no exif=, no icc_profile=: nothing is carried over
         result.append(Rendition(copy.width, copy.height, out.getvalue()))

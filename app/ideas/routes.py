@@ -186,7 +186,9 @@ def image_file(name: str):
     path = image_service.path_of(name) if image is not None else None
     if image is None or path is None or not services.can_view(image.idea, user):
         abort(404)
-    response = send_file(path, mimetype="image/webp", max_age=0)
+    response = send_file(path, mimetype="image/webp", max_age=0)  # with ETag and Last-Modified
     public = not image.idea.is_draft and not image.idea.is_hidden
-    response.headers["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
+    # Kept by browsers and proxies, but asked about every time (an unchanged picture is a 304): once its
+    # idea is hidden, a picture is gone as quickly as the idea's page.
+    response.headers["Cache-Control"] = "public, no-cache" if public else "private, no-store"
     return response

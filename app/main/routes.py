@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
 from app import layers
+from app.config import security_txt_expiry
 from app.extensions import csrf
 from app.i18n import is_supported
 from app.ideas import queries
@@ -49,7 +50,10 @@ def open_data():
 def security_txt():
     """RFC 9116: whom to tell about a vulnerability (SECURITY.md says what is in scope)."""
     config = current_app.config
-    expires = config["SECURITY_TXT_EXPIRES"] or (utcnow() + timedelta(days=180)).strftime("%Y-%m-%dT00:00:00Z")
+    # Production refuses to start without SECURITY_TXT_EXPIRES (app.config.check_production);
+    # development shows half a year ahead.
+    moment = security_txt_expiry(config["SECURITY_TXT_EXPIRES"] or "") or utcnow() + timedelta(days=180)
+    expires = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     lines = [
         f"Contact: {config['SECURITY_CONTACT']}",
         f"Expires: {expires}",

@@ -21,7 +21,23 @@ def test_default_config_is_not_testing(monkeypatch, tmp_path):
 
 def _production(**attrs):
     attrs.setdefault("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    attrs.setdefault("SECURITY_CONTACT", "mailto:sicherheit@kreis-coesfeld.example")
+    attrs.setdefault("SECURITY_TXT_EXPIRES", "2027-06-30")
     return type("P", (ProductionConfig,), attrs)
+
+
+@pytest.mark.parametrize("setting, value", [("SECURITY_CONTACT", ""), ("SECURITY_CONTACT", "mailto:sicherheit@coesfeld.example"),
+                                            ("SECURITY_TXT_EXPIRES", ""), ("SECURITY_TXT_EXPIRES", "bald")])
+def test_production_refuses_to_start_without_its_security_contact_and_expiry(setting, value):
+    """security.txt fell back to the development contact in production (outside probe)."""
+    with pytest.raises(RuntimeError, match=setting):
+        create_app(_production(SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://x@localhost/test", **{setting: value}))
+
+
+def test_production_security_txt_names_the_district_and_its_expiry():
+    app = create_app(_production(SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://x@localhost/test"))
+    text = app.test_client().get("/.well-known/security.txt").text
+    assert "Contact: mailto:sicherheit@kreis-coesfeld.example\n" in text and "Expires: 2027-06-30T00:00:00Z\n" in text
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -69,6 +85,8 @@ def test_production_starts_from_the_environment_alone(tmp_path):
         "SECRET_KEY": "s" * 40,
         "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "SECURITY_CONTACT": "mailto:sicherheit@kreis-coesfeld.example",
+        "SECURITY_TXT_EXPIRES": "2027-06-30",
         "PATH": "/usr/bin:/bin",
     }
     code = "from wsgi import app; print(app.config['ENV_NAME'], app.config['SESSION_COOKIE_SECURE'])"

@@ -87,3 +87,12 @@ def test_files_of_removed_pictures_go_at_the_orphan_sweep(app, reference):
     assert images.path_of(name) is not None and images.remove_orphans(older_than_seconds=3600) == 0, "a fresh file waits"
     assert images.remove_orphans(older_than_seconds=-1) == 2 and images.path_of(name) is None
     assert images.path_of("../../etc/passwd") is None and images.path_of("x" * 32 + "-1.webp") is None
+
+
+def test_a_long_phone_screenshot_fits_webps_limit_in_both_sides():
+    """1000 × 20,000 px: at 960 wide it would be 19,200 px tall, beyond WebP's 16,383 (a 500 before)."""
+    files = images.renditions(picture("PNG", size=(1000, 20000)))
+    assert [(r.width, r.height) for r in files] == [(480, 9600), (819, 16383)]
+    for rendition in files:
+        with Image.open(io.BytesIO(rendition.data)) as out:
+            assert out.format == "WEBP" and out.size == (rendition.width, rendition.height)

@@ -50,6 +50,10 @@ def test_hidden_ideas_and_drafts_are_not_found(client, ideas):
     for key in ("hidden", "draft"):
         response = client.get(f"/api/v1/ideas/{ideas[key].id}")
         assert response.status_code == 404 and response.json["error"]["status"] == 404
+        assert response.headers["Cache-Control"] == "no-store", "an error is kept by nobody"
+    assert client.get(f"/api/v1/ideas/{ideas['radweg'].id}").headers["Cache-Control"] == "public, max-age=60"
+    bad = client.get("/api/v1/ideas?page=abc")
+    assert bad.status_code == 400 and bad.headers["Cache-Control"] == "no-store"
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,8 @@ def portfolio(app, reference):
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_portfolio_export_round_trip(client, portfolio, fmt):
     response = client.get(f"/portfolio/export.{fmt}")
+    assert response.headers["Content-Type"] == ("text/csv; charset=utf-8" if fmt == "csv" else
+                                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     if fmt == "csv":
@@ -94,7 +96,9 @@ def test_staff_idea_export_has_counts_scores_and_marks_hidden(client, auth, port
     create_user("admin@example.com", roles=("admin",))
     assert client.get("/moderation/ideen/export.csv").status_code == 302  # anonymous: log in first
     auth.login("admin@example.com")
-    rows = _dicts(client.get("/moderation/ideen/export.csv").data)
+    moderation_export = client.get("/moderation/ideen/export.csv")
+    assert moderation_export.headers["Content-Type"] == "text/csv; charset=utf-8", "the charset named once"
+    rows = _dicts(moderation_export.data)
     by_title = {r["Titel"]: r for r in rows}
     assert by_title["Verborgene Idee"]["Verborgen"] == "ja" and by_title["Sichtbare Idee"]["Verborgen"] == "nein"
     assert by_title["Sichtbare Idee"]["Projekt"] == "P29" and by_title["Sichtbare Idee"]["Unterstützungen"] == "0"

@@ -27,7 +27,9 @@ def test_the_author_adds_a_picture_and_everyone_sees_it_with_its_description(app
     assert 'alt="Eine Bank an der Bushaltestelle"' in page and "480w" in page and "960w" in page and 'width="1200"' in page
     served = client.get(f"/ideen/bilder/{image.file_key}-960.webp")
     assert served.status_code == 200 and served.mimetype == "image/webp"
-    assert served.headers["Cache-Control"] == "public, max-age=3600"
+    assert served.headers["Cache-Control"] == "public, no-cache", "kept, but asked about every time"
+    again = client.get(f"/ideen/bilder/{image.file_key}-960.webp", headers={"If-None-Match": served.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
     api = client.get(f"/api/v1/ideas/{idea.id}").json
     assert api["images"] == [{"url": f"http://localhost/ideen/bilder/{image.file_key}-1200.webp",
                               "alt": "Eine Bank an der Bushaltestelle", "width": 1200, "height": 800}]
@@ -62,6 +64,8 @@ def test_other_people_cannot_add_and_a_hidden_ideas_pictures_are_not_served(app,
     assert own.status_code == 200 and "no-store" in own.headers["Cache-Control"], "the author still sees it, privately"
     auth.logout()
     assert client.get(f"/ideen/bilder/{key}-640.webp").status_code == 404
+    cached = client.get(f"/ideen/bilder/{key}-640.webp", headers={"If-None-Match": own.headers["ETag"]})
+    assert cached.status_code == 404, "a copy a browser kept is not confirmed once the idea is hidden"
     assert client.get("/ideen/bilder/..%2F..%2Fetc%2Fpasswd").status_code == 404
 
 
@@ -73,3 +77,11 @@ def test_the_author_removes_a_picture_and_other_requests_keep_the_one_mib_limit(
     assert client.post(f"/ideen/{idea.id}/bilder/{image.id}/entfernen").status_code == 303
     assert db.session.scalar(select(IdeaImage.id)) is None
     assert client.post("/ideen/neu", data={"title": "x" * (2 * 1024 * 1024)}).status_code == 413
+
+
+def test_a_long_phone_screenshot_is_taken(app, client, auth, reference):
+    idea = make_idea(create_user(), "Mitfahrbank")
+    auth.login()
+    assert _upload(client, idea.id, picture("PNG", size=(1000, 20000)), name="screenshot.png").status_code == 303
+    image = db.session.scalar(select(IdeaImage))
+    assert (image.width, image.height, image.widths) == (819, 16383, "480,819")

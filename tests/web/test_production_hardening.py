@@ -40,13 +40,15 @@ def test_production_refuses_rate_limits_in_worker_memory():
     from app import create_app
 
     config = type("P", (ProductionConfig,), {"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://x@localhost/test",
-                                             "RATELIMIT_STORAGE_URI": "memory://"})
+                                             "RATELIMIT_STORAGE_URI": "memory://",
+                                             "SECURITY_CONTACT": "mailto:sicherheit@kreis-coesfeld.example", "SECURITY_TXT_EXPIRES": "2027-06-30"})
     with pytest.raises(RuntimeError, match="REDIS_URL"):
         create_app(config)
 
 
 def test_demo_data_is_refused_in_production(make_app, reference):
-    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url(15))
+    app = make_app(ENV_NAME="production", SECRET_KEY="p" * 40, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url(15),
+                   SECURITY_CONTACT="mailto:sicherheit@kreis-coesfeld.example", SECURITY_TXT_EXPIRES="2027-06-30")
     with app.app_context():  # the command runs in this app, not in the test's
         result = app.test_cli_runner().invoke(args=["seed", "demo"])
     assert result.exit_code != 0 and "refused in production" in result.output

@@ -96,6 +96,7 @@ def test_the_api_is_rate_limited_per_address_with_a_json_answer(client, referenc
     assert limited.is_json and limited.json["error"]["status"] == 429
     assert limited.json["error"]["message"].startswith("Sie haben das in kurzer Zeit zu oft versucht. Bitte versuchen Sie es in")
     assert int(limited.headers["Retry-After"]) > 0
+    assert limited.headers["Cache-Control"] == "no-store", "a refusal is kept by nobody"
 
 
 def test_every_limit_outside_the_api_is_on_posts():
