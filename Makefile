@@ -75,11 +75,14 @@ TEST_WORKERS ?= auto
 test: install-dev lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# ruff, mypy (mypy.ini) and bandit for medium and high severity (every `# nosec` names its rule and says why).
+# ruff, mypy (mypy.ini), bandit for medium and high severity (every `# nosec` names its rule and says
+# why), the import contracts between the areas (.importlinter) and the conventions (tests/conventions/).
 lint: $(VENV)/.stamp-dev
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/mypy
 	$(BIN)/bandit --quiet --recursive app --severity-level medium
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/conventions
 
 # Known vulnerabilities in the pinned requirements (pip-audit, needs the network). Not part of
 # `make test`, so a new advisory does not block unrelated work: run it before every release and weekly.

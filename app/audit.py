@@ -7,6 +7,7 @@ transaction as the change, so there is no change without its entry.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.ideas.states import label as status_label
 from app.models import AuditEntry, User
 
 # action -> German description for the admin's log view
@@ -128,18 +128,23 @@ FIELD_LABELS = {
 }
 TEXT_SHOWN = 120  # longer texts (an answer's body) are cut in the log view
 
+# How the value of a key is named on the log page ("published" -> "Veröffentlicht"). The areas that
+# own the values register them (`name_values`), so this module, below the areas, imports none.
+VALUE_NAMES: dict[str, Callable[[Any], object]] = {}
+
+
+def name_values(key: str, name: Callable[[Any], object]) -> None:
+    """Register how the values of `key` in `before`/`after` are named on the log page."""
+    VALUE_NAMES[key] = name
+
 
 def _value(key: str, value: Any) -> str:
-    from app.moderation.services import HIDDEN_CAUSE_LABELS  # imported late: moderation imports this module
-
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
-    if key == "status":
-        return str(status_label(value))
-    if key == "hidden_cause":
-        return str(HIDDEN_CAUSE_LABELS.get(value, value))
+    if key in VALUE_NAMES and not isinstance(value, list | dict):
+        return str(VALUE_NAMES[key](value))
     if isinstance(value, list):
         return ", ".join(_value(key, item) for item in value) if all(not isinstance(i, dict) for i in value) else str(len(value))
     if isinstance(value, dict):

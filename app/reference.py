@@ -1,4 +1,5 @@
-"""Reading reference data (municipalities, action fields) for forms and filters."""
+"""Reference data: the district and its towns as the strategy names them, and reading the
+municipalities and action fields for forms and filters. (app/seed/reference.py loads them.)"""
 
 from __future__ import annotations
 
@@ -6,6 +7,21 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ActionField, Municipality
+
+DISTRICT = ("kreis-coesfeld", "Kreis Coesfeld (kreisweit)")
+TOWNS = [
+    ("ascheberg", "Ascheberg"),
+    ("billerbeck", "Billerbeck"),
+    ("coesfeld", "Coesfeld"),
+    ("duelmen", "Dülmen"),
+    ("havixbeck", "Havixbeck"),
+    ("luedinghausen", "Lüdinghausen"),
+    ("nordkirchen", "Nordkirchen"),
+    ("nottuln", "Nottuln"),
+    ("olfen", "Olfen"),
+    ("rosendahl", "Rosendahl"),
+    ("senden", "Senden"),
+]
 
 
 def municipalities() -> list[Municipality]:

@@ -18,7 +18,7 @@ import Stemmer
 from sqlalchemy import ColumnElement, func, literal_column, select, text
 
 from app.models import Idea
-from app.seed.reference import DISTRICT, TOWNS
+from app.reference import DISTRICT, TOWNS
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_WORDS = 12

@@ -53,11 +53,12 @@ def attempt(
     success: str | Callable[[T], str] | None = None,
     category: str = "success",
     errors_to: Target | dict[type[DomainError], Target] | None = None,
+    **kwargs: Any,
 ) -> Outcome[T]:
-    """Run `action(*args)`; commit and flash `success` (a text, or a function of the answer) as
-    `category`, or roll back and put the DomainError's message where `errors_to` says."""
+    """Run `action(*args, **kwargs)`; commit and flash `success` (a text, or a function of the answer)
+    as `category`, or roll back and put the DomainError's message where `errors_to` says."""
     try:
-        value = action(*args)
+        value = action(*args, **kwargs)
     except DomainError as error:
         db.session.rollback()
         message = str(error.message)

@@ -91,9 +91,8 @@ def _with_reason(user_id: int, change, success: str):
 @admin_required
 def reset_second_factor(user_id: int):
     user = _user(user_id)
-    if ActionForm().validate_on_submit():
-        attempt(services.reset_second_factor, user, current_user,
-                success=_("The second factor is reset; it will be set up again at the next login."))
+    attempt(services.reset_second_factor, user, current_user,
+            success=_("The second factor is reset; it will be set up again at the next login."))
     return redirect(url_for("admin.account", user_id=user.id))
 
 
@@ -122,7 +121,6 @@ def mails():
 @bp.route("/mails/erneut-versuchen", methods=["POST"])
 @admin_required
 def retry_mails():
-    if ActionForm().validate_on_submit():
-        attempt(services.retry_given_up_mails, current_user,
-                success=lambda count: ngettext("%(num)s mail is queued again.", "%(num)s mails are queued again.", count))
+    attempt(services.retry_given_up_mails, current_user,
+            success=lambda count: ngettext("%(num)s mail is queued again.", "%(num)s mails are queued again.", count))
     return redirect(url_for("admin.mails"))

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from app.auth import emails, lockout, services, sessions, tokens
+from app.auth import lockout, services, sessions, tokens
 from app.auth import second_factor as second_factor_service
 from app.auth.forms import (
     ChangeEmailForm,
@@ -21,7 +21,6 @@ from app.database import committed_in_get
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
-from app.legal import services as legal
 from app.models import User
 from app.models.user import ROLE_MODERATOR, ROLE_STEERING
 from app.security import limit_per_address, safe_redirect_target, went_through
@@ -43,7 +42,8 @@ def signup():
         if form.website.data:
             # Honeypot filled: answer as usual, create nothing.
             return redirect(url_for("auth.check_mail"))
-        registration = services.register_account(
+        registration = attempt(
+            services.sign_up,
             email=form.email.data,
             password=form.password.data,
             display_name=form.display_name.data,
@@ -51,14 +51,9 @@ def signup():
             organisation_name=form.organisation_name.data,
             municipality_id=form.municipality_id.data or None,
         )
-        if registration.is_new:
-            legal.record_acceptance(registration.user)
-            emails.queue_confirmation(registration.user)
-        else:
-            emails.queue_already_registered(registration.user)
-        db.session.commit()
-        _remember_signup(form.email.data, registration.user if registration.is_new else None)
-        return redirect(url_for("auth.check_mail"))
+        if registration:
+            _remember_signup(form.email.data, registration.value.user if registration.value.is_new else None)
+            return redirect(url_for("auth.check_mail"))
     return render_template("auth/signup.html", form=form), form_status()
 
 
@@ -81,16 +76,11 @@ def check_mail():
 @bp.route("/registrieren/postfach/erneut", methods=["POST"])
 @limit_per_address("RATELIMIT_RESET")
 def resend_signup_mail():
-    if not ActionForm().validate_on_submit() or not session.get(SIGNUP_EMAIL):
+    if not session.get(SIGNUP_EMAIL):
         return redirect(url_for("auth.signup"), code=303)
     account_id = session.get(SIGNUP_ACCOUNT)
     user = db.session.get(User, account_id) if account_id else services.find_user_by_email(session[SIGNUP_EMAIL])
-    if user is not None and not user.is_deleted:
-        if account_id and not user.is_confirmed:
-            emails.queue_confirmation(user)
-        elif not account_id:
-            emails.queue_already_registered(user)
-        db.session.commit()
+    attempt(services.resend_signup_mail, user, new_account=bool(account_id))
     flash(_("We have sent the mail again."), "info")
     return redirect(url_for("auth.check_mail"), code=303)
 
@@ -118,16 +108,12 @@ def confirm(token: str):
 
 @bp.route("/bestaetigen/<token>", methods=["POST"])
 def confirm_post(token: str):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return render_template("auth/confirm.html", token=token, form=form), 400
     user, refused, _more = _account_of_link(token, tokens.read_confirm_token, tokens.email_matches)
     if refused:
         return refused
-    if not services.confirm_account(user):
+    if not attempt(services.confirm_account, user).value:
         flash(_("This link has already been used. Your e-mail address is confirmed."), "info")
         return redirect(url_for("auth.login"))
-    db.session.commit()
     if current_user.is_authenticated and current_user.id == user.id:
         flash(_("Thank you! Your e-mail address is confirmed."), "success")
         return redirect(url_for("main.index"))
@@ -143,11 +129,8 @@ def confirm_post(token: str):
 @login_required
 @limit_per_address("RATELIMIT_RESET")
 def resend_confirmation():
-    form = ActionForm()
-    if form.validate_on_submit() and not current_user.is_confirmed:
-        emails.queue_confirmation(current_user)
-        db.session.commit()
-        flash(_("We have sent you a new confirmation link."), "info")
+    if not current_user.is_confirmed:
+        attempt(services.resend_confirmation, current_user, success=_("We have sent you a new confirmation link."), category="info")
     return redirect(url_for("main.index"))
 
 
@@ -243,10 +226,8 @@ def enrol_second_factor():
 
 @bp.route("/abmelden", methods=["POST"])
 def logout():
-    form = ActionForm()
-    if form.validate_on_submit():
-        sessions.end_session()
-        flash(_("You are logged out."), "success")
+    sessions.end_session()
+    flash(_("You are logged out."), "success")
     return redirect(url_for("main.index"))
 
 
@@ -254,12 +235,9 @@ def logout():
 @limit_per_address("RATELIMIT_RESET")
 def forgot_password():
     form = ForgotPasswordForm()
-    if form.validate_on_submit():
-        user = services.find_user_by_email(form.email.data)
-        if user is not None and not user.is_blocked:
-            emails.queue_password_reset(user)
-            db.session.commit()
-        flash(_("If an account exists for this address, we have sent a link to choose a new password."), "info")
+    if form.validate_on_submit() and attempt(
+            services.request_password_reset, form.email.data,
+            success=_("If an account exists for this address, we have sent a link to choose a new password."), category="info"):
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form), form_status()
 
@@ -272,15 +250,10 @@ def unlock(token: str):
 
 @bp.route("/konto-entsperren/<token>", methods=["POST"])
 def unlock_post(token: str):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return render_template("auth/unlock.html", token=token, form=form), 400
     user, refused, _more = _account_of_link(token, tokens.read_unlock_token, tokens.lock_matches)
     if refused:
         return refused
-    lockout.unlock(user)
-    db.session.commit()
-    flash(_("Your account is unlocked. You can log in again."), "success")
+    attempt(lockout.unlock, user, success=_("Your account is unlocked. You can log in again."))
     return redirect(url_for("auth.login"))
 
 
@@ -350,16 +323,11 @@ def confirm_email_change(token: str):
 
 @bp.route("/konto/email-bestaetigen/<token>", methods=["POST"])
 def confirm_email_change_post(token: str):
-    form = ActionForm()
-    if not form.validate_on_submit():
-        return render_template("auth/confirm_email_change.html", token=token, form=form), 400
     user, refused, carried = _account_of_link(token, tokens.read_email_change_token, tokens.email_matches)
     if refused:
         return refused
-    if not services.change_email(user, carried[0]):
-        db.session.rollback()
+    if not attempt(services.change_email, user, carried[0]).value:  # the address was taken meanwhile
         return render_template("auth/token_invalid.html", expired=False), 400
-    db.session.commit()
     flash(_("Your e-mail address is changed."), "success")
     return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"), code=303)
 
@@ -367,15 +335,12 @@ def confirm_email_change_post(token: str):
 @bp.route("/konto/sitzungen/<int:session_id>/beenden", methods=["POST"])
 @login_required
 def end_session(session_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400)
     if session_id == sessions.current_session_id():
         sessions.end_session()
         flash(_("You are logged out."), "success")
         return redirect(url_for("main.index"), code=303)
-    if not sessions.end_session_of(current_user, session_id):
+    if not attempt(sessions.end_session_of, current_user, session_id).value:
         abort(404)
-    db.session.commit()
     flash(_("That browser is logged out."), "success")
     return redirect(url_for("auth.account") + "#sitzungen", code=303)
 
@@ -383,9 +348,5 @@ def end_session(session_id: int):
 @bp.route("/konto/sitzungen/andere-beenden", methods=["POST"])
 @login_required
 def end_other_sessions():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    count = sessions.end_other_sessions(current_user)
-    db.session.commit()
-    flash(_("%(count)d other browsers are logged out.", count=count), "success")
+    attempt(sessions.end_other_sessions, current_user, success=lambda count: _("%(count)d other browsers are logged out.", count=count))
     return redirect(url_for("auth.account") + "#sitzungen", code=303)

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.auth import emails, lockout, passwords, sessions
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
+from app.legal import services as legal
 from app.models import User, UserRole, utcnow
 from app.models.user import ACCOUNT_ORGANISATION, ACCOUNT_TYPES, STAFF_ROLES
 
@@ -106,6 +107,51 @@ def register_account(
     db.session.add(user)
     db.session.flush()
     return Registration(user, is_new=True)
+
+
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    display_name: str,
+    account_type: str,
+    organisation_name: str | None = None,
+    municipality_id: int | None = None,
+) -> Registration:
+    """Sign-up: a new account accepts the terms and gets its confirmation link; an address that has
+    an account gets a notice instead (the page is the same either way). Flushes."""
+    registration = register_account(email=email, password=password, display_name=display_name, account_type=account_type,
+                                    organisation_name=organisation_name, municipality_id=municipality_id)
+    if registration.is_new:
+        legal.record_acceptance(registration.user)
+        emails.queue_confirmation(registration.user)
+    else:
+        emails.queue_already_registered(registration.user)
+    return registration
+
+
+def resend_signup_mail(user: User | None, *, new_account: bool) -> None:
+    """The check-mail page's "send again": the confirmation link for an account this browser made,
+    the notice for an address that had one already; nothing for a gone account. Flushes."""
+    if user is None or user.is_deleted:
+        return
+    if new_account and not user.is_confirmed:
+        emails.queue_confirmation(user)
+    elif not new_account:
+        emails.queue_already_registered(user)
+
+
+def request_password_reset(email: str) -> None:
+    """A reset link for the account of this address, if it has one and may log in; the page says the
+    same either way. Flushes."""
+    user = find_user_by_email(email)
+    if user is not None and not user.is_blocked:
+        emails.queue_password_reset(user)
+
+
+def resend_confirmation(user: User) -> None:
+    if not user.is_confirmed:
+        emails.queue_confirmation(user)
 
 
 def confirm_account(user: User) -> bool:

@@ -10,12 +10,12 @@ from app.auth.decorators import confirmed_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import images as image_service
-from app.ideas import page as idea_page
 from app.ideas import queries, services, states
 from app.ideas.forms import IdeaForm, ImageForm, WithdrawForm
 from app.models import Idea, IdeaImage
 from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
+from app.pages import idea as idea_page
 from app.security import limit_per_account, went_through
 from app.views import attempt
 
@@ -28,17 +28,8 @@ bp.add_app_template_global(image_service.url, "image_url")
 bp.add_app_template_global(image_service.srcset, "image_srcset")
 
 
-def get_visible_idea(idea_id: int) -> Idea:
-    """The idea, if the current person may see it; else 404."""
-    idea = db.session.get(Idea, idea_id)
-    user = current_user if current_user.is_authenticated else None
-    if idea is None or not services.can_view(idea, user):
-        abort(404)
-    return idea
-
-
 def _own_idea(idea_id: int) -> Idea:
-    idea = get_visible_idea(idea_id)
+    idea = idea_page.visible_idea(idea_id)
     if idea.author_id != current_user.id:
         abort(403)
     return idea
@@ -120,8 +111,6 @@ def edit(idea_id: int):
 @confirmed_required
 def publish(idea_id: int):
     idea = _own_idea(idea_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     attempt(services.publish_idea, idea, current_user, success=_("Your idea is published. Thank you!"))
     return redirect(url_for("ideas.show", idea_id=idea.id))
 
@@ -141,8 +130,6 @@ def withdraw(idea_id: int):
 @confirmed_required
 def delete(idea_id: int):
     idea = _own_idea(idea_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     if not attempt(services.delete_draft, idea, current_user, success=_("Your draft has been deleted.")):
         return redirect(url_for("ideas.show", idea_id=idea.id))
     return redirect(url_for("ideas.index"))
@@ -169,8 +156,6 @@ def images(idea_id: int):
 def remove_image(idea_id: int, image_id: int):
     idea = _own_idea(idea_id)
     image = db.session.get(IdeaImage, image_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
     if image is None or image.idea_id != idea.id:
         abort(404)
     attempt(image_service.remove_image, idea, current_user, image, success=_("The picture is removed."))

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app import events as notification_events
 from app import search
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import states
 from app.models import ActionField, Follow, Idea, IdeaStateChange, Municipality, User, utcnow
 from app.models.idea import DRAFT, LONG_TEXT_MAX, PARTNERS_MAX, PUBLISHED, SUMMARY_MAX, TITLE_MAX, WITHDRAWN
-from app.notifications import events as notification_events
 from app.reasons import clean_reason
 from app.security import one_line
 

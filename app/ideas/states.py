@@ -9,10 +9,14 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app import audit
 from app.models.idea import (
     CANDIDATE,
     DECLINED,
     DRAFT,
+    HIDDEN_BY_BLOCK,
+    HIDDEN_BY_MODERATION,
+    HIDDEN_BY_REPORTS,
     IN_PORTFOLIO,
     IN_REVIEW,
     MERGED,
@@ -90,3 +94,20 @@ def changed_message(status: str) -> str:
     if status == SHORTLISTED:
         return str(_("The idea is now on the shortlist."))
     return str(_("The idea is now “%(state)s”.", state=label(status)))
+
+
+# Why an idea or a comment is hidden (Idea.hidden_cause, Comment.hidden_cause).
+HIDDEN_CAUSE_LABELS = {
+    HIDDEN_BY_REPORTS: _l("reported by several people"),
+    HIDDEN_BY_MODERATION: _l("by the moderation"),
+    HIDDEN_BY_BLOCK: _l("account blocked"),
+}
+
+
+def hidden_cause_label(cause: str | None) -> str:
+    return str(HIDDEN_CAUSE_LABELS.get(cause or "", cause or ""))
+
+
+# The audit log names states and causes as the pages do.
+audit.name_values("status", label)
+audit.name_values("hidden_cause", hidden_cause_label)

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import layers
 from app.auth.decorators import role_required
-from app.extensions import db
 from app.forms import form_status
 from app.legal import services
 from app.legal.forms import AcceptTermsForm, BarrierForm, LegalTextForm
@@ -40,10 +39,7 @@ def report_barrier():
 def accept_terms():
     next_url = safe_redirect_target(request.args.get("next"), url_for("main.index"))
     form = AcceptTermsForm()
-    if form.validate_on_submit():
-        services.record_acceptance(current_user)
-        db.session.commit()
-        flash(_("Thank you. You can contribute again."), "success")
+    if form.validate_on_submit() and attempt(services.record_acceptance, current_user, success=_("Thank you. You can contribute again.")):
         return redirect(next_url, code=303)
     return render_template("legal/accept.html", form=form, text=services.current("nutzungsbedingungen"), next_url=next_url), form_status()
 

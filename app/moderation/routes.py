@@ -30,7 +30,7 @@ from app.views import attempt
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
 # This area's words, for every template.
-bp.add_app_template_global(services.hidden_cause_label, "hidden_cause_label")
+bp.add_app_template_global(states.hidden_cause_label, "hidden_cause_label")
 
 moderator_required = role_required(ROLE_MODERATOR)
 REPORT_REASONS = {choice.value: choice.label for choice in REPORT_REASON_LABELS}
@@ -134,9 +134,6 @@ def change_status(idea_id: int):
 @moderator_required
 def review_many():
     """The dashboard's bulk action: the ticked ideas go into review together."""
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
     ids = sorted({i for i in (parse_int(v) for v in request.form.getlist("idea_id")) if i is not None})[:100]
     ideas = list(db.session.scalars(select(Idea).where(Idea.id.in_(ids)).order_by(Idea.id))) if ids else []
     if not ideas:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select, update
 
 from app import audit
+from app import events as notification_events
 from app.database import insert_unless_exists, rows_changed
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
@@ -22,7 +23,6 @@ from app.models import Comment, Follow, Idea, OfficialAnswer, Report, Support, U
 from app.models.idea import (
     CANDIDATE,
     DECLINED,
-    HIDDEN_BY_BLOCK,
     HIDDEN_BY_MODERATION,
     HIDDEN_BY_REPORTS,
     IN_REVIEW,
@@ -32,22 +32,12 @@ from app.models.idea import (
 from app.models.moderation import ANSWER_MAX, SIGNATURE_MAX
 from app.models.participation import REPORT_OPEN
 from app.models.user import ROLE_MODERATOR
-from app.notifications import events as notification_events
 from app.participation import services as participation
 from app.reasons import clean_reason
 
 # The moderation's own state changes; merging has its own function.
 MODERATION_TARGETS = (IN_REVIEW, CANDIDATE, DECLINED)
 MERGE_TARGET_STATES = frozenset({PUBLISHED, IN_REVIEW, CANDIDATE})
-HIDDEN_CAUSE_LABELS = {
-    HIDDEN_BY_REPORTS: _l("reported by several people"),
-    HIDDEN_BY_MODERATION: _l("by the moderation"),
-    HIDDEN_BY_BLOCK: _l("account blocked"),
-}
-
-
-def hidden_cause_label(cause: str | None) -> str:
-    return str(HIDDEN_CAUSE_LABELS.get(cause or "", cause or ""))
 
 
 def require_moderator(actor: User) -> None:

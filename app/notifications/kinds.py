@@ -11,18 +11,20 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+# The event kinds are recorded by app/events.py (below the areas); here they are named again for
+# the notification code that reads them.
+from app.events import (  # noqa: F401 (re-exported for the notification code)
+    COMMENT_NEW,
+    COMMENT_REPLY,
+    IDEA_ANSWER,
+    IDEA_STATE,
+    ITEM_HIDDEN,
+    ITEM_RESTORED,
+    NEWS,
+    PROJECT_STATUS,
+    STAFF_SUMMARY,
+)
 from app.models.notification import CHANNEL_DAILY, CHANNEL_IMMEDIATE, CHANNEL_OFF, CHANNEL_WEEKLY
-
-# Event kinds (NotificationEvent.kind and Notification.kind)
-IDEA_STATE = "idea.state"
-IDEA_ANSWER = "idea.answer"
-COMMENT_NEW = "comment.new"
-COMMENT_REPLY = "comment.reply"
-ITEM_HIDDEN = "item.hidden"
-ITEM_RESTORED = "item.restored"
-PROJECT_STATUS = "project.status"
-NEWS = "news"
-STAFF_SUMMARY = "staff.summary"
 
 # What each kind is, for the settings: its group of events.
 GROUP_OF = {

@@ -28,9 +28,7 @@ class Message:
 
 
 def _hidden_cause(cause: str | None) -> str:
-    from app.moderation.services import HIDDEN_CAUSE_LABELS
-
-    return str(HIDDEN_CAUSE_LABELS.get(cause, "")) if cause else ""
+    return states.hidden_cause_label(cause) if cause else ""
 
 
 def describe(n: Notification) -> Message:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -39,10 +39,7 @@ def open_notification(notification_id: int):
     notification = services.own_notification(current_user, notification_id)
     if notification is None:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.mark_read(current_user, notification)
-    db.session.commit()
+    attempt(services.mark_read, current_user, notification)
     path = describe(notification).path
     return redirect(path if is_safe_redirect(path) else url_for("notifications.centre"), code=303)
 
@@ -50,11 +47,7 @@ def open_notification(notification_id: int):
 @bp.route("/benachrichtigungen/alle-gelesen", methods=["POST"])
 @login_required
 def mark_all_read():
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.mark_all_read(current_user)
-    db.session.commit()
-    flash(_("All notifications are marked as read."), "success")
+    attempt(services.mark_all_read, current_user, success=_("All notifications are marked as read."))
     return redirect(url_for("notifications.centre"), code=303)
 
 
@@ -78,9 +71,7 @@ def unsubscribe(token: str):
         return render_template("notifications/unsubscribe.html", invalid=True), 400
     what = read[1]
     label = kinds.BY_KEY[what].label if what in kinds.BY_KEY else kinds.CHANNEL_LABELS.get(what.removeprefix("digest."), what)
-    if request.method == "POST":
-        mails.unsubscribe(user, what)
-        db.session.commit()
+    if request.method == "POST" and attempt(mails.unsubscribe, user, what):
         return render_template("notifications/unsubscribe.html", done=True, label=label)
     return render_template("notifications/unsubscribe.html", token=token, label=label)
 

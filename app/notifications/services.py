@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select, update
 
-from app import audit
+from app import audit, events
 from app.database import rows_changed
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
@@ -18,7 +18,7 @@ from app.models.idea import IN_REVIEW, PUBLISHED
 from app.models.notification import ANNOUNCEMENT_BODY_MAX, ANNOUNCEMENT_TITLE_MAX, CHANNELS
 from app.models.participation import REPORT_OPEN
 from app.models.user import ROLE_ADMIN, ROLE_MODERATOR
-from app.notifications import events, kinds, mails
+from app.notifications import kinds, mails
 from app.notifications.fanout import recount_unread
 from app.notifications.mails import digest_cutoff
 from app.pagination import Page, paginate

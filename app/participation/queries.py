@@ -116,7 +116,7 @@ def followed_ideas(user: User) -> list[Idea]:
 
 @dataclass
 class Reader:
-    """What a signed-in reader's parts of an idea's page need (app/ideas/page.py)."""
+    """What a signed-in reader's parts of an idea's page need (app/pages/idea.py)."""
 
     idea: Idea
     state: ViewerState

@@ -10,10 +10,9 @@ from flask_login import current_user, login_required
 from app.auth.decorators import confirmed_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
-from app.ideas import page as idea_page
 from app.ideas import queries as idea_queries
-from app.ideas.routes import get_visible_idea
 from app.models import Comment, Idea, User
+from app.pages import idea as idea_page
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
 from app.security import limit_per_account, parse_int, safe_redirect_target
@@ -27,7 +26,7 @@ def _visible_comment(comment_id: int) -> tuple[Comment, Idea]:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         abort(404)
-    idea = get_visible_idea(comment.idea_id)
+    idea = idea_page.visible_idea(comment.idea_id)
     if comment.is_hidden and not (current_user.id == comment.author_id or current_user.is_staff):
         abort(404)
     return comment, idea
@@ -44,11 +43,6 @@ def _wants_json() -> bool:
 def _back(idea: Idea, anchor: str = ""):
     fallback = url_for("ideas.show", idea_id=idea.id) + anchor
     return redirect(safe_redirect_target(request.form.get("next"), fallback))
-
-
-def _check_csrf() -> None:
-    if not ActionForm().validate_on_submit():
-        abort(400)
 
 
 def _support_answer(idea: Idea, message: str, ok: bool = True, *, supported: bool | None = None, count: int | None = None):
@@ -80,8 +74,7 @@ def _counted(change):
 @confirmed_required
 @limit_per_account("RATELIMIT_SUPPORT")
 def support(idea_id: int):
-    idea = get_visible_idea(idea_id)
-    _check_csrf()
+    idea = idea_page.visible_idea(idea_id)
     done = attempt(_counted(services.support_idea), current_user, idea, errors_to=[])
     if not done:
         return _support_answer(idea, done.error, ok=False)
@@ -94,8 +87,7 @@ def support(idea_id: int):
 @confirmed_required
 @limit_per_account("RATELIMIT_SUPPORT")
 def withdraw_support(idea_id: int):
-    idea = get_visible_idea(idea_id)
-    _check_csrf()
+    idea = idea_page.visible_idea(idea_id)
     done = attempt(_counted(services.withdraw_support), current_user, idea, errors_to=[])
     if not done:
         return _support_answer(idea, done.error, ok=False)
@@ -105,22 +97,16 @@ def withdraw_support(idea_id: int):
 @bp.route("/ideen/<int:idea_id>/folgen", methods=["POST"])
 @confirmed_required
 def follow(idea_id: int):
-    idea = get_visible_idea(idea_id)
-    _check_csrf()
-    services.follow_idea(current_user, idea)
-    db.session.commit()
-    flash(_("You are following this idea. You will find it under “My ideas”."), "success")
+    idea = idea_page.visible_idea(idea_id)
+    attempt(services.follow_idea, current_user, idea, success=_("You are following this idea. You will find it under “My ideas”."))
     return _back(idea)
 
 
 @bp.route("/ideen/<int:idea_id>/nicht-mehr-folgen", methods=["POST"])
 @confirmed_required
 def unfollow(idea_id: int):
-    idea = get_visible_idea(idea_id)
-    _check_csrf()
-    services.unfollow_idea(current_user, idea)
-    db.session.commit()
-    flash(_("You no longer follow this idea."), "success")
+    idea = idea_page.visible_idea(idea_id)
+    attempt(services.unfollow_idea, current_user, idea, success=_("You no longer follow this idea."))
     return _back(idea)
 
 
@@ -128,7 +114,7 @@ def unfollow(idea_id: int):
 @confirmed_required
 @limit_per_account("RATELIMIT_COMMENT")
 def comment(idea_id: int):
-    idea = get_visible_idea(idea_id)
+    idea = idea_page.visible_idea(idea_id)
     form = CommentForm()
     parent = None
     if form.parent_id.data:
@@ -168,15 +154,9 @@ def delete_comment(comment_id: int):
     comment, idea = _visible_comment(comment_id)
     if comment.author_id != current_user.id:
         abort(403)
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        services.delete_comment(current_user, comment)
-        db.session.commit()
-        flash(_("Your comment has been deleted."), "success")
+    if request.method == "POST" and attempt(services.delete_comment, current_user, comment, success=_("Your comment has been deleted.")):
         return redirect(_comment_url(comment))
-    return render_template("participation/delete_comment.html", form=form, comment=comment, idea=idea)
+    return render_template("participation/delete_comment.html", form=ActionForm(), comment=comment, idea=idea)
 
 
 def _report_page(idea: Idea, comment: Comment | None):
@@ -195,7 +175,7 @@ def _report_page(idea: Idea, comment: Comment | None):
 @confirmed_required
 @limit_per_account("RATELIMIT_REPORT")
 def report_idea(idea_id: int):
-    return _report_page(get_visible_idea(idea_id), None)
+    return _report_page(idea_page.visible_idea(idea_id), None)
 
 
 @bp.route("/kommentare/<int:comment_id>/melden", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app import cache
+from app import events as notification_events
 from app.database import InsertUnlessExists, insert_unless_exists, rows_changed
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
@@ -28,7 +29,6 @@ from app.ideas import states
 from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
 from app.models.idea import HIDDEN_BY_REPORTS
 from app.models.participation import COMMENT_MAX, REPORT_DISMISSED, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
-from app.notifications import events as notification_events
 
 COMMENT_EDIT_WINDOW = timedelta(minutes=15)
 
@@ -67,7 +67,7 @@ def _refresh_counters(idea: Idea) -> None:
 def _change_support_count(idea: Idea, delta: int) -> None:
     """support_count = support_count + delta, and the new count on `idea` as if loaded (no second
     query). It bumps no page version: each signed-in reader's support box reads the count with the
-    reader's marks (app/ideas/page.py), so the person who supports sees it at once; the pages the
+    reader's marks (app/pages/idea.py), so the person who supports sees it at once; the pages the
     same for everyone (the idea's page for anonymous readers, the API, the lists) keep their entries
     and show it within PAGE_CACHE_TIMEOUT (app/cache.py)."""
     count = db.session.execute(cache.idea_scoped(

@@ -156,10 +156,7 @@ def edit_budget_line(number: int, line_id: int):
 def delete_budget_line(number: int, line_id: int):
     project = _project(number)
     line = _budget_line(project, line_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    services.delete_budget_line(line, current_user)
-    db.session.commit()
+    attempt(services.delete_budget_line, line, current_user)
     flash(_("The budget line is deleted."), "success")
     return redirect(url_for("portfolio.show", number=project.number) + "#budget")
 

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from app import audit
+from app import events as notification_events
 from app.database import insert_unless_exists
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
@@ -37,7 +38,6 @@ from app.models.portfolio import (
     YEAR_MIN,
 )
 from app.models.user import ROLE_ADMIN, ROLE_STEERING
-from app.notifications import events as notification_events
 from app.reasons import clean_reason
 from app.security import one_line
 

@@ -10,7 +10,6 @@ from app.auth import sessions
 from app.auth.services import WrongPassword
 from app.database import committed_in_get
 from app.errors import DomainError
-from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.models import utcnow
 from app.privacy import deletion, services
@@ -32,8 +31,6 @@ def index():
 @login_required
 @limit_per_account("RATELIMIT_RESET")
 def request_export():
-    if not ActionForm().validate_on_submit():
-        abort(400)
     done = attempt(services.request_export, current_user, errors_to=[],
                    success=_("We are preparing your data. This usually takes a few minutes; we will send you a mail when it is ready."))
     if not done:
@@ -59,11 +56,8 @@ def download(export_id: int):
 @bp.route("/konto/daten/<int:export_id>/loeschen", methods=["POST"])
 @login_required
 def delete_export(export_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    if not services.delete_export(current_user, export_id):
+    if not attempt(services.delete_export, current_user, export_id).value:
         abort(404)
-    db.session.commit()
     flash(_("The download of your data is deleted."), "success")
     return redirect(url_for("privacy.index"), code=303)
 

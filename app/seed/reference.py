@@ -8,21 +8,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import ActionField, Criterion, Municipality, Project
-
-DISTRICT = ("kreis-coesfeld", "Kreis Coesfeld (kreisweit)")
-TOWNS = [
-    ("ascheberg", "Ascheberg"),
-    ("billerbeck", "Billerbeck"),
-    ("coesfeld", "Coesfeld"),
-    ("duelmen", "Dülmen"),
-    ("havixbeck", "Havixbeck"),
-    ("luedinghausen", "Lüdinghausen"),
-    ("nordkirchen", "Nordkirchen"),
-    ("nottuln", "Nottuln"),
-    ("olfen", "Olfen"),
-    ("rosendahl", "Rosendahl"),
-    ("senden", "Senden"),
-]
+from app.reference import DISTRICT, TOWNS
 
 ACTION_FIELDS = [
     ("verwaltung", "Verwaltung"),

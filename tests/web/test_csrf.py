@@ -61,3 +61,23 @@ def test_language_switch_is_protected_by_origin_instead_of_a_token(client, refer
     assert 'lang="en"' in client.get("/").text
     assert client.post("/sprache", data={"lang": "de"}, headers={"Origin": "http://localhost"}).status_code == 302
     assert 'lang="de"' in client.get("/").text
+
+
+EXEMPT = {"main.set_language", "notifications.unsubscribe"}  # checked by origin, and by the signed token
+
+
+def test_every_post_route_refuses_a_request_without_the_token(app, client, reference):
+    """The views do not check the token again (tests/conventions): the global protection covers
+    every POST route but the two exempt ones, signed in or not, before the view runs."""
+    create_user()
+    token = _token(client.get("/anmelden"))
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD, "csrf_token": token})
+    checked = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint in EXEMPT:
+            continue
+        url = rule.build({name: (1 if "id" in name or name == "number" else "x") for name in rule.arguments}, append_unknown=False)[1]
+        response = client.post(url, data={})
+        assert response.status_code == 400 and "Ihr Formular ist abgelaufen" in response.text, f"{rule.endpoint} {url}"
+        checked.append(rule.endpoint)
+    assert len(checked) > 40

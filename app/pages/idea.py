@@ -29,6 +29,14 @@ from app.security import parse_int
 PARTS = "ideas/_personal.html"
 
 
+def visible_idea(idea_id: int) -> Idea:
+    """The idea, if the current person may see it; else 404. (Every route on an idea starts here.)"""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or not services.can_view(idea, _reader()):
+        abort(404)
+    return idea
+
+
 def _reader() -> User | None:
     return current_user if current_user.is_authenticated else None
 

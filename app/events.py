@@ -1,7 +1,9 @@
 """Recording events: services call these in the transaction of the change (a transactional outbox).
 
 If the change rolls back, the event goes with it; if it commits, the worker fans it out
-(fanout.py). Nothing here decides who hears of it.
+(app/notifications/fanout.py). Nothing here decides who hears of it. This module sits below the
+areas (docs/architecture.md): ideas, portfolio, participation and moderation record events
+without importing the notifications area, which reads them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,18 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Comment, Idea, NotificationEvent, Project, User
 from app.models.idea import CANDIDATE, DECLINED, IN_PORTFOLIO, IN_REVIEW, MERGED, SHORTLISTED, WITHDRAWN
-from app.notifications import kinds
+
+# Event kinds (NotificationEvent.kind and Notification.kind); app/notifications/py says
+# what people may choose for each.
+IDEA_STATE = "idea.state"
+IDEA_ANSWER = "idea.answer"
+COMMENT_NEW = "comment.new"
+COMMENT_REPLY = "comment.reply"
+ITEM_HIDDEN = "item.hidden"
+ITEM_RESTORED = "item.restored"
+PROJECT_STATUS = "project.status"
+NEWS = "news"
+STAFF_SUMMARY = "staff.summary"
 
 # The changes of state people hear about (not drafting or publishing, which only the author does).
 ANNOUNCED_STATES = frozenset({IN_REVIEW, DECLINED, CANDIDATE, SHORTLISTED, IN_PORTFOLIO, MERGED, WITHDRAWN})
@@ -44,23 +57,23 @@ def record_once(kind: str, once_key: str, **data) -> bool:
 
 def state_changed(idea: Idea, from_status: str | None, to_status: str, actor: User | None, reason: str) -> None:
     if to_status in ANNOUNCED_STATES:
-        record(kinds.IDEA_STATE, actor=actor, idea=idea, to=to_status, previous=from_status, reason=reason or None)
+        record(IDEA_STATE, actor=actor, idea=idea, to=to_status, previous=from_status, reason=reason or None)
 
 
 def answered(idea: Idea, actor: User, version: int) -> None:
-    record(kinds.IDEA_ANSWER, actor=actor, idea=idea, version=version)
+    record(IDEA_ANSWER, actor=actor, idea=idea, version=version)
 
 
 def commented(comment: Comment, actor: User) -> None:
-    record(kinds.COMMENT_NEW, actor=actor, comment=comment)
+    record(COMMENT_NEW, actor=actor, comment=comment)
 
 
 def hidden(item: Idea | Comment, cause: str) -> None:
-    _visibility(kinds.ITEM_HIDDEN, item, cause=cause)
+    _visibility(ITEM_HIDDEN, item, cause=cause)
 
 
 def restored(item: Idea | Comment) -> None:
-    _visibility(kinds.ITEM_RESTORED, item)
+    _visibility(ITEM_RESTORED, item)
 
 
 def _visibility(kind: str, item: Idea | Comment, **data) -> None:
@@ -71,4 +84,4 @@ def _visibility(kind: str, item: Idea | Comment, **data) -> None:
 
 
 def project_status_changed(project: Project, from_status: str | None, to_status: str, actor: User | None, reason: str) -> None:
-    record(kinds.PROJECT_STATUS, actor=actor, project=project, to=to_status, previous=from_status, reason=reason or None)
+    record(PROJECT_STATUS, actor=actor, project=project, to=to_status, previous=from_status, reason=reason or None)
