@@ -25,7 +25,7 @@ support box is their own part of the page, read with their marks on every reques
 supports (or withdraws) sees the new count at once, and so does every other signed-in reader. The
 answers the same for everyone (the idea's page for anonymous readers, the API, the cards of the
 lists and the order "most supported") show counts up to PAGE_CACHE_TIMEOUT (60 s) old. So a
-support neither empties the cache nor makes every write wait for one row (#15), and it costs no
+support neither empties the cache nor makes every write wait for one row, and it costs no
 page a new rendering.
 
 Where the current versions come from: without Redis, from the database on every lookup (one round

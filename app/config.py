@@ -1,4 +1,4 @@
-"""Settings, read from the environment. See README "Configuration"."""
+"""Settings, read from the environment. See docs/configuration.md."""
 
 from __future__ import annotations
 

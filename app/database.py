@@ -24,7 +24,7 @@ now 1.1). A transaction that wrote anything (a flush, an UPDATE/INSERT/DELETE or
 that is not a SELECT) or holds unflushed changes is rolled back as before: what a view did not
 commit is never committed for it.
 A migration that changes a table while the app runs can fail a prepared statement once ("cached
-plan must not change result type"): stop the app for `flask db upgrade` (README, "Updating").
+plan must not change result type"): stop the app for `flask db upgrade` (docs/deployment.md, "Updating").
 
 `insert_unless_exists(model)` is the one INSERT ... ON CONFLICT DO NOTHING (a support, a follow, a
 report, rows carried over by a merge): the same SQL on both databases, and compiled once per process.

@@ -12,7 +12,7 @@
 | picture files without their row    | 1 hour (a removed picture or idea) | (app/ideas/images.py)        |
 
 Each step is one DELETE (the downloads' files are removed first), safe to run on several workers at once (a row deleted twice is
-deleted once). The README's privacy table lists the same periods.
+deleted once). docs/privacy.md lists the same periods.
 """
 
 from __future__ import annotations

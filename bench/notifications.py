@@ -1,4 +1,4 @@
-"""Notification fan-out and digests at scale (issue #12); prints figures, asserts nothing.
+"""Notification fan-out and digests at scale; prints figures, asserts nothing.
 
     .venv/bin/python bench/notifications.py [--db sqlite|postgresql|both] [--followers 10000]
 

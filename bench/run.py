@@ -16,7 +16,7 @@ Pages are measured for anonymous readers (the page cache serves them) and for a 
 reader (a real session cookie: rendered for that person every time), with the SQL queries and
 SQL time one request of each costs. Support POSTs come from 20 signed-in accounts. Everything
 is written as JSON to bench/results/<time>-<db>-<size>.json, to compare runs.
-Numbers, not pass/fail: the README's benchmark section records them.
+Numbers, not pass/fail: docs/performance.md and bench/HISTORY.md record them.
 """
 
 from __future__ import annotations

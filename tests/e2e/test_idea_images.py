@@ -1,4 +1,4 @@
-"""Pictures on an idea in the browser (#14): upload with a description, refusal, the gallery at 1280 and 375 px."""
+"""Pictures on an idea in the browser: upload with a description, refusal, the gallery at 1280 and 375 px."""
 
 import re
 

@@ -1,6 +1,6 @@
 """In Chromium: a citizen submits an idea, a moderator answers and promotes it, the citizen sees the
 unread count, opens the notification and lands on the answer; then unsubscribes from the mail's
-link without logging in. axe-core on the notification centre, the settings and the news (#12)."""
+link without logging in. axe-core on the notification centre, the settings and the news."""
 
 import re
 

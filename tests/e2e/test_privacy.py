@@ -1,4 +1,4 @@
-"""Meine Daten in the browser (#13): download one's data, then delete the account; axe on each page."""
+"""Meine Daten in the browser: download one's data, then delete the account; axe on each page."""
 
 import json
 import zipfile

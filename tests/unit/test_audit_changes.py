@@ -1,4 +1,4 @@
-"""The audit log in words (#14): each change as "Feld: vorher → nachher", never a raw dict."""
+"""The audit log in words: each change as "Feld: vorher → nachher", never a raw dict."""
 
 from app.audit import changes
 

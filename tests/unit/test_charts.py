@@ -1,4 +1,4 @@
-"""The candidates chart (#14): dots numbered as the table's rows; equal scores never hide each other."""
+"""The candidates chart: dots numbered as the table's rows; equal scores never hide each other."""
 
 from dataclasses import dataclass
 from decimal import Decimal

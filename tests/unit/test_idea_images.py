@@ -1,4 +1,4 @@
-"""Pictures on ideas (#14): only real JPEG/PNG/WebP pass, re-encoded without anything of the upload."""
+"""Pictures on ideas: only real JPEG/PNG/WebP pass, re-encoded without anything of the upload."""
 
 import io
 

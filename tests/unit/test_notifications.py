@@ -1,4 +1,4 @@
-"""Who hears what: recipients, the author-not-notified rule, bursts, channels, digests (issue #12)."""
+"""Who hears what: recipients, the author-not-notified rule, bursts, channels, digests."""
 
 from datetime import datetime, timedelta, timezone
 

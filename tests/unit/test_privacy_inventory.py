@@ -1,4 +1,4 @@
-"""The declared list of personal data (app/privacy/inventory.py) against the schema (#13).
+"""The declared list of personal data (app/privacy/inventory.py) against the schema.
 
 A new table, a new column or a new reference to an account fails here until it is declared:
 exported or withheld (with a reason), and deleted, unlinked or kept on account deletion.

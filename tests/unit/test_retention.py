@@ -1,4 +1,4 @@
-"""Retention (#13): what is past its period goes, nothing else does."""
+"""Retention: what is past its period goes, nothing else does."""
 
 from datetime import timedelta
 

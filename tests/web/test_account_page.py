@@ -1,4 +1,4 @@
-"""My account: change the password, list and end signed-in browsers (#13)."""
+"""My account: change the password, list and end signed-in browsers."""
 
 from sqlalchemy import func, select
 

@@ -1,4 +1,4 @@
-"""The administration's account page: roles, block with a reason, filters of the lists (#16: admin forms and queries)."""
+"""The administration's account page: roles, block with a reason, filters of the lists (admin forms and queries)."""
 
 from sqlalchemy import select
 

@@ -125,7 +125,7 @@ def test_a_page_of_ideas_costs_a_fixed_number_of_queries(client, ideas, count_qu
         make_idea(author, f"Noch eine Idee {n}", municipality="duelmen", fields=("mobilitaet", "bildung"))
     with count_queries() as counter:
         assert client.get(url).json["data"]
-    # issue #15: at most 6 (names of a filter's field and town, the keyset's start, count, ideas, their fields, pictures)
+    # the performance targets: at most 6 (names of a filter's field and town, the keyset's start, count, ideas, their fields, pictures)
     assert counter.count == few and counter.count <= 6, counter.statements
 
 

@@ -1,4 +1,4 @@
-"""The nginx configuration a district installs (deploy/nginx/), in front of the real app (#15).
+"""The nginx configuration a district installs (deploy/nginx/), in front of the real app.
 
 nginx (Debian's, `make test` installs it) runs with deploy/nginx/proxy.conf unchanged but for the
 path of the static files, proxying to the test's live server.

@@ -1,4 +1,4 @@
-"""Pictures on ideas through HTTP (#14): upload, refusal in German with the text kept, serving, API."""
+"""Pictures on ideas through HTTP: upload, refusal in German with the text kept, serving, API."""
 
 import io
 

@@ -141,4 +141,4 @@ def test_a_list_page_costs_a_fixed_number_of_queries(app, client, reference, cou
         make_idea(others[n % 6], f"Viele {n}", fields=["bildung", "mobilitaet"])
     many = {url: _list_queries(client, count_queries, url) for url in few}
     assert many == few
-    assert many["/ideen"] <= 6 and many["/"] <= 7, many  # issue #15: at most 6 a page (the start page: 7 with the cache's version)
+    assert many["/ideen"] <= 6 and many["/"] <= 7, many  # the performance targets: at most 6 a page (the start page: 7 with the cache's version)

@@ -1,4 +1,4 @@
-"""Legal pages, consent at sign-up and after a material change of the terms, "Barriere melden" (#13)."""
+"""Legal pages, consent at sign-up and after a material change of the terms, "Barriere melden"."""
 
 import pytest
 from sqlalchemy import func, select

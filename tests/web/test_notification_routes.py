@@ -1,5 +1,5 @@
 """The notification centre, settings, one-click unsubscribe and news over HTTP; one web test per
-event source; mails over a real SMTP server and two workers at once (issue #12)."""
+event source; mails over a real SMTP server and two workers at once."""
 
 import re
 import threading

@@ -1,4 +1,4 @@
-"""/health for the proxy and one log line per request (#15: running it for real)."""
+"""/health for the proxy and one log line per request (running it for real)."""
 
 import logging
 

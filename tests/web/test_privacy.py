@@ -1,4 +1,4 @@
-"""Meine Daten (#13): the download holds every kind of personal data; deletion leaves none.
+"""Meine Daten: the download holds every kind of personal data; deletion leaves none.
 
 `everything()` gives one account a row in every holding of app/privacy/inventory.py (a staff
 member, so the staff-only holdings are filled too). The export test then fails when a holding
