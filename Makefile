@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-quick lint audit install install-dev translations translations-extract chromium java nginx node db seed bench clean
+.PHONY: run test test-pure test-quick lint audit install install-dev translations translations-extract chromium java nginx redis node db seed bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 	touch $@ $(VENV)/.stamp-runtime
 
 install: $(VENV)/.stamp-runtime translations
-install-dev: $(VENV)/.stamp-dev translations node chromium java nginx
+install-dev: $(VENV)/.stamp-dev translations node chromium java nginx redis
 
 # Compile the German (and English) catalogs; .mo files are build output, not committed.
 translations: $(VENV)/.stamp-runtime
@@ -58,6 +58,13 @@ java:
 	  echo "Installing Debian's Java runtime for the HTML checker (needs root and apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
 
+# Redis for the Redis-backed tests: they use the one at 127.0.0.1:6379, or start a throwaway
+# redis-server of their own when none answers there (tests/factories.py: redis_port); never skipped.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { \
+	  echo "Installing Debian's redis-server (needs root and apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
 # nginx for the tests of deploy/nginx/ (and the benchmark's two-instance run).
 nginx:
 	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { \
@@ -73,7 +80,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 TEST_WORKERS ?= auto
 
 test: install-dev lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 # ruff, mypy (mypy.ini), bandit for medium and high severity (every `# nosec` names its rule and says
 # why), the import contracts between the areas (.importlinter) and the conventions (tests/conventions/).
@@ -88,6 +95,10 @@ lint: $(VENV)/.stamp-dev
 # `make test`, so a new advisory does not block unrelated work: run it before every release and weekly.
 audit: $(VENV)/.stamp-dev
 	$(BIN)/pip-audit --requirement requirements.txt --requirement requirements-dev.txt --progress-spinner off --strict
+
+# The tests that need neither app nor database, and the source conventions: a loop of seconds.
+test-pure: $(VENV)/.stamp-dev
+	$(BIN)/python -m pytest -m "pure and not e2e" -p no:xdist $(PYTEST_ARGS)
 
 # Everything but the browser: a quick loop while developing.
 test-quick: install-dev

@@ -61,7 +61,7 @@ import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
-from time import time
+from time import monotonic, time
 from typing import TypeVar
 from urllib.parse import urlencode
 
@@ -128,6 +128,9 @@ _IDEAS = "idea_pages_changed"
 _PUBLISH = "page_versions_to_publish"
 _BUMPED = "idea_pages_bumped"
 REDIS_TIMEOUT = 1.0  # seconds: a page renders without the cache rather than wait for Redis longer
+# After Redis failed to answer, this worker leaves it alone for this long (pages are rendered
+# without the cache meanwhile): a hung Redis costs one request REDIS_TIMEOUT, not every request.
+REDIS_PAUSE_SECONDS = 5.0
 # The session's mark of a reader's own change of public content (the time of the commit that published it).
 CHANGED_AT = "changed_at"
 # How far the clocks of two machines behind one proxy may differ (CHANGED_AT is compared on another).
@@ -478,6 +481,15 @@ class BoundedRedisCache:
         self.copies = copies
         self.recent = recent
         self.set_if_greater = client.register_script(_SET_IF_GREATER)
+        self.paused_until = 0.0  # monotonic time until which Redis is left alone after a failure
+
+    def _redis_answers(self) -> bool:
+        return monotonic() >= self.paused_until
+
+    def _failed(self, doing: str, error: RedisError) -> None:
+        self.paused_until = monotonic() + REDIS_PAUSE_SECONDS
+        log.warning("page cache: Redis does not answer (%s) while %s; pages render without it for %d s", error, doing,
+                    REDIS_PAUSE_SECONDS)
 
     def lookup(self, key: str, idea_id: int | None, *, in_session: bool, changed_at: float = 0.0) -> tuple[str | None, Entry | None]:
         """The current version and the entry under `key` (None if there is none). The versions this
@@ -487,6 +499,8 @@ class BoundedRedisCache:
         copy = self.copies.get(key)
         if copy is not None and copy.version == self.recent.get(version_keys, seen_after=changed_at + CLOCK_SKEW_SECONDS):
             return copy.version, copy
+        if not self._redis_answers():
+            return None, None
         try:
             values = self.client.mget(version_keys if copy else [*version_keys, self.PREFIX + key])
             versions = values[:len(version_keys)]
@@ -498,7 +512,7 @@ class BoundedRedisCache:
             else:
                 raw = values[-1]
         except RedisError as error:
-            log.warning("page cache: Redis does not answer (%s); rendering without it", error)
+            self._failed("looking a page up", error)
             return None, None
         entry = Entry.decode(raw) if raw is not None else None
         if entry is None:
@@ -522,6 +536,8 @@ class BoundedRedisCache:
 
     def store(self, key: str, entry: Entry) -> None:
         self.copies.put(key, entry)
+        if not self._redis_answers():
+            return
         try:
             pipe = self.client.pipeline()
             pipe.set(self.PREFIX + key, entry.encode(), ex=self.timeout)
@@ -533,15 +549,17 @@ class BoundedRedisCache:
                 if oldest:
                     self.client.delete(*[self.PREFIX + k for k in oldest])
         except RedisError as error:
-            log.warning("page cache: could not store a page (%s)", error)
+            self._failed("storing a page", error)
 
     def publish(self, site: int | None, ideas: Mapping[int, int]) -> None:
         versions = ([(self.SITE_VERSION, site)] if site is not None else []) + [(f"{self.IDEA_VERSION}{i}", v) for i, v in ideas.items()]
         self.recent.note(versions)  # this worker's next answer shows its own change, Redis or not
+        if not self._redis_answers():
+            return  # the other workers read the database's versions within VERSION_SECONDS
         try:
             self._set_versions(versions)
         except RedisError as error:
-            log.warning("page cache: could not publish new versions (%s); they show within %d s", error, self.version_seconds)
+            self._failed(f"publishing new versions (they show within {self.version_seconds} s)", error)
 
     def _set_versions(self, versions) -> None:
         pipe = self.client.pipeline()
@@ -552,6 +570,7 @@ class BoundedRedisCache:
     def clear(self) -> None:
         self.copies.clear()
         self.recent.clear()
+        self.paused_until = 0.0
         keys = [self.PREFIX + k.decode("utf-8") for k in self.client.zrange(self.INDEX, 0, -1)]
         self.client.delete(*keys, self.INDEX, self.SITE_VERSION, *self.client.keys(self.IDEA_VERSION + "*"))
 

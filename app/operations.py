@@ -1,8 +1,8 @@
 """What running the platform needs from the app: a health check for the proxy, one log line per request.
 
 `GET /health` answers 200 "ok" when the database and every configured Redis answer; 200
-"degraded" when only Redis is away (the rate limits count per worker, the page cache is per
-worker; the body lists what is degraded); 503 "failing" when the database is away. nginx and
+"degraded" when only Redis is away (the rate limits count per worker, pages are rendered
+without the cache; the body lists what is degraded); 503 "failing" when the database is away. nginx and
 monitoring poll it. It is never cached and sets no cookie.
 
 Every request is logged once, on the logger `app.requests`:
@@ -98,7 +98,7 @@ def health() -> tuple[Response, int, dict[str, str]]:
     failing = {url for url in urls if check_redis(url) != "ok"}
     checks["redis"] = "not used" if not urls else ("failing" if failing else "ok")
     degraded = [part for part, url in (("rate limits: counted per worker", config.get("RATELIMIT_STORAGE_URI")),
-                                       ("page cache: per worker", config.get("PAGE_CACHE_REDIS_URL") or config.get("REDIS_URL")))
+                                       ("page cache: pages rendered each time", config.get("PAGE_CACHE_REDIS_URL") or config.get("REDIS_URL")))
                 if url in failing]
     if checks["database"] == "failing":
         status, code = "failing", 503

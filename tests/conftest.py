@@ -33,7 +33,8 @@ from app.config import TestConfig, normalise_database_url
 from app.extensions import db, limiter
 from app.models import Base, User
 from app.seed.reference import load_reference_data
-from tests.factories import PASSWORD, create_user, totp_now
+from tests.factories import create_user
+from tests.helpers import Auth
 
 
 def _database_url(tmp_root: Path) -> str:
@@ -263,26 +264,6 @@ def user(app, reference) -> User:
     return create_user()
 
 
-class Auth:
-    def __init__(self, client):
-        self.client = client
-
-    def login(self, email: str = "erika@example.com", password: str = PASSWORD):
-        """Log in; for staff, also answer the second factor (a TOTP code may be used once,
-        so the replay guard is reset first: tests log in more often than every 30 s)."""
-        response = self.client.post("/anmelden", data={"email": email, "password": password})
-        if response.status_code == 302 and response.headers["Location"].endswith("/anmelden/code"):
-            from sqlalchemy import update
-
-            db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
-            db.session.commit()
-            response = self.client.post("/anmelden/code", data={"code": totp_now()})
-        return response
-
-    def logout(self):
-        return self.client.post("/abmelden")
-
-
 @pytest.fixture
 def auth(client) -> Auth:
     return Auth(client)
@@ -373,3 +354,28 @@ def live_server(app):
     yield base
     server.shutdown()
     thread.join(timeout=5)
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that use no app (and so no database) are marked `pure`: `make test-pure` runs them in
+    seconds, a loop for rules and helpers."""
+    for item in items:
+        if "app" not in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.pure)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The files that take longest (setup, call and teardown of all their tests), so the suite's time
+    is visible in every CI log: `make test` also prints pytest's 15 slowest tests."""
+    totals: dict[str, float] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            nodeid, duration = getattr(report, "nodeid", ""), getattr(report, "duration", None)
+            if nodeid and duration is not None:
+                path = nodeid.split("::", 1)[0]
+                totals[path] = totals.get(path, 0.0) + duration
+    if not totals:
+        return
+    terminalreporter.write_sep("-", f"time per file (the 15 longest of {len(totals)}; {sum(totals.values()):.0f} s in all, over every worker)")
+    for path, seconds in sorted(totals.items(), key=lambda item: -item[1])[:15]:
+        terminalreporter.write_line(f"{seconds:7.1f} s  {path}")

@@ -2,15 +2,8 @@
 
 import pytest
 
-from tests.e2e.conftest import assert_accessible
-from tests.factories import PASSWORD, create_user, make_idea
-
-
-def _login(page, email="erika@example.com"):
-    page.goto("/anmelden")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
+from tests.e2e.browser import assert_accessible, log_in
+from tests.factories import create_user, make_idea
 
 
 @pytest.mark.parametrize(
@@ -57,7 +50,7 @@ def test_idea_pages(axe_page, reference, outbox):
     user = create_user()
     idea = make_idea(user, "Radweg", benefit="Absatz\n\n- Liste\n- [Link](https://example.com)")
     draft = make_idea(user, "Entwurf", publish=False)
-    _login(axe_page)
+    log_in(axe_page)
     axe_page.goto(f"/ideen/{idea.id}")
     assert_accessible(axe_page, "a11y-idea")
     axe_page.goto(f"/ideen/{draft.id}")
@@ -85,14 +78,14 @@ def test_reset_password_page(axe_page, reference, outbox):
 
 def test_unconfirmed_page(axe_page, reference):
     create_user(confirmed=False)
-    _login(axe_page)
+    log_in(axe_page)
     axe_page.goto("/ideen/neu")
     assert_accessible(axe_page, "a11y-unconfirmed")
 
 
 def test_the_checker_itself_finds_a_known_violation(axe_page, live_server):
     """Guards the checks above: an unlabelled field and an image without alt must be reported."""
-    from tests.e2e.conftest import axe_violations
+    from tests.e2e.browser import axe_violations
 
     axe_page.goto("/static/css/site.css")
     axe_page.set_content('<html lang="de"><head><title>x</title></head><body><main><img src="/x.png"><input type="text"></main></body></html>')
@@ -112,7 +105,7 @@ def test_participation_pages(axe_page, reference):
     services.add_comment(author, idea, "Noch einer")
     services.support_idea(user, idea)
     db.session.commit()
-    _login(axe_page)
+    log_in(axe_page)
     axe_page.goto(f"/ideen/{idea.id}")
     axe_page.get_by_text("Antworten").first.click()
     assert_accessible(axe_page, "a11y-idea-comments")
@@ -143,7 +136,7 @@ def test_new_terms_and_errors_of_the_barrier_form(axe_page, reference):
     create_user()
     legal.publish("nutzungsbedingungen", admin, "Neue Regeln.", material=True)
     db.session.commit()
-    _login(axe_page)
+    log_in(axe_page)
     axe_page.goto("/ideen/neu")
     axe_page.get_by_role("heading", name="Neue Nutzungsbedingungen").wait_for()
     axe_page.get_by_role("button", name="Zustimmen und weiter").click()
@@ -158,7 +151,7 @@ def test_new_terms_and_errors_of_the_barrier_form(axe_page, reference):
 
 def test_my_account_page(axe_page, reference):
     create_user()
-    _login(axe_page)
+    log_in(axe_page)
     axe_page.goto("/konto")
     assert_accessible(axe_page, "a11y-account")
     axe_page.get_by_role("button", name="Passwort ändern").click()

@@ -4,16 +4,15 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_participation import login
+from tests.e2e.browser import assert_accessible, log_in
 from tests.factories import create_user, make_idea
-from tests.unit.test_idea_images import picture
+from tests.helpers import picture
 
 
 def test_the_author_adds_a_picture_that_everyone_sees_with_its_description(browser, live_server, axe_page, reference):
     idea = make_idea(create_user("erika@example.com"), "Mitfahrbank in Billerbeck")
     page = axe_page
-    login(page, "erika@example.com")
+    log_in(page, "erika@example.com")
     page.goto(f"/ideen/{idea.id}")
     page.get_by_role("link", name="Bilder").click()
     page.get_by_label(re.compile(r"^Bild \(")).set_input_files({"name": "bank.svg", "mimeType": "image/svg+xml", "buffer": b"<svg xmlns='http://www.w3.org/2000/svg'/>"})

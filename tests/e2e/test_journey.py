@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.browser import screenshot
 
 PASSWORD = "mein-langes-passwort-2026"
 

@@ -5,15 +5,14 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Idea
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_accessibility import _login
+from tests.e2e.browser import assert_accessible, log_in
 from tests.factories import create_user
 
 
 def test_a_card_with_a_stale_token_comes_back_and_can_be_sent_again(axe_page, reference):
     page = axe_page
     create_user()
-    _login(page)
+    log_in(page)
     page.goto("/ideen/neu")
     page.locator("#title").fill("Digitale Mitfahrbank")
     page.locator("#summary").fill("Eine Bank mit Knopf, der im Netz anzeigt, wer mitfahren möchte.")

@@ -2,28 +2,13 @@
 the citizen sees the state and the answer. axe-core on the moderation pages."""
 
 import pyotp
-from sqlalchemy import update
 
 from app.extensions import db
-from app.models import User
 from app.moderation import rubric
 from app.moderation import services as moderation
 from app.participation import services as participation
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.factories import PASSWORD, TOTP_SECRET, create_user, make_idea
-
-
-def _login(page, email, second_factor=False):
-    page.goto("/anmelden")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    if second_factor:
-        db.session.commit()  # end any read snapshot first (SQLite cannot upgrade an old one to a write)
-        db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
-        db.session.commit()
-        page.get_by_label("Code").fill(pyotp.TOTP(TOTP_SECRET).now())
-        page.get_by_role("button", name="Bestätigen").click()
+from tests.e2e.browser import assert_accessible, log_in, screenshot
+from tests.factories import PASSWORD, create_user, make_idea
 
 
 def test_moderator_reviews_scores_answers_and_promotes(page, reference):
@@ -31,7 +16,7 @@ def test_moderator_reviews_scores_answers_and_promotes(page, reference):
     idea = make_idea(citizen, "Digitale Sprechstunde im Bürgerbüro")
     create_user("mod@example.com", roles=("moderator",), display_name="Digitalagentur")
 
-    _login(page, "mod@example.com", second_factor=True)
+    log_in(page, "mod@example.com", second_factor=True)
     page.get_by_role("link", name="Moderation", exact=True).click()
     page.get_by_role("link", name="Digitale Sprechstunde im Bürgerbüro").click()
     page.get_by_role("button", name="In Prüfung nehmen").click()
@@ -53,7 +38,7 @@ def test_moderator_reviews_scores_answers_and_promotes(page, reference):
     screenshot(page, "moderation-idea")
 
     page.get_by_role("button", name="Abmelden").click()
-    _login(page, "buergerin@example.com")
+    log_in(page, "buergerin@example.com")
     page.goto(f"/ideen/{idea.id}")
     assert page.locator(".idea-meta .status").inner_text() == "Kandidat"
     answer = page.locator(".official-answer")
@@ -76,7 +61,7 @@ def test_moderation_pages_are_accessible(axe_page, reference):
     participation.report(create_user("r@example.com"), comment, reason="spam")
     db.session.commit()
 
-    _login(axe_page, "mod@example.com", second_factor=True)
+    log_in(axe_page, "mod@example.com", second_factor=True)
     for name, url in (
         ("a11y-moderation-dashboard", "/moderation"),
         ("a11y-moderation-candidates", "/moderation/kandidaten"),
@@ -93,7 +78,7 @@ def test_moderation_pages_are_accessible(axe_page, reference):
     assert_accessible(axe_page, "a11y-moderation-score")
 
     axe_page.get_by_role("button", name="Abmelden").click()
-    _login(axe_page, "admin@example.com", second_factor=True)
+    log_in(axe_page, "admin@example.com", second_factor=True)
     for name, url in (
         ("a11y-admin-accounts", "/verwaltung/konten"),
         ("a11y-admin-account", f"/verwaltung/konten/{author.id}"),
@@ -127,7 +112,7 @@ def test_a_moderator_goes_from_login_to_scoring_with_the_card_in_view(browser, l
     for width in (375, 1280):  # the phone first, while the queue still holds both ideas
         context = browser.new_context(base_url=live_server, locale="de-DE", viewport={"width": width, "height": 900}, bypass_csp=True)
         page = context.new_page()
-        _login(page, "mod@example.com", second_factor=True)
+        log_in(page, "mod@example.com", second_factor=True)
         page.wait_for_url("**/moderation")  # staff land on their dashboard
         assert_accessible(page, f"moderator-dashboard-{width}")
         if width == 375:  # the queue as cards on the phone; the bulk action works there too

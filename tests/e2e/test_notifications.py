@@ -10,8 +10,7 @@ from app import worker
 from app.extensions import db
 from app.models import OutgoingMail
 from app.notifications import mails
-from tests.e2e.conftest import assert_accessible, screenshot
-from tests.e2e.test_moderation import _login
+from tests.e2e.browser import assert_accessible, log_in, screenshot
 from tests.factories import create_user
 
 
@@ -26,7 +25,7 @@ def test_a_citizen_hears_back_and_unsubscribes_from_the_mail(axe_page, reference
     create_user("buergerin@example.com", display_name="Anna")
     create_user("mod@example.com", roles=("moderator",), display_name="Digitalagentur")
 
-    _login(page, "buergerin@example.com")
+    log_in(page, "buergerin@example.com")
     page.goto("/ideen/neu")
     page.locator("#title").fill("Digitale Mitfahrbank in Billerbeck")
     page.locator("#summary").fill("Eine Bank mit Knopf zeigt im Netz, wer mitfahren möchte.")
@@ -41,7 +40,7 @@ def test_a_citizen_hears_back_and_unsubscribes_from_the_mail(axe_page, reference
     idea_path = re.search(r"/ideen/\d+", page.url).group(0)
     page.get_by_role("button", name="Abmelden").click()
 
-    _login(page, "mod@example.com", second_factor=True)
+    log_in(page, "mod@example.com", second_factor=True)
     page.goto("/moderation" + idea_path)
     page.get_by_role("button", name="In Prüfung nehmen").click()
     page.get_by_role("textbox", name="Offizielle Antwort").fill("Danke! Wir sprechen mit dem Bürgerbusverein.")
@@ -52,7 +51,7 @@ def test_a_citizen_hears_back_and_unsubscribes_from_the_mail(axe_page, reference
     page.get_by_role("button", name="Abmelden").click()
     _worker_round()
 
-    _login(page, "buergerin@example.com")
+    log_in(page, "buergerin@example.com")
     badge = page.get_by_role("link", name=re.compile(r"Benachrichtigungen 3 ungelesen"))
     badge.wait_for()
     badge.click()

@@ -4,16 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
-from tests.factories import PASSWORD, create_user, make_idea
-
-
-def login(page, email):
-    page.goto("/anmelden")
-    page.get_by_label("E-Mail-Adresse").fill(email)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").click()
-    expect(page.get_by_text("Sie sind angemeldet.")).to_be_visible()
+from tests.e2e.browser import log_in, screenshot
+from tests.factories import create_user, make_idea
 
 
 def test_two_accounts_support_discuss_and_report(browser, live_server, reference):
@@ -26,7 +18,7 @@ def test_two_accounts_support_discuss_and_report(browser, live_server, reference
 
     anna_ctx = browser.new_context(base_url=live_server, locale="de-DE")
     anna = anna_ctx.new_page()
-    login(anna, "anna@example.com")
+    log_in(anna, "anna@example.com")
     anna.goto(f"/ideen/{idea.id}")
 
     # Support in place (JavaScript): the count changes and a status message is announced.
@@ -42,7 +34,7 @@ def test_two_accounts_support_discuss_and_report(browser, live_server, reference
     # Ben, without JavaScript: the form posts and the page comes back.
     ben_ctx = browser.new_context(base_url=live_server, locale="de-DE", java_script_enabled=False)
     ben = ben_ctx.new_page()
-    login(ben, "ben@example.com")
+    log_in(ben, "ben@example.com")
     ben.goto(f"/ideen/{idea.id}")
     ben.get_by_role("button", name="Unterstützen").click()
     expect(ben.get_by_text("Danke für Ihre Unterstützung!")).to_be_visible()
@@ -74,7 +66,7 @@ def test_two_accounts_support_discuss_and_report(browser, live_server, reference
     for n in range(2):
         ctx = browser.new_context(base_url=live_server, locale="de-DE")
         page = ctx.new_page()
-        login(page, f"melder{n}@example.com")
+        log_in(page, f"melder{n}@example.com")
         page.goto(f"/ideen/{idea.id}")
         page.get_by_role("link", name=re.compile("^Melden.*Heimatverein")).click()
         page.get_by_label("Spam").check()

@@ -7,8 +7,7 @@ from datetime import datetime
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_moderation import _login
+from tests.e2e.browser import assert_accessible, log_in
 from tests.factories import advance_idea, create_user, make_idea
 
 
@@ -20,7 +19,7 @@ def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project
     first = advance_idea(make_idea(citizen, "Ladesäulen am Bahnhof", municipality="duelmen"), "in_review", "candidate", moderator=moderator)
     second = advance_idea(make_idea(citizen, "E-Bike-Verleih für Pendler", municipality="duelmen"), "in_review", "candidate", moderator=moderator)
 
-    _login(page, "sg@example.com", second_factor=True)
+    log_in(page, "sg@example.com", second_factor=True)
     page.get_by_role("link", name="Kandidaten", exact=True).click()
     for idea, note in ((first, "Passt zu P22."), (second, "Hohe Unterstützung.")):
         page.locator("tr", has_text=idea.title).get_by_role("link", name="Auf die Shortlist setzen").click()
@@ -75,7 +74,7 @@ def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project
 def test_staff_pages_are_accessible(axe_page, reference):
     page = axe_page
     create_user("admin@example.com", roles=("admin",))
-    _login(page, "admin@example.com", second_factor=True)
+    log_in(page, "admin@example.com", second_factor=True)
     page.goto("/portfolio/P19/bearbeiten")
     page.get_by_label("Titel").fill("")
     page.get_by_role("button", name="Änderungen speichern").click()
@@ -92,7 +91,7 @@ def test_staff_pages_are_accessible(axe_page, reference):
 def test_staff_import_projects_from_a_csv_file_after_a_preview(axe_page, reference):
     page = axe_page
     create_user("admin@example.com", roles=("admin",), display_name="Administration")
-    _login(page, "admin@example.com", second_factor=True)
+    log_in(page, "admin@example.com", second_factor=True)
     page.get_by_role("link", name="Portfolio", exact=True).click()
     page.get_by_role("link", name="Projekte oder Budgetposten aus einer CSV-Datei importieren").click()
     assert_accessible(page, "portfolio-csv-import")

@@ -4,7 +4,7 @@ import json
 import zipfile
 
 from app.privacy import services
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.browser import assert_accessible
 from tests.factories import PASSWORD, create_user, make_idea
 
 

@@ -2,8 +2,7 @@
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import assert_accessible
-from tests.e2e.test_participation import login
+from tests.e2e.browser import assert_accessible, log_in
 from tests.factories import create_user, make_idea
 
 
@@ -11,7 +10,7 @@ def test_live_suggestions_as_the_title_is_typed(axe_page, reference):
     existing = make_idea(create_user("andere@example.com"), "Bürgerbus mit App buchen", summary="Den Bürgerbus per App buchen.")
     create_user("erika@example.com")
     page = axe_page
-    login(page, "erika@example.com")
+    log_in(page, "erika@example.com")
     page.goto("/ideen/neu")
     page.get_by_label("Titel").press_sequentially("Bürgerbus per App", delay=20)
     link = page.locator("#similar-ideas").get_by_role("link", name="Bürgerbus mit App buchen")
@@ -36,7 +35,7 @@ def test_without_javascript_publishing_shows_similar_ideas_first(browser, live_s
     create_user("erika@example.com")
     context = browser.new_context(base_url=live_server, locale="de-DE", java_script_enabled=False)
     page = context.new_page()
-    login(page, "erika@example.com")
+    log_in(page, "erika@example.com")
     page.goto("/ideen/neu")
     _fill_the_card(page)
     page.get_by_role("button", name="Veröffentlichen").click()
@@ -53,7 +52,7 @@ def test_the_gate_before_publishing_takes_the_focus_and_offers_to_support_instea
     existing = make_idea(create_user("andere@example.com"), "Bürgerbus mit App buchen", summary="Den Bürgerbus per App buchen.")
     create_user("erika@example.com")
     page = axe_page
-    login(page, "erika@example.com")
+    log_in(page, "erika@example.com")
     page.goto("/ideen/neu")
     _fill_the_card(page)
     page.get_by_role("button", name="Veröffentlichen", exact=True).click()

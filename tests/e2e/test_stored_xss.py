@@ -18,7 +18,7 @@ from app.ideas.services import IdeaCard, submit_idea
 from app.models import ActionField, BudgetLine, Municipality, Project
 from app.moderation import services as moderation
 from app.participation import services as participation
-from tests.e2e.test_moderation import _login
+from tests.e2e.browser import log_in
 from tests.factories import create_user
 
 VECTORS = [
@@ -154,7 +154,7 @@ def test_no_stored_payload_runs_or_breaks_the_csp_anywhere(browser, live_server,
     for path in public:
         _check(page, path, problems)
 
-    _login(page, "mod@example.com", second_factor=True)
+    log_in(page, "mod@example.com", second_factor=True)
     staff = ["/moderation", "/moderation/kandidaten", "/verwaltung/konten", "/verwaltung/protokoll", "/ideen/meine"]
     staff += [f"/moderation/ideen/{idea.id}" for idea in ideas[:30]] + [f"/verwaltung/konten/{moderator.id}"]
     for path in staff:

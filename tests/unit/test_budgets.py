@@ -6,20 +6,11 @@ import pytest
 
 from app.errors import InvalidInput
 from app.portfolio import budgets
+from tests.helpers import MIO, SEED_ROWS
 
 D = Decimal
 
 # The seed's Smart-Cities table (Mio. €): investiv, konsumtiv per "Raum".
-SEED_ROWS = [
-    ("Raum für smarte Arbeit", "0.04", "0.33"),
-    ("Raum für nachhaltige Mobilität", "3.30", "0.85"),
-    ("Raum für regionalen Handel", "0.04", "0.37"),
-    ("Raum für zukunftssichernde Innovationen", "0.89", "0.61"),
-    ("Raum für partizipative Stadt- und Regionalentwicklung", "0.13", "0.39"),
-    ("Raum für digitale Bildung", "0.50", "0.59"),
-    ("Raum für breite Teilhabe", "0.02", "0.14"),
-]
-MIO = D(1_000_000)
 
 
 def test_funding_and_own_share_add_up_to_the_amount():

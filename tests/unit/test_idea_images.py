@@ -10,12 +10,7 @@ from app.extensions import db
 from app.ideas import images
 from app.models import IdeaImage
 from tests.factories import create_user, make_idea
-
-
-def picture(fmt: str = "JPEG", size=(2000, 1000), mode: str = "RGB", **save) -> bytes:
-    out = io.BytesIO()
-    Image.new(mode, size, (200, 30, 30) if mode == "RGB" else None).save(out, fmt, **save)
-    return out.getvalue()
+from tests.helpers import picture
 
 
 def test_a_photo_is_re_encoded_in_three_widths_without_its_exif():

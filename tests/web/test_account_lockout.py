@@ -6,6 +6,7 @@ from app.auth.lockout import LOCKOUT_AFTER
 from app.extensions import db
 from app.models import User
 from tests.factories import PASSWORD, create_user
+from tests.helpers import SIGNUP
 
 
 def _login(client, password):
@@ -54,7 +55,6 @@ def test_a_password_reset_also_unlocks(client, reference, outbox):
 
 
 def test_weak_passwords_are_refused_at_sign_up_and_reset_with_the_input_kept(client, reference, outbox):
-    from tests.web.test_auth_routes import SIGNUP
 
     for weak in ("123456789012", "passwortpasswort", "demo-passwort-coesfeld", "Neue Bürgerin 2026"):
         response = client.post("/registrieren", data={**SIGNUP, "password": weak, "password_confirm": weak, "display_name": "Neue Bürgerin"})

@@ -5,18 +5,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
 from tests.factories import PASSWORD, create_user
-
-SIGNUP = {
-    "email": "neu@example.com",
-    "password": PASSWORD,
-    "password_confirm": PASSWORD,
-    "display_name": "Neue Bürgerin",
-    "account_type": "citizen",
-    "organisation_name": "",
-    "municipality_id": "0",
-    "website": "",
-    "accept_terms": "y",
-}
+from tests.helpers import SIGNUP
 
 
 def _users() -> int:

@@ -11,9 +11,7 @@ from app.models import Idea, Support
 from app.moderation import services as moderation
 from app.participation import services as participation
 from tests.factories import create_user, make_idea
-from tests.web.test_concurrency import Browser, _fire
-from tests.web.test_exports import _dicts
-from tests.web.test_idea_list import _titles
+from tests.helpers import HttpBrowser, card_titles, csv_rows, fire_at_once
 
 
 def _counted(idea_id: int) -> int:
@@ -44,7 +42,7 @@ def test_blocking_removes_supports_from_every_count_and_unblocking_restores_them
     pushed, honest, supporters = ideas
     create_user("admin@example.com", roles=("admin", "moderator"))
     auth.login("admin@example.com")
-    assert _titles(client.get("/ideen?sort=supported"))[:2] == ["Viele Unterstützer", "Echte Unterstützer"]
+    assert card_titles(client.get("/ideen?sort=supported"))[:2] == ["Viele Unterstützer", "Echte Unterstützer"]
     for supporter in supporters[3:8]:
         assert client.post(f"/verwaltung/konten/{supporter.id}/sperren", data={"reason": "Mehrfachkonten"}).status_code == 302
     assert _counter(pushed.id) == _counted(pushed.id) == 3
@@ -52,7 +50,7 @@ def test_blocking_removes_supports_from_every_count_and_unblocking_restores_them
     assert db.session.scalar(select(func.count(Support.id))) == 12, "the rows stay, only suspended"
     assert re.search(r"3\s*Unterstützungen", client.get(f"/ideen/{pushed.id}").text)
     assert client.get("/api/v1/ideas").json["data"][0]["supports"] == 3
-    exported = {row["Titel"]: row["Unterstützungen"] for row in _dicts(client.get("/moderation/ideen/export.csv").data)}
+    exported = {row["Titel"]: row["Unterstützungen"] for row in csv_rows(client.get("/moderation/ideen/export.csv").data)}
     assert exported == {"Viele Unterstützer": "3", "Echte Unterstützer": "3"}
     for supporter in supporters[3:8]:
         client.post(f"/verwaltung/konten/{supporter.id}/entsperren", data={"reason": "Geklärt"})
@@ -80,11 +78,11 @@ def test_counters_equal_the_counted_rows_when_blocks_and_supports_race(live_serv
     newcomers = [create_user(f"neu{n}@example.com") for n in range(5)]
     create_user("admin@example.com", roles=("admin",))
     db.session.commit()
-    admin_browser = Browser(live_server)
+    admin_browser = HttpBrowser(live_server)
     admin_browser.login_staff("admin@example.com")
     browsers = []
     for person in newcomers:
-        browser = Browser(live_server)
+        browser = HttpBrowser(live_server)
         browser.login(person.email)
         browsers.append(browser)
     idea_id, blocked_ids = pushed.id, [s.id for s in supporters[:5]]  # no lazy loads in the threads
@@ -96,6 +94,6 @@ def test_counters_equal_the_counted_rows_when_blocks_and_supports_race(live_serv
             return browsers[n].request(f"/ideen/{idea_id}/unterstuetzen", {"csrf_token": support_token[n]}, accept="application/json")[0]
         return admin_browser.request(f"/verwaltung/konten/{blocked_ids[n - 5]}/sperren", {"csrf_token": block_token, "reason": "Test"})[0]
 
-    statuses = _fire(10, act)
+    statuses = fire_at_once(10, act)
     assert all(status < 500 for status in statuses), statuses
     assert _counter(idea_id) == _counted(idea_id) == 8 - 5 + 5

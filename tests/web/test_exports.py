@@ -7,19 +7,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.exports import Table, read_csv, to_csv, to_xlsx
+from app.exports import Table, to_csv, to_xlsx
 from app.extensions import db
 from app.models import ActionField, Project
 from app.moderation import services as moderation
 from app.portfolio import services
 from tests.factories import advance_idea, create_user, make_idea
-
-
-def _dicts(data: bytes) -> list[dict[str, str]]:
-    """A downloaded CSV file as one dict per row (the BOM first, as Excel expects it)."""
-    assert data.startswith("\ufeff".encode())
-    header, rows = read_csv(data.decode("utf-8-sig"))
-    return [dict(zip(header, cells, strict=True)) for _line, cells in rows]
+from tests.helpers import csv_rows, picture
 
 
 def test_csv_is_utf8_with_bom_semicolons_and_decimal_commas():
@@ -30,7 +24,7 @@ def test_csv_is_utf8_with_bom_semicolons_and_decimal_commas():
     assert text.splitlines()[0] == "Titel;Betrag"
     assert '"Bürgerbus; „digital“";4150000,50' in text
     assert "'=HYPERLINK(1);" in text  # never a formula
-    assert _dicts(data) == [{"Titel": "Bürgerbus; „digital“", "Betrag": "4150000,50"}, {"Titel": "'=HYPERLINK(1)", "Betrag": ""}]
+    assert csv_rows(data) == [{"Titel": "Bürgerbus; „digital“", "Betrag": "4150000,50"}, {"Titel": "'=HYPERLINK(1)", "Betrag": ""}]
 
 
 def test_xlsx_keeps_numbers_as_numbers():
@@ -64,7 +58,7 @@ def test_portfolio_export_round_trip(client, portfolio, fmt):
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     if fmt == "csv":
-        rows = _dicts(response.data)
+        rows = csv_rows(response.data)
     else:
         sheet = load_workbook(io.BytesIO(response.data)).active
         header = [c.value for c in sheet[1]]
@@ -83,7 +77,7 @@ def test_portfolio_export_round_trip(client, portfolio, fmt):
 def test_budget_export_matches_the_lines(client, portfolio, fmt):
     response = client.get(f"/portfolio/budget/export.{fmt}")
     if fmt == "csv":
-        (row,) = _dicts(response.data)
+        (row,) = csv_rows(response.data)
         assert (row["Betrag in Euro"], row["Förderung"], row["Eigenanteil"]) == ("1234,56", "802,46", "432,10")
     else:
         sheet = load_workbook(io.BytesIO(response.data)).active
@@ -98,7 +92,7 @@ def test_staff_idea_export_has_counts_scores_and_marks_hidden(client, auth, port
     auth.login("admin@example.com")
     moderation_export = client.get("/moderation/ideen/export.csv")
     assert moderation_export.headers["Content-Type"] == "text/csv; charset=utf-8", "the charset named once"
-    rows = _dicts(moderation_export.data)
+    rows = csv_rows(moderation_export.data)
     by_title = {r["Titel"]: r for r in rows}
     assert by_title["Verborgene Idee"]["Verborgen"] == "ja" and by_title["Sichtbare Idee"]["Verborgen"] == "nein"
     assert by_title["Sichtbare Idee"]["Projekt"] == "P29" and by_title["Sichtbare Idee"]["Unterstützungen"] == "0"
@@ -107,7 +101,6 @@ def test_staff_idea_export_has_counts_scores_and_marks_hidden(client, auth, port
 
 def test_staff_idea_export_lists_each_pictures_address_and_description(client, auth, reference):
     from app.ideas import images
-    from tests.unit.test_idea_images import picture
 
     author = create_user("autorin@example.com")
     idea = make_idea(author, "Idee mit Bild")
@@ -115,5 +108,5 @@ def test_staff_idea_export_lists_each_pictures_address_and_description(client, a
     db.session.commit()
     create_user("admin@example.com", roles=("admin",))
     auth.login("admin@example.com")
-    [row] = _dicts(client.get("/moderation/ideen/export.csv").data)
+    [row] = csv_rows(client.get("/moderation/ideen/export.csv").data)
     assert row["Bilder"] == f"http://localhost/ideen/bilder/{image.file_key}-640.webp (Eine Bank am Markt)"

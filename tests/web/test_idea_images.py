@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models import IdeaImage
 from app.moderation import services as moderation
 from tests.factories import create_user, make_idea
-from tests.unit.test_idea_images import picture
+from tests.helpers import picture
 
 
 def _upload(client, idea_id, data: bytes, alt: str = "Eine Bank an der Bushaltestelle", name: str = "foto.jpg"):

@@ -5,6 +5,7 @@ import pytest
 from app.extensions import db
 from app.models import Support, utcnow
 from tests.factories import create_user, make_idea
+from tests.helpers import card_titles
 
 
 @pytest.fixture
@@ -20,12 +21,10 @@ def ideas(app, reference):
     return made
 
 
-def _titles(response) -> list[str]:
-    return re.findall(r'class="idea-card-title"><a href="/ideen/\d+">([^<]+)</a>', response.text)
 
 
 def test_list_shows_published_ideas_newest_first(client, ideas):
-    assert _titles(client.get("/ideen")) == ["WLAN am Markt", "Tablets für Schulen", "Radweg nach Dülmen"]
+    assert card_titles(client.get("/ideen")) == ["WLAN am Markt", "Tablets für Schulen", "Radweg nach Dülmen"]
 
 
 @pytest.mark.parametrize(
@@ -50,7 +49,7 @@ def test_list_shows_published_ideas_newest_first(client, ideas):
 def test_filters_and_search_live_in_the_url(client, ideas, query, expected):
     response = client.get(f"/ideen?{query}")
     assert response.status_code == 200
-    assert _titles(response) == expected
+    assert card_titles(response) == expected
     # The count is a statement of its own (ideas only, the author joined for `submitter`): it agrees.
     if expected:
         heading = re.search(r'class="results-count">\s*(\d+) Idee', response.text)
@@ -70,9 +69,9 @@ def test_sort_by_supports_comments_and_trending(client, ideas):
     ideas["markt"].support_count = 1
     ideas["radweg"].comment_count = 5
     db.session.commit()
-    assert _titles(client.get("/ideen?sort=supported")) == ["Tablets für Schulen", "WLAN am Markt", "Radweg nach Dülmen"]
-    assert _titles(client.get("/ideen?sort=discussed"))[0] == "Radweg nach Dülmen"
-    assert _titles(client.get("/ideen?sort=trending"))[0] == "WLAN am Markt"
+    assert card_titles(client.get("/ideen?sort=supported")) == ["Tablets für Schulen", "WLAN am Markt", "Radweg nach Dülmen"]
+    assert card_titles(client.get("/ideen?sort=discussed"))[0] == "Radweg nach Dülmen"
+    assert card_titles(client.get("/ideen?sort=trending"))[0] == "WLAN am Markt"
 
 
 def test_empty_result_says_so_and_offers_to_clear_filters(client, ideas):
@@ -93,13 +92,13 @@ def test_pagination_keeps_filters(app, client, reference):
     for n in range(25):
         make_idea(author, f"Idee Nummer {n}", fields=["bildung"])
     first = client.get("/ideen?field=bildung")
-    assert len(_titles(first)) == 20
+    assert len(card_titles(first)) == 20
     assert "Seite 1 von 2" in first.text
     assert 'href="/ideen?field=bildung&amp;page=2"' in first.text
     second = client.get("/ideen?field=bildung&page=2")
-    assert len(_titles(second)) == 5
+    assert len(card_titles(second)) == 5
     beyond = client.get("/ideen?field=bildung&page=99")
-    assert len(_titles(beyond)) == 5  # clamped to the last page
+    assert len(card_titles(beyond)) == 5  # clamped to the last page
 
 
 def test_beyond_the_exact_count_the_list_says_more_than_and_pages_on(app, client, reference, monkeypatch):
@@ -112,17 +111,17 @@ def test_beyond_the_exact_count_the_list_says_more_than_and_pages_on(app, client
     assert "Mehr als 3 Ideen" in first.text and "Seite 1</li>" in first.text and " von " not in first.text.split("pagination")[-1]
     assert 'href="/ideen?field=bildung&amp;page=2"' in first.text
     third = client.get("/ideen?field=bildung&page=3")  # counted up to the end of page 3 (6 > 5): exact again
-    assert _titles(third) == ["Idee Nummer 0"] and "5 Ideen" in third.text and "Seite 3 von 3" in third.text
+    assert card_titles(third) == ["Idee Nummer 0"] and "5 Ideen" in third.text and "Seite 3 von 3" in third.text
     assert 'rel="next"' not in third.text
     second = client.get("/ideen?field=bildung&page=2")
-    assert _titles(second) == ["Idee Nummer 2", "Idee Nummer 1"] and "Mehr als 4 Ideen" in second.text and 'rel="next"' in second.text
+    assert card_titles(second) == ["Idee Nummer 2", "Idee Nummer 1"] and "Mehr als 4 Ideen" in second.text and 'rel="next"' in second.text
     assert "5 Ideen" in client.get("/ideen?field=bildung&page=9").text  # past the end: the last page, exact
 
 
 def test_hidden_ideas_are_not_listed(client, ideas):
     ideas["markt"].is_hidden = True
     db.session.commit()
-    assert "WLAN am Markt" not in _titles(client.get("/ideen"))
+    assert "WLAN am Markt" not in card_titles(client.get("/ideen"))
 
 
 def _list_queries(client, count_queries, url: str) -> int:

@@ -2,8 +2,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import ActionField, Idea, Municipality
+from app.models import Idea
 from tests.factories import PASSWORD, create_user, make_idea
+from tests.helpers import idea_form
 
 
 @pytest.fixture
@@ -13,21 +14,6 @@ def logged_in(client, reference):
     return user
 
 
-def _form(**changes):
-    field_id = db.session.scalar(select(ActionField.id).where(ActionField.slug == "mobilitaet"))
-    town_id = db.session.scalar(select(Municipality.id).where(Municipality.slug == "nottuln"))
-    data = {
-        "title": "Bürgerbus in Echtzeit",
-        "summary": "Die Bürgerbusse zeigen ihre Position live.",
-        "benefit": "Wartende wissen, wann der Bus kommt.\n\n- weniger Warten\n- mehr Fahrgäste",
-        "challenges": "Technik in alten Fahrzeugen.",
-        "action_field_ids": [str(field_id)],
-        "municipality_id": str(town_id),
-        "partners": "Bürgerbusverein",
-        "publish": "Veröffentlichen",
-    }
-    data.update(changes)
-    return data
 
 
 def test_new_idea_form_has_the_draft_card_labels(client, logged_in):
@@ -37,7 +23,7 @@ def test_new_idea_form_has_the_draft_card_labels(client, logged_in):
 
 
 def test_publish_an_idea(client, logged_in):
-    response = client.post("/ideen/neu", data=_form())
+    response = client.post("/ideen/neu", data=idea_form())
     assert response.status_code == 302
     idea = db.session.scalar(select(Idea))
     assert response.location == f"/ideen/{idea.id}"
@@ -49,7 +35,7 @@ def test_publish_an_idea(client, logged_in):
 
 
 def test_save_a_draft_only_the_author_sees_it(app, client, logged_in):
-    response = client.post("/ideen/neu", data=_form(publish="", save_draft="Als Entwurf speichern"))
+    response = client.post("/ideen/neu", data=idea_form(publish="", save_draft="Als Entwurf speichern"))
     assert response.status_code == 302
     idea = db.session.scalar(select(Idea))
     assert idea.status == "draft"
@@ -63,7 +49,7 @@ def test_save_a_draft_only_the_author_sees_it(app, client, logged_in):
 
 
 def test_bad_input_keeps_everything_typed(client, logged_in):
-    data = _form(title="x" * 151, summary="", action_field_ids=[], municipality_id="0")
+    data = idea_form(title="x" * 151, summary="", action_field_ids=[], municipality_id="0")
     response = client.post("/ideen/neu", data=data)
     assert response.status_code == 422
     text = response.text
@@ -79,7 +65,7 @@ def test_bad_input_keeps_everything_typed(client, logged_in):
 
 @pytest.mark.parametrize("field_id", ["abc", "99999"])
 def test_garbage_choices_are_a_form_error_not_a_500(client, logged_in, field_id):
-    response = client.post("/ideen/neu", data=_form(action_field_ids=[field_id], municipality_id="abc"))
+    response = client.post("/ideen/neu", data=idea_form(action_field_ids=[field_id], municipality_id="abc"))
     assert response.status_code == 422
 
 
@@ -87,7 +73,7 @@ def test_author_edits_and_the_page_shows_when(client, logged_in):
     idea = make_idea(logged_in, "Alt")
     form = client.get(f"/ideen/{idea.id}/bearbeiten")
     assert 'value="Alt"' in form.text and "checked" in form.text
-    response = client.post(f"/ideen/{idea.id}/bearbeiten", data=_form(title="Neu", publish=""))
+    response = client.post(f"/ideen/{idea.id}/bearbeiten", data=idea_form(title="Neu", publish=""))
     assert response.status_code == 302
     db.session.refresh(idea)
     assert idea.title == "Neu"
@@ -101,7 +87,7 @@ def test_others_cannot_edit_publish_withdraw_or_delete(app, client, reference):
     create_user()
     client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
     assert client.get(f"/ideen/{published.id}/bearbeiten").status_code == 403
-    assert client.post(f"/ideen/{published.id}/bearbeiten", data=_form()).status_code == 403
+    assert client.post(f"/ideen/{published.id}/bearbeiten", data=idea_form()).status_code == 403
     assert client.post(f"/ideen/{published.id}/zurueckziehen", data={"reason": "x"}).status_code == 403
     assert client.post(f"/ideen/{idea.id}/veroeffentlichen").status_code == 404  # drafts are invisible to others
     assert client.post(f"/ideen/{idea.id}/loeschen").status_code == 404
@@ -125,7 +111,7 @@ def test_edit_refused_after_review_starts(client, logged_in):
     idea = make_idea(logged_in)
     change_state(idea, "in_review", create_user("mod@example.com", roles=("moderator",)), "moderation")
     db.session.commit()
-    response = client.post(f"/ideen/{idea.id}/bearbeiten", data=_form(title="Zu spät"), follow_redirects=True)
+    response = client.post(f"/ideen/{idea.id}/bearbeiten", data=idea_form(title="Zu spät"), follow_redirects=True)
     assert "kann nicht mehr bearbeitet werden" in response.text
     db.session.refresh(idea)
     assert idea.title != "Zu spät"
@@ -145,9 +131,9 @@ def test_publishing_a_published_idea_again_is_a_message_not_a_500(client, logged
 
 
 def test_an_overlong_text_comes_back_with_the_error_and_only_megabytes_get_413(client, logged_in):
-    response = client.post("/ideen/neu", data=_form(benefit="x" * 300_000))
+    response = client.post("/ideen/neu", data=idea_form(benefit="x" * 300_000))
     assert response.status_code == 422 and "x" * 300_000 in response.text and "Bitte höchstens" in response.text
-    response = client.post("/ideen/neu", data=_form(benefit="x" * 1_100_000))
+    response = client.post("/ideen/neu", data=idea_form(benefit="x" * 1_100_000))
     assert response.status_code == 413
     assert "Zurück" in response.text and "kürzen" in response.text
 
@@ -175,7 +161,7 @@ def test_a_new_idea_does_not_claim_to_be_edited(client, logged_in):
 
 def test_check_similar_ideas_shows_them_and_keeps_the_card(client, logged_in):
     existing = make_idea(create_user("other@example.com"), "Bürgerbus Position live anzeigen", summary="Wo ist der Bürgerbus gerade?")
-    response = client.post("/ideen/neu", data=_form(publish="", check_similar="Ähnliche Ideen prüfen"))
+    response = client.post("/ideen/neu", data=idea_form(publish="", check_similar="Ähnliche Ideen prüfen"))
     assert response.status_code == 200
     text = response.text
     assert f'href="/ideen/{existing.id}"' in text and "Bürgerbus Position live anzeigen" in text
@@ -185,21 +171,21 @@ def test_check_similar_ideas_shows_them_and_keeps_the_card(client, logged_in):
 
 def test_publishing_stops_once_at_similar_ideas_then_publishes(client, logged_in):
     existing = make_idea(create_user("other@example.com"), "Bürgerbus Position live anzeigen", summary="Wo ist der Bürgerbus gerade?")
-    first = client.post("/ideen/neu", data=_form())
+    first = client.post("/ideen/neu", data=idea_form())
     assert first.status_code == 200
     assert "Es gibt schon ähnliche Ideen" in first.text and f'href="/ideen/{existing.id}"' in first.text
     assert 'role="alert"' in first.text and "Trotzdem veröffentlichen" in first.text
     assert f'href="/ideen/{existing.id}#unterstuetzen">Stattdessen die ähnliche Idee unterstützen' in first.text
     assert 'name="similar_checked" type="hidden" value="1"' in first.text
     assert db.session.scalar(select(func.count(Idea.id))) == 1
-    second = client.post("/ideen/neu", data=_form(similar_checked="1"))
+    second = client.post("/ideen/neu", data=idea_form(similar_checked="1"))
     assert second.status_code == 302
     assert db.session.scalar(select(func.count(Idea.id))) == 2
 
 
 def test_without_similar_ideas_publishing_needs_no_extra_step(client, logged_in):
     make_idea(create_user("other@example.com"), "Freies WLAN am Marktplatz", summary="WLAN für alle in der Innenstadt.")
-    assert client.post("/ideen/neu", data=_form()).status_code == 302
+    assert client.post("/ideen/neu", data=idea_form()).status_code == 302
 
 
 def test_similar_fragment_for_the_live_title(client, reference):

@@ -12,9 +12,7 @@ from app.extensions import db
 from app.models import BudgetLine, Comment, Idea, Project
 from app.participation import services as participation
 from tests.factories import advance_idea, create_user, make_idea
-from tests.web.test_idea_routes import _form
-from tests.web.test_portfolio_csv_import import _upload
-from tests.web.test_portfolio_routes import _text
+from tests.helpers import idea_form, page_text, upload_csv
 
 
 @pytest.fixture
@@ -28,7 +26,7 @@ def staff(app, client, auth, reference):
 def test_control_characters_are_stripped_from_what_people_send(client, auth, reference):
     create_user()
     auth.login()
-    response = client.post("/ideen/neu", data=_form(title="Steuerzeichen\x01Idee\x1f", summary="Zeile\x0beins\r\nZeile zwei"))
+    response = client.post("/ideen/neu", data=idea_form(title="Steuerzeichen\x01Idee\x1f", summary="Zeile\x0beins\r\nZeile zwei"))
     assert response.status_code == 302
     idea = db.session.scalar(select(Idea))
     assert idea.title == "SteuerzeichenIdee"
@@ -126,9 +124,9 @@ def test_csv_round_trip_keeps_texts_that_look_like_formulas(client, staff):
     db.session.execute(update(Project).where(Project.number == 3).values(title="=Bürgerportal", description="-5 % Papier\n+ mehr online"))
     db.session.commit()
     exported = client.get("/portfolio/export.csv").data
-    preview = _upload(client, exported)
+    preview = upload_csv(client, exported)
     assert preview.status_code == 200
-    assert "0 neu, 0 geändert, 28 unverändert" in _text(preview.text)
+    assert "0 neu, 0 geändert, 28 unverändert" in page_text(preview.text)
 
 
 def test_import_plan_does_not_show_ideas_that_cannot_be_imported(client, staff):

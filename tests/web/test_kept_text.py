@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuthSession, Comment, Idea, OfficialAnswer, utcnow
 from app.moderation import services as moderation
 from tests.factories import create_user, make_idea
-from tests.web.test_idea_routes import _form
+from tests.helpers import idea_form
 
 SAME_SITE = {"Origin": "http://localhost"}
 LONG_TEXT = "Wir brauchen digitale Sprechstunden im Rathaus. " * 100  # ~4,900 characters, near the limit of 5,000
@@ -33,7 +33,7 @@ def citizen(client, reference):
 
 
 def test_an_expired_idea_form_comes_back_with_the_whole_card_and_sends_again(client, citizen):
-    card = _form(benefit=LONG_TEXT, similar_checked="1", csrf_token="abgelaufen")
+    card = idea_form(benefit=LONG_TEXT, similar_checked="1", csrf_token="abgelaufen")
     response = client.post("/ideen/neu", data=card, headers=SAME_SITE)
     assert response.status_code == 400
     assert "Das Formular war abgelaufen" in response.text and "nicht gesendet" in response.text
@@ -53,7 +53,7 @@ def test_an_expired_idea_form_comes_back_with_the_whole_card_and_sends_again(cli
 
 
 def test_a_forged_cross_site_post_gets_no_prefilled_form(client, citizen):
-    response = client.post("/ideen/neu", data=_form(title="Untergeschoben"), headers={"Origin": "https://boese.example"})
+    response = client.post("/ideen/neu", data=idea_form(title="Untergeschoben"), headers={"Origin": "https://boese.example"})
     assert response.status_code == 400
     assert "Untergeschoben" not in response.text and "Erneut senden" not in response.text
 

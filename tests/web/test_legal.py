@@ -7,8 +7,7 @@ from app.extensions import db
 from app.legal import services as legal
 from app.models import AuditEntry, BarrierReport, Consent, LegalText, Support, User
 from tests.factories import create_user, make_idea
-from tests.web.test_auth_routes import SIGNUP
-from tests.web.test_portfolio_routes import _text
+from tests.helpers import SIGNUP, page_text
 
 DOCUMENTS = {"impressum": "Impressum", "datenschutz": "Datenschutzerklärung", "nutzungsbedingungen": "Nutzungsbedingungen",
              "barrierefreiheit": "Erklärung zur Barrierefreiheit"}
@@ -26,11 +25,11 @@ def test_every_page_links_every_legal_page_in_its_footer(client, reference, url)
 def test_the_default_texts_are_shown_with_their_placeholders(client, reference, document, title):
     page = client.get(f"/{document}")
     assert page.status_code == 200 and f"<h1>{title}</h1>" in page.text
-    assert "BITTE ERGÄNZEN" in page.text and "Standardtext vom 01.12.2026" in _text(page.text)
+    assert "BITTE ERGÄNZEN" in page.text and "Standardtext vom 01.12.2026" in page_text(page.text)
 
 
 def test_the_privacy_statement_names_what_the_software_does(client, reference):
-    text = _text(client.get("/datenschutz").text)
+    text = page_text(client.get("/datenschutz").text)
     assert "ideen_session" in text and "§ 25 Abs. 2 Nr. 2 TDDDG" in text and "keinen Cookie-Banner" in text
     assert "IP-Adressen speichern wir nicht in der Datenbank" in text
 
@@ -48,7 +47,7 @@ def test_the_administration_publishes_new_versions(client, auth, reference):
     assert empty.status_code == 422
     assert client.post("/verwaltung/rechtstexte/impressum", data={"body": "**Kreis Coesfeld**, Friedrich-Ebert-Straße 7"}).status_code == 303
     page = client.get("/impressum")
-    assert "<strong>Kreis Coesfeld</strong>, Friedrich-Ebert-Straße 7" in page.text and "Fassung 1 vom" in _text(page.text)
+    assert "<strong>Kreis Coesfeld</strong>, Friedrich-Ebert-Straße 7" in page.text and "Fassung 1 vom" in page_text(page.text)
     client.post("/verwaltung/rechtstexte/impressum", data={"body": "Zweite Fassung"})
     assert db.session.scalars(select(LegalText.version).order_by(LegalText.version)).all() == [1, 2]
     assert db.session.scalar(select(func.count(AuditEntry.id)).where(AuditEntry.action == "legal.publish")) == 2

@@ -18,8 +18,8 @@ from app.extensions import db
 from app.models import OutgoingMail, utcnow
 from app.transactions import writing
 from tests.factories import create_user
+from tests.helpers import SIGNUP
 from tests.smtp_server import SmtpServer
-from tests.web.test_auth_routes import SIGNUP
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from app.notifications import fanout, mails
 from app.participation import services as participation
 from app.transactions import writing
 from tests.factories import advance_idea, create_user, make_idea
-from tests.web.test_portfolio_routes import _text
+from tests.helpers import page_text
 
 
 def _work():
@@ -37,17 +37,17 @@ def test_the_centre_shows_unread_in_the_header_and_opening_marks_read(client, au
     db.session.commit()
     _work()
     auth.login("autorin@example.com")
-    home = _text(client.get("/").text)
+    home = page_text(client.get("/").text)
     assert "Benachrichtigungen 2 ungelesen" in home
     centre = client.get("/benachrichtigungen")
-    assert "Ihre Idee „Digitale Mitfahrbank“ ist jetzt „In Prüfung“." in _text(centre.text)
-    assert "Die Moderation hat Ihre Idee „Digitale Mitfahrbank“ beantwortet." in _text(centre.text)
+    assert "Ihre Idee „Digitale Mitfahrbank“ ist jetzt „In Prüfung“." in page_text(centre.text)
+    assert "Die Moderation hat Ihre Idee „Digitale Mitfahrbank“ beantwortet." in page_text(centre.text)
     answer = db.session.scalar(select(Notification).where(Notification.kind == "idea.answer"))
     opened = client.post(f"/benachrichtigungen/{answer.id}/oeffnen")
     assert opened.status_code == 303 and opened.location == f"/ideen/{idea.id}#h-answer"
-    assert "Benachrichtigungen 1 ungelesen" in _text(client.get("/").text)
+    assert "Benachrichtigungen 1 ungelesen" in page_text(client.get("/").text)
     assert client.post("/benachrichtigungen/alle-gelesen").status_code == 303
-    assert "ungelesen" not in _text(client.get("/").text)
+    assert "ungelesen" not in page_text(client.get("/").text)
 
 
 def test_nobody_opens_someone_elses_notification(client, auth, story):
@@ -120,7 +120,7 @@ def test_each_event_source_notifies_the_author(client, auth, story, source):
     db.session.commit()
     _work()
     auth.login(author.email)
-    assert expected in _text(client.get("/benachrichtigungen").text)
+    assert expected in page_text(client.get("/benachrichtigungen").text)
 
 
 def test_settings_are_saved_and_bad_choices_come_back(client, auth, story):

@@ -10,8 +10,8 @@ from app import cache
 from app.extensions import db
 from app.models import ContentVersion, Idea
 from app.participation import services
-from tests.conftest import Auth
 from tests.factories import PASSWORD, create_user, make_idea, redis_url, require_redis
+from tests.helpers import Auth
 
 
 def _queries(client, count_queries, url) -> tuple[int, str]:

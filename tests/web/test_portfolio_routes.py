@@ -12,7 +12,7 @@ from app.models import ActionField, BudgetLine, Idea, Project
 from app.participation import services as participation
 from app.portfolio import services
 from tests.factories import advance_idea, create_user, make_idea
-from tests.unit.test_budgets import MIO, SEED_ROWS
+from tests.helpers import MIO, SEED_ROWS, page_text
 
 
 @pytest.fixture
@@ -31,14 +31,12 @@ def _shortlisted(people, title, **card):
     return advance_idea(idea, "in_review", "candidate", "shortlisted", moderator=people["moderator"], steering=people["steering"])
 
 
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
 
 
 def test_portfolio_lists_p1_to_p28_by_action_field(client, reference):
     page = client.get("/portfolio")
     assert page.status_code == 200
-    text = _text(page.text)
+    text = page_text(page.text)
     assert "28 Projekte" in text
     for code, title in (("P1", "Online ins Rathaus"), ("P19", "Smarter unterwegs"), ("P28", "Digitaler Motivationsschub")):
         assert f"{code} {title}" in text
@@ -63,7 +61,7 @@ def test_portfolio_filters(client, people, query, count, present, absent):
     data = services.ProjectData(title=project.title, action_field_id=project.action_field_id, municipality_id=_town("duelmen"), status="in_progress")
     services.edit_project(project, people["admin"], data)
     db.session.commit()
-    text = _text(client.get(f"/portfolio?{query}").text)
+    text = page_text(client.get(f"/portfolio?{query}").text)
     assert f"{count} Projekt" in text
     assert present in text and absent not in text
 
@@ -95,7 +93,7 @@ def test_project_page_shows_origin_ideas_budget_and_history(client, people):
     db.session.commit()
     page = client.get("/portfolio/P29")
     assert page.status_code == 200
-    text = _text(page.text)
+    text = page_text(page.text)
     assert "P29 Bürgerbus digital" in text and "Priorität: II" in text and "geplant" in text
     assert f'href="/ideen/{idea.id}"' in page.text and "Autorin A." in text
     assert "80.000,00 €" in text and "52.000,00 €" in text and "28.000,00 €" in text  # amount, funding 65 %, own share
@@ -103,8 +101,8 @@ def test_project_page_shows_origin_ideas_budget_and_history(client, people):
     assert "Bearbeiten" not in text  # the public sees no staff links
     assert client.get("/portfolio/P999").status_code == 404
     # The idea points to its project, on its page and in lists.
-    assert "P29 Bürgerbus digital" in _text(client.get(f"/ideen/{idea.id}").text)
-    assert "P29 Bürgerbus digital" in _text(client.get("/ideen?status=in_portfolio").text)
+    assert "P29 Bürgerbus digital" in page_text(client.get(f"/ideen/{idea.id}").text)
+    assert "P29 Bürgerbus digital" in page_text(client.get("/ideen?status=in_portfolio").text)
 
 
 def test_budget_page_shows_the_exact_sums_of_the_seed_table(client, people):
@@ -130,7 +128,7 @@ def test_budget_page_shows_the_exact_sums_of_the_seed_table(client, people):
     assert total("total") == investive + consumptive
     assert total("funding") == Decimal("5330000.00")
     assert total("own_share") == investive + consumptive - Decimal("5330000.00")
-    text = _text(page.text)
+    text = page_text(page.text)
     assert "Gesamt: 8,20 Mio. €" in text and "davon Förderung 5,33 Mio. € und Eigenanteil 2,87 Mio. €" in text
     assert "60,0 %" in text and "40,0 %" in text
     assert "4,15 Mio. €" in text  # Mobilität holds only the mobility row: 3,30 + 0,85
@@ -190,7 +188,7 @@ def test_import_in_two_steps_combining_two_ideas(client, auth, people):
     for email in ("autorin@example.com", "fan@example.com"):
         auth.logout()
         auth.login(email)
-        assert "P29 WLAN an öffentlichen Orten" in _text(client.get("/ideen/meine").text)
+        assert "P29 WLAN an öffentlichen Orten" in page_text(client.get("/ideen/meine").text)
 
 
 def test_import_with_bad_input_keeps_everything_and_saves_nothing(client, auth, people):
@@ -228,7 +226,7 @@ def test_import_step_two_shows_scores_and_notes_and_works_out_the_funding_withou
     step2 = client.get(f"/portfolio/uebernahme?idee={idea.id}")
     assert "Relevanz" in step2.text and "Potenzial" in step2.text and "Notiz zur Shortlist" in step2.text
     assert f'value="{datetime.now().year + 1}"' in step2.text, "the year proposed is the next one"
-    assert _text(step2.text).count("Budgetposten") <= 1, "one label, not two"
+    assert page_text(step2.text).count("Budgetposten") <= 1, "one label, not two"
     form = {
         "projects-0-idea_ids": str(idea.id), "projects-0-title": "Parken mit Sensoren",
         "projects-0-action_field_id": str(_field("mobilitaet")), "projects-0-municipality_id": str(_town("coesfeld")),
@@ -236,7 +234,7 @@ def test_import_step_two_shows_scores_and_notes_and_works_out_the_funding_withou
         "projects-0-budget_amount": "12.500,00", "projects-0-budget_rate": "65", "projects-0-priority_group": "", "preview": "1",
     }
     preview = client.post("/portfolio/uebernahme", data=form)
-    assert preview.status_code == 200 and "Förderung 8.125,00 €, Eigenanteil 4.375,00 €" in _text(preview.text)
+    assert preview.status_code == 200 and "Förderung 8.125,00 €, Eigenanteil 4.375,00 €" in page_text(preview.text)
     assert db.session.scalar(select(func.count(Project.id))) == 28, "a preview saves nothing"
 
 
@@ -267,7 +265,7 @@ def test_staff_edit_a_project_and_bad_input_comes_back(client, auth, people):
     assert "Kreisentwicklung" in response.text
     data.update(title="Smarter unterwegs im Kreis", reason="Förderbescheid liegt vor.")
     assert client.post("/portfolio/P19/bearbeiten", data=data).status_code == 302
-    text = _text(client.get("/portfolio/P19").text)
+    text = page_text(client.get("/portfolio/P19").text)
     assert "P19 Smarter unterwegs im Kreis" in text and "in Umsetzung – Förderbescheid liegt vor." in text and "Kreisentwicklung" in text
     assert "<em>digital</em>" in client.get("/portfolio/P19").text
     data.update(title="Smarter\r\nunterwegs", responsible_body="Kreis-\nentwicklung", reason="")

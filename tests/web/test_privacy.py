@@ -46,7 +46,7 @@ from app.privacy import deletion, services
 from app.privacy.export import HTML_NAME, JSON_NAME
 from app.privacy.inventory import DELETE, HOLDINGS, UNLINK
 from tests.factories import PASSWORD, TOTP_SECRET, create_user, make_idea, totp_now
-from tests.unit.test_idea_images import picture
+from tests.helpers import picture
 
 MIA = "mia.beispiel@example.com"
 MARKERS = ("mia.beispiel", "Mia Beispiel", "Beispiel GmbH", "Geheimer Entwurf", "Mias Meldenotiz",

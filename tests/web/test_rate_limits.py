@@ -4,6 +4,7 @@ import pytest
 
 from app.config import TestConfig
 from tests.factories import PASSWORD, create_user, require_redis
+from tests.helpers import SIGNUP, idea_form
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -34,7 +35,6 @@ def test_login_is_rate_limited(client, reference):
 
 
 def test_signup_and_reset_are_rate_limited(client, reference):
-    from tests.web.test_auth_routes import SIGNUP
 
     for _ in range(5):  # a workshop's typos: refused forms do not count
         assert client.post("/registrieren", data={**SIGNUP, "password_confirm": "anders"}).status_code == 422
@@ -51,16 +51,15 @@ def test_signup_and_reset_are_rate_limited(client, reference):
 def test_idea_submission_is_limited_per_account(app, client, reference):
     """RATELIMIT_SUBMIT counts saved ideas, not cards with errors or "check similar ideas" round trips;
     the card that hits the limit comes back with its text (probe finding 8)."""
-    from tests.web.test_idea_routes import _form
 
     create_user()
     client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD})
     for _ in range(5):
         assert client.post("/ideen/neu", data={"title": ""}).status_code == 422
-        assert client.post("/ideen/neu", data=_form(check_similar="1", publish="")).status_code == 200
+        assert client.post("/ideen/neu", data=idea_form(check_similar="1", publish="")).status_code == 200
     for number in range(2):
-        assert client.post("/ideen/neu", data=_form(title=f"Idee Nummer {number}", similar_checked="1")).status_code == 302
-    refused = client.post("/ideen/neu", data=_form(title="Die dritte Idee", similar_checked="1"), headers={"Origin": "http://localhost"})
+        assert client.post("/ideen/neu", data=idea_form(title=f"Idee Nummer {number}", similar_checked="1")).status_code == 302
+    refused = client.post("/ideen/neu", data=idea_form(title="Die dritte Idee", similar_checked="1"), headers={"Origin": "http://localhost"})
     assert refused.status_code == 429 and "Retry-After" in refused.headers
     assert 'value="Die dritte Idee"' in refused.text or ">Die dritte Idee</textarea>" in refused.text
     assert "Wartende wissen, wann der Bus kommt." in refused.text

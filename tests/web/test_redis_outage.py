@@ -16,13 +16,14 @@ from sqlalchemy import func, select
 from app.extensions import db, limiter
 from app.models import Comment, Idea, Support, User
 from tests.factories import PASSWORD, create_user, make_idea
+from tests.helpers import SIGNUP, idea_form
 from tests.smtp_server import free_port
-from tests.web.test_auth_routes import SIGNUP
-from tests.web.test_idea_routes import _form
 
 
 class HungRedis:
-    """A TCP server that accepts connections and never answers a byte."""
+    """A TCP server that accepts connections and never answers a byte; counts what it accepted."""
+
+    accepted: dict[int, int] = {}  # port -> connections accepted
 
     def __init__(self):
         self.server = socket.create_server(("127.0.0.1", 0))
@@ -38,6 +39,7 @@ class HungRedis:
             except OSError:
                 return
             self.held.append(connection)
+            HungRedis.accepted[self.port] = HungRedis.accepted.get(self.port, 0) + 1
 
     def close(self):
         self.server.close()
@@ -92,7 +94,7 @@ def test_log_in_sign_up_and_writes_work_and_keep_their_limits(app, client, refer
     assert client.post(f"/ideen/{idea.id}/unterstuetzen").status_code in (302, 303)
     comment = client.post(f"/ideen/{idea.id}/kommentare", data={"body": "Gute Idee, auch ohne Redis."})
     assert comment.status_code in (302, 303)
-    new_idea = client.post("/ideen/neu", data=_form())
+    new_idea = client.post("/ideen/neu", data=idea_form())
     assert new_idea.status_code == 302
     assert db.session.scalar(select(func.count(Support.id))) == 1
     assert db.session.scalar(select(Comment.body)) == "Gute Idee, auch ohne Redis."
@@ -112,4 +114,24 @@ def test_health_says_what_is_degraded(app, client):
     assert response.status_code == 200, "the platform works; the proxy keeps sending requests"
     assert response.json["status"] == "degraded"
     assert response.json["database"] == "ok" and response.json["redis"] == "failing"
-    assert response.json["degraded"] == ["rate limits: counted per worker", "page cache: per worker"]
+    assert response.json["degraded"] == ["rate limits: counted per worker", "page cache: pages rendered each time"]
+
+
+def test_a_hung_redis_costs_one_request_its_timeout_not_every_request(app, client, reference, redis_away):
+    """The page cache leaves Redis alone for REDIS_PAUSE_SECONDS after it failed to answer: the hung
+    server sees no new connection from the next pages (each would wait REDIS_TIMEOUT)."""
+    from app import cache
+
+    make_idea(create_user())
+    page_cache = app.extensions["page_cache"]
+    assert _within(20, lambda: client.get("/ideen")).status_code == 200
+    assert page_cache.paused_until > 0, "the failure was noticed"
+    connections = _connections(redis_away)
+    for _ in range(5):
+        assert _within(20, lambda: client.get("/ideen")).status_code == 200
+    assert _connections(redis_away) == connections, "Redis was left alone"
+    assert cache.REDIS_PAUSE_SECONDS <= 10
+
+
+def _connections(url: str) -> int:
+    return HungRedis.accepted.get(int(url.rsplit(":", 1)[1].split("/")[0]), 0)

@@ -1,0 +1,67 @@
+"""What the browser tests share: logging in, screenshots and the accessibility checks (axe-core and
+the Nu HTML Checker). The fixtures (browser, page, axe_page, live_server) are in conftest.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import update
+
+from app.extensions import db
+from app.models import User
+from tests.e2e import html_checker
+from tests.factories import PASSWORD, totp_now
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+
+
+def log_in(page, email: str = "erika@example.com", *, second_factor: bool = False) -> None:
+    """Log in through the form (and, for staff, the code of the second factor) and wait until the
+    page says so. The replay guard is reset first: tests log in more often than every 30 s."""
+    page.goto("/anmelden")
+    page.get_by_label("E-Mail-Adresse").fill(email)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    if second_factor:
+        db.session.commit()  # end any read snapshot first (SQLite cannot upgrade an old one to a write)
+        db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
+        db.session.commit()
+        page.get_by_label("Code").fill(totp_now())
+        page.get_by_role("button", name="Bestätigen").click()
+    expect(page.get_by_text("Sie sind angemeldet.")).to_be_visible()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def axe_violations(page) -> list[dict]:
+    """Serious and critical WCAG 2.1 A/AA violations on the current page."""
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: `make test` runs `npm ci`")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def assert_accessible(page, name: str) -> None:
+    """axe-core finds no serious or critical violation, and the Nu HTML Checker no error."""
+    screenshot(page, name)
+    # axe-core from an earlier check is an inline script the test put there; the app has none (CSP).
+    page.evaluate("document.querySelectorAll('script:not([src])').forEach(s => s.remove())")
+    markup = html_checker.errors(page.content())
+    assert markup == [], f"{name}: the HTML checker: " + json.dumps(markup, indent=1, ensure_ascii=False)
+    violations = axe_violations(page)
+    assert violations == [], f"{name}: " + json.dumps(violations, indent=1, ensure_ascii=False)
