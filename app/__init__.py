@@ -98,7 +98,8 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import layers, templating
+    from app import templating
+    from app.cache import layers
 
     layers.init_app(app)
 

@@ -115,16 +115,16 @@ class Config:
 
     IDEAS_PER_PAGE = 20
 
-    # Page cache for anonymous readers (app/cache.py); Redis when REDIS_URL is set.
+    # Page cache for anonymous readers (app/cache/); Redis when REDIS_URL is set.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     PAGE_CACHE_ENABLED = _bool("PAGE_CACHE_ENABLED", True)
-    PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 60)  # also how old a count in a list may be (app/cache.py)
+    PAGE_CACHE_TIMEOUT = _int("PAGE_CACHE_TIMEOUT", 60)  # also how old a count in a list may be (app/cache/)
     PAGE_CACHE_ITEMS = _int("PAGE_CACHE_ITEMS", 2000)
-    PAGE_CACHE_LOCAL_MB = _int("PAGE_CACHE_LOCAL_MB", 32)  # each worker's copies of cached pages (app/cache.py, Copies)
-    # How long Redis keeps its copy of the versions before a lookup reads the database again (app/cache.py).
+    PAGE_CACHE_LOCAL_MB = _int("PAGE_CACHE_LOCAL_MB", 32)  # each worker's copies of cached pages (app/cache/, Copies)
+    # How long Redis keeps its copy of the versions before a lookup reads the database again (app/cache/).
     PAGE_CACHE_VERSION_SECONDS = _int("PAGE_CACHE_VERSION_SECONDS", 2)
     # How old the versions may be that a worker answers an anonymous reader or the API with from its
-    # own copy of a page, without asking Redis (app/cache.py, RecentVersions); 0: ask every time.
+    # own copy of a page, without asking Redis (app/cache/, RecentVersions); 0: ask every time.
     PAGE_CACHE_RECENT_SECONDS = _int("PAGE_CACHE_RECENT_SECONDS", 1)
     # Another Redis database for the page cache (e.g. redis://127.0.0.1:6379/1 with maxmemory), apart from the rate limits.
     PAGE_CACHE_REDIS_URL = os.environ.get("PAGE_CACHE_REDIS_URL", "")

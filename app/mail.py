@@ -44,6 +44,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from app.cache import declare
 from app.database import claim_rows, rows_changed
 from app.extensions import db
 from app.models import OutgoingMail, utcnow
@@ -51,6 +52,7 @@ from app.models.mail import ERROR_MAX, SUBJECT_MAX
 from app.security import one_line
 
 log = logging.getLogger(__name__)
+declare(private=(OutgoingMail,))
 
 BATCH = 20
 SMTP_TIMEOUT = 15

@@ -28,10 +28,12 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.cache import declare
 from app.extensions import db
 
 log = logging.getLogger("app.requests")
 bp = Blueprint("operations", __name__)
+declare(not_cached={"operations.health": "it checks the database and Redis at each call"})
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 REDIS_TIMEOUT = 1.0  # seconds: a health check must answer faster than the proxy gives up
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app.cache import declare
 from app.extensions import db
 from app.models import ActionField, Municipality
+
+# Towns and action fields name every idea and project: a change shows on every page.
+declare(public=(ActionField, Municipality))
 
 DISTRICT = ("kreis-coesfeld", "Kreis Coesfeld (kreisweit)")
 TOWNS = [

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import layers, reference
+from app import reference
 from app.auth.decorators import confirmed_required
+from app.cache import layers
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import images as image_service

@@ -4,8 +4,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import layers
 from app.auth.decorators import role_required
+from app.cache import layers
 from app.forms import form_status
 from app.legal import services
 from app.legal.forms import AcceptTermsForm, BarrierForm, LegalTextForm

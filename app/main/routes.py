@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
-from app import layers
+from app.cache import layers
 from app.config import security_txt_expiry
 from app.extensions import csrf
 from app.i18n import is_supported

@@ -89,7 +89,7 @@ class Idea(Base):
     # Stored counters, changed in the same transaction as the rows they count.
     support_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
     comment_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
-    # Grows with every support and comment of this idea: the version of its own cached page (app/cache.py).
+    # Grows with every support and comment of this idea: the version of its own cached page (app/cache/).
     page_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

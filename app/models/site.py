@@ -11,7 +11,7 @@ from app.models.base import Base
 class ContentVersion(Base):
     """One row. Its number grows in the same transaction as every change to public content.
 
-    Cached pages are stored under this number (app/cache.py), so a cached page
+    Cached pages are stored under this number (app/cache/), so a cached page
     can never outlive the data it shows.
     """
 

@@ -4,8 +4,8 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import layers
 from app.auth.decorators import confirmed_required, role_required
+from app.cache import layers
 from app.extensions import csrf, db
 from app.forms import ActionForm, form_status
 from app.models import User

@@ -1,4 +1,4 @@
-"""An idea's public page: loaded, checked and rendered here, in two layers (app/layers.py).
+"""An idea's public page: loaded, checked and rendered here, in two layers (app/cache/layers.py).
 
 The shared layer (card, pictures, official answer, comments, history) is the same for everyone
 in an audience and cached per content version. The reader's layer is what is theirs: the support
@@ -16,7 +16,7 @@ from typing import Any
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from app import layers
+from app.cache import layers
 from app.extensions import db
 from app.ideas import services, states
 from app.models import Comment, Idea, User

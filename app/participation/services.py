@@ -50,7 +50,7 @@ def _insert_once(statement: InsertUnlessExists) -> bool:
 
 
 def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> int | None:
-    """A counter; on an idea, it changes only that idea's page (app/cache.py bumps its page version)
+    """A counter; on an idea, it changes only that idea's page (app/cache/ bumps its page version)
     and its new value is returned."""
     statement = update(model).where(model.id == ident).values({column: getattr(model, column) + delta})
     if model is Idea:
@@ -69,7 +69,7 @@ def _change_support_count(idea: Idea, delta: int) -> None:
     query). It bumps no page version: each signed-in reader's support box reads the count with the
     reader's marks (app/pages/idea.py), so the person who supports sees it at once; the pages the
     same for everyone (the idea's page for anonymous readers, the API, the lists) keep their entries
-    and show it within PAGE_CACHE_TIMEOUT (app/cache.py)."""
+    and show it within PAGE_CACHE_TIMEOUT (app/cache/)."""
     count = db.session.execute(cache.idea_scoped(
         update(Idea).where(Idea.id == idea.id).values(support_count=Idea.support_count + delta).returning(Idea.support_count)
     )).scalar()

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app import audit, layers, reference
+from app import audit, reference
 from app import exports as file_formats
 from app.auth.decorators import role_required
+from app.cache import layers
 from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status

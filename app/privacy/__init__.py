@@ -3,3 +3,8 @@
 inventory.py lists where the platform holds data about an account; export.py and deletion.py
 follow that list; services.py runs the download requests (built by `flask worker`).
 """
+
+from app.cache import declare
+from app.models import DataExport
+
+declare(private=(DataExport,))

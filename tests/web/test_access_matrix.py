@@ -222,3 +222,14 @@ def test_the_author_may_use_author_routes(app, client, auth, reference):
     assert client.get(f"/ideen/{idea.id}/bearbeiten").status_code == 200
     assert client.get(f"/kommentare/{comment.id}/bearbeiten").status_code == 200
     assert client.post(f"/ideen/{idea.id}/veroeffentlichen").status_code == 302
+
+
+def test_every_public_page_is_declared_to_the_page_cache(app):
+    """A public page is either cached (declared with the parameters it reads) or declared not
+    cached, with why (app/cache/contract.py): a new public page cannot slip past the decision."""
+    from app.cache import contract
+
+    public_gets = {rule.endpoint for rule in app.url_map.iter_rules()
+                   if "GET" in rule.methods and EXPECTED.get(rule.endpoint) == PUBLIC}
+    undeclared = sorted(public_gets - set(contract.CACHED_ENDPOINTS) - set(contract.NOT_CACHED))
+    assert not undeclared, f"declare these pages to the page cache (cached or not, and why): {undeclared}"

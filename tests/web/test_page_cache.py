@@ -7,6 +7,7 @@ import redis
 from sqlalchemy import select, text
 
 from app import cache
+from app.cache import store, versions
 from app.extensions import db
 from app.models import ContentVersion, Idea
 from app.participation import services
@@ -187,7 +188,7 @@ class TestWithRedis:
         return {"REDIS_URL": require_redis(14, flush=True), "PAGE_CACHE_ITEMS": 5}
 
     def test_pages_are_shared_through_redis(self, app, client, idea, count_queries):
-        from app.cache import BoundedRedisCache
+        from app.cache.store import BoundedRedisCache
 
         assert isinstance(app.extensions["page_cache"], BoundedRedisCache)
         first, html = _queries(client, count_queries, "/ideen")
@@ -337,12 +338,12 @@ class TestWithRedis:
         assert response.status_code == 200 and response.headers["X-Page-Cache"] == "miss" and "Bürgerbus in Echtzeit" in response.text
 
 
-def _entry(size: int, age: float = 0.0) -> cache.Entry:
-    return cache.Entry("1", "text/html", b"x" * size, time.time() - age)
+def _entry(size: int, age: float = 0.0) -> store.Entry:
+    return store.Entry("1", "text/html", b"x" * size, time.time() - age)
 
 
 def test_a_worker_keeps_the_most_recently_used_copies_within_its_bounds():
-    copies = cache.Copies(items=3, max_bytes=1000, timeout=60)
+    copies = store.Copies(items=3, max_bytes=1000, timeout=60)
     for key in "abc":
         copies.put(key, _entry(100))
     assert copies.get("a") is not None  # used: kept the longest
@@ -355,7 +356,7 @@ def test_a_worker_keeps_the_most_recently_used_copies_within_its_bounds():
 
 
 def test_a_copy_lives_no_longer_than_the_entry_it_copies():
-    copies = cache.Copies(items=10, max_bytes=10_000, timeout=60)
+    copies = store.Copies(items=10, max_bytes=10_000, timeout=60)
     copies.put("old", _entry(10, age=61))
     copies.put("aging", _entry(10, age=30))
     assert copies.get("old") is None and copies.get("aging") is not None
@@ -364,7 +365,7 @@ def test_a_copy_lives_no_longer_than_the_entry_it_copies():
 
 
 def test_recent_versions_are_those_seen_within_their_seconds_the_greatest_of_each():
-    recent = cache.RecentVersions(seconds=0.2, items=3)
+    recent = versions.RecentVersions(seconds=0.2, items=3)
     assert recent.get(["site"]) is None
     recent.note([("site", b"12"), ("idea:7", b"3")])
     assert recent.get(["site", "idea:7"]) == "12.3" and recent.get(["site", "idea:8"]) is None
@@ -379,7 +380,7 @@ def test_recent_versions_are_those_seen_within_their_seconds_the_greatest_of_eac
     recent.note([(f"idea:{number}", 1) for number in range(4)])  # more keys than it keeps: it starts over
     recent.note([("idea:9", 1)])
     assert recent.get(["site"]) is None and recent.get(["idea:9"]) == "1"
-    off = cache.RecentVersions(seconds=0, items=3)
+    off = versions.RecentVersions(seconds=0, items=3)
     off.note([("site", 1)])
     assert off.get(["site"]) is None
 
@@ -432,7 +433,7 @@ def test_a_request_with_unknown_parameters_is_rendered_not_cached(app, client, i
 
 
 def test_a_version_connection_the_database_dropped_is_replaced(app, client, idea):
-    """Cached pages read their version over a connection kept open (cache.VersionReader); a database
+    """Cached pages read their version over a connection kept open (versions.VersionReader); a database
     restart ends it, and the next request opens a new one instead of failing."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("a connection is ended by PostgreSQL (pg_terminate_backend)")

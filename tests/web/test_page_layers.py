@@ -1,10 +1,10 @@
-"""Signed-in readers get the shared layer of a page from the cache and only their own parts rendered (app/layers.py)."""
+"""Signed-in readers get the shared layer of a page from the cache and only their own parts rendered (app/cache/layers.py)."""
 
 import re
 
 import pytest
 
-from app import layers
+from app.cache import layers
 from app.extensions import db
 from app.models import Comment
 from app.participation import services
@@ -224,3 +224,54 @@ def test_a_shared_page_cut_once_fills_like_the_page_it_was_cut_from(app):
         unclosed = layers.SharedPage("<!--region:a-->1<!--slot:x-->2<!--region:b-->3<!--/region:a-->4".encode())
         assert unclosed.fill({"x": "X"}).decode() == "<!--region:a-->1X2<!--region:b-->3<!--/region:a-->4"
         assert unclosed.fill({"a": "A", "x": "X"}).decode() == "A4"
+
+
+@pytest.mark.parametrize("template, expected", [
+    ("{{ current_user.is_authenticated }} {{ current_user.is_confirmed }} {{ current_user.has_role('moderator') }}", "True True True"),
+    ("{{ current_user.is_staff }} {{ current_user.is_anonymous }}", "True False"),
+])
+def test_a_shared_layer_may_read_the_audience(app, reference, template, expected):
+    from flask import render_template_string
+    from flask_login import login_user
+
+    with app.test_request_context("/"):
+        login_user(create_user("mod@example.com", roles=("moderator",)))
+        with layers.shared(), layers.audience_only():
+            assert render_template_string(template) == expected
+
+
+@pytest.mark.parametrize("template", ["{{ current_user.public_name }}", "{{ current_user.id }}", "{{ current_user.email }}",
+                                      "{{ current_user.unread_notifications }}"])
+def test_anything_personal_in_a_shared_layer_raises(app, reference, template):
+    """The central rule of the page cache: a shared layer depends on the audience, never on the
+    person. One careless `current_user.public_name` would show one person's name to everyone."""
+    from flask import render_template_string
+    from flask_login import current_user, login_user
+
+    with app.test_request_context("/"):
+        login_user(create_user())
+        with layers.shared(), layers.audience_only(), pytest.raises(layers.SharedPageError, match="person"):
+            render_template_string(template)
+        assert current_user.public_name == "Erika M.", "outside, current_user is the person again"
+
+
+def test_code_a_shared_layer_calls_sees_the_audience_too(app, reference):
+    from flask_login import current_user, login_user
+
+    with app.test_request_context("/"):
+        login_user(create_user())
+        with layers.audience_only(), pytest.raises(layers.SharedPageError):
+            current_user.get_id()
+
+
+def test_every_public_page_renders_its_shared_layer_without_anything_personal(app, client, auth, idea):
+    """Signed in as staff with a name, unread notifications and their own comment: the shared layers
+    of the public pages render (a personal read would raise and answer 500)."""
+    create_user("mod@example.com", roles=("moderator",), display_name="Mona Moderatorin")
+    services.add_comment(db.session.get(type(idea), idea.id).author, idea, "Ein eigener Kommentar")
+    db.session.commit()
+    auth.login("mod@example.com")
+    for url in ["/", "/ideen", f"/ideen/{idea.id}", "/portfolio", "/portfolio/P1", "/portfolio/budget", "/neuigkeiten",
+                "/offene-daten", "/impressum"]:
+        response = client.get(url)
+        assert response.status_code == 200, url

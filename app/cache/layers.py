@@ -5,7 +5,7 @@ mostly the same for everyone. What is a reader's own is small: the navigation (t
 unread notifications, log-out form), the notices and flash messages, the language form, and on
 an idea's page the support box, the author's actions, the comment form, the one reply form and
 the links to edit or delete their own comments. `render_page` renders the shared page with
-markers where those parts go, then fills them in for this reader; app/cache.py keeps the shared
+markers where those parts go, then fills them in for this reader; app/cache/ keeps the shared
 page per content version, so for a signed-in reader a cached page costs only their parts.
 
 Markers (HTML comments; what readers write can never produce one: text is escaped and the
@@ -18,7 +18,7 @@ Markdown sanitiser drops comments):
 - a parts template (templates/parts/) writes each part after `<!--part:name-->`.
 
 The shared page depends on its `audience` only (signed in or not, e-mail confirmed, roles): never
-on the person. It holds no CSRF token: there, a template's `csrf_token()` writes the slot
+on the person. While it is rendered, current_user is an `Audience`, which raises on anything else. It holds no CSRF token: there, a template's `csrf_token()` writes the slot
 `<!--slot:csrf-->`, which `fill` replaces (every one of them) with the reader's token. So a form the
 same for the whole audience (the empty comment form) is part of the shared page; a real token in
 it is refused (`render_shared`), so none can slip in another way.
@@ -53,7 +53,8 @@ PARTS_OF_ENDPOINT: dict[str, Callable[[Mapping[str, Any]], Parts | None]] = {}
 
 
 class SharedPageError(RuntimeError):
-    """A template put a person's data (a CSRF token) into a shared page: a bug, never cached."""
+    """A template put a person's data into a shared page (a CSRF token, or anything of current_user
+    but the audience): a bug, never cached."""
 
 
 def init_app(app: Flask) -> None:
@@ -70,12 +71,63 @@ def init_app(app: Flask) -> None:
 
 def audience(user) -> str:
     """Who a shared page is for: everything in it may depend on this and nothing else of the reader."""
-    if user is None or not user.is_authenticated:
-        return "anonymous"
-    if not user.is_confirmed:
-        return "unconfirmed"
-    roles = ",".join(sorted(r.role for r in user.roles))
-    return f"member:{roles}" if roles else "member"
+    return Audience.of(user).key
+
+
+class Audience:
+    """All a shared page may know of its reader: signed in or not, e-mail confirmed, roles (an
+    unconfirmed account's roles do not count). While a shared page is rendered, this stands in for
+    `current_user` (in templates and in any code they call): asking it for anything else, a name or
+    an id, raises SharedPageError, since the page is kept for everyone in the audience."""
+
+    __slots__ = ("is_authenticated", "is_confirmed", "roles")
+
+    def __init__(self, is_authenticated: bool, is_confirmed: bool, roles: frozenset[str]) -> None:
+        self.is_authenticated, self.is_confirmed, self.roles = is_authenticated, is_confirmed, roles
+
+    @classmethod
+    def of(cls, user) -> Audience:
+        if user is None or not user.is_authenticated:
+            return cls(False, False, frozenset())
+        if not user.is_confirmed:
+            return cls(True, False, frozenset())
+        return cls(True, True, frozenset(r.role for r in user.roles))
+
+    @property
+    def key(self) -> str:
+        if not self.is_authenticated:
+            return "anonymous"
+        if not self.is_confirmed:
+            return "unconfirmed"
+        return f"member:{','.join(sorted(self.roles))}" if self.roles else "member"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.is_authenticated
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles)
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def __getattr__(self, name: str):
+        raise SharedPageError(f"a shared page asked for current_user.{name}: that is the person's, not the audience's "
+                              "(render it in the reader's parts, templates/parts/)")
+
+
+@contextmanager
+def audience_only() -> Iterator[Audience]:
+    """Inside, Flask-Login's current_user is the reader's Audience (its user loader keeps the
+    account in g._login_user and answers from there)."""
+    reader = current_user._get_current_object() if current_user else None  # loads the account if not yet loaded
+    stand_in = Audience.of(reader)
+    g._login_user = stand_in
+    try:
+        yield stand_in
+    finally:
+        g._login_user = reader
 
 
 def is_shared() -> bool:
@@ -170,7 +222,7 @@ class SharedPage:
     """A shared page cut at its markers once, as UTF-8: filling it in for a reader copies the bytes
     between the markers that reader has parts for, whatever the page's size.
 
-    app/cache.py keeps one per cached layer in each worker, so a hit neither searches the page
+    app/cache/ keeps one per cached layer in each worker, so a hit neither searches the page
     (100 KB with 100 comments) for its markers nor decodes and encodes it again. `page` is the
     shared page as bytes; `places` says, for each part's name, where its slots and regions are
     in it (start, end): a slot is its marker, a region runs from its opening to the end of its
@@ -230,7 +282,9 @@ def cached_page_parts(endpoint: str, view_args: Mapping[str, Any]) -> Parts | No
 
 
 def render_shared(template: str, **context) -> str:
-    with shared():
+    """The shared page: rendered with the reader's Audience in place of current_user, and refused if
+    a person's CSRF token got into it."""
+    with shared(), audience_only():
         body = render_template(template, **context)
     return refuse_tokens(body, template)
 
@@ -244,7 +298,7 @@ def refuse_tokens(body: str, template: str) -> str:
 
 def render_page(template: str, *, parts: Callable[[], Parts] = base_parts, public: bool = True, **context) -> str:
     """Render a page in two layers. A `public` page's shared layer is handed to the page cache
-    (app/cache.py stores it if this request may use the cache); a private one (an author's draft)
+    (app/cache/ stores it if this request may use the cache); a private one (an author's draft)
     is composed the same way and never stored."""
     body = render_shared(template, **context)
     if public:
