@@ -243,3 +243,22 @@ def test_unread_count_is_exact(client, auth, story):
     _work()
     assert db.session.get(User, author.id).unread_notifications == 3
     assert db.session.scalar(select(func.count(NotificationSetting.user_id))) == 0
+
+
+def test_a_notification_mail_is_german_in_every_part(client, auth, story, outbox):
+    """Read in full: the plain-text part carried an English footer (babel.cfg extracted no .txt)."""
+    subscriber = create_user("leser@example.com")
+    mails.set_channel(subscriber, "news", "immediate")
+    db.session.commit()
+    auth.login("mod@example.com")
+    client.post("/neuigkeiten/neu", data={"title": "Workshop am 12. Januar", "body": "Im Kreishaus, 18 Uhr."})
+    _work()
+    [message] = [m for m in outbox.messages() if m["To"] == "leser@example.com"]
+    parts = {part.get_content_type(): part.get_content() for part in message.walk() if not part.is_multipart()}
+    assert set(parts) == {"text/plain", "text/html"}
+    for kind, text in parts.items():
+        assert "Guten Tag" in text, kind
+        for english in ("Hello", "Choose which", "No more", "here is what happened", "e-mails for"):
+            assert english not in text, f"{kind}: {english!r}"
+    assert "Welche E-Mails Sie bekommen, stellen Sie hier ein: http" in parts["text/plain"]
+    assert "Keine E-Mails mehr zu „" in parts["text/plain"]
