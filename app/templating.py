@@ -36,6 +36,13 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint or "main.index", **values)
 
 
+def lead_in(label: object) -> str:
+    """A field's label before its error, as the error summary writes it: "Titel: …", but a label
+    that ends a sentence or a question keeps its own mark ("Was zeigt das Bild? …", not "Bild?: …")."""
+    text = str(label).rstrip()
+    return text if text[-1:] in ".?!:" else f"{text}:"
+
+
 def format_datetime_short(dt: datetime | None) -> str:
     """"01.12.2026, 22:15" in the reader's time zone (Europe/Berlin). The same as Babel's
     format_datetime(dt, "dd.MM.yyyy, HH:mm"), which costs ten times as much (pages list 100 dates)."""
@@ -81,6 +88,7 @@ def role_label(role: str) -> str:
 
 def register(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(lead_in, "lead_in")
     app.add_template_filter(format_datetime_short, "datetime")
     app.add_template_filter(format_date_short, "date")
     # "Innenstadt/Dorfmitte" may wrap after the slash, not inside a word.

@@ -78,7 +78,10 @@ class SignupForm(FlaskForm):
         self.municipality_id.choices = [SelectChoice(0, _l("No answer"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
 
     def validate_password(self, field) -> None:
-        """The rules of app/auth/passwords.py, with this person's address and names as context."""
+        """The rules of app/auth/passwords.py, with this person's address and names as context (not
+        again when the field's own length check has said it already)."""
+        if field.errors:
+            return
         try:
             passwords.check(field.data or "", email=self.email.data or "", names=(self.display_name.data or "", self.organisation_name.data or ""))
         except InvalidInput as error:

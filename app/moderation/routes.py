@@ -20,6 +20,7 @@ from app.forms import ActionForm
 from app.ideas import queries as idea_queries
 from app.ideas import states
 from app.models import Comment, Idea
+from app.models.idea import DECLINED
 from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
 from app.moderation import charts, exports, queries, rubric, services
 from app.moderation.forms import AnswerForm, HideForm, MergeForm, RestoreForm, StatusForm, score_form_class
@@ -86,6 +87,8 @@ def render_idea_page(idea: Idea, **forms) -> str:
     # Several forms on one page: give their fields distinct ids.
     for to, status_form in status_forms.items():
         status_form.reason.id = f"reason-{to}"
+        if to != DECLINED:  # "required when declining" only where it applies
+            status_form.reason.description = _("Shown on the idea page. Optional.")
     hide_form.reason.id, restore_form.reason.id = "hide-reason", "restore-reason"
     return render_template(
         "moderation/idea.html",

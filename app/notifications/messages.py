@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.extensions import db
 from app.ideas import states
@@ -89,10 +90,13 @@ def describe(n: Notification) -> Message:
         return Message(_("News: %(title)s", title=news.title if news else ""), url_for("notifications.news") + f"#neuigkeit-{n.announcement_id}",
                        _("You get this because you subscribed to the district's news."))
     if n.kind == kinds.STAFF_SUMMARY:
+        new, reports, waiting = data.get("new_ideas", 0), data.get("open_reports", 0), data.get("waiting", 0)
         text = _(
-            "Moderation queue: %(new)d new ideas since yesterday, %(reports)d open reports, "
-            "%(waiting)d ideas waiting longer than %(days)d days for an answer.",
-            new=data.get("new_ideas", 0), reports=data.get("open_reports", 0), waiting=data.get("waiting", 0), days=data.get("days", 14),
+            "Moderation queue: %(new)s, %(reports)s, %(waiting)s.",
+            new=ngettext("%(num)d new idea since yesterday", "%(num)d new ideas since yesterday", new),
+            reports=ngettext("%(num)d open report", "%(num)d open reports", reports),
+            waiting=ngettext("%(num)d idea waiting longer than %(days)d days for an answer",
+                             "%(num)d ideas waiting longer than %(days)d days for an answer", waiting, days=data.get("days", 14)),
         )
         return Message(text, url_for("moderation.dashboard"), _("You get this because you belong to the moderation."))
     return Message(title, idea_path, why)

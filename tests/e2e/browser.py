@@ -56,9 +56,42 @@ def axe_violations(page) -> list[dict]:
     ]
 
 
+REFLOW_WIDTHS = (320, 375)  # WCAG 1.4.10: 320 CSS px is 1280 px at 400 % zoom; 375 a common phone
+
+
+def sideways_scroll(page) -> list[str]:
+    """At each of REFLOW_WIDTHS, whether the page scrolls sideways, and what sticks out (the widest
+    elements beyond the viewport's right edge). The viewport is put back afterwards."""
+    size = page.viewport_size
+    found = []
+    try:
+        for width in REFLOW_WIDTHS:
+            page.set_viewport_size({"width": width, "height": size["height"] if size else 800})
+            report = page.evaluate("""() => {
+                const root = document.documentElement;
+                if (root.scrollWidth <= root.clientWidth) return null;
+                const beyond = [...document.querySelectorAll('body *')]
+                    .map(e => [e, e.getBoundingClientRect().right])
+                    .filter(([e, right]) => right > root.clientWidth + 0.5)
+                    .sort((a, b) => b[1] - a[1]).slice(0, 3)
+                    .map(([e, right]) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                         (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '') + ' → ' + Math.round(right));
+                return root.scrollWidth + ' px wide: ' + beyond.join(', ');
+            }""")
+            if report:
+                found.append(f"{width} px: {report}")
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    return found
+
+
 def assert_accessible(page, name: str) -> None:
-    """axe-core finds no serious or critical violation, and the Nu HTML Checker no error."""
+    """axe-core finds no serious or critical violation, the Nu HTML Checker no error, and the page
+    does not scroll sideways at 320 or 375 px (WCAG 1.4.10, which axe does not test)."""
     screenshot(page, name)
+    reflow = sideways_scroll(page)
+    assert reflow == [], f"{name} scrolls sideways: {reflow}"
     # axe-core from an earlier check is an inline script the test put there; the app has none (CSP).
     page.evaluate("document.querySelectorAll('script:not([src])').forEach(s => s.remove())")
     markup = html_checker.errors(page.content())

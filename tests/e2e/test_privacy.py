@@ -36,6 +36,10 @@ def test_download_my_data_then_delete_my_account(axe_page, reference):
     page.get_by_role("button", name="Mein Konto endgültig löschen").click()
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page, "a11y-delete-account-errors")
+    page.set_viewport_size({"width": 320, "height": 800})
+    sizes = page.eval_on_selector_all("input[type=radio]", "rs => rs.map(r => [r.getBoundingClientRect().width, r.getBoundingClientRect().height])")
+    assert len(sizes) == 2 and all(size == [20, 20] for size in sizes), f"radio buttons shrink when their label wraps: {sizes}"
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Ihr Passwort").fill(PASSWORD)
     page.get_by_label("Mir ist klar").check()
     page.get_by_role("button", name="Mein Konto endgültig löschen").click()

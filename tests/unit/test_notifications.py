@@ -202,3 +202,18 @@ def test_the_staff_summary_is_recorded_once_a_day_and_reaches_moderators(people)
     [summary] = [n for n in _of(moderator) if n.kind == kinds.STAFF_SUMMARY]
     assert summary.data["days"] == 14 and summary.data["waiting"] == 0
     assert _of(fan) == []
+
+
+@pytest.mark.parametrize("counts, expected", [
+    ((1, 1, 1), "Moderation: 1 neue Idee seit gestern, 1 offene Meldung, 1 Idee wartet länger als 14 Tage auf eine Antwort."),
+    ((2, 0, 3), "Moderation: 2 neue Ideen seit gestern, 0 offene Meldungen, 3 Ideen warten länger als 14 Tage auf eine Antwort."),
+])
+def test_the_staff_summary_counts_in_singular_and_plural(app, counts, expected):
+    """It said "1 neue Ideen" before."""
+    from app.models import Notification
+    from app.notifications.messages import describe
+
+    new, reports, waiting = counts
+    note = Notification(kind=kinds.STAFF_SUMMARY, setting="staff.summary", data={"new_ideas": new, "open_reports": reports, "waiting": waiting, "days": 14})
+    with app.test_request_context("/"):
+        assert describe(note).text == expected

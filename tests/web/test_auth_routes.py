@@ -5,7 +5,7 @@ from sqlalchemy import func, select, update
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
 from tests.factories import PASSWORD, create_user
-from tests.helpers import SIGNUP
+from tests.helpers import SIGNUP, page_text
 
 
 def _users() -> int:
@@ -74,7 +74,8 @@ def test_signup_errors_keep_input_and_show_german_messages(client, reference):
     assert 'value="keine-adresse"' in text
     assert 'value="Bert"' in text
     assert "Bitte geben Sie eine gültige E-Mail-Adresse ein." in text
-    assert "Das Passwort muss zwischen 12 und 128 Zeichen lang sein." in text
+    # once beside the field and once in the error summary (it stood there twice, from two checks)
+    assert text.count("Das Passwort muss zwischen 12 und 128 Zeichen lang sein.") == 2
     assert 'id="email-error"' in text and 'aria-describedby="email-error"' in text
     assert 'aria-invalid="true"' in text
     assert 'href="#email"' in text  # error summary links to the field
@@ -241,3 +242,11 @@ def test_signup_takes_as_long_for_a_registered_address_as_for_a_new_one(make_app
             assert response.status_code == 302
     ratio = statistics.median(registered) / statistics.median(new)
     assert 0.6 < ratio < 1.6, f"registered {statistics.median(registered):.3f} s, new {statistics.median(new):.3f} s"
+
+
+def test_the_error_summary_keeps_a_labels_own_full_stop(client, reference):
+    """A label that ends a sentence is not followed by a colon ("…gelesen.:" before)."""
+    response = client.post("/registrieren", data={**SIGNUP, "accept_terms": ""})
+    assert response.status_code == 422
+    assert "gelesen.:" not in response.text
+    assert "habe die Datenschutzerklärung gelesen. " in page_text(response.text)

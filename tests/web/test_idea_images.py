@@ -42,6 +42,7 @@ def test_a_refused_file_comes_back_in_german_with_the_description_kept(app, clie
     assert svg.status_code == 422 and "kein Bild, das wir annehmen können" in svg.text and 'value="Mein Text bleibt"' in svg.text
     no_alt = _upload(client, idea.id, picture(), alt="")
     assert no_alt.status_code == 422 and "Bitte beschreiben Sie das Bild" in no_alt.text
+    assert "Bild?:" not in no_alt.text and ">Was zeigt das Bild? Bitte beschreiben" in no_alt.text, "the summary keeps the question mark"
     large = _upload(client, idea.id, b"\xff\xd8" + b"0" * (10 * 1024 * 1024 + 10))
     assert large.status_code == 422 and "größer als 10 MB" in large.text
     assert db.session.scalar(select(IdeaImage.id)) is None

@@ -183,3 +183,17 @@ def test_drafts_are_not_moderated(client, moderator, idea):
     draft = make_idea(idea.author, "Privat", publish=False)
     assert client.get(f"/moderation/ideen/{draft.id}").status_code == 404
     assert db.session.scalar(select(Idea.status).where(Idea.id == draft.id)) == "draft"
+
+
+def test_only_the_decline_card_says_its_reason_is_required(client, moderator, idea):
+    """"Beim Ablehnen erforderlich" stood under every state card's reason."""
+    import re
+
+    page = client.get(f"/moderation/ideen/{idea.id}").text
+    cards = re.findall(r'<form method="post" action="/moderation/ideen/\d+/status".*?</form>', page, flags=re.S)
+    declined = [card for card in cards if 'value="declined"' in card]
+    others = [card for card in cards if 'value="declined"' not in card]
+    assert len(declined) == 1 and others
+    assert "Beim Ablehnen erforderlich" in declined[0]
+    for card in others:
+        assert "Beim Ablehnen erforderlich" not in card and "Freiwillig" in card
