@@ -8,6 +8,7 @@ transaction as the change, so there is no change without its entry.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -43,6 +44,10 @@ ACTIONS = {
 }
 
 TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue")
+TARGET_TYPE_LABELS = {
+    "idea": _l("Idea"), "comment": _l("Comment"), "user": _l("Account"), "project": _l("Project"), "announcement": _l("News"),
+    "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"),
+}
 
 
 def record(
@@ -88,6 +93,30 @@ def entries_for(target_type: str, target_id: int) -> list[AuditEntry]:
 
 def describe(action: str) -> str:
     return str(ACTIONS.get(action, action))
+
+
+@dataclass(frozen=True)
+class Target:
+    """The object of an entry as the log page shows it: a name, and a link where there is a page."""
+
+    label: str
+    url: str | None = None
+
+
+# How an object of each type is named and linked (`name_targets`, registered by the areas that own them).
+TARGET_NAMES: dict[str, Callable[[int], Target | None]] = {}
+
+
+def name_targets(target_type: str, name: Callable[[int], Target | None]) -> None:
+    """Register how the log page names (and links) the objects of `target_type`, by id."""
+    TARGET_NAMES[target_type] = name
+
+
+def target(entry: AuditEntry) -> Target:
+    """The entry's object by name ("Idee „Mitfahrbank“", linked), or its type and number when it is gone."""
+    named = TARGET_NAMES.get(entry.target_type)
+    found = named(entry.target_id) if named is not None else None
+    return found or Target(f"{TARGET_TYPE_LABELS.get(entry.target_type, entry.target_type)} {entry.target_id}")
 
 
 # What the keys of `before`/`after` mean, for the log page ("Status: Veröffentlicht → In Prüfung").

@@ -108,9 +108,16 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+    # Log-in, sign-up and password reset count per address *and* e-mail address typed, so a
+    # workshop on one town hall Wi-Fi is not locked out by its own twenty people; the *_ADDRESS
+    # limits cap one address over all accounts (guessing many accounts from one place), and the
+    # account lockout (20 failed log-ins) stops slow guessing of one account. docs/workshops.md.
     RATELIMIT_SIGNUP = os.environ.get("RATELIMIT_SIGNUP", "10 per hour")
+    RATELIMIT_SIGNUP_ADDRESS = os.environ.get("RATELIMIT_SIGNUP_ADDRESS", "100 per hour")
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "20 per 15 minutes")
+    RATELIMIT_LOGIN_ADDRESS = os.environ.get("RATELIMIT_LOGIN_ADDRESS", "300 per 15 minutes")
     RATELIMIT_RESET = os.environ.get("RATELIMIT_RESET", "5 per hour")
+    RATELIMIT_RESET_ADDRESS = os.environ.get("RATELIMIT_RESET_ADDRESS", "60 per hour")
     RATELIMIT_SUBMIT = os.environ.get("RATELIMIT_SUBMIT", "20 per hour")
 
     IDEAS_PER_PAGE = 20

@@ -5,12 +5,25 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import audit
 from app.cache import declare
 from app.extensions import db
 from app.models import ActionField, Municipality
 
 # Towns and action fields name every idea and project: a change shows on every page.
 declare(public=(ActionField, Municipality))
+
+
+def _name_of(model: type[ActionField] | type[Municipality]):
+    def name(value: object) -> str:
+        row = db.session.get(model, value) if isinstance(value, int) else None
+        return str(getattr(row, "name", value))
+    return name
+
+
+# The audit log names towns and fields ("Themenfeld: Mobilität", not "Themenfeld: 4").
+audit.name_values("action_field_id", _name_of(ActionField))
+audit.name_values("municipality_id", _name_of(Municipality))
 
 DISTRICT = ("kreis-coesfeld", "Kreis Coesfeld (kreisweit)")
 TOWNS = [

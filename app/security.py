@@ -151,6 +151,21 @@ def limit_per_address(setting: str, *, counts=None):
     return limiter.limit(lambda: current_app.config[setting], methods=["POST"], deduct_when=counts)
 
 
+def _address_and_email_key() -> str:
+    """The client's address and the e-mail address the form names (log-in, sign-up, reset)."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return f"{request.remote_addr or '?'}|{email}"
+
+
+def limit_per_address_and_email(setting: str, address_setting: str, *, counts=None):
+    """Rate-limit POSTs by client address and the e-mail address in the form (`setting`), and by
+    address alone with the larger `address_setting`: twenty people on one Wi-Fi each have their
+    own budget, while one address still cannot try many accounts without end."""
+    by_address = limiter.limit(lambda: current_app.config[address_setting], methods=["POST"], deduct_when=counts)
+    by_both = limiter.limit(lambda: current_app.config[setting], key_func=_address_and_email_key, methods=["POST"], deduct_when=counts)
+    return lambda view: by_both(by_address(view))
+
+
 def _account_key() -> str:
     return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "?"
 

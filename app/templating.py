@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 
 from app.audit import changes as audit_changes
 from app.audit import describe as audit_describe
+from app.audit import target as audit_target
 from app.i18n import LANGUAGE_NAMES
 from app.models import utcnow
 from app.models.user import ROLE_LABELS
@@ -108,6 +109,7 @@ def register(app: Flask) -> None:
     app.add_template_global(url_with, "url_with")
     app.add_template_global(audit_describe, "audit_label")
     app.add_template_global(audit_changes, "audit_changes")
+    app.add_template_global(audit_target, "audit_target")
     app.add_template_global(role_label, "role_label")
     app.add_template_global(slug_options, "slug_options")
 

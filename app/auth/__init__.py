@@ -1,6 +1,12 @@
 """Accounts: sign-up, e-mail confirmation, log-in/out, password reset."""
 
+from flask import url_for
+from flask_babel import gettext as _
+
+from app import audit
+from app.audit import Target
 from app.cache import declare
+from app.extensions import db
 from app.models import AuthSession, PendingLogin, RecoveryCode, User, UserRole
 
 _FORM = "a form with the reader's CSRF token"
@@ -12,3 +18,15 @@ declare(
                 "auth.confirm_email_change": _FORM},
     private=(User, UserRole, AuthSession, PendingLogin, RecoveryCode),
 )
+
+
+def _name_account(user_id: int) -> Target | None:
+    user = db.session.get(User, user_id)
+    if user is None:
+        return None
+    if user.is_deleted:
+        return Target(_("deleted account"))
+    return Target(f"{user.public_name} <{user.email}>", url_for("admin.account", user_id=user_id))
+
+
+audit.name_targets("user", _name_account)

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.models import User
 from app.models.user import ROLE_MODERATOR, ROLE_STEERING
-from app.security import limit_per_address, safe_redirect_target, went_through
+from app.security import limit_per_address, limit_per_address_and_email, safe_redirect_target, went_through
 from app.transactions import writing
 from app.views import attempt
 
@@ -33,7 +33,7 @@ bp = Blueprint("auth", __name__)
 @bp.route("/registrieren", methods=["GET", "POST"])
 # Only sign-ups that went through count: a workshop on one town hall Wi-Fi must not be locked out
 # by the typos of its first five people.
-@limit_per_address("RATELIMIT_SIGNUP", counts=went_through)
+@limit_per_address_and_email("RATELIMIT_SIGNUP", "RATELIMIT_SIGNUP_ADDRESS", counts=went_through)
 def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -144,7 +144,7 @@ def staff_home(user: User) -> str:
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
-@limit_per_address("RATELIMIT_LOGIN")
+@limit_per_address_and_email("RATELIMIT_LOGIN", "RATELIMIT_LOGIN_ADDRESS")
 def login():
     next_url = safe_redirect_target(request.args.get("next"), url_for("main.index"))
     if current_user.is_authenticated:
@@ -232,7 +232,7 @@ def logout():
 
 
 @bp.route("/passwort-vergessen", methods=["GET", "POST"])
-@limit_per_address("RATELIMIT_RESET")
+@limit_per_address_and_email("RATELIMIT_RESET", "RATELIMIT_RESET_ADDRESS")
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit() and attempt(

@@ -8,7 +8,13 @@
 - services.py  reading, settings, announcements; routes.py the pages
 """
 
+from flask import url_for
+from flask_babel import gettext as _
+
+from app import audit
+from app.audit import Target
 from app.cache import CachedPage, declare
+from app.extensions import db
 from app.models import Announcement, Notification, NotificationEvent, NotificationSetting
 
 declare(
@@ -17,3 +23,13 @@ declare(
     public=(Announcement,),
     private=(NotificationEvent, Notification, NotificationSetting),
 )
+
+
+def _name_news(announcement_id: int) -> Target | None:
+    news = db.session.get(Announcement, announcement_id)
+    if news is None:
+        return None
+    return Target(_("News “%(title)s”", title=news.title), url_for("notifications.news") + f"#neuigkeit-{announcement_id}")
+
+
+audit.name_targets("announcement", _name_news)

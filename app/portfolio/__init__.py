@@ -1,6 +1,11 @@
+"""The portfolio: projects P1–P28 and those made from ideas, their budgets, the shortlist and the import."""
 
+from flask import url_for
 
+from app import audit
+from app.audit import Target
 from app.cache import CachedPage, declare
+from app.extensions import db
 from app.models import BudgetLine, Counter, Project, ProjectStatusChange
 
 PORTFOLIO_PARAMETERS = ("priority", "status", "field", "municipality")
@@ -11,3 +16,11 @@ declare(
     public=(Project, ProjectStatusChange, BudgetLine),
     private=(Counter,),
 )
+
+
+def _name_project(project_id: int) -> Target | None:
+    project = db.session.get(Project, project_id)
+    return Target(f"{project.code} {project.title}", url_for("portfolio.show", number=project.number)) if project else None
+
+
+audit.name_targets("project", _name_project)

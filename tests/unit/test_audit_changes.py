@@ -35,3 +35,26 @@ def test_the_log_page_shows_changes_in_words_not_dicts(app, client, auth, refere
     auth.login("admin@example.com")
     page = client.get("/verwaltung/protokoll").text
     assert "Status: Veröffentlicht → In Prüfung" in page and "{&#39;" not in page and "{'" not in page
+
+
+def test_the_log_names_objects_towns_and_fields_and_links_them(app, client, auth, reference):
+    """It said "idea 41", "Themenfeld: 4", "Kommune: 9" before."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import ActionField, Municipality, Project
+    from app.portfolio import services as portfolio
+    from tests.factories import create_user
+
+    admin = create_user("admin@example.com", roles=("admin", "steering"))
+    project = db.session.scalar(select(Project).where(Project.number == 19))
+    field = db.session.scalar(select(ActionField).where(ActionField.slug == "bildung"))
+    town = db.session.scalar(select(Municipality).where(Municipality.slug == "duelmen"))
+    data = portfolio.ProjectData(title=project.title, action_field_id=field.id, municipality_id=town.id, status=project.status)
+    portfolio.edit_project(project, admin, data)
+    db.session.commit()
+    auth.login("admin@example.com")
+    page = client.get("/verwaltung/protokoll").text
+    assert f'<a href="/portfolio/P19">P19 {project.title}</a>' in page
+    assert "Themenfeld: Mobilität → Bildung" in page and "Dülmen" in page
+    assert "project 1" not in page.lower() and "Themenfeld: 4" not in page

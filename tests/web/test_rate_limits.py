@@ -12,8 +12,11 @@ def app_config_overrides(request):
     overrides = {
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_LOGIN": "3 per minute",
+        "RATELIMIT_LOGIN_ADDRESS": "8 per minute",
         "RATELIMIT_SIGNUP": "2 per minute",
+        "RATELIMIT_SIGNUP_ADDRESS": "4 per minute",
         "RATELIMIT_RESET": "2 per minute",
+        "RATELIMIT_RESET_ADDRESS": "4 per minute",
         "RATELIMIT_SUBMIT": "2 per minute",
         "RATELIMIT_API": "3 per minute",
     }
@@ -35,17 +38,36 @@ def test_login_is_rate_limited(client, reference):
 
 
 def test_signup_and_reset_are_rate_limited(client, reference):
-
     for _ in range(5):  # a workshop's typos: refused forms do not count
         assert client.post("/registrieren", data={**SIGNUP, "password_confirm": "anders"}).status_code == 422
-    for n in range(2):
-        assert client.post("/registrieren", data={**SIGNUP, "email": f"x{n}@example.com"}).status_code == 302
-    refused = client.post("/registrieren", data={**SIGNUP, "email": "x9@example.com"})
-    assert refused.status_code == 429
+    for _ in range(2):
+        assert client.post("/registrieren", data={**SIGNUP, "email": "x0@example.com"}).status_code == 302
+    refused = client.post("/registrieren", data={**SIGNUP, "email": "x0@example.com"})
+    assert refused.status_code == 429, "one address: RATELIMIT_SIGNUP"
     assert "Bitte versuchen Sie es in einer Minute wieder" in refused.text, "says when to try again"
+    for n in (1, 2):
+        assert client.post("/registrieren", data={**SIGNUP, "email": f"x{n}@example.com"}).status_code == 302
+    assert client.post("/registrieren", data={**SIGNUP, "email": "x9@example.com"}).status_code == 429, "RATELIMIT_SIGNUP_ADDRESS"
     for _ in range(2):
         client.post("/passwort-vergessen", data={"email": "x@example.com"})
     assert client.post("/passwort-vergessen", data={"email": "x@example.com"}).status_code == 429
+    assert client.post("/passwort-vergessen", data={"email": "y@example.com"}).status_code == 302, "another person has their own"
+    others = [client.post("/passwort-vergessen", data={"email": f"z{n}@example.com"}).status_code for n in range(3)]
+    assert 429 in others, f"RATELIMIT_RESET_ADDRESS: {others}"
+
+
+def test_a_workshop_on_one_wifi_can_log_in(client, reference):
+    """Twenty people behind one address used to share one log-in budget (20 per 15 minutes) with
+    their typos: now each account has its own, and the address a larger one over all accounts."""
+    people = [create_user(f"teilnehmer{n}@example.com") for n in range(3)]  # (the address limit is 8 a minute here)
+    for person in people:
+        wrong = client.post("/anmelden", data={"email": person.email, "password": "falsch-falsch-falsch"})
+        assert wrong.status_code == 422
+        assert client.post("/anmelden", data={"email": person.email, "password": PASSWORD}).status_code == 302
+        client.post("/abmelden")
+    sprayed = [client.post("/anmelden", data={"email": f"fremd{n}@example.com", "password": "falsch-falsch-falsch"}).status_code
+               for n in range(3)]
+    assert sprayed[-1] == 429, f"one address cannot try accounts without end: {sprayed}"
 
 
 def test_idea_submission_is_limited_per_account(app, client, reference):
@@ -114,5 +136,5 @@ def test_every_limit_outside_the_api_is_on_posts():
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "limiter"):
                 methods = next((ast.literal_eval(kw.value) for kw in node.keywords if kw.arg == "methods"), None)
                 declared.append((path.relative_to(root).as_posix(), node.func.attr, methods))
-    assert declared == [("app/api/routes.py", "shared_limit", None), ("app/security.py", "limit", ["POST"]), ("app/security.py", "limit", ["POST"])]
+    assert declared == [("app/api/routes.py", "shared_limit", None)] + [("app/security.py", "limit", ["POST"])] * 4
     assert security.LIMITED_READS == ("api",)
