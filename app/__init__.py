@@ -41,7 +41,30 @@ def create_app(config: type | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    if app.config.get("ENV_NAME") == "production":
+        warn_of_unfinished_legal_texts(app)
     return app
+
+
+def warn_of_unfinished_legal_texts(app: Flask) -> None:
+    """Production start-up names the legal texts that still hold placeholders (hidden from the public
+    until they are complete; /health and every staff page say so too)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.legal import services as legal
+
+    with app.app_context():
+        try:
+            unfinished = legal.unfinished()
+        except SQLAlchemyError as error:  # the database not yet there: /health will say so
+            logging.getLogger(__name__).warning("Could not check the legal texts at start-up (%s)", type(error).__name__)
+            return
+        finally:
+            db.session.remove()
+    if unfinished:
+        logging.getLogger(__name__).warning(
+            "Legal texts incomplete (placeholders, not shown to the public): %s. Complete them under /verwaltung or the pages "
+            "themselves (Administration).", ", ".join(unfinished))
 
 
 def register_extensions(app: Flask) -> None:

@@ -158,6 +158,9 @@ class Config:
     # /.well-known/security.txt (RFC 9116): where to report a vulnerability. Expires: an ISO time;
     # without it, 180 days from the day of the request.
     SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", DEV_SECURITY_CONTACT)
+    # A legal text that still holds a placeholder ("[BITTE ERGÄNZEN …]") is shown to administrators
+    # only (everyone else reads that it is being completed); on in production.
+    LEGAL_HIDE_UNFINISHED = _bool("LEGAL_HIDE_UNFINISHED", False)
     SECURITY_TXT_EXPIRES = os.environ.get("SECURITY_TXT_EXPIRES", "")
     SECURITY_POLICY_URL = os.environ.get("SECURITY_POLICY_URL", "")
 
@@ -194,6 +197,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     PREFERRED_URL_SCHEME = "https"
     HSTS_MAX_AGE = _int("HSTS_MAX_AGE", 365 * 24 * 3600)
+    LEGAL_HIDE_UNFINISHED = _bool("LEGAL_HIDE_UNFINISHED", True)
 
 
 CONFIGS = {

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,11 +15,18 @@ from app.security import limit_per_address, safe_redirect_target
 from app.views import attempt
 
 bp = Blueprint("legal", __name__)
+# The staff banner "Rechtstexte unvollständig" (templates/parts/notice.html) lists these.
+bp.add_app_template_global(services.unfinished, "unfinished_legal_texts")
+bp.add_app_template_global(lambda document: str(services.TITLES[document]), "legal_title")
 
 
 @bp.route("/<any(impressum, datenschutz, nutzungsbedingungen, barrierefreiheit):document>")
 def show(document: str):
-    return layers.render_page("legal/show.html", text=services.current(document))
+    text = services.current(document)
+    is_admin = current_user.is_authenticated and current_user.has_role(ROLE_ADMIN)
+    unfinished = services.is_unfinished(text)
+    hidden = unfinished and current_app.config["LEGAL_HIDE_UNFINISHED"] and not is_admin
+    return layers.render_page("legal/show.html", text=text, hidden=hidden, unfinished=unfinished)
 
 
 @bp.route("/barrierefreiheit/barriere-melden", methods=["GET", "POST"])

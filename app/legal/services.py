@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 
@@ -43,11 +45,38 @@ class Text:
         return str(TITLES[self.document])
 
 
+# What the shipped defaults leave for the district to fill in: "[BITTE ERGÄNZEN: Anschrift]".
+PLACEHOLDER = re.compile(r"\[\s*BITTE\b[^\]]*\]", re.IGNORECASE)
+
+
+def is_unfinished(text: Text) -> bool:
+    return bool(PLACEHOLDER.search(text.body))
+
+
+def unfinished() -> list[str]:
+    """The legal texts whose current version still holds a placeholder, in DOCUMENTS' order (once per request)."""
+    known = g.get("_legal_unfinished") if has_request_context() else None
+    if known is None:
+        newest = select(LegalText.document, func.max(LegalText.version).label("version")).group_by(LegalText.document).subquery()
+        published = dict(db.session.execute(  # one query for every document (the staff banner is on each staff page)
+            select(LegalText.document, LegalText.body).join(
+                newest, (LegalText.document == newest.c.document) & (LegalText.version == newest.c.version))).tuples().all())
+        known = [document for document in DOCUMENTS if PLACEHOLDER.search(published.get(document) or _default(document))]
+        if has_request_context():
+            g._legal_unfinished = known
+    return list(known)
+
+
+@lru_cache(maxsize=len(DOCUMENTS))
+def _default(document: str) -> str:
+    return (DEFAULTS / f"{document}.md").read_text(encoding="utf-8")
+
+
 def current(document: str) -> Text:
     """The newest version of a legal text (or the shipped default)."""
     row = db.session.scalar(select(LegalText).where(LegalText.document == document).order_by(LegalText.version.desc()).limit(1))
     if row is None:
-        return Text(document, 0, (DEFAULTS / f"{document}.md").read_text(encoding="utf-8"), DEFAULTS_DATE)
+        return Text(document, 0, _default(document), DEFAULTS_DATE)
     return Text(document, row.version, row.body, row.created_at)
 
 
@@ -65,6 +94,7 @@ def publish(document: str, actor: User, body: str, *, material: bool) -> LegalTe
     db.session.add(row)
     db.session.flush()
     g.pop(_REQUIRED_TERMS, None)  # read with the account, before this version existed
+    g.pop("_legal_unfinished", None)
     audit.record(actor, "legal.publish", "legal_text", row.id, after={"document": document, "version": version, "material": row.is_material})
     return row
 

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.legal import services as legal
 from app.models import AuditEntry, BarrierReport, Consent, LegalText, Support, User
 from tests.factories import create_user, make_idea
-from tests.helpers import SIGNUP, page_text
+from tests.helpers import SIGNUP, Auth, page_text
 
 DOCUMENTS = {"impressum": "Impressum", "datenschutz": "Datenschutzerklärung", "nutzungsbedingungen": "Nutzungsbedingungen",
              "barrierefreiheit": "Erklärung zur Barrierefreiheit"}
@@ -114,3 +114,60 @@ def test_anyone_can_report_a_barrier_and_the_administration_gets_it(app, client,
     assert report.page == "/ideen/neu" and report.email == "leser@example.com"
     [mail] = outbox.messages()
     assert mail["To"] == "admin@example.com" and "Kontrollkästchen" in mail.get_body(("plain",)).get_content()
+
+
+# Legal texts that cannot go live unfinished ----------------------------------------------------
+
+COMPLETE = "Kreis Coesfeld, Friedrich-Ebert-Straße 7, 48653 Coesfeld. Vertreten durch den Landrat."
+
+
+@pytest.fixture
+def production_like(make_app, reference):
+    return make_app(LEGAL_HIDE_UNFINISHED=True)
+
+
+def test_a_legal_text_with_placeholders_is_not_shown_to_the_public(production_like):
+    page = production_like.test_client().get("/impressum")
+    assert page.status_code == 200
+    assert "[BITTE" not in page.text and "wird vom Kreis gerade vervollständigt" in page.text
+
+
+def test_administrators_see_it_with_a_warning_and_staff_pages_carry_the_banner(production_like):
+    create_user("admin@example.com", roles=("admin",))
+    client = production_like.test_client()
+    Auth(client).login("admin@example.com")
+    page = client.get("/impressum").text
+    assert "[BITTE ERGÄNZEN" in page and "enthält noch Platzhalter" in page
+    staff_page = page_text(client.get("/verwaltung/konten").text)
+    assert "Rechtstexte unvollständig:" in staff_page and "Impressum" in staff_page and "Datenschutzerklärung" in staff_page
+
+
+def test_citizens_see_no_banner(production_like):
+    create_user()
+    client = production_like.test_client()
+    Auth(client).login()
+    assert "Rechtstexte unvollständig" not in client.get("/ideen").text
+
+
+def test_a_completed_text_goes_public_and_leaves_the_banner(production_like):
+    admin = create_user("admin@example.com", roles=("admin",))
+    legal.publish("impressum", admin, COMPLETE, material=False)
+    db.session.commit()
+    assert COMPLETE in production_like.test_client().get("/impressum").text
+    client = production_like.test_client()
+    Auth(client).login("admin@example.com")
+    banner = page_text(client.get("/verwaltung/konten").text)
+    assert "Rechtstexte unvollständig:" in banner and "Impressum" not in banner.split("Rechtstexte unvollständig:")[1].split(".")[0]
+    assert client.application.test_client().get("/health").json["legal_texts_incomplete"] == ["datenschutz", "nutzungsbedingungen",
+                                                                                            "barrierefreiheit"]
+
+
+def test_production_start_up_names_the_unfinished_texts(make_app, reference, caplog):
+    import logging
+
+    from tests.factories import redis_url
+
+    with caplog.at_level(logging.WARNING, logger="app"):
+        make_app(ENV_NAME="production", SECRET_KEY="p" * 40, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url(15),
+                 SECURITY_CONTACT="mailto:sicherheit@kreis-coesfeld.example", SECURITY_TXT_EXPIRES="2027-06-30")
+    assert "Legal texts incomplete" in caplog.text and "impressum, datenschutz, nutzungsbedingungen, barrierefreiheit" in caplog.text
