@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired
 
 from app.forms import at_most, coerce_choice_id, coerce_id, single_line, strip
 from app.ideas.services import IdeaCard
@@ -19,6 +19,15 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+class ChoiceOrEmptyField(SelectField):
+    """A select whose empty first option ("Please choose") is a valid answer here: the form decides
+    when it is needed (to publish), with its own message."""
+
+    def pre_validate(self, form) -> None:
+        if self.data:
+            super().pre_validate(form)
+
+
 class IdeaForm(FlaskForm):
     """The strategy's draft card ("ENTWURF")."""
 
@@ -30,28 +39,27 @@ class IdeaForm(FlaskForm):
     summary = TextAreaField(
         _l("Short description"),
         description=_l("What is the idea? In a few sentences."),
-        validators=[DataRequired(_l("Please describe your idea briefly.")), at_most(SUMMARY_MAX)],
+        validators=[at_most(SUMMARY_MAX)],
         filters=[strip],
     )
     benefit = TextAreaField(
         _l("Central benefit of the idea"),
         description=_l("Who gains what? Paragraphs, lists and links are possible."),
-        validators=[DataRequired(_l("Please describe the central benefit.")), at_most(LONG_TEXT_MAX)],
+        validators=[at_most(LONG_TEXT_MAX)],
         filters=[strip],
     )
     challenges = TextAreaField(
         _l("Expected challenges and difficulties"),
         description=_l("What could stand in the way? Paragraphs, lists and links are possible."),
-        validators=[DataRequired(_l("Please name the expected challenges.")), at_most(LONG_TEXT_MAX)],
+        validators=[at_most(LONG_TEXT_MAX)],
         filters=[strip],
     )
     action_field_ids = CheckboxListField(
         _l("Action fields"),
         description=_l("Choose one or more."),
         coerce=coerce_id,
-        validators=[DataRequired(_l("Please choose at least one action field."))],
     )
-    municipality_id = SelectField(
+    municipality_id = ChoiceOrEmptyField(
         _l("Municipality"),
         description=_l("Where should the idea take effect? Choose the district for ideas that concern every town."),
         coerce=coerce_choice_id,
@@ -73,9 +81,25 @@ class IdeaForm(FlaskForm):
         self.action_field_ids.choices = [SelectChoice(f.id, f.name) for f in action_fields()]
         self.municipality_id.choices = [SelectChoice("", _l("Please choose"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
 
-    def validate_municipality_id(self, field) -> None:
-        if not field.data:
-            raise ValidationError(_l("Please choose a municipality."))
+    # What publishing needs beyond the title; a private draft needs only the title (the rest is
+    # checked when it is published: app/ideas/services.py, complete_card).
+    REQUIRED_TO_PUBLISH = (
+        ("summary", _l("Please describe your idea briefly.")),
+        ("benefit", _l("Please describe the central benefit.")),
+        ("challenges", _l("Please name the expected challenges.")),
+        ("action_field_ids", _l("Please choose at least one action field.")),
+        ("municipality_id", _l("Please choose a municipality.")),
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.publish.data or self.check_similar.data:
+            for name, message in self.REQUIRED_TO_PUBLISH:
+                field = self[name]
+                if not field.data and not field.errors:
+                    field.errors = [*field.errors, message]
+                    valid = False
+        return valid
 
     def similarity_text(self) -> str:
         return f"{self.title.data or ''} {self.summary.data or ''}"

@@ -42,7 +42,10 @@ class IdeaCard:
         )
 
 
-def _check_card(card: IdeaCard) -> tuple[Municipality, list[ActionField]]:
+def _check_card(card: IdeaCard, *, complete: bool) -> tuple[Municipality, list[ActionField]]:
+    """The card's town and fields, or InvalidInput. A `complete` card (to be published, or already
+    public) has every field; a private draft needs only its title: without a town it is kept as the
+    district's ("kreisweit") until the author chooses, and it may have no action field yet."""
     limits = (
         (card.title, TITLE_MAX),
         (card.summary, SUMMARY_MAX),
@@ -50,25 +53,30 @@ def _check_card(card: IdeaCard) -> tuple[Municipality, list[ActionField]]:
         (card.challenges, LONG_TEXT_MAX),
         (card.partners, PARTNERS_MAX),
     )
-    if not (card.title and card.summary and card.benefit and card.challenges):
+    if not card.title:
+        raise InvalidInput(_l("Please give your idea a title."))
+    if complete and not (card.summary and card.benefit and card.challenges):
         raise InvalidInput(_l("Please fill in every field of the card."))
     if any(len(value) > limit for value, limit in limits):
         raise InvalidInput(_l("A text is longer than allowed."))
-    municipality = db.session.get(Municipality, card.municipality_id)
+    if not card.municipality_id and not complete:
+        municipality = db.session.scalar(select(Municipality).where(Municipality.is_district.is_(True)))
+    else:
+        municipality = db.session.get(Municipality, card.municipality_id)
     if municipality is None:
         raise InvalidInput(_l("Please choose a municipality."))
     fields = list(
         db.session.scalars(
             select(ActionField).where(ActionField.id.in_(card.action_field_ids), ActionField.is_active.is_(True))
         )
-    )
-    if not fields or len(fields) != len(card.action_field_ids):
+    ) if card.action_field_ids else []
+    if len(fields) != len(card.action_field_ids) or (complete and not fields):
         raise InvalidInput(_l("Please choose at least one action field."))
     return municipality, fields
 
 
-def _apply_card(idea: Idea, card: IdeaCard) -> None:
-    municipality, fields = _check_card(card)
+def _apply_card(idea: Idea, card: IdeaCard, *, complete: bool) -> None:
+    municipality, fields = _check_card(card, complete=complete)
     idea.title = card.title
     idea.summary = card.summary
     idea.benefit = card.benefit
@@ -77,6 +85,12 @@ def _apply_card(idea: Idea, card: IdeaCard) -> None:
     idea.municipality = municipality
     idea.action_fields = fields
     idea.search_document = search.idea_document(idea)
+
+
+def _require_complete(idea: Idea) -> None:
+    """A draft kept with only its title is published once its card is whole."""
+    if not (idea.summary and idea.benefit and idea.challenges and idea.action_fields):
+        raise InvalidInput(_l("Please complete the card first: short description, benefit, challenges and at least one action field."))
 
 
 def record_state_change(idea: Idea, to_status: str, actor: User | None, reason: str = "") -> None:
@@ -115,7 +129,7 @@ def submit_idea(author: User, card: IdeaCard, publish: bool) -> Idea:
     card = card.cleaned()
     now = utcnow()
     idea = Idea(author=author, status=DRAFT, created_at=now, edited_at=now, status_changed_at=now)
-    _apply_card(idea, card)
+    _apply_card(idea, card, complete=publish)
     db.session.add(idea)
     db.session.add(IdeaStateChange(idea=idea, from_status=None, to_status=DRAFT, actor=author))
     if publish:
@@ -140,7 +154,7 @@ def edit_idea(idea: Idea, editor: User, card: IdeaCard, publish: bool = False) -
         raise NotAllowed()
     if idea.status not in states.EDITABLE_STATES:
         raise NotAllowed(_l("This idea is being reviewed by the moderation and can no longer be edited."))
-    _apply_card(idea, card.cleaned())
+    _apply_card(idea, card.cleaned(), complete=publish or not idea.is_draft)
     idea.edited_at = utcnow()
     db.session.flush()
     if publish and idea.is_draft:
@@ -152,6 +166,7 @@ def publish_idea(idea: Idea, author: User) -> None:
         raise NotAllowed()
     if not author.is_confirmed:
         raise NotAllowed(_l("Please confirm your e-mail address first."))
+    _require_complete(idea)
     change_state(idea, PUBLISHED, author, states.AUTHOR)
     db.session.flush()
 

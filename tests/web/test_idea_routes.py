@@ -195,3 +195,28 @@ def test_similar_fragment_for_the_live_title(client, reference):
     assert f'href="/ideen/{existing.id}"' in response.text and "<html" not in response.text
     assert "Keine ähnlichen Ideen gefunden." in client.get("/ideen/aehnliche?titel=Kuhstall").text
     assert client.get("/ideen/aehnliche").text.strip() == ""
+
+
+def test_a_draft_needs_only_a_title_and_is_completed_before_publishing(client, logged_in):
+    """"Als Entwurf speichern" promised a private draft but demanded every field."""
+    from app.models import Municipality
+
+    saved = client.post("/ideen/neu", data={"title": "Halbe Idee", "save_draft": "Als Entwurf speichern"})
+    assert saved.status_code == 302
+    idea = db.session.scalar(select(Idea))
+    assert (idea.status, idea.summary, idea.action_fields) == ("draft", "", [])
+    assert db.session.get(Municipality, idea.municipality_id).is_district, "kept as kreisweit until the author chooses"
+
+    refused = client.post(f"/ideen/{idea.id}/veroeffentlichen", follow_redirects=True)
+    assert "Bitte vervollständigen Sie zuerst die Karte" in refused.text
+    db.session.refresh(idea)
+    assert idea.status == "draft"
+
+    untitled = client.post("/ideen/neu", data={"title": "", "summary": "Nur Text", "save_draft": "Als Entwurf speichern"})
+    assert untitled.status_code == 422 and "Bitte geben Sie Ihrer Idee einen Titel." in untitled.text and "Nur Text" in untitled.text
+    publish_half = client.post(f"/ideen/{idea.id}/bearbeiten", data={"title": "Halbe Idee", "publish": "Veröffentlichen"})
+    assert publish_half.status_code == 422 and "Bitte beschreiben Sie Ihre Idee kurz." in publish_half.text
+
+    assert client.post(f"/ideen/{idea.id}/bearbeiten", data=idea_form(title="Ganze Idee")).status_code == 302
+    db.session.refresh(idea)
+    assert idea.status == "published" and idea.title == "Ganze Idee"
