@@ -158,6 +158,14 @@ class Config:
     # /.well-known/security.txt (RFC 9116): where to report a vulnerability. Expires: an ISO time;
     # without it, 180 days from the day of the request.
     SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT", DEV_SECURITY_CONTACT)
+    # Who runs the platform (header, footer, start page): the operator's byline and an optional logo
+    # file under app/static/ (served from here, no third-party request), and one contact.
+    OPERATOR_BYLINE = os.environ.get("OPERATOR_BYLINE", "Ein Angebot des Kreises Coesfeld")
+    OPERATOR_LOGO = os.environ.get("OPERATOR_LOGO", "")  # e.g. img/kreis-coesfeld.svg
+    CONTACT_NAME = os.environ.get("CONTACT_NAME", "")
+    CONTACT_FUNCTION = os.environ.get("CONTACT_FUNCTION", "")
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
     # A legal text that still holds a placeholder ("[BITTE ERGÄNZEN …]") is shown to administrators
     # only (everyone else reads that it is being completed); on in production.
     LEGAL_HIDE_UNFINISHED = _bool("LEGAL_HIDE_UNFINISHED", False)
@@ -172,6 +180,11 @@ class Config:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    # An example contact, so a newcomer sees where it appears (production sets the district's own).
+    CONTACT_NAME = os.environ.get("CONTACT_NAME", "Digitalagentur COE")
+    CONTACT_FUNCTION = os.environ.get("CONTACT_FUNCTION", "Prozessbüro Coesfeld 12.0")
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "02541 18-0")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "ideen@coesfeld.example")
 
 
 class TestConfig(Config):

@@ -171,3 +171,29 @@ def test_production_start_up_names_the_unfinished_texts(make_app, reference, cap
         make_app(ENV_NAME="production", SECRET_KEY="p" * 40, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=redis_url(15),
                  SECURITY_CONTACT="mailto:sicherheit@kreis-coesfeld.example", SECURITY_TXT_EXPIRES="2027-06-30")
     assert "Legal texts incomplete" in caplog.text and "impressum, datenschutz, nutzungsbedingungen, barrierefreiheit" in caplog.text
+
+
+def test_who_runs_it_is_visible_on_every_page(make_app, reference):
+    """The operator's byline in the header, the contact on the start page and in every footer."""
+    site = make_app(CONTACT_NAME="Digitalagentur COE", CONTACT_FUNCTION="Prozessbüro", CONTACT_PHONE="02541 18-1234",
+                    CONTACT_EMAIL="ideen@kreis-coesfeld.example")
+    client = site.test_client()
+    for url in ("/", "/ideen", "/impressum"):
+        text = page_text(client.get(url).text)
+        assert "Ein Angebot des Kreises Coesfeld" in text, url
+        assert "Kontakt: Digitalagentur COE, Prozessbüro · Telefon 02541 18-1234 · ideen@kreis-coesfeld.example" in text, url
+    start = client.get("/").text
+    assert start.count('href="mailto:ideen@kreis-coesfeld.example"') == 2, "start page and footer"
+    assert 'href="tel:02541181234"' in start
+
+
+def test_the_default_terms_describe_the_rules_the_platform_applies():
+    """Only reports from accounts confirmed for REPORT_TRUST_HOURS count towards hiding (the terms
+    said "three people" without the condition)."""
+    from app.config import Config
+    from app.legal.services import DEFAULTS
+
+    terms = (DEFAULTS / "nutzungsbedingungen.md").read_text(encoding="utf-8")
+    numbers = {3: "drei"}
+    assert f"melden {numbers[Config.REPORT_HIDE_THRESHOLD]} Personen" in terms
+    assert f"seit mindestens {Config.REPORT_TRUST_HOURS} Stunden bestätigt" in terms
