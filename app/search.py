@@ -41,7 +41,10 @@ def build_document(*texts: str | None) -> str:
 
 
 def idea_document(idea: Idea) -> str:
-    return build_document(idea.title, idea.summary, idea.benefit, idea.challenges, idea.partners)
+    """What a search finds an idea by: its card, and the names of its action fields and its town
+    ("Mobilität" and "Dülmen" find the ideas tagged with them)."""
+    tags = [field.name for field in idea.action_fields] + ([idea.municipality.name] if idea.municipality is not None else [])
+    return build_document(idea.title, idea.summary, idea.benefit, idea.challenges, idea.partners, *tags)
 
 
 def query_terms(query: str) -> list[str]:
@@ -95,10 +98,14 @@ def _stopwords() -> frozenset[str]:
     return frozenset(stems(_STOPWORDS_TEXT))
 
 
+# The action fields' names (every idea carries at least one in its document): no sign of likeness.
+_ACTION_FIELD_WORDS = "verwaltung bildung wirtschaft mobilität innenstadt dorfmitte"
+
+
 @lru_cache(maxsize=1)
 def _not_similar_words() -> frozenset[str]:
-    """Stopwords, the strategy's generic words and the district's town names."""
-    return _stopwords() | frozenset(stems(_GENERIC_TEXT + " " + _towns()))
+    """Stopwords, the strategy's generic words, the district's town names and the action fields."""
+    return _stopwords() | frozenset(stems(_GENERIC_TEXT + " " + _towns() + " " + _ACTION_FIELD_WORDS))
 
 
 def similarity_terms(text_: str) -> list[str]:

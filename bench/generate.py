@@ -150,7 +150,9 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
                 "support_count": 0,
                 "comment_count": 0,
                 "is_hidden": False,
-                "search_document": build_document(title, base[1], benefit, challenges),
+                # As app.search.idea_document: the card, the action fields' and the town's names.
+                "search_document": build_document(title, base[1], benefit, challenges, *(fields_by_slug[slug].name for slug in base[4]),
+                                                  town.name),
             }
         )
         for slug in base[4]:

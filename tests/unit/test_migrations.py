@@ -101,3 +101,26 @@ def test_titles_stored_with_line_breaks_become_one_line(app, reference):
     assert db.session.scalar(select(Announcement.title)) == "Workshop am 12. Januar"
     assert db.session.scalar(select(OutgoingMail.subject).where(OutgoingMail.id == waiting_id)) == "Ihre Idee „Radweg“"
     assert db.session.scalar(select(OutgoingMail.subject).where(OutgoingMail.id == sent_id)) == "Ihre Idee\n„Radweg“"
+
+
+def test_search_documents_get_their_fields_and_town(app, reference):
+    """Migration 0017 computes every idea's search document again, with its fields' and town's names."""
+    from pathlib import Path
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import select, update
+
+    from app.models import Idea
+    from app.search import build_document
+    from tests.factories import create_user, make_idea
+
+    directory = str(Path(__file__).resolve().parents[2] / "migrations")
+    idea = make_idea(create_user(), "Radweg", fields=["mobilitaet"], municipality="duelmen")
+    idea_id = idea.id
+    db.session.execute(update(Idea).where(Idea.id == idea_id).values(search_document=build_document("Radweg")))  # as stored before
+    db.session.commit()
+    db.session.remove()
+    downgrade(directory=directory, revision="0016")
+    upgrade(directory=directory)
+    document = db.session.scalar(select(Idea.search_document).where(Idea.id == idea_id)).split()
+    assert set(build_document("Mobilität Dülmen").split()) <= set(document)

@@ -141,3 +141,17 @@ def test_a_list_page_costs_a_fixed_number_of_queries(app, client, reference, cou
     many = {url: _list_queries(client, count_queries, url) for url in few}
     assert many == few
     assert many["/ideen"] <= 6 and many["/"] <= 7, many  # the performance targets: at most 6 a page (the start page: 7 with the cache's version)
+
+
+def test_searching_an_action_field_or_a_town_finds_the_ideas_tagged_with_it(client, ideas):
+    """"Mobilität" found no idea although several carry that field."""
+    assert card_titles(client.get("/ideen?q=Mobilität")) == ["Radweg nach Dülmen"]
+    assert card_titles(client.get("/ideen?q=Billerbeck")) == ["WLAN am Markt"]
+    assert card_titles(client.get("/ideen?q=Wirtschaft")) == ["WLAN am Markt"]
+    assert [i["title"] for i in client.get("/api/v1/ideas?q=Ascheberg").json["data"]] == ["Tablets für Schulen"]
+
+
+def test_ideas_are_not_similar_for_sharing_a_field_or_a_town(app, ideas):
+    from app.ideas.queries import similar_ideas
+
+    assert similar_ideas("Mobilität in Dülmen") == []
