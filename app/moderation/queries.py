@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
-from app.models import ActionField, Comment, Idea, Municipality, Report, idea_action_fields
+from app.models import ActionField, Comment, Idea, Municipality, OfficialAnswer, Report, idea_action_fields
 from app.models.idea import DRAFT, PUBLISHED
 from app.models.participation import REPORT_OPEN
 from app.moderation import rubric
@@ -25,14 +25,16 @@ QUEUE_LIMIT = 50
 class Filters:
     field: str = ""  # action field slug
     municipality: str = ""  # municipality slug
+    unanswered: bool = False  # only ideas still without an official answer
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        return cls(field=(args.get("field") or "")[:60], municipality=(args.get("municipality") or "")[:60])
+        return cls(field=(args.get("field") or "")[:60], municipality=(args.get("municipality") or "")[:60],
+                   unanswered=args.get("ohne_antwort") == "1")
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.field or self.municipality)
+        return bool(self.field or self.municipality or self.unanswered)
 
     def apply(self, stmt: Select, idea_id_column=Idea.id) -> Select:
         """Restrict a statement to ideas (by id column) in the chosen action field and municipality."""
@@ -50,6 +52,8 @@ class Filters:
                     select(Idea.id).join(Municipality, Municipality.id == Idea.municipality_id).where(Municipality.slug == self.municipality)
                 )
             )
+        if self.unanswered:
+            stmt = stmt.where(~exists().where(OfficialAnswer.idea_id == idea_id_column))
         return stmt
 
 

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Idea
 from tests.factories import PASSWORD, create_user, make_idea
-from tests.helpers import idea_form
+from tests.helpers import idea_form, page_text
 
 
 @pytest.fixture
@@ -220,3 +220,21 @@ def test_a_draft_needs_only_a_title_and_is_completed_before_publishing(client, l
     assert client.post(f"/ideen/{idea.id}/bearbeiten", data=idea_form(title="Ganze Idee")).status_code == 302
     db.session.refresh(idea)
     assert idea.status == "published" and idea.title == "Ganze Idee"
+
+
+def test_the_idea_page_says_what_a_support_does_and_how_long_it_has_waited(client, reference):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import utcnow
+
+    idea = make_idea(create_user("autorin@example.com"), "Wartende Idee")
+    page = page_text(client.get(f"/ideen/{idea.id}").text)
+    assert "Was eine Unterstützung bewirkt" in page and "allein entscheidet sie nicht" in page
+    assert "wartet seit" not in page, "within the promised 14 days nothing is said"
+    db.session.execute(update(Idea).where(Idea.id == idea.id).values(published_at=utcnow() - timedelta(days=20, hours=1)))
+    db.session.commit()
+    client.application.extensions["page_cache"].clear()
+    page = page_text(client.get(f"/ideen/{idea.id}").text)
+    assert "Diese Idee wartet seit 20 Tagen auf die Prüfung, länger als die 14 Tage, die der Kreis zusagt." in page

@@ -9,6 +9,7 @@ from app.moderation import rubric
 from app.moderation import services as moderation
 from app.participation import services as participation
 from tests.factories import create_user, make_idea
+from tests.helpers import page_text
 
 
 @pytest.fixture
@@ -197,3 +198,21 @@ def test_only_the_decline_card_says_its_reason_is_required(client, moderator, id
     assert "Beim Ablehnen erforderlich" in declined[0]
     for card in others:
         assert "Beim Ablehnen erforderlich" not in card and "Freiwillig" in card
+
+
+def test_the_dashboard_marks_ideas_past_the_promise_and_filters_unanswered_ones(client, moderator, idea):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models import utcnow
+
+    answered = make_idea(idea.author, "Schon beantwortet")
+    moderation.publish_answer(answered, moderator, "Danke, wir prüfen das.", "Ihre Digitalagentur")
+    db.session.execute(update(Idea).where(Idea.id == idea.id).values(published_at=utcnow() - timedelta(days=20)))
+    db.session.commit()
+    page = page_text(client.get("/moderation").text)
+    assert "20 Tage über der Zusage von 14 Tagen" in page
+    assert "Schon beantwortet" in page
+    filtered = page_text(client.get("/moderation?ohne_antwort=1").text)
+    assert "Digitale Sprechstunde im Rathaus" in filtered and "Schon beantwortet" not in filtered
