@@ -166,6 +166,10 @@ class Config:
     CONTACT_FUNCTION = os.environ.get("CONTACT_FUNCTION", "")
     CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "")
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "")
+    # The operator's sign-language video for /leichte-sprache: files under app/static/ (a WebM or MP4
+    # and its WebVTT captions), served from here; without them the page says where it will be.
+    SIGN_LANGUAGE_VIDEO = os.environ.get("SIGN_LANGUAGE_VIDEO", "")
+    SIGN_LANGUAGE_CAPTIONS = os.environ.get("SIGN_LANGUAGE_CAPTIONS", "")
     # A legal text that still holds a placeholder ("[BITTE ERGÄNZEN …]") is shown to administrators
     # only (everyone else reads that it is being completed); on in production.
     LEGAL_HIDE_UNFINISHED = _bool("LEGAL_HIDE_UNFINISHED", False)

@@ -40,6 +40,19 @@ def set_language():
     return redirect(safe_redirect_target(request.form.get("next"), url_for("main.index")))
 
 
+@bp.route("/hilfe")
+def help_page():
+    """Questions people ask, and the strategy's words explained (German: the strategy's own words)."""
+    return layers.render_page("main/help.html")
+
+
+@bp.route("/leichte-sprache")
+def easy_language():
+    """What the platform is, how to take part and where to get help, in Leichte Sprache; the
+    operator's sign-language video with captions when one is configured (SIGN_LANGUAGE_VIDEO)."""
+    return layers.render_page("main/easy_language.html")
+
+
 @bp.route("/offene-daten")
 def open_data():
     """What the platform publishes as open data: the exports and the JSON API, with the licence."""

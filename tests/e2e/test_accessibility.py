@@ -21,6 +21,8 @@ from tests.factories import create_user, make_idea
         ("a11y-reset-invalid", "/passwort-neu/irgendwas"),
         ("a11y-404", "/gibt-es-nicht"),
         ("a11y-open-data", "/offene-daten"),
+        ("a11y-help", "/hilfe"),
+        ("a11y-easy-language", "/leichte-sprache"),
         ("a11y-unlock", "/konto-entsperren/irgendwas"),
         ("a11y-impressum", "/impressum"),
         ("a11y-privacy", "/datenschutz"),

@@ -26,6 +26,8 @@ EXPECTED = {
     "main.index": PUBLIC,
     "main.set_language": PUBLIC,
     "main.open_data": PUBLIC,
+    "main.help_page": PUBLIC,
+    "main.easy_language": PUBLIC,
     "main.security_txt": PUBLIC,
     "operations.health": PUBLIC,
     "auth.signup": PUBLIC,

@@ -197,3 +197,25 @@ def test_the_default_terms_describe_the_rules_the_platform_applies():
     numbers = {3: "drei"}
     assert f"melden {numbers[Config.REPORT_HIDE_THRESHOLD]} Personen" in terms
     assert f"seit mindestens {Config.REPORT_TRUST_HOURS} Stunden bestätigt" in terms
+
+
+def test_help_and_easy_language_are_linked_from_every_page(client, reference):
+    for url in ("/", "/ideen", "/impressum"):
+        page = client.get(url).text
+        assert 'href="/hilfe"' in page and 'href="/leichte-sprache"' in page and 'href="/leichte-sprache#gebaerdensprache"' in page, url
+    help_page = page_text(client.get("/hilfe").text)
+    for question in ("Warum muss ich mich registrieren?", "Was passiert mit meiner Idee?", "Was bewirkt eine Unterstützung?",
+                     "Wer entscheidet?"):
+        assert question in help_page
+    for word in ("Themenfeld", "Kandidat", "Shortlist", "Portfolio", "investiv und konsumtiv", "Steuerungsgremium"):
+        assert word in help_page
+    easy = page_text(client.get("/leichte-sprache").text)
+    assert "Was ist die Ideen-Plattform?" in easy and "Wie mache ich mit?" in easy and "Wo bekomme ich Hilfe?" in easy
+    assert "bald ein Video in Deutscher Gebärden-Sprache" in easy
+
+
+def test_the_operators_sign_language_video_is_shown_with_captions(make_app, reference):
+    site = make_app(SIGN_LANGUAGE_VIDEO="video/gebaerden.webm", SIGN_LANGUAGE_CAPTIONS="video/gebaerden.vtt")
+    page = site.test_client().get("/leichte-sprache").text
+    assert '<source src="/static/video/gebaerden.webm">' in page
+    assert '<track kind="captions" srclang="de" label="Deutsch" src="/static/video/gebaerden.vtt" default>' in page
