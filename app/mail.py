@@ -206,13 +206,12 @@ def deliver_pending(max_batches: int = 50) -> Delivery:
 def _record_failure(mail: OutgoingMail, error: Exception, now: datetime) -> None:
     """The attempt `_begin_attempt` recorded failed: say why, release the claim, give up after the last."""
     mail.last_error = f"{type(error).__name__}: {error}"[:ERROR_MAX]
-    mail.claimed_by = mail.claimed_until = None
     if mail.attempts >= MAX_ATTEMPTS:
         _give_up(mail, now)
-    else:
-        mail.next_attempt_at = now + retry_delay(mail.attempts)
-        # The error's class only: an SMTP error's text can contain the address.
-        log.warning("Mail %s not delivered (attempt %d): %s", mail.id, mail.attempts, type(error).__name__)
+        return
+    mail.claimed_by = mail.claimed_until = None  # next_attempt_at: set with the attempt (_begin_attempt)
+    # The error's class only: an SMTP error's text can contain the address.
+    log.warning("Mail %s not delivered (attempt %d): %s", mail.id, mail.attempts, type(error).__name__)
 
 
 def _give_up(mail: OutgoingMail, now: datetime) -> None:

@@ -81,8 +81,9 @@ class IdeaForm(FlaskForm):
         self.action_field_ids.choices = [SelectChoice(f.id, f.name) for f in action_fields()]
         self.municipality_id.choices = [SelectChoice("", _l("Please choose"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
 
-    # What publishing needs beyond the title; a private draft needs only the title (the rest is
-    # checked when it is published: app/ideas/services.py, complete_card).
+    # What publishing needs beyond the title; a private draft needs only the title (the services
+    # check the same again: app/ideas/services.py, _check_card(complete=True) and _require_complete).
+    # "Check for similar ideas" never gets here: the view answers it before validating.
     REQUIRED_TO_PUBLISH = (
         ("summary", _l("Please describe your idea briefly.")),
         ("benefit", _l("Please describe the central benefit.")),
@@ -93,7 +94,7 @@ class IdeaForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.publish.data or self.check_similar.data:
+        if self.publish.data:
             for name, message in self.REQUIRED_TO_PUBLISH:
                 field = self[name]
                 if not field.data and not field.errors:

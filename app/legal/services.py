@@ -22,6 +22,7 @@ from app.models.user import ROLE_ADMIN
 
 DEFAULTS = Path(__file__).parent / "defaults"
 _REQUIRED_TERMS = "required_terms_version"  # in flask.g, read with the account
+_UNFINISHED = "legal_texts_unfinished"  # in flask.g: unfinished(), once per request
 # The date of the shipped default texts (version 0), shown until the district publishes its own.
 DEFAULTS_DATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
@@ -55,7 +56,7 @@ def is_unfinished(text: Text) -> bool:
 
 def unfinished() -> list[str]:
     """The legal texts whose current version still holds a placeholder, in DOCUMENTS' order (once per request)."""
-    known = g.get("_legal_unfinished") if has_request_context() else None
+    known = g.get(_UNFINISHED) if has_request_context() else None
     if known is None:
         newest = select(LegalText.document, func.max(LegalText.version).label("version")).group_by(LegalText.document).subquery()
         published = dict(db.session.execute(  # one query for every document (the staff banner is on each staff page)
@@ -63,7 +64,7 @@ def unfinished() -> list[str]:
                 newest, (LegalText.document == newest.c.document) & (LegalText.version == newest.c.version))).tuples().all())
         known = [document for document in DOCUMENTS if PLACEHOLDER.search(published.get(document) or _default(document))]
         if has_request_context():
-            g._legal_unfinished = known
+            setattr(g, _UNFINISHED, known)
     return list(known)
 
 
@@ -94,7 +95,7 @@ def publish(document: str, actor: User, body: str, *, material: bool) -> LegalTe
     db.session.add(row)
     db.session.flush()
     g.pop(_REQUIRED_TERMS, None)  # read with the account, before this version existed
-    g.pop("_legal_unfinished", None)
+    g.pop(_UNFINISHED, None)
     audit.record(actor, "legal.publish", "legal_text", row.id, after={"document": document, "version": version, "material": row.is_material})
     return row
 
