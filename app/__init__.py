@@ -8,7 +8,7 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app.config import check_production, config_from_env
+from app.config import check_production, config_from_env, unreadable_dates
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -43,6 +43,8 @@ def create_app(config: type | None = None) -> Flask:
     register_commands(app)
     if app.config.get("ENV_NAME") == "production":
         warn_of_unfinished_legal_texts(app)
+    if unreadable := unreadable_dates(app.config["UPCOMING_DATES"]):
+        logging.getLogger(__name__).warning("UPCOMING_DATES: left out, not 'YYYY-MM-DD words': %s", "; ".join(unreadable))
     return app
 
 

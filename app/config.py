@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -169,6 +169,9 @@ class Config:
     # The operator's sign-language video for /leichte-sprache: files under app/static/ (a WebM or MP4
     # and its WebVTT captions), served from here; without them the page says where it will be.
     SIGN_LANGUAGE_VIDEO = os.environ.get("SIGN_LANGUAGE_VIDEO", "")
+    # The next dates that matter, on the start page: "2027-02-15 Sitzung des Steuerungsgremiums;
+    # 2027-03-01 Themenworkshop Mobilität" (ISO date, a space, the words; ";" or a new line between).
+    UPCOMING_DATES = os.environ.get("UPCOMING_DATES", "")
     SIGN_LANGUAGE_CAPTIONS = os.environ.get("SIGN_LANGUAGE_CAPTIONS", "")
     # A legal text that still holds a placeholder ("[BITTE ERGÄNZEN …]") is shown to administrators
     # only (everyone else reads that it is being completed); on in production.
@@ -189,6 +192,8 @@ class DevelopmentConfig(Config):
     CONTACT_FUNCTION = os.environ.get("CONTACT_FUNCTION", "Prozessbüro Coesfeld 12.0")
     CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "02541 18-0")
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "ideen@coesfeld.example")
+    UPCOMING_DATES = os.environ.get("UPCOMING_DATES", "2027-02-16 Sitzung des Steuerungsgremiums; "
+                                    "2027-03-04 Themenworkshop Mobilität in Dülmen; 2027-04-30 Einreichungsschluss der ersten Runde")
 
 
 class TestConfig(Config):
@@ -237,6 +242,40 @@ def security_txt_expiry(text: str) -> datetime | None:
         except ValueError:
             continue
     return None
+
+
+def upcoming_dates(text: str, today: date) -> list[tuple[date, str]]:
+    """UPCOMING_DATES from `today` on, in order: [(date, words)]. An entry that does not start with
+    an ISO date is left out (check_dates names it at start-up)."""
+    dates = []
+    for entry in _date_entries(text):
+        day, _, words = entry.partition(" ")
+        try:
+            when = date.fromisoformat(day)
+        except ValueError:
+            continue
+        if when >= today and words.strip():
+            dates.append((when, words.strip()))
+    return sorted(dates)
+
+
+def unreadable_dates(text: str) -> list[str]:
+    """The entries of UPCOMING_DATES that upcoming_dates leaves out as unreadable."""
+    bad = []
+    for entry in _date_entries(text):
+        day, _, words = entry.partition(" ")
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            bad.append(entry)
+            continue
+        if not words.strip():
+            bad.append(entry)
+    return bad
+
+
+def _date_entries(text: str) -> list[str]:
+    return [entry.strip() for entry in text.replace("\n", ";").split(";") if entry.strip()]
 
 
 def check_production(config) -> None:

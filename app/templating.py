@@ -6,7 +6,7 @@ This module depends on no area: each area registers its own labels on its bluepr
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -50,9 +50,18 @@ def format_datetime_short(dt: datetime | None) -> str:
     return to_user_timezone(dt).strftime("%d.%m.%Y, %H:%M") if dt else ""
 
 
-def format_date_short(dt: datetime | None) -> str:
-    """"01.12.2026" in the reader's time zone."""
-    return to_user_timezone(dt).strftime("%d.%m.%Y") if dt else ""
+def format_date_short(dt: datetime | date | None) -> str:
+    """"01.12.2026" in the reader's time zone (a calendar date as it is)."""
+    if dt is None:
+        return ""
+    if not isinstance(dt, datetime):
+        return dt.strftime("%d.%m.%Y")
+    return to_user_timezone(dt).strftime("%d.%m.%Y")
+
+
+def local_today() -> date:
+    """Today's date in the reader's time zone (Europe/Berlin)."""
+    return to_user_timezone(utcnow()).date()
 
 
 def format_score(value) -> str:

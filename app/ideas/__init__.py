@@ -9,7 +9,7 @@ from app.cache import CachedPage, declare
 from app.extensions import db
 from app.models import Idea, IdeaImage, IdeaStateChange
 
-IDEA_LIST_PARAMETERS = ("q", "status", "submitter", "sort", "field", "municipality", "page")
+IDEA_LIST_PARAMETERS = ("q", "status", "submitter", "answered", "sort", "field", "municipality", "page")
 
 declare(
     pages={"ideas.index": CachedPage(IDEA_LIST_PARAMETERS),

@@ -18,8 +18,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import search
 from app.extensions import db
-from app.models import ActionField, Idea, IdeaImage, Municipality, Support, User, idea_action_fields, utcnow
-from app.models.idea import DRAFT, MERGED, PUBLIC_STATUSES, WITHDRAWN
+from app.models import ActionField, Idea, IdeaImage, Municipality, OfficialAnswer, Support, User, idea_action_fields, utcnow
+from app.models.idea import DRAFT, IN_PORTFOLIO, MERGED, PUBLIC_STATUSES, WITHDRAWN
 from app.models.user import ACCOUNT_TYPES
 from app.pagination import COUNT_EXACT_MAX, Count, Page, capped, count_rows, paginate, parse_page
 
@@ -46,17 +46,18 @@ class IdeaFilters:
     municipality: str = ""  # municipality slug
     status: str = ""
     submitter: str = ""  # citizen | organisation
+    answered: bool = False  # only ideas with an official answer
     sort: str = DEFAULT_SORT
     page: int = 1
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.q or self.fields or self.municipality or self.status or self.submitter)
+        return bool(self.q or self.fields or self.municipality or self.status or self.submitter or self.answered)
 
     @property
     def active_count(self) -> int:
         """How many filters are set (for "Filter (2 aktiv)" on small screens)."""
-        return len(self.fields) + sum(1 for value in (self.q, self.municipality, self.status, self.submitter) if value)
+        return len(self.fields) + sum(1 for value in (self.q, self.municipality, self.status, self.submitter, self.answered) if value)
 
     @classmethod
     def from_args(cls, args) -> IdeaFilters:
@@ -70,6 +71,7 @@ class IdeaFilters:
             municipality=(args.get("municipality") or "")[:60],
             status=status if status in PUBLIC_STATUSES else "",
             submitter=submitter if submitter in ACCOUNT_TYPES else "",
+            answered=args.get("answered") == "1",
             sort=sort if sort in SORTS else DEFAULT_SORT,
             page=parse_page(args),
         )
@@ -143,11 +145,17 @@ def _apply_filters(stmt: Select, filters: IdeaFilters, named: _Named) -> Select:
         stmt = stmt.where(Idea.municipality_id.in_(named.municipality_ids))
     if filters.submitter:
         stmt = stmt.where(User.account_type == filters.submitter)
+    if filters.answered:
+        stmt = stmt.where(_has_answer())
     if filters.q:
         condition = search.search_filter(filters.q, db.engine.dialect.name)
         if condition is not None:
             stmt = stmt.where(condition)
     return stmt
+
+
+def _has_answer() -> ColumnElement[bool]:
+    return select(OfficialAnswer.id).where(OfficialAnswer.idea_id == Idea.id).exists()
 
 
 def _sort_key(stmt: Select, sort: str) -> tuple[Select, tuple]:
@@ -229,6 +237,27 @@ def start_page_ideas(limit: int) -> tuple[list[Idea], list[Idea]]:
         lists.append(list(db.session.scalars(stmt).unique()))
     load_action_fields([idea for ideas in lists for idea in ideas])
     return lists[0], lists[1]
+
+
+@dataclass(frozen=True)
+class Results:
+    """What came of the ideas so far (the start page): listed ideas, those with an official
+    answer, and those that went into the portfolio; each counted up to COUNT_EXACT_MAX."""
+    ideas: Count
+    answered: Count
+    in_portfolio: Count
+
+
+def start_page_results() -> Results:
+    """The three counts of Results in one query; each count stops at COUNT_EXACT_MAX + 1 rows,
+    so it costs the same at 10,000 ideas as at 100,000."""
+    def counted(*conditions: ColumnElement[bool]):
+        rows = select(Idea.id).where(*is_visible(), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES), *conditions).limit(COUNT_EXACT_MAX + 1)
+        return select(func.count()).select_from(rows.subquery()).scalar_subquery()
+
+    row = db.session.execute(select(counted(), counted(_has_answer()),
+                                    counted(Idea.status == IN_PORTFOLIO))).one()
+    return Results(*(capped(number, COUNT_EXACT_MAX) for number in row))
 
 
 def load_action_fields(ideas: list[Idea]) -> None:

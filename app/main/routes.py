@@ -5,13 +5,14 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
 from app.cache import layers
-from app.config import security_txt_expiry
+from app.config import security_txt_expiry, upcoming_dates
 from app.extensions import csrf
 from app.i18n import is_supported
 from app.ideas import queries
 from app.models import utcnow
 from app.notifications import services as notification_services
 from app.security import is_same_origin_request, safe_redirect_target
+from app.templating import local_today
 from app.urls import absolute_url
 
 bp = Blueprint("main", __name__)
@@ -22,6 +23,8 @@ def index():
     newest, most_supported = queries.start_page_ideas(5)
     return layers.render_page(
         "main/index.html",
+        results=queries.start_page_results(),
+        dates=upcoming_dates(current_app.config["UPCOMING_DATES"], local_today()),
         fields=queries.action_fields_with_counts(),
         newest=newest,
         most_supported=most_supported,

@@ -159,6 +159,15 @@ CURATION = [
     ("Lokaler Online-Marktplatz für den Einzelhandel", "in_portfolio", 4, 4),
 ]
 
+# The moderation's public answer to each curated idea, by the state it reaches.
+DEMO_ANSWERS = {
+    "in_review": "Vielen Dank für Ihre Idee. Wir prüfen sie gerade mit den zuständigen Fachämtern und melden uns hier wieder.",
+    "candidate": "Die Idee passt gut zu den Zielen der Strategie. Wir haben sie als Kandidat für das Portfolio vorgeschlagen; "
+                 "das Steuerungsgremium berät in seiner nächsten Sitzung darüber.",
+    "shortlisted": "Das Steuerungsgremium hat die Idee in die engere Auswahl genommen. Als Nächstes schätzen wir Aufwand und Kosten.",
+    "in_portfolio": "Die Idee ist jetzt ein Projekt der Strategie. Den Stand sehen Sie auf der Projektseite.",
+}
+
 # Demo budget lines after the seed's table ("Raum": investiv, konsumtiv in euros), one project each.
 DEMO_BUDGETS = [
     (1, "Demo: Raum für smarte Arbeit", "40000.00", "330000.00"),
@@ -202,6 +211,7 @@ def curate_demo_ideas() -> int:
                 budget=portfolio.BudgetInput("Plattform und Einführung", 2027, "konsumtiv", Decimal("180000.00")),
             )
             portfolio.import_into_portfolio(steering, [plan])
+        moderation.publish_answer(idea, moderator, DEMO_ANSWERS[target], "Ihre Moderation, Digitalagentur COE")
         moved += 1
     if not db.session.scalar(select(BudgetLine.id).where(BudgetLine.label.startswith("Demo:")).limit(1)):
         for number, label, investive, consumptive in DEMO_BUDGETS:

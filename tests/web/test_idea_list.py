@@ -155,3 +155,50 @@ def test_ideas_are_not_similar_for_sharing_a_field_or_a_town(app, ideas):
     from app.ideas.queries import similar_ideas
 
     assert similar_ideas("Mobilität in Dülmen") == []
+
+
+def test_the_answered_filter_lists_only_ideas_with_an_official_answer(client, ideas):
+    from app.moderation.services import publish_answer
+
+    moderator = create_user("moderation@example.com", roles=("moderator",))
+    publish_answer(ideas["schule"], moderator, "Danke, wir prüfen das mit den Schulträgern.", "Ihre Moderation")
+    db.session.commit()
+    page = client.get("/ideen?answered=1")
+    assert card_titles(page) == ["Tablets für Schulen"]
+    assert 'id="answered" name="answered" value="1" checked' in page.text
+    assert len(card_titles(client.get("/ideen"))) == 3
+
+
+def test_the_start_page_says_plainly_what_this_is_and_what_came_of_the_ideas(app, client, ideas):
+    from app.models import Idea
+    from app.moderation.services import publish_answer
+
+    moderator = create_user("moderation@example.com", roles=("moderator",))
+    publish_answer(ideas["schule"], moderator, "Danke, wir prüfen das.", "Ihre Moderation")
+    publish_answer(ideas["markt"], moderator, "Gute Idee.", "Ihre Moderation")
+    db.session.get(Idea, ideas["radweg"].id).status = "in_portfolio"
+    db.session.commit()
+    text = re.sub(r"\s+", " ", client.get("/").text)
+    assert "Hier sammeln Menschen und Unternehmen aus dem Kreis Coesfeld Ideen" in text
+    assert "Der Kreis beantwortet jede Idee öffentlich" in text
+    assert "The digitalisation strategy" not in text and "nicht mit einem Dokument enden" not in text  # strategy prose is gone
+    assert re.search(r'href="/ideen"><span class="figure">3</span> Ideen eingereicht', text)
+    assert re.search(r'href="/ideen\?answered=1"><span class="figure">2</span> öffentlich beantwortet', text)
+    assert re.search(r'href="/ideen\?status=in_portfolio"><span class="figure">1</span> ins Portfolio aufgenommen', text)
+
+
+def test_the_start_page_shows_the_next_dates_from_the_settings(app, client, reference):
+    app.config["UPCOMING_DATES"] = ("2020-01-01 Vorbei; 2999-03-04 Themenworkshop Mobilität;\n"
+                                    "2999-02-16 Sitzung des Steuerungsgremiums; kein Datum")
+    text = client.get("/").text
+    assert "Vorbei" not in text and "kein Datum" not in text
+    assert text.index('<time datetime="2999-02-16">16.02.2999</time>: Sitzung des Steuerungsgremiums') < text.index("04.03.2999")
+    app.config["UPCOMING_DATES"] = ""
+    assert "Nächste Termine" not in client.get("/?leer").text
+
+
+def test_unreadable_dates_are_named():
+    from app.config import unreadable_dates
+
+    assert unreadable_dates("2027-01-01 Gut; 1.2.2027 Schlecht; 2027-02-30 Unmöglich; 2027-03-01") == [
+        "1.2.2027 Schlecht", "2027-02-30 Unmöglich", "2027-03-01"]
