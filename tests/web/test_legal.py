@@ -21,6 +21,18 @@ def test_every_page_links_every_legal_page_in_its_footer(client, reference, url)
     assert 'href="/barrierefreiheit/barriere-melden"' in html
 
 
+def test_the_default_accessibility_statement_follows_the_nrw_frame(client, reference):
+    """A Kreis is a public body of the Land: BGG NRW and BITV NRW, the NRW Ombudsstelle, the
+    method and date of the self-assessment and the known limitations (before: the federal frame)."""
+    text = page_text(client.get("/barrierefreiheit").text)
+    for words in ("Behindertengleichstellungsgesetzes Nordrhein-Westfalen (BGG NRW)", "BITV NRW", "WCAG 2.1, Stufe AA",
+                  "Nicht barrierefreie Inhalte", "Selbstbewertung", "axe-core", "nur mit der Tastatur",
+                  "Ombudsstelle für barrierefreie Informationstechnik des Landes Nordrhein-Westfalen",
+                  "ombudsstelle-barrierefreie-it@mags.nrw.de", "Überwachungsstelle", "Barriere melden"):
+        assert words in text, words
+    assert "§ 16 BGG" not in text and "schlichtungsstelle-bgg.de" not in text and "Barrierefreiheitsstärkungsgesetz" not in text
+
+
 @pytest.mark.parametrize(("document", "title"), list(DOCUMENTS.items()))
 def test_the_default_texts_are_shown_with_their_placeholders(client, reference, document, title):
     page = client.get(f"/{document}")
