@@ -6,6 +6,7 @@ This module depends on no area: each area registers its own labels on its bluepr
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -92,6 +93,36 @@ def slug_options(items) -> list[tuple[str, str]]:
     return [(item.slug, item.name) for item in items]
 
 
+# The strategy's words /hilfe explains (its glossary's anchors): `glossary` links them where they appear.
+GLOSSARY = {"Steuerungsgremium": "steuerungsgremium", "Portfolio": "portfolio", "Themenfeld": "themenfeld",
+            "Kandidat": "kandidat", "Shortlist": "shortlist", "investiv": "investiv", "konsumtiv": "investiv"}
+_GLOSSARY_WORDS = re.compile(r"\b(" + "|".join(GLOSSARY) + r")(\w*)")
+
+
+def link_glossary(text: object) -> Markup:
+    """The text (escaped unless it is Markup) with the first use of each of the strategy's words
+    linked to its explanation on /hilfe ("Steuerungsgremiums" too). Words inside a tag or a link
+    are left alone, so a text can pass through twice."""
+    html = str(text if isinstance(text, Markup) else escape(text))
+    seen = set(re.findall(r'class="term" href="[^"#]*#([a-z]+)"', html))
+
+    def link(match: re.Match[str]) -> str:
+        anchor = GLOSSARY[match.group(1)]
+        if anchor in seen:
+            return match.group(0)
+        seen.add(anchor)
+        return f'<a class="term" href="{url_for("main.help_page")}#{anchor}">{match.group(0)}</a>'
+
+    # Only text between tags, and not inside an <a>: split keeps the tags as their own parts.
+    parts, in_link = re.split(r"(<[^>]*>)", html), False
+    for i, part in enumerate(parts):
+        if part.startswith("<"):
+            in_link = part.startswith("<a ") or (in_link and not part.startswith("</a"))
+        elif not in_link:
+            parts[i] = _GLOSSARY_WORDS.sub(link, part)
+    return Markup("".join(parts))
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
@@ -112,6 +143,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_euros, "euros")
     app.add_template_filter(format_millions, "millions")
     app.add_template_filter(format_percent, "percent")
+    app.add_template_filter(link_glossary, "glossary")
 
     # Globals, not a context processor: imported macros (macros/lists.html) see them too.
     app.jinja_env.globals["language_names"] = LANGUAGE_NAMES

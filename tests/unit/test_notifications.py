@@ -145,8 +145,14 @@ def test_daily_and_weekly_digests_collect_what_came_before_the_digest_hour(peopl
     moderation.publish_answer(idea, moderator, "Wir prüfen das.", "Moderation")
     db.session.commit()
     _run()
-    now = datetime.now(timezone.utc)
-    assert mails.mail_digests(now=now - timedelta(days=1)) == 0, "nothing before its time"
+    # On a Wednesday, so that a day later is no Monday (a Sunday's next day sends the week's too).
+    wednesday = datetime(2026, 12, 2, 11, 0, tzinfo=timezone.utc)
+    for notification in db.session.scalars(select(Notification)):
+        notification.created_at = wednesday
+    fan.confirmed_at = wednesday - timedelta(days=1)  # mail only for what came after confirming
+    db.session.commit()
+    now = wednesday
+    assert mails.mail_digests(now=now - timedelta(hours=6)) == 0, "nothing before its time"
     assert mails.mail_digests(now=now + timedelta(days=1)) == 1
     [daily] = db.session.scalars(select(OutgoingMail).where(OutgoingMail.to_address == fan.email)).all()
     assert "Zusammenfassung" in daily.subject or "summary" in daily.subject

@@ -1,12 +1,15 @@
 """Legal pages, consent at sign-up and after a material change of the terms, "Barriere melden"."""
 
+import re
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.legal import services as legal
-from app.models import AuditEntry, BarrierReport, Consent, LegalText, Support, User
-from tests.factories import create_user, make_idea
+from app.models import AuditEntry, BarrierReport, BudgetLine, Consent, LegalText, Project, Support, User
+from tests.factories import advance_idea, create_user, make_idea
 from tests.helpers import SIGNUP, Auth, page_text
 
 DOCUMENTS = {"impressum": "Impressum", "datenschutz": "Datenschutzerklärung", "nutzungsbedingungen": "Nutzungsbedingungen",
@@ -231,3 +234,42 @@ def test_the_operators_sign_language_video_is_shown_with_captions(make_app, refe
     page = site.test_client().get("/leichte-sprache").text
     assert '<source src="/static/video/gebaerden.webm">' in page
     assert '<track kind="captions" srclang="de" label="Deutsch" src="/static/video/gebaerden.vtt" default>' in page
+
+
+def test_the_strategys_words_are_linked_to_their_explanation_where_they_appear(client, reference):
+    author, moderator = create_user(), create_user("moderation@example.com", roles=("moderator",))
+    published = make_idea(author, "Mitfahrbank")
+    candidate = advance_idea(make_idea(author, "Radwegenetz-Karte"), "in_review", "candidate", moderator=moderator)
+    project = db.session.scalar(select(Project).where(Project.number == 1))
+    db.session.add(BudgetLine(project=project, label="Plattform", year=2027, kind="investiv", amount=Decimal("1000.00")))
+    db.session.commit()
+    auth = Auth(client)
+    anchors = set(re.findall(r'<dt id="([a-z]+)"', client.get("/hilfe").text))
+    pages = {
+        "/": {"steuerungsgremium"},
+        f"/ideen/{published.id}": {"steuerungsgremium", "portfolio"},
+        f"/ideen/{candidate.id}": {"kandidat"},
+        "/portfolio": {"themenfeld"},
+        "/portfolio/P1": {"investiv"},
+        "/portfolio/budget": {"investiv"},
+    }
+    for url, expected in pages.items():
+        linked = set(re.findall(r'<a class="term" href="/hilfe#([a-z]+)"', client.get(url).text))
+        assert expected <= linked <= anchors, (url, linked)
+    auth.login()
+    assert 'href="/hilfe#themenfeld">Was ist ein Themenfeld?</a>' in client.get("/ideen/neu").text
+
+
+def test_a_word_is_linked_once_and_never_inside_a_link(app):
+    from markupsafe import Markup
+
+    from app.templating import link_glossary
+
+    with app.test_request_context():
+        html = str(link_glossary(Markup('Das <a href="/x">Portfolio</a>: investiv, konsumtiv, Steuerungsgremiums, Portfolio & <b>Kandidat</b>')))
+    assert html.count('class="term"') == 4
+    assert '<a href="/x">Portfolio</a>' in html and 'href="/hilfe#portfolio">Portfolio</a> &' in html
+    assert '<a class="term" href="/hilfe#steuerungsgremium">Steuerungsgremiums</a>' in html
+    assert 'konsumtiv,' in html and '<b><a class="term" href="/hilfe#kandidat">Kandidat</a></b>' in html
+    with app.test_request_context():
+        assert str(link_glossary("<script>")) == "&lt;script&gt;"
