@@ -86,12 +86,37 @@ def sideways_scroll(page) -> list[str]:
     return found
 
 
+_SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg text')].filter(t => t.getClientRects().length).map(t => {
+    const svg = t.ownerSVGElement, box = svg.viewBox.baseVal;
+    const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+    return [t.textContent.trim(), parseFloat(getComputedStyle(t).fontSize) * scale];
+}).filter(([text, px]) => px < 12).map(([text, px]) => text + ' ' + px.toFixed(1) + ' px')"""
+
+
+def small_chart_text(page) -> list[str]:
+    """The text of every shown chart (SVG) drawn smaller than 12 px, at REFLOW_WIDTHS and at the
+    page's own width: a chart scales down with its box, so its labels shrink on a phone."""
+    size = page.viewport_size
+    found = []
+    try:
+        for width in (*REFLOW_WIDTHS, size["width"] if size else 1280):
+            page.set_viewport_size({"width": width, "height": size["height"] if size else 800})
+            found += [f"{width} px: {text}" for text in page.evaluate(_SMALL_CHART_TEXT)]
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    return found
+
+
 def assert_accessible(page, name: str) -> None:
-    """axe-core finds no serious or critical violation, the Nu HTML Checker no error, and the page
-    does not scroll sideways at 320 or 375 px (WCAG 1.4.10, which axe does not test)."""
+    """axe-core finds no serious or critical violation, the Nu HTML Checker no error, the page
+    does not scroll sideways at 320 or 375 px (WCAG 1.4.10, which axe does not test) and no chart
+    label is drawn under 12 px there or at the page's width."""
     screenshot(page, name)
     reflow = sideways_scroll(page)
     assert reflow == [], f"{name} scrolls sideways: {reflow}"
+    small = small_chart_text(page)
+    assert small == [], f"{name}: chart labels under 12 px: {small}"
     # axe-core from an earlier check is an inline script the test put there; the app has none (CSP).
     page.evaluate("document.querySelectorAll('script:not([src])').forEach(s => s.remove())")
     markup = html_checker.errors(page.content())
