@@ -70,6 +70,15 @@ def is_safe_redirect(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+NEXT_MAX = 300  # a place to come back to is a path of this site, not a document
+
+
+def safe_next(target: str | None) -> str:
+    """A place to return to after signing up or in ("next"), carried through forms, the session and
+    mail links: a same-site path of at most NEXT_MAX characters, else ""."""
+    return target if target and len(target) <= NEXT_MAX and is_safe_redirect(target) else ""
+
+
 def safe_redirect_target(target: str | None, fallback: str) -> str:
     return target if target is not None and is_safe_redirect(target) else fallback
 

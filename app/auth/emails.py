@@ -15,8 +15,9 @@ from app.models import User
 from app.urls import absolute_url
 
 
-def queue_confirmation(user: User) -> None:
-    link = absolute_url("auth.confirm", token=tokens.make_confirm_token(user))
+def queue_confirmation(user: User, next_path: str = "") -> None:
+    """The confirmation link; it brings the person back to `next_path` (where they signed up from)."""
+    link = absolute_url("auth.confirm", token=tokens.make_confirm_token(user, next_path))
     body = _(
         "Hello,\n\nplease confirm your e-mail address for the Coesfeld 12.0 idea platform "
         "by opening this link:\n\n%(link)s\n\nThe link is valid for 3 days and can be used once.\n"
@@ -26,12 +27,12 @@ def queue_confirmation(user: User) -> None:
     queue_mail(user.email, _("Please confirm your e-mail address"), body)
 
 
-def queue_already_registered(user: User) -> None:
+def queue_already_registered(user: User, next_path: str = "") -> None:
     body = _(
         "Hello,\n\nsomeone tried to sign up with this e-mail address, but it already has an account.\n"
         "If that was you, log in here: %(login)s\nForgotten your password? Reset it here: %(reset)s\n"
         "If it was not you, you can ignore this mail.\n",
-        login=absolute_url("auth.login"),
+        login=absolute_url("auth.login", next=next_path or None),
         reset=absolute_url("auth.forgot_password"),
     )
     queue_mail(user.email, _("Sign-up attempt with your e-mail address"), body)

@@ -23,7 +23,7 @@ from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.models import User
 from app.models.user import ROLE_MODERATOR, ROLE_STEERING
-from app.security import limit_per_address, limit_per_address_and_email, safe_redirect_target, went_through
+from app.security import limit_per_address, limit_per_address_and_email, safe_next, safe_redirect_target, went_through
 from app.transactions import writing
 from app.views import attempt
 
@@ -38,6 +38,7 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignupForm()
+    next_path = safe_next(request.args.get("next"))
     if form.validate_on_submit():
         if form.website.data:
             # Honeypot filled: answer as usual, create nothing.
@@ -50,22 +51,25 @@ def signup():
             account_type=form.account_type.data,
             organisation_name=form.organisation_name.data,
             municipality_id=form.municipality_id.data or None,
+            next_path=next_path,
         )
         if registration:
-            _remember_signup(form.email.data, registration.value.user if registration.value.is_new else None)
+            _remember_signup(form.email.data, registration.value.user if registration.value.is_new else None, next_path)
             return redirect(url_for("auth.check_mail"))
-    return render_template("auth/signup.html", form=form), form_status()
+    return render_template("auth/signup.html", form=form, next_path=next_path), form_status()
 
 
 # This browser signed up: the check-mail page shows the address typed, and opening the link here
 # signs the person in (the link proves the address, this browser's cookie the password). The
 # address is what the person typed, whether or not it had an account: nothing is revealed.
-SIGNUP_EMAIL, SIGNUP_ACCOUNT = "signup_email", "signup_account"
+# SIGNUP_NEXT is the place they signed up from (an idea to support), kept for "send again".
+SIGNUP_EMAIL, SIGNUP_ACCOUNT, SIGNUP_NEXT = "signup_email", "signup_account", "signup_next"
 
 
-def _remember_signup(email: str, new_account: User | None) -> None:
+def _remember_signup(email: str, new_account: User | None, next_path: str) -> None:
     session[SIGNUP_EMAIL] = email
     session[SIGNUP_ACCOUNT] = new_account.id if new_account is not None else None
+    session[SIGNUP_NEXT] = next_path
 
 
 @bp.route("/registrieren/postfach")
@@ -80,7 +84,7 @@ def resend_signup_mail():
         return redirect(url_for("auth.signup"), code=303)
     account_id = session.get(SIGNUP_ACCOUNT)
     user = db.session.get(User, account_id) if account_id else services.find_user_by_email(session[SIGNUP_EMAIL])
-    attempt(services.resend_signup_mail, user, new_account=bool(account_id))
+    attempt(services.resend_signup_mail, user, new_account=bool(account_id), next_path=safe_next(session.get(SIGNUP_NEXT)))
     flash(_("We have sent the mail again."), "info")
     return redirect(url_for("auth.check_mail"), code=303)
 
@@ -108,21 +112,22 @@ def confirm(token: str):
 
 @bp.route("/bestaetigen/<token>", methods=["POST"])
 def confirm_post(token: str):
-    user, refused, _more = _account_of_link(token, tokens.read_confirm_token, tokens.email_matches)
+    user, refused, carried = _account_of_link(token, tokens.read_confirm_token, tokens.email_matches)
     if refused:
         return refused
+    next_path = safe_next(carried[0] if carried else "")  # where they signed up from: back there
     if not attempt(services.confirm_account, user).value:
         flash(_("This link has already been used. Your e-mail address is confirmed."), "info")
-        return redirect(url_for("auth.login"))
+        return redirect(url_for("auth.login", next=next_path or None))
     if current_user.is_authenticated and current_user.id == user.id:
         flash(_("Thank you! Your e-mail address is confirmed."), "success")
-        return redirect(url_for("main.index"))
+        return redirect(next_path or url_for("main.index"))
     if session.get(SIGNUP_ACCOUNT) == user.id and not user.is_staff and user.is_active:
         sessions.start_session(user)  # signed up in this browser: no second password prompt
         flash(_("Thank you! Your e-mail address is confirmed and you are signed in."), "success")
-        return redirect(url_for("main.index"))
+        return redirect(next_path or url_for("main.index"))
     flash(_("Thank you! Your e-mail address is confirmed."), "success")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.login", next=next_path or None))
 
 
 @bp.route("/bestaetigen/erneut", methods=["POST"])

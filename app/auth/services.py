@@ -117,28 +117,30 @@ def sign_up(
     account_type: str,
     organisation_name: str | None = None,
     municipality_id: int | None = None,
+    next_path: str = "",
 ) -> Registration:
     """Sign-up: a new account accepts the terms and gets its confirmation link; an address that has
-    an account gets a notice instead (the page is the same either way). Flushes."""
+    an account gets a notice instead (the page is the same either way). Both mails lead back to
+    `next_path`, where the person signed up from. Flushes."""
     registration = register_account(email=email, password=password, display_name=display_name, account_type=account_type,
                                     organisation_name=organisation_name, municipality_id=municipality_id)
     if registration.is_new:
         legal.record_acceptance(registration.user)
-        emails.queue_confirmation(registration.user)
+        emails.queue_confirmation(registration.user, next_path)
     else:
-        emails.queue_already_registered(registration.user)
+        emails.queue_already_registered(registration.user, next_path)
     return registration
 
 
-def resend_signup_mail(user: User | None, *, new_account: bool) -> None:
+def resend_signup_mail(user: User | None, *, new_account: bool, next_path: str = "") -> None:
     """The check-mail page's "send again": the confirmation link for an account this browser made,
     the notice for an address that had one already; nothing for a gone account. Flushes."""
     if user is None or user.is_deleted:
         return
     if new_account and not user.is_confirmed:
-        emails.queue_confirmation(user)
+        emails.queue_confirmation(user, next_path)
     elif not new_account:
-        emails.queue_already_registered(user)
+        emails.queue_already_registered(user, next_path)
 
 
 def request_password_reset(email: str) -> None:

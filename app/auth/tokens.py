@@ -36,8 +36,13 @@ def _fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
-def make_confirm_token(user: User) -> str:
-    return _serializer(CONFIRM_SALT).dumps({"uid": user.id, "em": _fingerprint(user.email)})
+def make_confirm_token(user: User, next_path: str = "") -> str:
+    """The confirmation link's token; `next_path` is where the person was when they signed up (an
+    idea they wanted to support), so the link brings them back there in any browser."""
+    data = {"uid": user.id, "em": _fingerprint(user.email)}
+    if next_path:
+        data["nx"] = next_path
+    return _serializer(CONFIRM_SALT).dumps(data)
 
 
 def make_reset_token(user: User) -> str:
@@ -85,9 +90,10 @@ def _load(token: str, salt: str, max_age: int) -> dict:
     return data
 
 
-def read_confirm_token(token: str) -> tuple[int, str]:
+def read_confirm_token(token: str) -> tuple[int, str, str]:
+    """(account id, address fingerprint, the place to return to or "")."""
     data = _load(token, CONFIRM_SALT, current_app.config["CONFIRM_TOKEN_MAX_AGE"])
-    return data["uid"], str(data.get("em", ""))
+    return data["uid"], str(data.get("em", "")), str(data.get("nx", ""))
 
 
 def read_reset_token(token: str) -> tuple[int, str]:

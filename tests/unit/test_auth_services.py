@@ -82,7 +82,7 @@ def test_authenticate(app, reference):
 def test_confirm_token_is_single_use_and_bound_to_the_address(app, reference):
     user = create_user(confirmed=False)
     token = tokens.make_confirm_token(user)
-    user_id, fingerprint = tokens.read_confirm_token(token)
+    user_id, fingerprint, _next = tokens.read_confirm_token(token)
     assert user_id == user.id and tokens.email_matches(user, fingerprint)
     assert services.confirm_account(user) is True
     assert services.confirm_account(user) is False

@@ -4,7 +4,7 @@ from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import AuthSession, User, utcnow
-from tests.factories import PASSWORD, create_user
+from tests.factories import PASSWORD, create_user, make_idea
 from tests.helpers import SIGNUP, page_text
 
 
@@ -55,6 +55,44 @@ def test_confirming_in_the_browser_that_signed_up_signs_in_elsewhere_asks_to_log
     client.post("/registrieren", data={**SIGNUP, "email": "zwei@example.com"})
     here = client.post(outbox.last_link("/bestaetigen/"), follow_redirects=True)
     assert "Sie sind angemeldet" in here.text and client.get("/ideen/meine").status_code == 200
+
+
+def test_signing_up_from_an_idea_leads_back_to_that_idea(app, client, reference, outbox):
+    """From "Melden Sie sich an, um diese Idee zu unterstützen" through sign-up and the
+    confirmation mail back to the idea: in the browser that signed up and in another one."""
+    idea = make_idea(create_user("autorin@example.com"))
+    here = f"/ideen/{idea.id}"
+    page = client.get(here).text
+    assert f'href="/registrieren?next=/ideen/{idea.id}"' in page.replace("%2F", "/")
+    login = client.get(f"/anmelden?next={here}").text
+    assert f'href="/registrieren?next=/ideen/{idea.id}"' in login.replace("%2F", "/"), "the log-in page's sign-up link keeps it"
+    form = client.get(f"/registrieren?next={here}").text
+    assert f'href="/anmelden?next=/ideen/{idea.id}"' in form.replace("%2F", "/"), "and back"
+
+    assert client.post(f"/registrieren?next={here}", data=SIGNUP).status_code == 302
+    client.post("/registrieren/postfach/erneut")  # the link sent again keeps it too
+    link = outbox.last_link("/bestaetigen/")
+    other = app.test_client().post(link)
+    assert other.location.replace("%2F", "/").endswith(f"/anmelden?next={here}"), "another browser: log in, then back"
+    db.session.execute(update(User).where(User.email == SIGNUP["email"]).values(confirmed_at=None))
+    db.session.commit()
+    confirmed = client.post(link)
+    assert confirmed.location == here, "the browser that signed up: signed in and back at the idea"
+    assert "Unterstützen" in client.get(here).text
+
+    logged_in = app.test_client().post(f"/anmelden?next={here}", data={"email": SIGNUP["email"], "password": PASSWORD})
+    assert logged_in.location == here
+
+
+def test_a_place_to_return_to_must_be_a_path_of_this_site(app, reference, outbox):
+    from app.auth import tokens
+
+    for bad in ("https://evil.example/", "//evil.example/", "/\\evil.example", "/" + "x" * 400):
+        client = app.test_client()  # signing up in a browser signs it in: a new one each time
+        client.post(f"/registrieren?next={bad}", data={**SIGNUP, "email": f"n{len(bad)}@example.com"})
+        link = outbox.last_link("/bestaetigen/")
+        assert tokens.read_confirm_token(link.rsplit("/", 1)[1])[2] == "", bad
+        assert client.post(link).location == "/", bad
 
 
 def test_the_check_mail_page_of_a_taken_address_looks_the_same(client, reference, outbox):
