@@ -75,6 +75,9 @@ class IdeaForm(FlaskForm):
     # The step before publishing a new idea: similar ideas are shown once; then "Publish" publishes.
     check_similar = SubmitField(_l("Check for similar ideas"))
     similar_checked = HiddenField(default="")
+    # The gate's "support this one instead" buttons (name support_instead, value: the idea's id): the
+    # card is kept as a private draft and the person goes to that idea. Never rendered as a field.
+    support_instead = HiddenField(default="")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,6 +104,11 @@ class IdeaForm(FlaskForm):
                     field.errors = [*field.errors, message]
                     valid = False
         return valid
+
+    def similar_idea_chosen(self) -> int | None:
+        """The id of the similar idea whose "support instead" button was pressed, if one was."""
+        value = (self.support_instead.data or "").strip()
+        return int(value) if value.isdigit() and len(value) < 12 else None
 
     def similarity_text(self) -> str:
         return f"{self.title.data or ''} {self.summary.data or ''}"

@@ -67,13 +67,19 @@ def new():
         form.similar_checked.data = "1"
         return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=False)
     if form.validate_on_submit():
-        publish = bool(form.publish.data)
+        instead = form.similar_idea_chosen()  # "support this similar idea instead": keep the text as a draft
+        publish = bool(form.publish.data) and instead is None
         if publish and form.similar_checked.data != "1":
             similar = queries.similar_ideas(form.similarity_text())
             form.similar_checked.data = "1"
         if not similar:
-            done = attempt(services.submit_idea, current_user, form.card(), publish, errors_to=form,
-                           success=_("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it."))
+            if instead is not None:
+                success = _("Your text is saved as a private draft under “My ideas”. Here you can support the similar idea.")
+            else:
+                success = _("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it.")
+            done = attempt(services.submit_idea, current_user, form.card(), publish, errors_to=form, success=success)
+            if done and instead is not None:
+                return redirect(url_for("ideas.show", idea_id=instead, _anchor="unterstuetzen"))
             if done:
                 return redirect(url_for("ideas.show", idea_id=done.value.id))
     # The step before publishing is not an error; a card with errors is.

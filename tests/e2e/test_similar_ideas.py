@@ -60,6 +60,9 @@ def test_the_gate_before_publishing_takes_the_focus_and_offers_to_support_instea
     assert_accessible(page, "idea-new-similar-gate")
     page.set_viewport_size({"width": 375, "height": 800})
     assert_accessible(page, "idea-new-similar-gate-375")
-    page.get_by_role("link", name="Stattdessen die ähnliche Idee unterstützen").click()
+    page.get_by_role("button", name="Stattdessen diese Idee unterstützen („Bürgerbus mit App buchen“)").click()
     expect(page).to_have_url(f"{page.url.split('/ideen/')[0]}/ideen/{existing.id}#unterstuetzen")
     expect(page.get_by_role("button", name="Unterstützen")).to_be_visible()
+    expect(page.get_by_text("Ihr Text ist als privater Entwurf")).to_be_visible()
+    page.goto("/ideen/meine")
+    expect(page.get_by_role("link", name="Bürgerbus per App bestellen")).to_be_visible()  # the typed card, kept

@@ -175,12 +175,31 @@ def test_publishing_stops_once_at_similar_ideas_then_publishes(client, logged_in
     assert first.status_code == 200
     assert "Es gibt schon ähnliche Ideen" in first.text and f'href="/ideen/{existing.id}"' in first.text
     assert 'role="alert"' in first.text and "Trotzdem veröffentlichen" in first.text
-    assert f'href="/ideen/{existing.id}#unterstuetzen">Stattdessen die ähnliche Idee unterstützen' in first.text
+    assert f'name="support_instead" value="{existing.id}">Stattdessen diese Idee unterstützen' in first.text
     assert 'name="similar_checked" type="hidden" value="1"' in first.text
     assert db.session.scalar(select(func.count(Idea.id))) == 1
     second = client.post("/ideen/neu", data=idea_form(similar_checked="1"))
     assert second.status_code == 302
     assert db.session.scalar(select(func.count(Idea.id))) == 2
+
+
+def test_the_gate_offers_each_similar_idea_and_keeps_the_text_as_a_draft(client, logged_in):
+    other = create_user("other@example.com")
+    first = make_idea(other, "Bürgerbus Position live anzeigen", summary="Wo ist der Bürgerbus gerade?")
+    second = make_idea(other, "Bürgerbus live im Netz", summary="Den Bürgerbus live verfolgen.")
+    gate = client.post("/ideen/neu", data=idea_form())
+    for idea in (first, second):
+        assert f'name="support_instead" value="{idea.id}">Stattdessen diese Idee unterstützen' in gate.text
+    chosen = client.post("/ideen/neu", data=idea_form(similar_checked="1", publish="", support_instead=str(second.id)))
+    assert chosen.status_code == 302 and chosen.location == f"/ideen/{second.id}#unterstuetzen"
+    draft = db.session.scalar(select(Idea).where(Idea.author_id != other.id))
+    typed = idea_form()
+    assert draft.status == "draft" and (draft.title, draft.summary, draft.benefit, draft.partners) == (
+        typed["title"], typed["summary"], typed["benefit"], typed["partners"])
+    assert "als privater Entwurf unter „Meine Ideen“ gespeichert" in client.get(chosen.location).text
+    # Pressed from the gate of a card that says "publish": still only a draft.
+    client.post("/ideen/neu", data=idea_form(similar_checked="1", support_instead=str(first.id)))
+    assert db.session.scalar(select(func.count(Idea.id)).where(Idea.status == "published")) == 2
 
 
 def test_without_similar_ideas_publishing_needs_no_extra_step(client, logged_in):
