@@ -144,6 +144,9 @@ class Config:
 
     # The staff's daily summary counts ideas waiting longer than this for an official answer.
     NOTIFY_ANSWER_WAITING_DAYS = _int("NOTIFY_ANSWER_WAITING_DAYS", 14)
+    # A mail "at once" waits until nothing new came for the same person and idea for this long, so a
+    # moderator's session (a state, an answer, a reason) reaches the author as one mail, not three.
+    NOTIFY_BUNDLE_SECONDS = _int("NOTIFY_BUNDLE_SECONDS", 90)
     # Reports from this many distinct accounts hide an idea or comment pending review.
     REPORT_HIDE_THRESHOLD = _int("REPORT_HIDE_THRESHOLD", 3)
     # ... counting only accounts confirmed at least this long whose earlier reports were never
@@ -202,6 +205,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
     RATELIMIT_ENABLED = False  # the rate-limit tests switch it back on
+    NOTIFY_BUNDLE_SECONDS = 0  # mails at once, without waiting for more; the bundling tests set it
     RATELIMIT_STORAGE_URI = "memory://"
     REDIS_URL = ""  # tests that need Redis say so
     MAIL_SERVER = ""

@@ -21,14 +21,15 @@ from flask import current_app, render_template
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, select
+from sqlalchemy.orm import aliased
 
 from app.database import skip_locked
 from app.extensions import db
 from app.mail import queue_mail
-from app.models import Notification, NotificationSetting, User, utcnow
+from app.models import Idea, Notification, NotificationSetting, User, utcnow
 from app.models.notification import CHANNEL_DAILY, CHANNEL_IMMEDIATE, CHANNEL_OFF, CHANNEL_WEEKLY
 from app.notifications import kinds
-from app.notifications.messages import describe
+from app.notifications.messages import describe_for_mail
 from app.urls import absolute_url, link_context
 
 DIGEST_HOUR = 7
@@ -48,21 +49,38 @@ def _mailable():
     )
 
 
-def mail_immediate(limit: int = BATCH) -> int:
-    """The worker's task: one mail for each notification a person wants at once. Commits."""
+def mail_immediate(limit: int = BATCH, now: datetime | None = None) -> int:
+    """The worker's task: the notifications people want at once, one mail per person and idea.
+
+    A notification about an idea waits until nothing new has come for that person and idea for
+    NOTIFY_BUNDLE_SECONDS: a moderator's session (a state, an answer) reaches the author as one
+    mail. Others (news, a project, the staff summary) go alone. Returns how many notifications
+    were mailed. Commits."""
+    settled = (now or utcnow()) - timedelta(seconds=current_app.config["NOTIFY_BUNDLE_SECONDS"])
+    newer = aliased(Notification)
+    still_coming = (
+        select(newer.id)
+        .where(newer.user_id == Notification.user_id, newer.idea_id == Notification.idea_id,
+               newer.channel == CHANNEL_IMMEDIATE, newer.mailed_at.is_(None), newer.updated_at > settled)
+        .exists()
+    )
     rows = db.session.execute(
         skip_locked(
             select(Notification, User)
             .join(User, User.id == Notification.user_id)
-            .where(_mailable(), Notification.channel == CHANNEL_IMMEDIATE)
+            .where(_mailable(), Notification.channel == CHANNEL_IMMEDIATE, Notification.updated_at <= settled, ~still_coming)
             .order_by(Notification.id)
             .limit(limit),
             of=Notification,
         )
     ).all()
+    bundles: dict[tuple[int, int], tuple[User, list[Notification]]] = {}
+    for notification, user in rows:
+        key = (user.id, notification.idea_id) if notification.idea_id else (user.id, -notification.id)
+        bundles.setdefault(key, (user, []))[1].append(notification)
     with link_context():
-        for notification, user in rows:
-            _queue(user, [notification], notification.setting)
+        for user, notifications in bundles.values():
+            _queue(user, notifications, notifications[0].setting)
     db.session.commit()
     return len(rows)
 
@@ -98,19 +116,31 @@ def mail_digests(now: datetime | None = None, limit: int = BATCH) -> int:
 
 
 def _queue(user: User, notifications: list[Notification], setting: str | None, channel: str = CHANNEL_IMMEDIATE) -> None:
-    messages = [describe(n) for n in notifications]
+    messages = [describe_for_mail(n) for n in notifications]
     unsubscribe_setting = setting or notifications[0].setting
     what = unsubscribe_setting if channel == CHANNEL_IMMEDIATE else f"digest.{channel}"
     unsubscribe = absolute_url("notifications.unsubscribe", token=unsubscribe_token(user, what))
     settings = absolute_url("notifications.settings")
+    # A bundle about one idea names each setting it comes from, each with its own way out.
+    unsubscribe_links = []
     if channel == CHANNEL_IMMEDIATE:
+        for key in dict.fromkeys(n.setting for n in notifications):
+            link = unsubscribe if key == unsubscribe_setting else absolute_url("notifications.unsubscribe", token=unsubscribe_token(user, key))
+            unsubscribe_links.append((kinds.BY_KEY[key].label, link))
+    if channel == CHANNEL_IMMEDIATE and len(messages) > 1:
+        idea = db.session.get(Idea, notifications[0].idea_id)
+        title = idea.title if idea else ""
+        subject = (_("News about your idea “%(title)s”", title=title) if unsubscribe_setting.startswith("own.")
+                   else _("News about the idea “%(title)s”", title=title))
+        subject = subject if len(subject) <= 120 else subject[:117] + "…"
+    elif channel == CHANNEL_IMMEDIATE:
         subject = messages[0].text if len(messages[0].text) <= 120 else messages[0].text[:117] + "…"
     elif channel == CHANNEL_DAILY:
         subject = _("Your daily summary from the Coesfeld 12.0 idea platform")
     else:
         subject = _("Your weekly summary from the Coesfeld 12.0 idea platform")
     context = {"messages": messages, "channel": channel, "unsubscribe": unsubscribe, "settings": settings,
-               "setting_label": kinds.BY_KEY[unsubscribe_setting].label if channel == CHANNEL_IMMEDIATE else None}
+               "unsubscribe_links": unsubscribe_links}
     queue_mail(
         user.email,
         subject,

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import select
 
 from app.extensions import db
 from app.ideas import states
-from app.models import Announcement, Idea, Notification, Project
+from app.models import Announcement, Idea, Notification, OfficialAnswer, Project
 from app.notifications import kinds
 from app.portfolio import labels as portfolio_labels
 from app.urls import public_url
@@ -22,6 +23,8 @@ class Message:
     text: str
     path: str  # on this site, with the anchor of the spot
     reason: str  # why the person gets it
+    quote: str = ""  # in a mail: the words themselves (an official answer, Markdown)
+    signature: str = ""  # and who signed them
 
     @property
     def url(self) -> str:
@@ -30,6 +33,20 @@ class Message:
 
 def _hidden_cause(cause: str | None) -> str:
     return states.hidden_cause_label(cause) if cause else ""
+
+
+def describe_for_mail(n: Notification) -> Message:
+    """describe(), and for an official answer the answer itself with its signature: the version the
+    notification was made for (the notification centre links to the page instead)."""
+    message = describe(n)
+    if n.kind == kinds.IDEA_ANSWER and n.idea_id:
+        version = (n.data or {}).get("version")
+        stmt = select(OfficialAnswer).where(OfficialAnswer.idea_id == n.idea_id)
+        stmt = stmt.where(OfficialAnswer.version == version) if isinstance(version, int) else stmt.order_by(OfficialAnswer.version.desc())
+        answer = db.session.scalars(stmt.limit(1)).first()
+        if answer is not None:
+            message.quote, message.signature = answer.body, answer.signature
+    return message
 
 
 def describe(n: Notification) -> Message:
