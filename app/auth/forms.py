@@ -161,3 +161,25 @@ class ChangeEmailForm(FlaskForm):
         filters=[strip],
     )
     password = PasswordField(_l("Current password"), validators=[DataRequired(_l("Please enter your current password.")), Length(max=PASSWORD_MAX)])
+
+
+class ProfileForm(FlaskForm):
+    """What others see of the account (the public name) and its home town: the account page."""
+
+    display_name = StringField(
+        _l("Display name"),
+        description=_l("Shown with your ideas and comments. A pseudonym is fine."),
+        validators=[DataRequired(_l("Please enter a display name.")), Length(2, 60, _l("Between 2 and 60 characters, please.")), public_name],
+        filters=[strip],
+    )
+    organisation_name = StringField(
+        _l("Name of the organisation"),
+        description=_l("Shown on your organisation's ideas."),
+        validators=[Length(max=120, message=_l("At most 120 characters, please.")), public_name],
+        filters=[strip],
+    )
+    municipality_id = SelectField(_l("Home municipality (optional)"), coerce=coerce_id, validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = [SelectChoice(0, _l("No answer"))] + [SelectChoice(m.id, m.name) for m in municipalities()]

@@ -13,6 +13,7 @@ from app.auth.forms import (
     EnrolForm,
     ForgotPasswordForm,
     LoginForm,
+    ProfileForm,
     ResetPasswordForm,
     SecondFactorForm,
     SignupForm,
@@ -277,13 +278,19 @@ def reset_password(token: str):
 @bp.route("/konto")
 @login_required
 def account():
-    """My account: change the password, see and end signed-in browsers."""
+    """My account: the public name and town, the password, the address, the signed-in browsers."""
     return _account_page()
 
 
-def _account_page(password_form=None, email_form=None, status: int = 200):
+def _profile_form() -> ProfileForm:
+    return ProfileForm(formdata=None, data={"display_name": current_user.display_name, "organisation_name": current_user.organisation_name or "",
+                                            "municipality_id": current_user.municipality_id or 0})
+
+
+def _account_page(password_form=None, email_form=None, profile_form=None, status: int = 200):
     return render_template(
         "auth/account.html",
+        profile_form=profile_form or _profile_form(),
         password_form=password_form or ChangePasswordForm(formdata=None),
         email_form=email_form or ChangeEmailForm(formdata=None, prefix=EMAIL_FORM_PREFIX),
         sessions=sessions.sessions_of(current_user),
@@ -303,6 +310,17 @@ def change_password():
                                              errors_to={services.WrongPassword: form.current_password, DomainError: form.password}):
         return redirect(url_for("auth.account"), code=303)
     return _account_page(password_form=form, status=422)
+
+
+@bp.route("/konto/profil", methods=["POST"])
+@login_required
+def change_profile():
+    form = ProfileForm()
+    if form.validate_on_submit() and attempt(services.change_profile, current_user, display_name=form.display_name.data,
+                                             organisation_name=form.organisation_name.data, municipality_id=form.municipality_id.data or None,
+                                             success=_("Your public name and town are saved."), errors_to=form):
+        return redirect(url_for("auth.account"), code=303)
+    return _account_page(profile_form=form, status=422)
 
 
 EMAIL_FORM_PREFIX = "neu"  # two forms on the account page: their fields need distinct names and ids

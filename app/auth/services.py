@@ -10,11 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import cache
 from app.auth import emails, lockout, passwords, sessions
 from app.errors import DomainError, InvalidInput
 from app.extensions import db
 from app.legal import services as legal
-from app.models import User, UserRole, utcnow
+from app.models import Municipality, User, UserRole, utcnow
 from app.models.user import ACCOUNT_ORGANISATION, ACCOUNT_TYPES, STAFF_ROLES
 
 PASSWORD_MIN, PASSWORD_MAX = passwords.PASSWORD_MIN, passwords.PASSWORD_MAX
@@ -57,6 +58,30 @@ def check_public_name(name: str) -> str:
     if _LOOKS_LIKE_URL.search(name):
         raise InvalidInput(_l("Please do not put a web address into the name."))
     return name
+
+
+def change_profile(user: User, *, display_name: str, organisation_name: str | None, municipality_id: int | None) -> bool:
+    """The account's public name (and an organisation's name) and home town. Pages that name the
+    person are stored again (the page cache). Flushes. False if nothing changed."""
+    display_name = check_public_name(display_name)
+    if not 2 <= len(display_name) <= 60:
+        raise InvalidInput(_l("Between 2 and 60 characters, please."))
+    organisation_name = check_public_name(organisation_name or "") or None
+    if user.account_type == ACCOUNT_ORGANISATION and not organisation_name:
+        raise InvalidInput(_l("Please enter the name of your organisation."))
+    if organisation_name and len(organisation_name) > 120:
+        raise InvalidInput(_l("At most 120 characters, please."))
+    if municipality_id is not None and db.session.get(Municipality, municipality_id) is None:
+        raise InvalidInput(_l("Please choose a municipality from the list."))
+    organisation_name = organisation_name if user.account_type == ACCOUNT_ORGANISATION else None
+    before = (user.display_name, user.organisation_name, user.municipality_id)
+    if before == (display_name, organisation_name, municipality_id):
+        return False
+    if (user.display_name, user.organisation_name) != (display_name, organisation_name):
+        cache.public_content_changed()  # ideas and comments show the public name
+    user.display_name, user.organisation_name, user.municipality_id = display_name, organisation_name, municipality_id
+    db.session.flush()
+    return True
 
 
 def hash_password(password: str, *, email: str = "", names: tuple[str, ...] = ()) -> str:

@@ -25,13 +25,14 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import flash, session
+from flask import flash, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
 from sqlalchemy import bindparam, delete, exists, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.auth import browsers
 from app.database import committed_in_get, rows_changed
 from app.extensions import db
 from app.legal import services as legal
@@ -136,7 +137,8 @@ def start_session(user: User, *, second_factor: bool = False) -> None:
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.add(
-        AuthSession(user_id=user.id, token_hash=_hash(token), second_factor_at=utcnow() if second_factor else None)
+        AuthSession(user_id=user.id, token_hash=_hash(token), second_factor_at=utcnow() if second_factor else None,
+                    browser=browsers.describe(request.headers.get("User-Agent", "")))
     )
     user.last_login_at = utcnow()
     db.session.commit()

@@ -137,6 +137,8 @@ class AuthSession(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the second factor was checked; staff may act only in such sessions.
     second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "Firefox auf Windows": made from the User-Agent at log-in (app/auth/browsers.py); not the string itself.
+    browser: Mapped[str] = mapped_column(String(60), default="", server_default="")
 
     user: Mapped[User] = relationship()
 

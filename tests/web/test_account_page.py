@@ -74,3 +74,62 @@ def test_change_email_confirms_the_new_address_and_tells_the_old_one(app, client
     notice = [m for m in outbox.messages() if m["To"] == "erika@example.com"]
     assert notice and "ne…@example.com" in notice[0].get_body(("plain",)).get_content()
     assert client.post(link).status_code == 400, "the link works once"
+
+
+FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+SAFARI_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                 "Version/18.1 Mobile/15E148 Safari/604.1")
+
+
+def test_the_list_of_signed_in_browsers_names_browser_and_device(app, client, reference):
+    create_user()
+    phone = app.test_client()
+    phone.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD}, headers={"User-Agent": SAFARI_IPHONE})
+    client.post("/anmelden", data={"email": "erika@example.com", "password": PASSWORD}, headers={"User-Agent": FIREFOX_WINDOWS})
+    page = client.get("/konto").text
+    assert "Firefox · Windows <strong>(dieser Browser)</strong>" in page
+    assert "Safari · iPhone" in page and "(Safari · iPhone, angemeldet" in page
+    assert FIREFOX_WINDOWS not in str(db.session.scalars(select(AuthSession.browser)).all()), "only the label is kept"
+
+
+def test_browser_labels():
+    from app.auth.browsers import describe
+
+    chrome_android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"
+    edge = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0"
+    mac_safari = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"
+    assert [describe(ua) for ua in (chrome_android, edge, mac_safari, FIREFOX_WINDOWS, SAFARI_IPHONE, "curl/8.5", "")] == [
+        "Chrome · Android", "Edge · Windows", "Safari · macOS", "Firefox · Windows", "Safari · iPhone", "", ""]
+
+
+def test_a_person_changes_their_public_name_and_town_and_the_pages_follow(app, client, auth, reference):
+    from app.models import Municipality
+    from tests.factories import make_idea
+
+    erika = create_user()
+    idea = make_idea(erika, "Mitfahrbank")
+    reader = app.test_client()
+    assert "Erika M." in reader.get(f"/ideen/{idea.id}").text  # now in the page cache
+    auth.login()
+    duelmen = db.session.scalar(select(Municipality.id).where(Municipality.slug == "duelmen"))
+    bad = client.post("/konto/profil", data={"display_name": "www.werbung.example", "municipality_id": str(duelmen)})
+    assert bad.status_code == 422 and "Bitte keine Internetadresse in den Namen schreiben." in bad.text
+    assert 'value="www.werbung.example"' in bad.text, "what was typed comes back"
+    done = client.post("/konto/profil", data={"display_name": "Erika aus Dülmen", "municipality_id": str(duelmen)})
+    assert done.status_code == 303
+    db.session.expire_all()
+    person = db.session.get(User, erika.id)
+    assert (person.display_name, person.municipality_id) == ("Erika aus Dülmen", duelmen)
+    assert "Erika aus Dülmen" in client.get(f"/ideen/{idea.id}").text
+    assert "Erika aus Dülmen" in reader.get(f"/ideen/{idea.id}").text, "the cached page for everyone, too"
+
+
+def test_an_organisation_keeps_its_name(app, client, auth, reference):
+    create_user("verein@example.com", organisation="Heimatverein Billerbeck")
+    auth.login("verein@example.com")
+    assert 'id="organisation_name"' in client.get("/konto").text
+    empty = client.post("/konto/profil", data={"display_name": "Kontakt", "organisation_name": "", "municipality_id": "0"})
+    assert empty.status_code == 422 and "Bitte geben Sie den Namen Ihrer Organisation ein." in empty.text
+    assert client.post("/konto/profil", data={"display_name": "Kontakt", "organisation_name": "Heimatverein Nottuln",
+                                              "municipality_id": "0"}).status_code == 303
+    assert db.session.scalar(select(User.organisation_name).where(User.email == "verein@example.com")) == "Heimatverein Nottuln"
