@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ideas import images
-from app.models import ActionField, Base, Criterion, Idea, IdeaImage, Municipality, User, utcnow
+from app.models import ActionField, Base, Criterion, Idea, IdeaImage, Municipality, Project, User, utcnow
+from app.privacy import readable
 from app.privacy.inventory import HOLDINGS
 
 FORMAT = "coesfeld-ideenplattform-daten/1"
@@ -46,6 +47,8 @@ def collect(user: User) -> dict[str, Any]:
         sections[holding.section] = [
             {key: _plain(value) for key, value in row.items()} for row in db.session.execute(statement).mappings()
         ]
+    ideas = {row.get(key) for rows in sections.values() for row in rows for key in ("idea_id", "merged_into_id")} - {None}
+    projects = {row.get("project_id") for rows in sections.values() for row in rows} - {None}
     return {
         "format": FORMAT,
         "created_at": utcnow().isoformat(),
@@ -55,13 +58,18 @@ def collect(user: User) -> dict[str, Any]:
             "municipalities": {m.id: m.name for m in db.session.scalars(select(Municipality))},
             "action_fields": {f.id: f.name for f in db.session.scalars(select(ActionField))},
             "criteria": {c.id: c.name for c in db.session.scalars(select(Criterion))},
+            "ideas": dict(db.session.execute(select(Idea.id, Idea.title).where(Idea.id.in_(ideas)).order_by(Idea.id)).tuples().all()),
+            "projects": {p.id: f"{p.code} {p.title}" for p in db.session.scalars(select(Project).where(Project.id.in_(projects)))},
         },
     }
 
 
 def render_html(data: dict[str, Any]) -> str:
+    """The readable page: German headings, local dates, names instead of ids (readable.py)."""
     titles = {holding.section: holding.title for holding in HOLDINGS}
-    return render_template("privacy/export.html", data=data, titles=titles)
+    sections = {section: readable.table(section, rows, data["reference"]) for section, rows in data["sections"].items()}
+    return render_template("privacy/export.html", data=data, titles=titles, sections=sections,
+                           created=readable.when(data["created_at"]))
 
 
 def picture_files(user: User) -> list[tuple[str, Path]]:

@@ -96,7 +96,7 @@ HOLDINGS: tuple[Holding, ...] = (
     ),
     Holding("roles", _l("Staff roles"), "user_roles", "user_id", ("role", "granted_at"), DELETE),
     Holding("sessions", _l("Signed-in browsers"), "auth_sessions", "user_id",
-            ("id", "created_at", "last_seen_at", "second_factor_at"), DELETE, withheld={"token_hash": SECRET}),
+            ("id", "browser", "created_at", "last_seen_at", "second_factor_at"), DELETE, withheld={"token_hash": SECRET}),
     Holding("pending_logins", _l("Log-ins waiting for the second factor"), "pending_logins", "user_id",
             ("id", "next_url", "attempts", "created_at"), DELETE, withheld={"token_hash": SECRET}),
     Holding("recovery_codes", _l("Recovery codes"), "recovery_codes", "user_id", ("id", "used_at"), DELETE,

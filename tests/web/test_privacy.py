@@ -129,6 +129,33 @@ def test_the_download_holds_every_kind_of_personal_data_and_no_secret(app, clien
         assert secret.encode() not in everything_in_the_file
 
 
+def test_the_readable_page_uses_german_headings_local_dates_and_names(app, client, auth, reference):
+    """Before: database columns ("municipality_id"), ISO timestamps and ids ("Kommune: 9")."""
+    from app.privacy.inventory import HOLDINGS
+    from app.privacy.readable import LABELS
+
+    world = everything(client, auth)
+    archive = _zip_of(world["mia"])
+    data = json.loads(archive.read(JSON_NAME))
+    page = archive.read(HTML_NAME).decode()
+    headings = set(re.findall(r'<th scope="col">([^<]*)</th>|<dt>([^<]*)</dt>', page))
+    headings = {table or record for table, record in headings}
+    columns = {column for holding in HOLDINGS for column in holding.exported}
+    assert columns <= set(LABELS), f"no heading for {columns - set(LABELS)}"
+    assert not headings & columns, f"column names as headings: {headings & columns}"
+    assert {"Kommune", "Themenfeld", "Erstellt", "Kurzbeschreibung", "Idee", "Status"} <= headings
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", page), "no ISO timestamps"
+    assert re.search(r"<td>\d\d\.\d\d\.\d{4}, \d\d:\d\d</td>", page), "local dates"
+    assert 'class="record"' in page, "a section with many columns is a list per row, not a table wider than the screen"
+    town = data["reference"]["municipalities"][str(data["sections"]["ideas"][0]["municipality_id"])]
+    assert f"<dd>{town}</dd>" in page
+    theirs = world["theirs"]
+    assert f"<td>Nr. {theirs.id} „{theirs.title}“</td>" in page, "an idea by its number and title"
+    assert "<td>In Prüfung</td>" in page and "in_review<" not in page, "states by their names"
+    assert "<dd>P99 P99</dd>" in page, "a project by its code and title"
+    assert "<td>Nutzungsbedingungen</td>" in page and "<dd>Sie</dd>" in page
+
+
 def _all_text_in_the_database() -> str:
     parts = []
     for table in Base.metadata.sorted_tables:
