@@ -143,6 +143,12 @@ def went_through(response) -> bool:
     return response.status_code == 302
 
 
+def sent_a_file(response) -> bool:
+    """For `counts=`: the request carried a file (a picture in the idea form), whatever came of it:
+    each file is decoded and re-encoded at once, which is the cost the upload limit bounds."""
+    return any(upload.filename for upload in request.files.values())
+
+
 # Every limit outside the API is on POSTs (limit_per_address, limit_per_account); the API has one
 # budget for every method (app/api/routes.py). So a GET or HEAD elsewhere meets no limit, and
 # Flask-Limiter need not look for one: that look was a fifth of an anonymous cached page's time.
@@ -220,9 +226,11 @@ class TextParameters(ImmutableMultiDict):
         super().__init__([(strip_control_characters(key), strip_control_characters(value)) for key, value in pairs])
 
 
-# The endpoints that take a file, and the largest request each accepts; every other request keeps
-# MAX_CONTENT_LENGTH (1 MiB). A picture may have 10 MB (app/ideas/images.py), plus the form around it.
-UPLOAD_ENDPOINTS = {"ideas.images": 10 * 1024 * 1024 + 256 * 1024}
+# The endpoints that take a file, and the largest multipart request each accepts; every other
+# request (and these without a file: URL-encoded) keeps MAX_CONTENT_LENGTH (1 MiB). A picture may
+# have 10 MB (app/ideas/images.py), plus the form around it; each text field of a multipart form
+# stays within MAX_FORM_MEMORY_SIZE (1 MiB).
+UPLOAD_ENDPOINTS = {"ideas.images": 10 * 1024 * 1024 + 256 * 1024, "ideas.new": 10 * 1024 * 1024 + 256 * 1024}
 
 
 class CleanRequest(Request):
@@ -230,7 +238,7 @@ class CleanRequest(Request):
 
     @property  # type: ignore[misc]  # Werkzeug's is settable; ours is computed per endpoint
     def max_content_length(self) -> int | None:  # type: ignore[override]
-        limit = UPLOAD_ENDPOINTS.get(self.endpoint or "")
+        limit = UPLOAD_ENDPOINTS.get(self.endpoint or "") if self.mimetype == "multipart/form-data" else None
         return limit if limit is not None else super().max_content_length
 
     @cached_property

@@ -75,6 +75,20 @@ class IdeaForm(FlaskForm):
     # The step before publishing a new idea: similar ideas are shown once; then "Publish" publishes.
     check_similar = SubmitField(_l("Check for similar ideas"))
     similar_checked = HiddenField(default="")
+    # A picture in the form itself (optional; more later on the idea's picture page). A kept upload
+    # travels in picture_token when the form comes back (app/ideas/images.py, keep_upload).
+    picture = FileField(
+        _l("Picture file"),
+        description=_l("JPEG, PNG or WebP, at most 10 MB. We remove location and camera data. You can add more pictures later."),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    picture_alt = StringField(
+        _l("What does the picture show?"),
+        description=_l("For people who cannot see it, e.g. “Bench with a sign at the bus stop in Billerbeck”. At most 300 characters."),
+        validators=[at_most(IMAGE_ALT_MAX)],
+        filters=[strip],
+    )
+    picture_token = HiddenField(default="")
     # The gate's "support this one instead" buttons (name support_instead, value: the idea's id): the
     # card is kept as a private draft and the person goes to that idea. Never rendered as a field.
     support_instead = HiddenField(default="")

@@ -19,13 +19,14 @@ from pathlib import Path
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.files import remove_unnamed
-from app.ideas.services import can_edit
+from app.ideas.services import IdeaCard, can_edit, submit_idea
 from app.models import Idea, IdeaImage, User
 from app.models.idea import IMAGE_ALT_MAX
 from app.urls import public_url
@@ -119,14 +120,16 @@ def clean_alt_text(text: str) -> str:
     return text
 
 
-def add_image(idea: Idea, user: User, data: bytes, alt_text: str) -> IdeaImage:
-    """The author adds a picture while the idea can be edited. Writes the files, then flushes the row."""
-    if not can_edit(idea, user):
-        raise NotAllowed(_l("Pictures can be added while you can still edit the idea."))
-    alt_text = clean_alt_text(alt_text)
-    count = db.session.scalar(select(func.count(IdeaImage.id)).where(IdeaImage.idea_id == idea.id)) or 0
-    if count >= MAX_IMAGES:
-        raise InvalidInput(_l("An idea can have at most three pictures. Remove one first."))
+@dataclass(frozen=True)
+class Stored:
+    """A picture's files, written under a random key, not yet (or no longer) on an idea."""
+    key: str
+    widths: str  # "480,960"
+    width: int
+    height: int
+
+
+def _store(data: bytes) -> Stored:
     files = renditions(data)
     key = secrets.token_hex(16)
     target = folder()
@@ -134,11 +137,70 @@ def add_image(idea: Idea, user: User, data: bytes, alt_text: str) -> IdeaImage:
     for rendition in files:
         (target / file_name(key, rendition.width)).write_bytes(rendition.data)
     largest = files[-1]
-    image = IdeaImage(idea_id=idea.id, position=count, alt_text=alt_text, file_key=key,
-                      widths=",".join(str(r.width) for r in files), width=largest.width, height=largest.height)
+    return Stored(key, ",".join(str(r.width) for r in files), largest.width, largest.height)
+
+
+def _check_can_add(idea: Idea, user: User, alt_text: str) -> tuple[str, int]:
+    """(the cleaned description, the position of the next picture), or the reason it cannot be added."""
+    if not can_edit(idea, user):
+        raise NotAllowed(_l("Pictures can be added while you can still edit the idea."))
+    alt_text = clean_alt_text(alt_text)
+    count = db.session.scalar(select(func.count(IdeaImage.id)).where(IdeaImage.idea_id == idea.id)) or 0
+    if count >= MAX_IMAGES:
+        raise InvalidInput(_l("An idea can have at most three pictures. Remove one first."))
+    return alt_text, count
+
+
+def _attach(idea: Idea, stored: Stored, alt_text: str, position: int) -> IdeaImage:
+    image = IdeaImage(idea_id=idea.id, position=position, alt_text=alt_text, file_key=stored.key,
+                      widths=stored.widths, width=stored.width, height=stored.height)
     db.session.add(image)
     db.session.flush()
     return image
+
+
+def add_image(idea: Idea, user: User, data: bytes, alt_text: str) -> IdeaImage:
+    """The author adds a picture while the idea can be edited. Writes the files, then flushes the row."""
+    alt_text, position = _check_can_add(idea, user, alt_text)
+    return _attach(idea, _store(data), alt_text, position)
+
+
+# A picture chosen in the idea form itself. A browser never sends a file again, so when the form
+# comes back (the similar-ideas gate, a field with an error) the picture is kept: its files are
+# written at once and a signed token in the form names them. Files no idea takes within the hour
+# go with the orphans (remove_orphans, the worker's retention).
+KEPT_SALT = "kept-picture"
+
+
+def keep_upload(user: User, data: bytes) -> str:
+    """Check and store an upload now; the token for the form's hidden field. InvalidInput for a bad file."""
+    stored = _store(data)
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=KEPT_SALT).dumps(
+        {"u": user.id, "k": stored.key, "w": stored.widths, "W": stored.width, "H": stored.height})
+
+
+def read_kept(user: User, token: str | None) -> Stored | None:
+    """The kept picture a token names, if it is this person's and its files are still there."""
+    if not token:
+        return None
+    try:
+        data = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=KEPT_SALT).loads(token)
+        stored = Stored(str(data["k"]), str(data["w"]), int(data["W"]), int(data["H"]))
+        owner = int(data["u"])
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if owner != user.id or not all((folder() / file_name(stored.key, int(w))).is_file() for w in stored.widths.split(",")):
+        return None
+    return stored
+
+
+def submit_with_picture(author: User, card: IdeaCard, publish: bool, picture: Stored | None, alt_text: str) -> Idea:
+    """A new idea (services.submit_idea) with the picture chosen in its form, all or nothing. Flushes."""
+    idea = submit_idea(author, card, publish)
+    if picture is not None:
+        alt_text, position = _check_can_add(idea, author, alt_text)
+        _attach(idea, picture, alt_text, position)
+    return idea
 
 
 def remove_image(idea: Idea, user: User, image: IdeaImage) -> None:

@@ -4,10 +4,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from app import reference
 from app.auth.decorators import confirmed_required
 from app.cache import layers
+from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import images as image_service
@@ -17,7 +19,7 @@ from app.models import Idea, IdeaImage
 from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.pages import idea as idea_page
-from app.security import limit_per_account, went_through
+from app.security import limit_per_account, sent_a_file, went_through
 from app.views import attempt
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")
@@ -58,15 +60,24 @@ def index():
 @confirmed_required
 # Only a saved idea counts, not "check similar ideas", the duplicate gate or a card with errors.
 @limit_per_account("RATELIMIT_SUBMIT", counts=went_through)
+@limit_per_account("RATELIMIT_UPLOAD", counts=sent_a_file)
 def new():
     form = IdeaForm()
     similar = None
+    picture, picture_error = _picture_of(form) if form.is_submitted() else (None, None)
     if form.is_submitted() and form.check_similar.data:
         # Only reads: the card comes back as typed, with the similar ideas under its title.
         similar = queries.similar_ideas(form.similarity_text())
         form.similar_checked.data = "1"
-        return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=False)
-    if form.validate_on_submit():
+        if picture_error:
+            form.picture.errors = [picture_error]
+        return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=False, picture=picture)
+    valid = form.validate_on_submit()
+    if picture_error:
+        form.picture.errors = [*form.picture.errors, picture_error]
+    if picture is not None and not form.picture_alt.data:
+        form.picture_alt.errors = [*form.picture_alt.errors, _("Please describe the picture for people who cannot see it.")]
+    if valid and not form.picture.errors and not form.picture_alt.errors:
         instead = form.similar_idea_chosen()  # "support this similar idea instead": keep the text as a draft
         publish = bool(form.publish.data) and instead is None
         if publish and form.similar_checked.data != "1":
@@ -77,13 +88,28 @@ def new():
                 success = _("Your text is saved as a private draft under “My ideas”. Here you can support the similar idea.")
             else:
                 success = _("Your idea is published. Thank you!") if publish else _("Your draft is saved. Only you can see it.")
-            done = attempt(services.submit_idea, current_user, form.card(), publish, errors_to=form, success=success)
+            done = attempt(image_service.submit_with_picture, current_user, form.card(), publish, picture, form.picture_alt.data or "",
+                           errors_to=form, success=success)
             if done and instead is not None:
                 return redirect(url_for("ideas.show", idea_id=instead, _anchor="unterstuetzen"))
             if done:
                 return redirect(url_for("ideas.show", idea_id=done.value.id))
     # The step before publishing is not an error; a card with errors is.
-    return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=bool(similar)), 200 if similar else form_status()
+    return (render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=bool(similar), picture=picture),
+            200 if similar else form_status())
+
+
+def _picture_of(form: IdeaForm) -> tuple[image_service.Stored | None, str | None]:
+    """The picture chosen in the form (stored now, so it survives the form coming back) or kept from
+    an earlier post of it; and why a chosen file was refused."""
+    upload: FileStorage | None = form.picture.data if isinstance(form.picture.data, FileStorage) else None
+    if upload is not None and upload.filename:
+        try:
+            form.picture_token.data = image_service.keep_upload(current_user, upload.read(image_service.MAX_BYTES + 1))
+        except DomainError as error:
+            form.picture_token.data = ""
+            return None, str(error.message)
+    return image_service.read_kept(current_user, form.picture_token.data), None
 
 
 @bp.route("/aehnliche")

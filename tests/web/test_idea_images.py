@@ -1,6 +1,7 @@
 """Pictures on ideas through HTTP: upload, refusal in German with the text kept, serving, API."""
 
 import io
+import re
 
 from sqlalchemy import select
 
@@ -86,3 +87,57 @@ def test_a_long_phone_screenshot_is_taken(app, client, auth, reference):
     assert _upload(client, idea.id, picture("PNG", size=(1000, 20000)), name="screenshot.png").status_code == 303
     image = db.session.scalar(select(IdeaImage))
     assert (image.width, image.height, image.widths) == (819, 16383, "480,819")
+
+
+def _new_idea(client, **changes):
+    from tests.helpers import idea_form
+
+    data = {**idea_form(), **changes}
+    return client.post("/ideen/neu", data=data, content_type="multipart/form-data")
+
+
+def test_a_picture_can_be_added_in_the_idea_form_itself(app, client, auth, reference):
+    create_user()
+    auth.login()
+    form = client.get("/ideen/neu").text
+    assert 'enctype="multipart/form-data"' in form and 'id="picture"' in form and 'id="picture_alt"' in form
+    done = _new_idea(client, picture=(io.BytesIO(picture("JPEG", size=(1200, 800))), "bank.jpg"), picture_alt="Bank am Bahnhof")
+    assert done.status_code == 302
+    image = db.session.scalar(select(IdeaImage))
+    assert image.alt_text == "Bank am Bahnhof" and image.width == 1200
+    assert 'alt="Bank am Bahnhof"' in client.get(done.location).text
+    assert _new_idea(client, title="Ohne Bild, nur Entwurf", publish="", save_draft="1").status_code == 302, "still optional"
+
+
+def test_a_picture_chosen_in_the_form_survives_the_similar_ideas_gate_and_errors(app, client, auth, reference):
+    make_idea(create_user("other@example.com"), "Bürgerbus Position live anzeigen", summary="Wo ist der Bürgerbus gerade?")
+    create_user()
+    auth.login()
+    no_alt = _new_idea(client, picture=(io.BytesIO(picture("PNG")), "bank.png"), picture_alt="")
+    assert no_alt.status_code == 422 and "Bitte beschreiben Sie das Bild" in no_alt.text
+    assert "Ihr Bild ist angehängt" in no_alt.text, "a browser sends no file twice: the picture is kept"
+    token = re.search(r'name="picture_token" type="hidden" value="([^"]+)"', no_alt.text).group(1)
+    gate = _new_idea(client, picture_token=token, picture_alt="Bus an der Haltestelle")
+    assert gate.status_code == 200 and "Es gibt schon ähnliche Ideen" in gate.text and f'value="{token}"' in gate.text
+    assert db.session.scalar(select(IdeaImage.id)) is None
+    done = _new_idea(client, picture_token=token, picture_alt="Bus an der Haltestelle", similar_checked="1")
+    assert done.status_code == 302
+    assert db.session.scalar(select(IdeaImage.alt_text)) == "Bus an der Haltestelle"
+
+
+def test_a_bad_picture_in_the_idea_form_keeps_the_card_and_a_token_is_personal(app, client, auth, reference):
+    create_user()
+    create_user("fremd@example.com")
+    auth.login()
+    svg = _new_idea(client, picture=(io.BytesIO(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "bild.svg"), picture_alt="Ein Bild")
+    assert svg.status_code == 422 and "kein Bild, das wir annehmen können" in svg.text
+    assert "Wartende wissen, wann der Bus kommt." in svg.text and 'value="Ein Bild"' in svg.text, "what was typed comes back"
+    kept = _new_idea(client, picture=(io.BytesIO(picture()), "bank.jpg"), picture_alt="", publish="", check_similar="1")
+    token = re.search(r'name="picture_token" type="hidden" value="([^"]+)"', kept.text).group(1)
+    auth.logout()
+    auth.login("fremd@example.com")
+    other = _new_idea(client, picture_token=token, picture_alt="Fremdes Bild")
+    assert other.status_code == 302
+    assert db.session.scalar(select(IdeaImage.id)) is None, "someone else's token names nothing"
+    forged = _new_idea(client, picture_token=token[:-2] + "xx", picture_alt="Gefälscht", similar_checked="1")
+    assert forged.status_code == 302 and db.session.scalar(select(IdeaImage.id)) is None
