@@ -27,6 +27,7 @@ from app.files import remove_unnamed
 from app.mail import queue_mail
 from app.models import DataExport, User, utcnow
 from app.privacy import export
+from app.templating import format_datetime_short
 from app.urls import absolute_url, link_context
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ def _queue_ready_mail(user: User, row: DataExport) -> None:
         "Sign in and download it here:\n\n%(link)s\n\nIt can be downloaded until %(until)s; then it is deleted. "
         "If you did not ask for it, change your password: someone else may have signed in to your account.\n",
         link=absolute_url("privacy.index"),
-        until=f"{row.expires_at:%d.%m.%Y %H:%M} UTC",
+        until=format_datetime_short(row.expires_at),  # local time (Europe/Berlin), as every page shows it
     )
     queue_mail(user.email, _("Your data is ready to download"), body)
 
