@@ -54,8 +54,9 @@ class KeptField:
 
 
 def kept_fields() -> list[KeptField]:
-    """The posted fields to carry, in their order; empty if none holds free text."""
-    if request.method != "POST" or request.files:
+    """The posted fields to carry, in their order; empty if none holds free text. A file cannot be
+    carried (a browser sends one only from its own file field): the text around it is."""
+    if request.method != "POST":
         return []
     fields = []
     for name, value in request.form.items(multi=True):
