@@ -21,6 +21,8 @@ from app.models import AuditEntry, User
 # action -> German description for the admin's log view
 ACTIONS = {
     "idea.status": _l("Changed the state of an idea"),
+    "idea.project_link": _l("Linked an idea to a project, or removed the link"),
+    "project.contribution": _l("Added ideas to a project as contributions"),
     "idea.merge": _l("Merged an idea"),
     "idea.hide": _l("Hid an idea"),
     "idea.restore": _l("Restored an idea"),

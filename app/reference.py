@@ -3,12 +3,14 @@ municipalities and action fields for forms and filters. (app/seed/reference.py l
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from app import audit
 from app.cache import declare
 from app.extensions import db
-from app.models import ActionField, Municipality
+from app.models import ActionField, Municipality, Project
 
 # Towns and action fields name every idea and project: a change shows on every page.
 declare(public=(ActionField, Municipality))
@@ -53,3 +55,27 @@ def action_fields(active_only: bool = True) -> list[ActionField]:
     if active_only:
         query = query.where(ActionField.is_active.is_(True))
     return list(db.session.scalars(query))
+
+
+def projects() -> list[Project]:
+    """The portfolio's projects in their order (P1, P2, …), for choosing one an idea builds on."""
+    return list(db.session.scalars(select(Project).order_by(Project.number)))
+
+
+def project_choice(project: Project) -> str:
+    """How a project is named where one is chosen: "P20 – Smarter unterwegs"."""
+    return f"{project.code} – {project.title}"
+
+
+def find_project(typed: str, choices: list[Project]) -> Project | None:
+    """The project a person typed or chose: by its code ("P20", "p 20", "20"), by the chosen
+    "P20 – Title", or by its exact title; None when it names none (or more than one)."""
+    text = " ".join((typed or "").split())
+    if not text:
+        return None
+    code = re.match(r"^[Pp]?\s*(\d{1,6})(\s*[–-].*)?$", text)
+    if code:
+        number = int(code.group(1))
+        return next((p for p in choices if p.number == number), None)
+    titled = [p for p in choices if p.title.casefold() == text.casefold()]
+    return titled[0] if len(titled) == 1 else None

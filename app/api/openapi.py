@@ -88,7 +88,8 @@ SCHEMAS = {
             "comments": {**_INT, "minimum": 0},
             "published_at": _DATETIME,
             "merged_into": _INT,
-            "project": {"type": "string", "pattern": r"^P[0-9]+$"},
+            "project": {"type": "string", "pattern": r"^P[0-9]+$",
+                        "description": "Das Projekt des Portfolios, aus dem die Idee wurde oder das sie ergänzt (ihr Baustein, sobald sie im Portfolio ist)"},
             "url": {"type": "string", "format": "uri"},
             "images": {"type": "array", "maxItems": 3, "items": _ref("Image")},
         },
@@ -127,7 +128,7 @@ _PROJECT = {
     "status_label": _TEXT,
     "municipality": _SLUG,
     "district_wide": {"type": "boolean"},
-    "ideas": {"type": "array", "items": _INT, "description": "Die öffentlichen Ideen, aus denen das Projekt entstand"},
+    "ideas": {"type": "array", "items": _INT, "description": "Die öffentlichen Ideen, aus denen das Projekt entstand oder die es ergänzen (Bausteine und Vorschläge)"},
     "budget": _ref("Budget"),
     "url": {"type": "string", "format": "uri"},
 }

@@ -5,13 +5,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
 from app.forms import at_most, coerce_choice_id, coerce_id, single_line, strip
 from app.ideas.services import IdeaCard
 from app.models.idea import IMAGE_ALT_MAX, LONG_TEXT_MAX, PARTNERS_MAX, SUMMARY_MAX, TITLE_MAX
 from app.reasons import REASON_MAX
-from app.reference import action_fields, municipalities
+from app.reference import action_fields, find_project, municipalities, projects
 
 
 class CheckboxListField(SelectMultipleField):
@@ -75,6 +75,15 @@ class IdeaForm(FlaskForm):
     # The step before publishing a new idea: similar ideas are shown once; then "Publish" publishes.
     check_similar = SubmitField(_l("Check for similar ideas"))
     similar_checked = HiddenField(default="")
+    # "Meine Idee ergänzt ein bestehendes Projekt": typed or chosen from the list (a <datalist>:
+    # the browser offers matching projects by number or title, no JavaScript needed).
+    builds_on = StringField(  # not "project": IdeaForm(obj=idea) would fill it with the Project itself
+        _l("My idea builds on an existing project (optional)"),
+        description=_l("The project's number or title, e.g. “P20”. Leave empty for a new idea of its own."),
+        validators=[at_most(250)],
+        filters=[strip],
+        render_kw={"list": "portfolio-projects", "autocomplete": "off"},
+    )
     # A picture in the form itself (optional; more later on the idea's picture page). A kept upload
     # travels in picture_token when the form comes back (app/ideas/images.py, keep_upload).
     picture = FileField(
@@ -97,6 +106,7 @@ class IdeaForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.action_field_ids.choices = [SelectChoice(f.id, f.name) for f in action_fields()]
         self.municipality_id.choices = [SelectChoice("", _l("Please choose"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
+        self.project_choices = projects()
 
     # What publishing needs beyond the title; a private draft needs only the title (the services
     # check the same again: app/ideas/services.py, _check_card(complete=True) and _require_complete).
@@ -124,6 +134,14 @@ class IdeaForm(FlaskForm):
         value = (self.support_instead.data or "").strip()
         return int(value) if value.isdigit() and len(value) < 12 else None
 
+    def validate_builds_on(self, field) -> None:
+        if field.data and find_project(field.data, self.project_choices) is None:
+            raise ValidationError(_l("Please choose a project of the portfolio from the list."))
+
+    def project_id(self) -> int | None:
+        found = find_project(self.builds_on.data or "", self.project_choices)
+        return found.id if found else None
+
     def similarity_text(self) -> str:
         return f"{self.title.data or ''} {self.summary.data or ''}"
 
@@ -136,6 +154,7 @@ class IdeaForm(FlaskForm):
             municipality_id=self.municipality_id.data or 0,
             action_field_ids=list(self.action_field_ids.data or []),
             partners=self.partners.data or "",
+            project_id=self.project_id(),
         )
 
 

@@ -19,6 +19,7 @@ from app.models import Idea, IdeaImage
 from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.pages import idea as idea_page
+from app.reference import project_choice
 from app.security import limit_per_account, sent_a_file, went_through
 from app.views import attempt
 
@@ -134,6 +135,7 @@ def edit(idea_id: int):
     form = IdeaForm(obj=idea)
     if request.method == "GET":
         form.action_field_ids.data = [f.id for f in idea.action_fields]
+        form.builds_on.data = project_choice(idea.project) if idea.project else ""
     if form.validate_on_submit() and attempt(services.edit_idea, idea, current_user, form.card(), bool(form.publish.data),
                                              success=_("Your changes are saved."), errors_to=form):
         return redirect(url_for("ideas.show", idea_id=idea.id))

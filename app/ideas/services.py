@@ -12,7 +12,7 @@ from app import search
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import states
-from app.models import ActionField, Follow, Idea, IdeaStateChange, Municipality, User, utcnow
+from app.models import ActionField, Follow, Idea, IdeaStateChange, Municipality, Project, User, utcnow
 from app.models.idea import DRAFT, LONG_TEXT_MAX, PARTNERS_MAX, PUBLISHED, SUMMARY_MAX, TITLE_MAX, WITHDRAWN
 from app.reasons import clean_reason
 from app.security import one_line
@@ -29,6 +29,7 @@ class IdeaCard:
     municipality_id: int
     action_field_ids: list[int] = field(default_factory=list)
     partners: str = ""
+    project_id: int | None = None  # "Meine Idee ergänzt ein bestehendes Projekt"
 
     def cleaned(self) -> IdeaCard:
         return IdeaCard(
@@ -39,6 +40,7 @@ class IdeaCard:
             municipality_id=self.municipality_id,
             action_field_ids=sorted(set(self.action_field_ids)),
             partners=(self.partners or "").strip(),
+            project_id=self.project_id or None,
         )
 
 
@@ -72,6 +74,8 @@ def _check_card(card: IdeaCard, *, complete: bool) -> tuple[Municipality, list[A
     ) if card.action_field_ids else []
     if len(fields) != len(card.action_field_ids) or (complete and not fields):
         raise InvalidInput(_l("Please choose at least one action field."))
+    if card.project_id is not None and db.session.get(Project, card.project_id) is None:
+        raise InvalidInput(_l("Please choose a project of the portfolio from the list."))
     return municipality, fields
 
 
@@ -84,6 +88,7 @@ def _apply_card(idea: Idea, card: IdeaCard, *, complete: bool) -> None:
     idea.partners = card.partners
     idea.municipality = municipality
     idea.action_fields = fields
+    idea.project_id = card.project_id
     idea.search_document = search.idea_document(idea)
 
 

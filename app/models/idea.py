@@ -123,10 +123,16 @@ class Idea(Base):
         return f"<Idea {self.id} {self.status}>"
 
 
+PROJECT_LINKED, PROJECT_UNLINKED = "linked", "unlinked"
+
+
 class IdeaStateChange(Base):
-    """Every change of an idea's state: who, when, why."""
+    """Every change of an idea's state: who, when, why. An entry with `project_link` records
+    instead that the moderation linked the idea to a portfolio project (`project_id`) or removed
+    the link; the state stays as it was (from_status == to_status)."""
 
     __tablename__ = "idea_state_changes"
+    __table_args__ = (CheckConstraint(f"project_link IN {(PROJECT_LINKED, PROJECT_UNLINKED)!r}", name="project_link"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), index=True)
@@ -135,9 +141,12 @@ class IdeaStateChange(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    project_link: Mapped[str | None] = mapped_column(String(10))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
 
     idea: Mapped[Idea] = relationship(back_populates="state_changes")
     actor: Mapped[User | None] = relationship()
+    project: Mapped[Project | None] = relationship()
 
 
 IMAGE_ALT_MAX = 300

@@ -75,15 +75,18 @@ class Project(Base):
 
     @property
     def public_ideas(self) -> list[Idea]:
-        """The ideas it came from that the public may see (hidden ones left out)."""
-        return [idea for idea in self.ideas if not idea.is_hidden]
+        """The ideas it came from or that build on it, as the public may see them: no draft, no
+        hidden idea."""
+        return [idea for idea in self.ideas if not idea.is_hidden and idea.status != "draft"]
 
     def __repr__(self) -> str:
         return f"<Project {self.code}>"
 
 
 class ProjectStatusChange(Base):
-    """Every change of a project's status (the first entry is its creation): who, when, why."""
+    """Every change of a project's status (the first entry is its creation): who, when, why. An
+    entry with `idea_id` records instead that the project took that idea as a contribution
+    (Baustein); the status stays as it was (from_status == to_status)."""
 
     __tablename__ = "project_status_changes"
     __table_args__ = (CheckConstraint(f"to_status IN {PROJECT_STATUSES!r}", name="to_status"),)
@@ -95,9 +98,11 @@ class ProjectStatusChange(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
 
     project: Mapped[Project] = relationship(back_populates="status_changes")
     actor: Mapped[User | None] = relationship()
+    idea: Mapped[Idea | None] = relationship()
 
 
 class BudgetLine(Base):

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from app.forms import REASON_LENGTH, WholeNumberField, at_most, strip
+from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, strip
 from app.models.moderation import ANSWER_MAX, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX, SIGNATURE_MAX
+from app.reference import project_choice, projects
 
 
 class StatusForm(FlaskForm):
@@ -97,3 +98,19 @@ def score_form_class(criteria):
             ),
         )
     return ScoreForm
+
+
+class ProjectLinkForm(FlaskForm):
+    """The portfolio project an idea builds on: chosen, changed or removed, with a public reason."""
+
+    project = SelectField(_l("Project the idea builds on"), coerce=coerce_id, validate_choice=False)
+    link_reason = TextAreaField(
+        _l("Public reason"),
+        description=_l("Shown in the idea's history."),
+        validators=[DataRequired(_l("Please give a reason.")), REASON_LENGTH],
+        filters=[strip],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project.choices = [SelectChoice(0, _l("No project"))] + [SelectChoice(p.id, project_choice(p)) for p in projects()]

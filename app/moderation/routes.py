@@ -19,11 +19,11 @@ from app.extensions import db
 from app.forms import ActionForm
 from app.ideas import queries as idea_queries
 from app.ideas import states
-from app.models import Comment, Idea
+from app.models import Comment, Idea, Project
 from app.models.idea import DECLINED
 from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
 from app.moderation import charts, exports, queries, rubric, services
-from app.moderation.forms import AnswerForm, HideForm, MergeForm, RestoreForm, StatusForm, score_form_class
+from app.moderation.forms import AnswerForm, HideForm, MergeForm, ProjectLinkForm, RestoreForm, StatusForm, score_form_class
 from app.participation.forms import REPORT_REASON_LABELS
 from app.security import parse_int
 from app.views import attempt
@@ -90,6 +90,7 @@ def render_idea_page(idea: Idea, **forms) -> str:
         if to != DECLINED:  # "required when declining" only where it applies
             status_form.reason.description = _("Shown on the idea page. Optional.")
     hide_form.reason.id, restore_form.reason.id = "hide-reason", "restore-reason"
+    link_form = forms.get("link_form") or ProjectLinkForm(formdata=None, project=idea.project_id or 0)
     return render_template(
         "moderation/idea.html",
         idea=idea,
@@ -98,6 +99,7 @@ def render_idea_page(idea: Idea, **forms) -> str:
         status_forms=status_forms,
         hide_form=hide_form,
         restore_form=restore_form,
+        link_form=link_form,
         answer_form=answer_form,
         answers=services.answer_history(idea),
         scores=rubric.scores_for_ideas([idea.id])[idea.id],
@@ -131,6 +133,22 @@ def change_status(idea_id: int):
         return redirect(url_for("moderation.idea", idea_id=idea.id))
     # The message shows beside the form, or on top when this change has no form now.
     return render_idea_page(idea, error=" ".join(form.reason.errors), **{f"status_form_{to_status}": form}), 422
+
+
+@bp.route("/ideen/<int:idea_id>/projekt", methods=["POST"])
+@moderator_required
+def link_project(idea_id: int):
+    """Link the idea to the portfolio project it builds on, change or remove the link (public reason)."""
+    idea = _idea(idea_id)
+    form = ProjectLinkForm()
+    project = db.session.get(Project, form.project.data) if form.project.data else None
+    if form.project.data and project is None:
+        form.project.errors = [_("Please choose a project of the portfolio from the list.")]
+    elif form.validate_on_submit() and attempt(services.link_project, idea, current_user, project, form.link_reason.data or "",
+                                               success=lambda changed: _("The link to the project is saved.") if changed else _("Nothing changed."),
+                                               errors_to=form.link_reason):
+        return redirect(url_for("moderation.idea", idea_id=idea.id) + "#h-project", code=303)
+    return render_idea_page(idea, link_form=form), 422
 
 
 @bp.route("/ideen/in-pruefung", methods=["POST"])

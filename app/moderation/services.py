@@ -19,14 +19,17 @@ from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
 from app.ideas import states
-from app.models import Comment, Follow, Idea, OfficialAnswer, Report, Support, User, utcnow
+from app.models import Comment, Follow, Idea, IdeaStateChange, OfficialAnswer, Project, Report, Support, User, utcnow
 from app.models.idea import (
     CANDIDATE,
     DECLINED,
     HIDDEN_BY_MODERATION,
     HIDDEN_BY_REPORTS,
+    IN_PORTFOLIO,
     IN_REVIEW,
     MERGED,
+    PROJECT_LINKED,
+    PROJECT_UNLINKED,
     PUBLISHED,
 )
 from app.models.moderation import ANSWER_MAX, SIGNATURE_MAX
@@ -69,6 +72,28 @@ def change_status(idea: Idea, to_status: str, actor: User, reason: str = "") -> 
     idea_services.change_state(idea, to_status, actor, states.MODERATION, reason)
     db.session.flush()
     audit.record(actor, "idea.status", "idea", idea.id, reason=reason.strip(), before=before, after=snapshot(idea))
+
+
+def link_project(idea: Idea, actor: User, project: Project | None, reason: str) -> bool:
+    """Link an idea to the portfolio project it builds on, change the link or remove it (project
+    None), with a public reason in the idea's history. An idea in the portfolio stays with its
+    project. Flushes. False if the link was already so."""
+    require_moderator(actor)
+    if idea.is_draft:
+        raise NotAllowed()
+    if idea.status == IN_PORTFOLIO:
+        raise InvalidInput(_l("An idea in the portfolio belongs to its project; the link cannot be changed."))
+    reason = clean_reason(reason, required=True)
+    if idea.project_id == (project.id if project else None):
+        return False
+    before = {"project": idea.project.code if idea.project else None}
+    idea.project = project
+    db.session.add(IdeaStateChange(idea=idea, from_status=idea.status, to_status=idea.status, actor=actor, reason=reason,
+                                   project_link=PROJECT_LINKED if project else PROJECT_UNLINKED, project=project, created_at=utcnow()))
+    db.session.flush()
+    audit.record(actor, "idea.project_link", "idea", idea.id, reason=reason, before=before,
+                 after={"project": project.code if project else None})
+    return True
 
 
 def review_many(ideas: list[Idea], actor: User) -> int:

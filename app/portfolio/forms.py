@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from app.errors import InvalidInput
-from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, single_line, strip
+from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_choice_id, coerce_id, single_line, strip
 from app.models.portfolio import (
     BUDGET_LABEL_MAX,
     CONSUMPTIVE,
@@ -28,7 +28,7 @@ from app.models.portfolio import (
 )
 from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, ProjectData
-from app.reference import action_fields, municipalities
+from app.reference import action_fields, municipalities, project_choice, projects
 from app.security import parse_int
 
 
@@ -148,10 +148,9 @@ class BudgetLineForm(FlaskForm):
         )
 
 
-class PlanForm(ProjectFields, Form):
-    """One project of an import: its ideas (ids), fields and an optional first budget line."""
+class BudgetPart:
+    """An optional budget line in an import: a new project's first, or one added with contributions."""
 
-    idea_ids = HiddenField()
     budget_label = StringField(_l("Name"), description=_l("E.g. “Sensors and installation”"), validators=[at_most(BUDGET_LABEL_MAX)], filters=[single_line])
     budget_year = WholeNumberField(
         _l("Year"), validators=[Optional(), NumberRange(YEAR_MIN, YEAR_MAX, _l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX))]
@@ -168,9 +167,6 @@ class PlanForm(ProjectFields, Form):
                 self.budget_year.errors.append(str(_l("Please enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX)))
             _rate(self, self.budget_rate)
             _euros(self, field)
-
-    def id_list(self) -> list[int]:
-        return [number for part in (self.idea_ids.data or "").split(",") if (number := parse_int(part)) is not None]
 
     def preview(self) -> tuple | None:
         """(funding, own share) of the budget line as typed, or None while it is incomplete or wrong."""
@@ -191,6 +187,35 @@ class PlanForm(ProjectFields, Form):
             amount=self.budget_amount.decimal,
             funding_rate=self.budget_rate.decimal,
         )
+
+
+class PlanForm(ProjectFields, BudgetPart, Form):
+    """One project of an import: its ideas (ids), fields and an optional first budget line."""
+
+    idea_ids = HiddenField()
+
+    def id_list(self) -> list[int]:
+        return _id_list(self.idea_ids.data)
+
+
+def _id_list(text: str | None) -> list[int]:
+    return [number for part in (text or "").split(",") if (number := parse_int(part)) is not None]
+
+
+class ContributionForm(BudgetPart, FlaskForm):
+    """The import's third choice: shortlisted ideas (ids) added to an existing project, with an
+    optional budget line for that project."""
+
+    idea_ids = HiddenField()
+    project = SelectField(_l("Add to the project"), coerce=coerce_choice_id, validate_choice=False,
+                          validators=[InputRequired(_l("Please choose a project of the portfolio from the list."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project.choices = [SelectChoice("", _l("Please choose"))] + [SelectChoice(p.id, project_choice(p)) for p in projects()]
+
+    def id_list(self) -> list[int]:
+        return _id_list(self.idea_ids.data)
 
 
 class ImportForm(FlaskForm):

@@ -27,7 +27,15 @@ from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
 from app.moderation import rubric
 from app.portfolio import budgets, charts, exports, imports, labels, queries, services
-from app.portfolio.forms import BudgetLineForm, CsvConfirmForm, CsvImportForm, ImportForm, ProjectForm, ShortlistForm
+from app.portfolio.forms import (
+    BudgetLineForm,
+    ContributionForm,
+    CsvConfirmForm,
+    CsvImportForm,
+    ImportForm,
+    ProjectForm,
+    ShortlistForm,
+)
 from app.security import parse_int
 from app.views import attempt
 
@@ -66,6 +74,7 @@ def index():
         "portfolio/index.html",
         filters=filters,
         groups=groups,
+        participation=queries.participation_by_project(),
         count=sum(len(projects) for _field, projects in groups),
         fields=fields,
         municipalities=[m for m in reference.municipalities() if not m.is_district],
@@ -245,7 +254,13 @@ def import_ideas():
     if request.method == "GET":
         chosen = [by_id[i] for i in [parse_int(i) for i in request.args.getlist("idee")] if i in by_id]
         if not chosen:
-            return render_template("portfolio/import_select.html", shortlisted=shortlisted, missing="idee" in request.args or "modus" in request.args)
+            return render_template("portfolio/import_select.html", shortlisted=shortlisted, projects=reference.projects(),
+                                   missing="idee" in request.args or "modus" in request.args)
+        if request.args.get("modus") == "bestehend":
+            form = ContributionForm(formdata=None, data={"idea_ids": ",".join(str(i.id) for i in chosen),
+                                                         "project": parse_int(request.args.get("projekt") or "") or "",
+                                                         "budget_year": utcnow().astimezone(get_timezone()).year + 1})
+            return render_template("portfolio/import_contribution.html", form=form, ideas=chosen)
         groups = [chosen] if request.args.get("modus") == "zusammen" else [[idea] for idea in chosen]
         form = ImportForm(formdata=None, data={"projects": [_proposal(group) for group in groups]})
     else:
@@ -261,6 +276,25 @@ def import_ideas():
             if done:
                 return redirect(url_for("portfolio.show", number=done.value[0].number))
     return _import_plan_page(form, by_id), form_status()
+
+
+@bp.route("/uebernahme/baustein", methods=["POST"])
+@steering_required
+def add_contributions():
+    """The import's third choice: the chosen shortlisted ideas become contributions of an existing project."""
+    by_id = {idea.id: idea for idea in _shortlisted()}
+    form = ContributionForm()
+    ideas = [by_id[i] for i in form.id_list() if i in by_id]
+    if request.form.get("preview"):
+        valid = form.validate_on_submit()
+        return render_template("portfolio/import_contribution.html", form=form, ideas=ideas, previewing=True), 200 if valid else 422
+    if form.validate_on_submit():
+        project = db.session.get(Project, form.project.data)
+        done = attempt(services.add_to_project, current_user, project, form.id_list(), form.budget(), errors_to=form,
+                       success=lambda p: _("Added to %(code)s as contributions: %(count)d ideas.", code=p.code, count=len(form.id_list())))
+        if done:
+            return redirect(url_for("portfolio.show", number=done.value.number) + "#h-origin", code=303)
+    return render_template("portfolio/import_contribution.html", form=form, ideas=ideas), form_status()
 
 
 def _import_plan_page(form: ImportForm, by_id: dict[int, Idea], *, previewing: bool = False) -> str:

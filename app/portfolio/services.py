@@ -234,6 +234,39 @@ def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project
     return projects
 
 
+def add_to_project(actor: User, project: Project | None, idea_ids: list[int], budget: BudgetInput | None) -> Project:
+    """The import's third choice: shortlisted ideas become contributions (Bausteine) of an existing
+    project, all or nothing. Each idea moves to "Im Portfolio" and links to the project; the
+    project's public history names each; the budget line, if any, is added to the project's."""
+    require_steering(actor)
+    if project is None:
+        raise InvalidInput(_l("Please choose a project of the portfolio from the list."))
+    if not idea_ids or len(set(idea_ids)) != len(idea_ids):
+        raise InvalidInput(_l("Please choose at least one shortlisted idea."))
+    ideas = list(db.session.scalars(
+        select(Idea).where(Idea.id.in_(idea_ids)).order_by(Idea.id).with_for_update().execution_options(populate_existing=True)))
+    if len(ideas) != len(idea_ids) or any(idea.status != SHORTLISTED or idea.is_hidden for idea in ideas):
+        raise InvalidInput(_l("Only visible ideas on the shortlist can be imported."))
+    line = check_budget(budget) if budget is not None else None
+    now = utcnow()
+    for idea in ideas:
+        before = {"status": idea.status, "project": idea.project.code if idea.project else None}
+        idea_services.change_state(idea, IN_PORTFOLIO, actor, states.STEERING, project.code)
+        idea.project = project
+        project.status_changes.append(ProjectStatusChange(from_status=project.status, to_status=project.status, actor=actor,
+                                                          idea_id=idea.id, created_at=now))
+        db.session.flush()
+        audit.record(actor, "idea.status", "idea", idea.id, reason=project.code, before=before,
+                     after={"status": idea.status, "project": project.code})
+    if line is not None:
+        project.budget_lines.append(BudgetLine(**line.__dict__))
+    project.updated_at = now
+    db.session.flush()
+    audit.record(actor, "project.contribution", "project", project.id,
+                 after={"ideas": [i.id for i in ideas], "budget": _budget_snapshot(line)})
+    return project
+
+
 def create_project(actor: User, data: ProjectData) -> Project:
     """A new project that did not come from ideas (e.g. a row of a CSV import), with the next free code."""
     require_project_editor(actor)

@@ -118,10 +118,10 @@ HOLDINGS: tuple[Holding, ...] = (
             withheld={"file_key": "the files' random name (the pictures themselves are in the download)", "widths": INTERNAL},
             where=_own_ideas),
     Holding("idea_history", _l("History of your ideas"), "idea_state_changes", "idea_id",
-            ("id", "idea_id", "from_status", "to_status", "reason", "created_at"), KEEP,
+            ("id", "idea_id", "from_status", "to_status", "reason", "created_at", "project_link", "project_id"), KEEP,
             withheld={"actor_id": "the account that changed the state (often a member of staff)"}, where=_own_ideas),
     Holding("state_changes_made", _l("Changes of state you made"), "idea_state_changes", "actor_id",
-            ("id", "idea_id", "from_status", "to_status", "reason", "created_at"), UNLINK),
+            ("id", "idea_id", "from_status", "to_status", "reason", "created_at", "project_link", "project_id"), UNLINK),
     Holding("comments", _l("Comments"), "comments", "author_id",
             ("id", "idea_id", "author_id", "parent_id", "body", "created_at", "edited_at", "deleted_at", "is_hidden",
              "hidden_at", "hidden_cause"), KEEP),
@@ -166,7 +166,7 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("legal_texts", _l("Legal texts you published"), "legal_texts", "author_id",
             ("id", "document", "version", "body", "is_material", "created_at"), UNLINK),
     Holding("project_status_changes", _l("Project status changes you made"), "project_status_changes", "actor_id",
-            ("id", "project_id", "from_status", "to_status", "reason", "created_at"), UNLINK),
+            ("id", "project_id", "from_status", "to_status", "reason", "created_at", "idea_id"), UNLINK),
 )
 
 # Tables that hold nothing about a person, and why.

@@ -111,6 +111,7 @@ LABELS = {
     "after": _l("After"),
     "signature": _l("Signature"),
     "is_material": _l("Material change"),
+    "project_link": _l("Link to a project"),
 }
 
 # Columns whose value is the id of something named in the export's "reference".
@@ -144,6 +145,8 @@ def cell(section: str, key: str, value: Any, reference: dict[str, dict]) -> str:
         return str(_l("Business / organisation") if value == ACCOUNT_ORGANISATION else _l("Citizen"))
     if key == "role":
         return str(ROLE_LABELS.get(value, value))
+    if key == "project_link":
+        return str(_l("linked") if value == "linked" else _l("link removed"))
     if key == "author_id":
         return str(_l("you"))  # the sections hold only the person's own ideas and comments
     if key == "document":

@@ -1,0 +1,60 @@
+"""In Chromium, at 1280 and 375 px: a citizen's idea "ergänzt P20" (typed as the number), the
+moderation confirms the link with a reason, P20's page lists it, and the Steuerungsgremium adds it
+to P20 as a contribution. axe-core, the HTML checker and reflow on each new page."""
+
+from playwright.sync_api import expect
+
+from app.extensions import db
+from app.models import Idea
+from tests.e2e.browser import assert_accessible, log_in
+from tests.factories import advance_idea, create_user
+
+
+def test_an_idea_that_builds_on_p20_becomes_its_contribution(axe_page, reference):
+    page = axe_page
+    create_user("buergerin@example.com", display_name="Anna B.")
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    steering = create_user("sg@example.com", roles=("steering",))
+
+    log_in(page, "buergerin@example.com")
+    page.goto("/ideen/neu")
+    page.get_by_label("Titel").fill("Pendler-App mit Bus und Rad")
+    page.get_by_label("Kurzbeschreibung").fill("Eine App zeigt Bus, Rad und Mitfahrbank zusammen.")
+    page.get_by_label("Zentraler Nutzen der Idee").fill("Weniger Autos am Bahnhof.")
+    page.get_by_label("Vermutete Herausforderungen und Schwierigkeiten").fill("Daten der Verkehrsbetriebe.")
+    page.get_by_label("Mobilität").check()
+    page.get_by_label("Kommune").select_option(label="Dülmen")
+    page.get_by_label("Meine Idee ergänzt ein bestehendes Projekt (optional)").fill("P20")
+    assert_accessible(page, "idea-new-builds-on")
+    page.get_by_role("button", name="Veröffentlichen", exact=True).click()
+    if page.get_by_role("button", name="Trotzdem veröffentlichen").count():
+        page.get_by_role("button", name="Trotzdem veröffentlichen").click()
+    expect(page.get_by_text("Diese Idee ergänzt das Projekt")).to_be_visible()
+    idea_url = page.url
+    page.get_by_role("button", name="Abmelden").click()
+
+    log_in(page, "mod@example.com", second_factor=True)
+    page.goto(idea_url.replace("/ideen/", "/moderation/ideen/"))
+    page.get_by_label("Öffentliche Begründung", exact=False).last.fill("Passt genau zu P20.")
+    assert_accessible(page, "moderation-idea-project-link")
+    page.get_by_role("button", name="Verknüpfung speichern").click()
+    expect(page.get_by_text("Nichts geändert.")).to_be_visible()  # the citizen had chosen P20 already
+    page.get_by_role("button", name="Abmelden").click()
+
+    page.goto("/portfolio/P20")
+    expect(page.locator("#h-origin + p + ul")).to_contain_text("Pendler-App mit Bus und Rad")
+    assert_accessible(page, "portfolio-project-with-ideas")
+
+    idea = db.session.scalar(db.select(Idea).where(Idea.title == "Pendler-App mit Bus und Rad"))
+    advance_idea(idea, "in_review", "candidate", "shortlisted", moderator=moderator, steering=steering)
+    log_in(page, "sg@example.com", second_factor=True)
+    page.goto("/portfolio/uebernahme")
+    page.get_by_label("Pendler-App mit Bus und Rad (Dülmen)").check()
+    page.get_by_label("Die gewählten Ideen als Bausteine zu einem bestehenden Projekt hinzufügen").check()
+    page.get_by_label("Bestehendes Projekt (für die dritte Möglichkeit)").select_option(label="P20 – App in die Verkehrswende")
+    page.get_by_role("button", name="Weiter").click()
+    assert_accessible(page, "portfolio-import-contribution")
+    page.get_by_role("button", name="Als Bausteine hinzufügen").click()
+    expect(page.get_by_text("Eine Idee als Baustein aufgenommen:")).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, "portfolio-project-contribution-375")
