@@ -19,7 +19,7 @@ from app.models import Idea, IdeaImage
 from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.pages import idea as idea_page
-from app.reference import project_choice
+from app.reference import find_project, project_choice
 from app.security import limit_per_account, sent_a_file, went_through
 from app.views import attempt
 
@@ -64,6 +64,10 @@ def index():
 @limit_per_account("RATELIMIT_UPLOAD", counts=sent_a_file)
 def new():
     form = IdeaForm()
+    if request.method == "GET" and request.args.get("projekt"):
+        # From a project's page: "Eine Idee zu diesem Projekt einreichen" (checked like a typed one).
+        found = find_project(request.args["projekt"][:20], form.project_choices)
+        form.builds_on.data = project_choice(found) if found else ""
     similar = None
     picture, picture_error = _picture_of(form) if form.is_submitted() else (None, None)
     if form.is_submitted() and form.check_similar.data:

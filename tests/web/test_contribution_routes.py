@@ -100,3 +100,12 @@ def test_the_committee_adds_shortlisted_ideas_to_an_existing_project(client, aut
     assert "Bürgerbus-App – Im Portfolio" in project_page and "12.500,00 €" in project_page
     listing = page_text(client.get("/portfolio").text)
     assert "1 Idee von der Plattform , unterstützt von 1 Person" in listing  # page_text spaces the link's end
+
+
+def test_a_project_page_invites_an_idea_that_builds_on_it(client, auth, people):
+    page = client.get("/portfolio/P26").text
+    assert "Noch keine Idee von der Plattform." in page and 'href="/ideen/neu?projekt=P26"' in page
+    auth.login()
+    form = client.get("/ideen/neu?projekt=P26").text
+    assert f'value="P26 – {_p(26).title}"' in form
+    assert "P999" not in client.get("/ideen/neu?projekt=P999").text, "an unknown project is not prefilled"
