@@ -57,7 +57,7 @@ def test_steering_committee_shortlists_and_imports_two_candidates_as_one_project
     assert_accessible(page, "portfolio")
     card = page.locator(".project-card", has_text="P29")
     expect(card).to_contain_text("Priorität: II")
-    expect(card).to_contain_text("Anna B.")
+    expect(card).to_contain_text("2 Ideen von der Plattform")  # the ideas themselves are on its page
     card.get_by_role("link", name="P29 Elektromobilität am Bahnhof Dülmen").click()
     assert_accessible(page, "portfolio-project")
     expect(page.locator("#budget")).to_contain_text("250.000,00 €")
