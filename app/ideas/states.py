@@ -49,8 +49,11 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
 # States that need a public reason.
 REASON_REQUIRED = frozenset({DECLINED, MERGED, WITHDRAWN})
 
-# Open for comments and supports.
+# Open for supports (the count is frozen once the moderation proposes the idea).
 OPEN_STATES = frozenset({PUBLISHED, IN_REVIEW})
+# Open for comments: also while the idea is a candidate, on the shortlist and in the portfolio,
+# when discussion matters most; closed only for a declined, merged or withdrawn idea.
+DISCUSSION_STATES = frozenset({PUBLISHED, IN_REVIEW, CANDIDATE, SHORTLISTED, IN_PORTFOLIO})
 # The author may still edit the card.
 EDITABLE_STATES = frozenset({DRAFT, PUBLISHED})
 

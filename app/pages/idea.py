@@ -73,6 +73,7 @@ def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: Comm
         public=services.can_view(idea, None),
         idea=idea,
         is_open=idea.status in states.OPEN_STATES,
+        is_discussed=idea.status in states.DISCUSSION_STATES,
         # Depends on the audience only (signed in with a confirmed address), like the whole layer.
         can_comment=participation.can_comment(user, idea),
         comment_form=CommentForm(formdata=None, meta={"csrf": False}),  # empty: the same for everyone who may comment
@@ -97,6 +98,7 @@ def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm |
         can_support=participation.can_support(user, idea),
         can_comment=can_comment,
         is_open=idea.status in states.OPEN_STATES,
+        is_discussed=idea.status in states.DISCUSSION_STATES,
         own_comments=reader.own_comments if reader else [],
         can_edit_comment=lambda c: participation.can_edit_comment(user, c),
         comment_form=comment_form,  # with its error (the shared page has the empty one)

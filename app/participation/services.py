@@ -38,8 +38,8 @@ def _require_confirmed(user: User) -> None:
         raise NotAllowed(_l("Please confirm your e-mail address first."))
 
 
-def _require_open(idea: Idea, message: str | LazyString) -> None:
-    if idea.status not in states.OPEN_STATES or idea.is_hidden:
+def _require_open(idea: Idea, message: str | LazyString, open_states: frozenset[str] = states.OPEN_STATES) -> None:
+    if idea.status not in open_states or idea.is_hidden:
         raise NotAllowed(message)
 
 
@@ -202,13 +202,13 @@ def _clean_body(body: str) -> str:
 
 
 def can_comment(user: User | None, idea: Idea) -> bool:
-    return user is not None and user.is_confirmed and idea.status in states.OPEN_STATES and not idea.is_hidden
+    return user is not None and user.is_confirmed and idea.status in states.DISCUSSION_STATES and not idea.is_hidden
 
 
 def add_comment(user: User, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
     """A comment, or a reply to a top-level comment (one level of replies)."""
     _require_confirmed(user)
-    _require_open(idea, _l("Comments on this idea are closed."))
+    _require_open(idea, _l("Comments on this idea are closed."), states.DISCUSSION_STATES)
     if parent is not None:
         if parent.idea_id != idea.id:
             raise InvalidInput()

@@ -3,8 +3,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Comment, Follow, Report, Support, utcnow
+from app.moderation import services as moderation
 from app.participation import services
-from tests.factories import PASSWORD, create_user, make_idea
+from tests.factories import PASSWORD, advance_idea, create_user, make_idea
+from tests.helpers import page_text
 
 
 @pytest.fixture
@@ -136,15 +138,35 @@ def test_comment_edit_after_15_minutes_and_foreign_comments_are_refused(app, cli
     assert foreign.body == "Fremd"
 
 
-def test_comments_closed_after_the_open_states(client, idea, citizen):
+def test_comments_stay_open_through_candidate_and_shortlist(client, idea, citizen):
+    """Before: comments closed when an idea became a candidate, when discussion matters most."""
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    steering = create_user("sg@example.com", roles=("steering",))
+    advance_idea(idea, "in_review", "candidate", moderator=moderator)
+    assert client.post(f"/ideen/{idea.id}/kommentare", data={"body": "Als Kandidat noch wichtiger"}).status_code == 302
+    advance_idea(idea, "shortlisted", steering=steering)
+    assert client.post(f"/ideen/{idea.id}/kommentare", data={"body": "Auf der Shortlist"}).status_code == 302
+    page = client.get(f"/ideen/{idea.id}").text
+    assert 'id="kommentieren"' in page and "Auf der Shortlist" in page
+    assert "Unterstützungen sind geschlossen; die Zahl steht fest." in page, "supports stay frozen"
+
+
+def test_comments_close_for_a_withdrawn_declined_or_merged_idea_with_the_reason(client, idea, citizen):
     from app.ideas.services import withdraw_idea
 
     withdraw_idea(idea, idea.author, "Erledigt")
     db.session.commit()
-    page = client.get(f"/ideen/{idea.id}").text
-    assert "Die Kommentare sind geschlossen" in page and 'id="kommentieren"' not in page
+    page = page_text(client.get(f"/ideen/{idea.id}").text)
+    assert "Kommentare sind geschlossen: Die Person, die die Idee eingereicht hat, hat sie zurückgezogen. Begründung: Erledigt" in page
+    assert 'id="kommentieren"' not in client.get(f"/ideen/{idea.id}").text
     response = client.post(f"/ideen/{idea.id}/kommentare", data={"body": "Noch was"})
     assert response.status_code == 422 and "geschlossen" in response.text
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    other = make_idea(idea.author, "Abgelehnte Idee")
+    moderation.change_status(other, "declined", moderator, "Gibt es schon als P20.")
+    db.session.commit()
+    declined = page_text(client.get(f"/ideen/{other.id}").text)
+    assert "Kommentare sind geschlossen: Die Moderation hat diese Idee abgelehnt. Begründung: Gibt es schon als P20." in declined
 
 
 def test_report_an_idea_and_a_comment(client, idea, citizen):
