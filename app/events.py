@@ -23,6 +23,8 @@ COMMENT_REPLY = "comment.reply"
 ITEM_HIDDEN = "item.hidden"
 ITEM_RESTORED = "item.restored"
 PROJECT_STATUS = "project.status"
+PROJECT_CONTRIBUTION = "project.contribution"
+PROJECT_UPDATE = "project.update"
 NEWS = "news"
 STAFF_SUMMARY = "staff.summary"
 
@@ -85,3 +87,11 @@ def _visibility(kind: str, item: Idea | Comment, **data) -> None:
 
 def project_status_changed(project: Project, from_status: str | None, to_status: str, actor: User | None, reason: str) -> None:
     record(PROJECT_STATUS, actor=actor, project=project, to=to_status, previous=from_status, reason=reason or None)
+
+
+def project_took_contribution(project: Project, idea: Idea, actor: User | None) -> None:
+    record(PROJECT_CONTRIBUTION, actor=actor, project=project, idea=idea)
+
+
+def project_next_steps_changed(project: Project, actor: User | None) -> None:
+    record(PROJECT_UPDATE, actor=actor, project=project)

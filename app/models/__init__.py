@@ -6,7 +6,7 @@ from app.models.legal import BarrierReport, Consent, LegalText
 from app.models.mail import OutgoingMail
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.notification import Announcement, Notification, NotificationEvent, NotificationSetting
-from app.models.participation import Comment, Follow, Report, Support
+from app.models.participation import Comment, Follow, ProjectFollow, Report, Support
 from app.models.portfolio import BudgetLine, Counter, Project, ProjectStatusChange
 from app.models.privacy import DataExport
 from app.models.reference import ActionField, Municipality
@@ -40,6 +40,7 @@ __all__ = [
     "OutgoingMail",
     "PendingLogin",
     "Project",
+    "ProjectFollow",
     "ProjectStatusChange",
     "RecoveryCode",
     "Report",

@@ -110,3 +110,13 @@ class Follow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # What the notifications will need: since when, and up to when the person has seen the idea's news.
     last_notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ProjectFollow(Base):
+    """An account follows a portfolio project: it hears of contributions, status and next steps."""
+
+    __tablename__ = "project_follows"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -52,6 +52,9 @@ class Project(Base):
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="SET NULL"))
     priority_group: Mapped[str | None] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default=PLANNED)
+    # "Was passiert als Nächstes?": the official word on what comes next, by staff, dated.
+    next_steps: Mapped[str] = mapped_column(Text, default="", server_default="")
+    next_steps_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -32,7 +32,18 @@ from sqlalchemy.types import JSON
 
 from app.database import skip_locked
 from app.extensions import db
-from app.models import Comment, Follow, Idea, Notification, NotificationEvent, NotificationSetting, User, UserRole, utcnow
+from app.models import (
+    Comment,
+    Follow,
+    Idea,
+    Notification,
+    NotificationEvent,
+    NotificationSetting,
+    ProjectFollow,
+    User,
+    UserRole,
+    utcnow,
+)
 from app.models.base import UTCDateTime
 from app.models.notification import CHANNEL_OFF
 from app.models.user import ROLE_MODERATOR
@@ -120,6 +131,14 @@ def _own_or_followed(kind: str, author_id):
     return case((Follow.user_id == author_id, kinds.setting_for(kind, own=True)), else_=kinds.setting_for(kind, own=False))
 
 
+def _project_followers(project_id: int | None):
+    return (
+        select(User.id.label("user_id"), literal(kinds.FOLLOWED_PROJECT, String).label("setting"))
+        .join(ProjectFollow, ProjectFollow.user_id == User.id)
+        .where(ProjectFollow.project_id == project_id)
+    )
+
+
 def _recipients(event: NotificationEvent):
     """(kind, SELECT user_id, setting FROM users …) for each group of recipients of the event."""
     kind = event.kind
@@ -158,6 +177,14 @@ def _recipients(event: NotificationEvent):
             .where(Idea.project_id == event.project_id)
             .group_by(User.id)
         )
+        # The project's own followers, once: those who follow one of its ideas heard above.
+        follows_an_idea = (
+            select(Follow.user_id).join(Idea, Idea.id == Follow.idea_id)
+            .where(Follow.user_id == User.id, Idea.project_id == event.project_id).exists()
+        )
+        yield kind, _project_followers(event.project_id).where(~follows_an_idea)
+    elif kind in (kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE):
+        yield kind, _project_followers(event.project_id)
     elif kind == kinds.NEWS:
         opted_in = select(NotificationSetting.user_id).where(
             NotificationSetting.user_id == User.id, NotificationSetting.setting == kinds.NEWS, NotificationSetting.channel != CHANNEL_OFF

@@ -21,7 +21,9 @@ from app.events import (  # noqa: F401 (re-exported for the notification code)
     ITEM_HIDDEN,
     ITEM_RESTORED,
     NEWS,
+    PROJECT_CONTRIBUTION,
     PROJECT_STATUS,
+    PROJECT_UPDATE,
     STAFF_SUMMARY,
 )
 from app.models.notification import CHANNEL_DAILY, CHANNEL_IMMEDIATE, CHANNEL_OFF, CHANNEL_WEEKLY
@@ -35,7 +37,10 @@ GROUP_OF = {
     COMMENT_REPLY: "comment",
     ITEM_HIDDEN: "moderation",
     ITEM_RESTORED: "moderation",
+    PROJECT_CONTRIBUTION: "project",
+    PROJECT_UPDATE: "project",
 }
+FOLLOWED_PROJECT = "followed.project"  # every notification about a project someone follows
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ SETTINGS = (
     Setting("own.moderation", _l("My ideas or comments are hidden or shown again"), CHANNEL_IMMEDIATE),
     Setting("followed.state", _l("Ideas I follow change state"), CHANNEL_DAILY),
     Setting("followed.answer", _l("An official answer to ideas I follow"), CHANNEL_DAILY),
+    Setting(FOLLOWED_PROJECT, _l("Projects I follow: a new contribution, a status change, what happens next"), CHANNEL_DAILY),
     Setting("news", _l("News from the district (workshops, decisions)"), CHANNEL_OFF),
     Setting("staff.summary", _l("Daily summary of the moderation queue"), CHANNEL_IMMEDIATE, staff_only=True),
 )

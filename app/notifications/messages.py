@@ -49,6 +49,29 @@ def describe_for_mail(n: Notification) -> Message:
     return message
 
 
+def _project_message(n: Notification, data: dict, own: bool, why: str, idea_title: str) -> Message:
+    project = db.session.get(Project, n.project_id)
+    names = {"code": project.code if project else "", "project": project.title if project else ""}
+    path = url_for("portfolio.show", number=project.number) if project else "/portfolio"
+    followed = n.setting == kinds.FOLLOWED_PROJECT
+    if followed:
+        why = _("You get this because you follow this project.")
+    if n.kind == kinds.PROJECT_CONTRIBUTION:
+        text = _("The project %(code)s “%(project)s” took up an idea as a contribution: “%(idea)s”.", idea=idea_title, **names)
+        return Message(text, path + "#h-origin", why)
+    if n.kind == kinds.PROJECT_UPDATE:
+        return Message(_("What happens next with the project %(code)s “%(project)s”: the district has written an update.", **names),
+                       path + "#h-next", why)
+    status = str(portfolio_labels.project_status_label(data.get("to", ""))) if project else ""
+    if followed:
+        text = _("The project %(code)s “%(project)s”, which you follow, is now “%(status)s”.", status=status, **names)
+    elif own:
+        text = _("The portfolio project %(code)s “%(project)s”, which your idea is part of, is now “%(status)s”.", status=status, **names)
+    else:
+        text = _("The portfolio project %(code)s “%(project)s”, which an idea you follow is part of, is now “%(status)s”.", status=status, **names)
+    return Message(text, path, why)
+
+
 def describe(n: Notification) -> Message:
     data = n.data or {}
     own = n.setting.startswith("own.")
@@ -94,14 +117,8 @@ def describe(n: Notification) -> Message:
             text = _("%(what)s is shown again.", what=what)
         anchor = f"#kommentar-{n.comment_id}" if n.comment_id else ""
         return Message(text, idea_path + anchor, _("You get this because you wrote it."))
-    if n.kind == kinds.PROJECT_STATUS:
-        project = db.session.get(Project, n.project_id)
-        status = str(portfolio_labels.project_status_label(data.get("to", ""))) if project else ""
-        names = {"code": project.code if project else "", "project": project.title if project else "", "status": status}
-        text = (_("The portfolio project %(code)s “%(project)s”, which your idea is part of, is now “%(status)s”.", **names) if own
-                else _("The portfolio project %(code)s “%(project)s”, which an idea you follow is part of, is now “%(status)s”.", **names))
-        path = url_for("portfolio.show", number=project.number) if project else "/portfolio"
-        return Message(text, path, why)
+    if n.kind in (kinds.PROJECT_STATUS, kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE):
+        return _project_message(n, data, own, why, title)
     if n.kind == kinds.NEWS:
         news = db.session.get(Announcement, n.announcement_id)
         return Message(_("News: %(title)s", title=news.title if news else ""), url_for("notifications.news") + f"#neuigkeit-{n.announcement_id}",

@@ -7,11 +7,11 @@ from app import audit
 from app.audit import Target
 from app.cache import declare
 from app.extensions import db
-from app.models import Comment, Follow, Report, Support
+from app.models import Comment, Follow, ProjectFollow, Report, Support
 
 # A support or a comment shows on its idea's pages only (the idea's page version); follows and
 # reports are no page's content.
-declare(idea_scoped=(Support, Comment), private=(Follow, Report))
+declare(idea_scoped=(Support, Comment), private=(Follow, ProjectFollow, Report))
 
 
 def _name_comment(comment_id: int) -> Target | None:

@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.auth.decorators import confirmed_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import queries as idea_queries
-from app.models import Comment, Idea, User
+from app.models import Comment, Idea, Project, User
 from app.pages import idea as idea_page
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
@@ -108,6 +109,30 @@ def unfollow(idea_id: int):
     idea = idea_page.visible_idea(idea_id)
     attempt(services.unfollow_idea, current_user, idea, success=_("You no longer follow this idea."))
     return _back(idea)
+
+
+@bp.route("/portfolio/P<int:number>/folgen", methods=["POST"])
+@confirmed_required
+def follow_project(number: int):
+    project = _project(number)
+    attempt(services.follow_project, current_user, project,
+            success=_("You are following this project. You hear of its contributions, status and next steps (settings: “Notifications”)."))
+    return redirect(url_for("portfolio.show", number=project.number) + "#folgen", code=303)
+
+
+@bp.route("/portfolio/P<int:number>/nicht-mehr-folgen", methods=["POST"])
+@confirmed_required
+def unfollow_project(number: int):
+    project = _project(number)
+    attempt(services.unfollow_project, current_user, project, success=_("You no longer follow this project."))
+    return redirect(url_for("portfolio.show", number=project.number) + "#folgen", code=303)
+
+
+def _project(number: int) -> Project:
+    project = db.session.scalar(select(Project).where(Project.number == number))
+    if project is None:
+        abort(404)
+    return project
 
 
 @bp.route("/ideen/<int:idea_id>/kommentare", methods=["POST"])

@@ -26,7 +26,7 @@ from app.database import InsertUnlessExists, insert_unless_exists, rows_changed
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import states
-from app.models import Comment, Follow, Idea, Report, Support, User, utcnow
+from app.models import Comment, Follow, Idea, Project, ProjectFollow, Report, Support, User, utcnow
 from app.models.idea import HIDDEN_BY_REPORTS
 from app.models.participation import COMMENT_MAX, REPORT_DISMISSED, REPORT_NOTE_MAX, REPORT_OPEN, REPORT_REASONS
 
@@ -88,6 +88,22 @@ def follow_idea(user: User, idea: Idea) -> bool:
 
 def unfollow_idea(user: User, idea: Idea) -> bool:
     return rows_changed(delete(Follow).where(Follow.user_id == user.id, Follow.idea_id == idea.id)) > 0
+
+
+def follow_project(user: User, project: Project) -> bool:
+    """Follow a portfolio project (a confirmed account); True if this is new."""
+    _require_confirmed(user)
+    return _insert_once(insert_unless_exists(ProjectFollow).values(user_id=user.id, project_id=project.id))
+
+
+def unfollow_project(user: User, project: Project) -> bool:
+    return rows_changed(delete(ProjectFollow).where(ProjectFollow.user_id == user.id, ProjectFollow.project_id == project.id)) > 0
+
+
+def follows_project(user: User | None, project: Project) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.get(ProjectFollow, (user.id, project.id)) is not None
 
 
 

@@ -249,3 +249,14 @@ class CsvConfirmForm(FlaskForm):
     """Carries the checked file, signed, from the preview to the import."""
 
     token = HiddenField()
+
+
+class NextStepsForm(FlaskForm):
+    """A project's official "Was passiert als Nächstes?"."""
+
+    text = TextAreaField(
+        _l("What happens next?"),
+        description=_l("Shown on the project's page with today's date; the project's followers hear of it. Paragraphs, lists and links are possible. Empty: no text."),
+        validators=[at_most(5000)],
+        filters=[strip],
+    )

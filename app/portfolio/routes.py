@@ -26,6 +26,7 @@ from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
 from app.moderation import rubric
+from app.participation import services as participation
 from app.portfolio import budgets, charts, exports, imports, labels, queries, services
 from app.portfolio.forms import (
     BudgetLineForm,
@@ -33,6 +34,7 @@ from app.portfolio.forms import (
     CsvConfirmForm,
     CsvImportForm,
     ImportForm,
+    NextStepsForm,
     ProjectForm,
     ShortlistForm,
 )
@@ -88,12 +90,28 @@ def index():
 @bp.route("/P<int:number>")
 def show(number: int):
     project = _project(number)
+    reader = current_user if current_user.is_authenticated else None
     return layers.render_page(
         "portfolio/show.html",
+        parts=lambda: layers.render_parts("portfolio/_personal.html", project=project,
+                                          following=participation.follows_project(reader, project)),
         project=project,
         totals=queries.project_totals(project),
         can_edit=_can_edit(),
     )
+
+
+@bp.route("/P<int:number>/als-naechstes", methods=["GET", "POST"])
+@editor_required
+def next_steps(number: int):
+    """Staff write the project's official "Was passiert als Nächstes?" (dated; followers hear of it)."""
+    project = _project(number)
+    form = NextStepsForm(formdata=None, text=project.next_steps) if request.method == "GET" else NextStepsForm()
+    if form.validate_on_submit() and attempt(services.set_next_steps, project, current_user, form.text.data or "",
+                                             success=lambda changed: _("Saved: what happens next.") if changed else _("Nothing changed."),
+                                             errors_to=form.text):
+        return redirect(url_for("portfolio.show", number=project.number) + "#h-next", code=303)
+    return render_template("portfolio/next_steps.html", project=project, form=form), form_status()
 
 
 @bp.route("/budget")

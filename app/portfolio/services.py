@@ -256,6 +256,7 @@ def add_to_project(actor: User, project: Project | None, idea_ids: list[int], bu
         project.status_changes.append(ProjectStatusChange(from_status=project.status, to_status=project.status, actor=actor,
                                                           idea_id=idea.id, created_at=now))
         db.session.flush()
+        notification_events.project_took_contribution(project, idea, actor)
         audit.record(actor, "idea.status", "idea", idea.id, reason=project.code, before=before,
                      after={"status": idea.status, "project": project.code})
     if line is not None:
@@ -265,6 +266,28 @@ def add_to_project(actor: User, project: Project | None, idea_ids: list[int], bu
     audit.record(actor, "project.contribution", "project", project.id,
                  after={"ideas": [i.id for i in ideas], "budget": _budget_snapshot(line)})
     return project
+
+
+NEXT_STEPS_MAX = 5000
+
+
+def set_next_steps(project: Project, actor: User, text: str) -> bool:
+    """The official "Was passiert als Nächstes?" of a project, dated; its followers hear of it.
+    Project editors only. Flushes. False if unchanged."""
+    require_project_editor(actor)
+    text = (text or "").strip()
+    if len(text) > NEXT_STEPS_MAX:
+        raise InvalidInput(_l("The text may be at most 5,000 characters long."))
+    if text == project.next_steps:
+        return False
+    before = {"next_steps": project.next_steps}
+    project.next_steps, project.next_steps_at = text, utcnow() if text else None
+    project.updated_at = utcnow()
+    db.session.flush()
+    if text:
+        notification_events.project_next_steps_changed(project, actor)
+    audit.record(actor, "project.next_steps", "project", project.id, before=before, after={"next_steps": text})
+    return True
 
 
 def create_project(actor: User, data: ProjectData) -> Project:

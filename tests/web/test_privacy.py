@@ -32,6 +32,7 @@ from app.models import (
     NotificationSetting,
     PendingLogin,
     Project,
+    ProjectFollow,
     ProjectStatusChange,
     Score,
     Support,
@@ -90,6 +91,7 @@ def everything(client, auth):
     db.session.add(project)
     db.session.flush()
     db.session.add(ProjectStatusChange(project_id=project.id, from_status=None, to_status="planned", actor_id=mia.id))
+    db.session.add(ProjectFollow(user_id=mia.id, project_id=project.id))
     in_portfolio.status, in_portfolio.project_id = IN_PORTFOLIO, project.id
     queue_mail(MIA, "Hallo Mia", "Ein Text für Mia.")
     services.request_export(mia)
