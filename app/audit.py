@@ -24,6 +24,7 @@ ACTIONS = {
     "idea.project_link": _l("Linked an idea to a project, or removed the link"),
     "project.contribution": _l("Added ideas to a project as contributions"),
     "project.next_steps": _l("Wrote what happens next with a project"),
+    "project.milestone": _l("Added, changed or removed a milestone of a project"),
     "idea.merge": _l("Merged an idea"),
     "idea.hide": _l("Hid an idea"),
     "idea.restore": _l("Restored an idea"),

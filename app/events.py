@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Comment, Idea, NotificationEvent, Project, User
+from app.models import Comment, Idea, Milestone, NotificationEvent, Project, User
 from app.models.idea import CANDIDATE, DECLINED, IN_PORTFOLIO, IN_REVIEW, MERGED, SHORTLISTED, WITHDRAWN
 
 # Event kinds (NotificationEvent.kind and Notification.kind); app/notifications/py says
@@ -25,6 +25,7 @@ ITEM_RESTORED = "item.restored"
 PROJECT_STATUS = "project.status"
 PROJECT_CONTRIBUTION = "project.contribution"
 PROJECT_UPDATE = "project.update"
+PROJECT_MILESTONE = "project.milestone"
 NEWS = "news"
 STAFF_SUMMARY = "staff.summary"
 
@@ -95,3 +96,8 @@ def project_took_contribution(project: Project, idea: Idea, actor: User | None) 
 
 def project_next_steps_changed(project: Project, actor: User | None) -> None:
     record(PROJECT_UPDATE, actor=actor, project=project)
+
+
+def project_milestone(project: Project, milestone: Milestone, actor: User | None) -> None:
+    """A new milestone, or one just done."""
+    record(PROJECT_MILESTONE, actor=actor, project=project, milestone=milestone.title, done=milestone.done_on is not None)

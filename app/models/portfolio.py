@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Hundredths, UTCDateTime, utcnow
@@ -67,6 +67,9 @@ class Project(Base):
     status_changes: Mapped[list[ProjectStatusChange]] = relationship(
         back_populates="project", order_by="ProjectStatusChange.id", cascade="all, delete-orphan"
     )
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="project", order_by="(Milestone.planned_on, Milestone.id)", cascade="all, delete-orphan"
+    )
 
     @property
     def code(self) -> str:
@@ -106,6 +109,27 @@ class ProjectStatusChange(Base):
     project: Mapped[Project] = relationship(back_populates="status_changes")
     actor: Mapped[User | None] = relationship()
     idea: Mapped[Idea | None] = relationship()
+
+
+MILESTONE_TITLE_MAX = 200
+MILESTONE_TEXT_MAX = 1000
+
+
+class Milestone(Base):
+    """A step of a project on its way to the real-world lab: planned for a date, and done (or not yet)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (CheckConstraint("done_on IS NULL OR done_on >= planned_on", name="done_after_planned"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(MILESTONE_TITLE_MAX))
+    planned_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="milestones")
 
 
 class BudgetLine(Base):

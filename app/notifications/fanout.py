@@ -183,7 +183,7 @@ def _recipients(event: NotificationEvent):
             .where(Follow.user_id == User.id, Idea.project_id == event.project_id).exists()
         )
         yield kind, _project_followers(event.project_id).where(~follows_an_idea)
-    elif kind in (kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE):
+    elif kind in (kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE, kinds.PROJECT_MILESTONE):
         yield kind, _project_followers(event.project_id)
     elif kind == kinds.NEWS:
         opted_in = select(NotificationSetting.user_id).where(

@@ -22,6 +22,7 @@ from app.events import (  # noqa: F401 (re-exported for the notification code)
     ITEM_RESTORED,
     NEWS,
     PROJECT_CONTRIBUTION,
+    PROJECT_MILESTONE,
     PROJECT_STATUS,
     PROJECT_UPDATE,
     STAFF_SUMMARY,
@@ -39,6 +40,7 @@ GROUP_OF = {
     ITEM_RESTORED: "moderation",
     PROJECT_CONTRIBUTION: "project",
     PROJECT_UPDATE: "project",
+    PROJECT_MILESTONE: "project",
 }
 FOLLOWED_PROJECT = "followed.project"  # every notification about a project someone follows
 
@@ -58,7 +60,7 @@ SETTINGS = (
     Setting("own.moderation", _l("My ideas or comments are hidden or shown again"), CHANNEL_IMMEDIATE),
     Setting("followed.state", _l("Ideas I follow change state"), CHANNEL_DAILY),
     Setting("followed.answer", _l("An official answer to ideas I follow"), CHANNEL_DAILY),
-    Setting(FOLLOWED_PROJECT, _l("Projects I follow: a new contribution, a status change, what happens next"), CHANNEL_DAILY),
+    Setting(FOLLOWED_PROJECT, _l("Projects I follow: a new contribution, a status change, a milestone, what happens next"), CHANNEL_DAILY),
     Setting("news", _l("News from the district (workshops, decisions)"), CHANNEL_OFF),
     Setting("staff.summary", _l("Daily summary of the moderation queue"), CHANNEL_IMMEDIATE, staff_only=True),
 )

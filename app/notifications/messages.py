@@ -59,6 +59,11 @@ def _project_message(n: Notification, data: dict, own: bool, why: str, idea_titl
     if n.kind == kinds.PROJECT_CONTRIBUTION:
         text = _("The project %(code)s “%(project)s” took up an idea as a contribution: “%(idea)s”.", idea=idea_title, **names)
         return Message(text, path + "#h-origin", why)
+    if n.kind == kinds.PROJECT_MILESTONE:
+        milestone = data.get("milestone", "")
+        text = (_("The project %(code)s “%(project)s” reached a milestone: “%(milestone)s”.", milestone=milestone, **names) if data.get("done")
+                else _("The project %(code)s “%(project)s” has a new milestone: “%(milestone)s”.", milestone=milestone, **names))
+        return Message(text, path + "#h-milestones", why)
     if n.kind == kinds.PROJECT_UPDATE:
         return Message(_("What happens next with the project %(code)s “%(project)s”: the district has written an update.", **names),
                        path + "#h-next", why)
@@ -117,7 +122,7 @@ def describe(n: Notification) -> Message:
             text = _("%(what)s is shown again.", what=what)
         anchor = f"#kommentar-{n.comment_id}" if n.comment_id else ""
         return Message(text, idea_path + anchor, _("You get this because you wrote it."))
-    if n.kind in (kinds.PROJECT_STATUS, kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE):
+    if n.kind in (kinds.PROJECT_STATUS, kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE, kinds.PROJECT_MILESTONE):
         return _project_message(n, data, own, why, title)
     if n.kind == kinds.NEWS:
         news = db.session.get(Announcement, n.announcement_id)

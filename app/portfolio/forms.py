@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
@@ -19,6 +19,8 @@ from app.models.portfolio import (
     CONSUMPTIVE,
     DEFAULT_FUNDING_RATE,
     INVESTIVE,
+    MILESTONE_TEXT_MAX,
+    MILESTONE_TITLE_MAX,
     PRIORITY_GROUPS,
     PROJECT_TEXT_MAX,
     PROJECT_TITLE_MAX,
@@ -27,7 +29,7 @@ from app.models.portfolio import (
     YEAR_MIN,
 )
 from app.portfolio import budgets, imports, labels
-from app.portfolio.services import BudgetInput, ProjectData
+from app.portfolio.services import BudgetInput, MilestoneInput, ProjectData
 from app.reference import action_fields, municipalities, project_choice, projects
 from app.security import parse_int
 
@@ -260,3 +262,20 @@ class NextStepsForm(FlaskForm):
         validators=[at_most(5000)],
         filters=[strip],
     )
+
+
+class MilestoneForm(FlaskForm):
+    """A milestone of a project: what, planned when, done when, a short text."""
+
+    title = StringField(_l("Milestone"), validators=[DataRequired(_l("Please name the milestone.")), at_most(MILESTONE_TITLE_MAX)],
+                        filters=[single_line])
+    planned_on = DateField(_l("Planned for"), validators=[InputRequired(_l("Please enter the planned date."))])
+    done_on = DateField(_l("Done on (empty while it is not done)"), validators=[Optional()])
+    text = TextAreaField(_l("Short text"), validators=[at_most(MILESTONE_TEXT_MAX)], filters=[strip])
+
+    def validate_done_on(self, field) -> None:
+        if field.data and self.planned_on.data and field.data < self.planned_on.data:
+            raise ValidationError(_l("A milestone cannot be done before its planned date. Correct the planned date if it was earlier."))
+
+    def milestone(self) -> MilestoneInput:
+        return MilestoneInput(title=self.title.data or "", planned_on=self.planned_on.data, done_on=self.done_on.data, text=self.text.data or "")

@@ -114,6 +114,7 @@ def load_project(number: int) -> Project | None:
     return db.session.scalar(
         _with_origin(select(Project).where(Project.number == number)).options(
             selectinload(Project.budget_lines),
+            selectinload(Project.milestones),
             selectinload(Project.status_changes).joinedload(ProjectStatusChange.actor),
             selectinload(Project.status_changes).joinedload(ProjectStatusChange.idea),
         )

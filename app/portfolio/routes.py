@@ -21,7 +21,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import states
-from app.models import BudgetLine, Idea, Project, utcnow
+from app.models import BudgetLine, Idea, Milestone, Project, utcnow
 from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
@@ -34,6 +34,7 @@ from app.portfolio.forms import (
     CsvConfirmForm,
     CsvImportForm,
     ImportForm,
+    MilestoneForm,
     NextStepsForm,
     ProjectForm,
     ShortlistForm,
@@ -155,6 +156,35 @@ def new_budget_line(number: int):
                                              success=_("The budget line is saved."), errors_to=form):
         return redirect(url_for("portfolio.show", number=project.number) + "#budget")
     return render_template("portfolio/budget_line.html", form=form, project=project, line=None), form_status()
+
+
+@bp.route("/P<int:number>/meilensteine/neu", methods=["GET", "POST"])
+@editor_required
+def new_milestone(number: int):
+    project = _project(number)
+    form = MilestoneForm()
+    if form.validate_on_submit() and attempt(services.add_milestone, project, current_user, form.milestone(),
+                                             success=_("The milestone is saved."), errors_to=form):
+        return redirect(url_for("portfolio.show", number=project.number) + "#h-milestones", code=303)
+    return render_template("portfolio/milestone.html", form=form, project=project, milestone=None), form_status()
+
+
+@bp.route("/P<int:number>/meilensteine/<int:milestone_id>", methods=["GET", "POST"])
+@editor_required
+def edit_milestone(number: int, milestone_id: int):
+    project = _project(number)
+    milestone = db.session.get(Milestone, milestone_id)
+    if milestone is None or milestone.project_id != project.id:
+        abort(404)
+    form = MilestoneForm(obj=milestone) if request.method == "GET" else MilestoneForm()
+    if request.method == "POST" and request.form.get("delete"):
+        attempt(services.delete_milestone, milestone, current_user, success=_("The milestone is removed."))
+        return redirect(url_for("portfolio.show", number=project.number) + "#h-milestones", code=303)
+    if form.validate_on_submit() and attempt(services.edit_milestone, milestone, current_user, form.milestone(),
+                                             success=lambda changed: _("The milestone is saved.") if changed else _("Nothing changed."),
+                                             errors_to=form):
+        return redirect(url_for("portfolio.show", number=project.number) + "#h-milestones", code=303)
+    return render_template("portfolio/milestone.html", form=form, project=project, milestone=milestone), form_status()
 
 
 def _budget_line(project: Project, line_id: int) -> BudgetLine:

@@ -8,6 +8,7 @@ import that fails anywhere leaves nothing behind.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -21,13 +22,15 @@ from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
 from app.ideas import states
-from app.models import ActionField, BudgetLine, Counter, Idea, Municipality, Project, ProjectStatusChange, User, utcnow
+from app.models import ActionField, BudgetLine, Counter, Idea, Milestone, Municipality, Project, ProjectStatusChange, User, utcnow
 from app.models.idea import CANDIDATE, IN_PORTFOLIO, SHORTLISTED
 from app.models.portfolio import (
     AMOUNT_MAX,
     BUDGET_KINDS,
     BUDGET_LABEL_MAX,
     DEFAULT_FUNDING_RATE,
+    MILESTONE_TEXT_MAX,
+    MILESTONE_TITLE_MAX,
     PLANNED,
     PRIORITY_GROUPS,
     PROJECT_STATUSES,
@@ -266,6 +269,71 @@ def add_to_project(actor: User, project: Project | None, idea_ids: list[int], bu
     audit.record(actor, "project.contribution", "project", project.id,
                  after={"ideas": [i.id for i in ideas], "budget": _budget_snapshot(line)})
     return project
+
+
+@dataclass
+class MilestoneInput:
+    title: str
+    planned_on: date | None
+    done_on: date | None = None
+    text: str = ""
+
+
+def _check_milestone(data: MilestoneInput) -> tuple[str, date, date | None, str]:
+    title = one_line(data.title or "")
+    if not title or len(title) > MILESTONE_TITLE_MAX:
+        raise InvalidInput(_l("Please name the milestone (at most %(max)d characters).", max=MILESTONE_TITLE_MAX))
+    if data.planned_on is None:
+        raise InvalidInput(_l("Please enter the planned date."))
+    if data.done_on is not None and data.done_on < data.planned_on:
+        raise InvalidInput(_l("A milestone cannot be done before its planned date. Correct the planned date if it was earlier."))
+    text = (data.text or "").strip()
+    if len(text) > MILESTONE_TEXT_MAX:
+        raise InvalidInput(_l("The text may be at most %(max)d characters long.", max=MILESTONE_TEXT_MAX))
+    return title, data.planned_on, data.done_on, text
+
+
+def add_milestone(project: Project, actor: User, data: MilestoneInput) -> Milestone:
+    """A new milestone of the project; its followers hear of it. Flushes."""
+    require_project_editor(actor)
+    title, planned_on, done_on, text = _check_milestone(data)
+    milestone = Milestone(project=project, title=title, planned_on=planned_on, done_on=done_on, text=text)
+    db.session.add(milestone)
+    project.updated_at = utcnow()
+    db.session.flush()
+    notification_events.project_milestone(project, milestone, actor)
+    audit.record(actor, "project.milestone", "project", project.id, after=_milestone_snapshot(milestone))
+    return milestone
+
+
+def edit_milestone(milestone: Milestone, actor: User, data: MilestoneInput) -> bool:
+    """Change a milestone (e.g. mark it done); followers hear when it is done. Flushes. False if unchanged."""
+    require_project_editor(actor)
+    title, planned_on, done_on, text = _check_milestone(data)
+    before = _milestone_snapshot(milestone)
+    was_done = milestone.done_on is not None
+    milestone.title, milestone.planned_on, milestone.done_on, milestone.text = title, planned_on, done_on, text
+    after = _milestone_snapshot(milestone)
+    if after == before:
+        return False
+    milestone.project.updated_at = utcnow()
+    db.session.flush()
+    if milestone.done_on is not None and not was_done:
+        notification_events.project_milestone(milestone.project, milestone, actor)
+    audit.record(actor, "project.milestone", "project", milestone.project_id, before=before, after=after)
+    return True
+
+
+def delete_milestone(milestone: Milestone, actor: User) -> None:
+    require_project_editor(actor)
+    audit.record(actor, "project.milestone", "project", milestone.project_id, before=_milestone_snapshot(milestone), after=None)
+    db.session.delete(milestone)
+    db.session.flush()
+
+
+def _milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
+    return {"title": milestone.title, "planned_on": milestone.planned_on.isoformat(),
+            "done_on": milestone.done_on.isoformat() if milestone.done_on else None, "text": milestone.text}
 
 
 NEXT_STEPS_MAX = 5000

@@ -177,6 +177,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "criteria": "reference data: the evaluation rubric",
     "projects": "the portfolio's projects (no account is named in them)",
     "budget_lines": "the projects' budgets",
+    "milestones": "the projects' milestones",
     "counters": "running numbers (project codes)",
     "content_versions": "the page cache's version number",
 }

@@ -56,5 +56,17 @@ def test_an_idea_that_builds_on_p20_becomes_its_contribution(axe_page, reference
     assert_accessible(page, "portfolio-import-contribution")
     page.get_by_role("button", name="Als Bausteine hinzufügen").click()
     expect(page.get_by_text("Eine Idee als Baustein aufgenommen:")).to_be_visible()
+
+    # Staff plan a milestone and say what happens next; the timeline is an ordered list.
+    page.get_by_role("link", name="Meilenstein hinzufügen").click()
+    page.locator("#title").fill("Pilot mit Pendlerinnen in Dülmen")
+    page.locator("#planned_on").fill("2027-05-01")
+    assert_accessible(page, "portfolio-milestone-form")
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("link", name="Nächste Schritte beschreiben").click()
+    page.get_by_label("Wie geht es weiter?").fill("Im Frühjahr testen wir die App mit 50 Pendlerinnen.")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("ol.timeline-planned")).to_contain_text("Pilot mit Pendlerinnen in Dülmen")
+    expect(page.locator("#h-next + .prose")).to_contain_text("50 Pendlerinnen")
     page.set_viewport_size({"width": 375, "height": 800})
     assert_accessible(page, "portfolio-project-contribution-375")

@@ -8,13 +8,14 @@ Categories:
 - a set of roles: only those staff roles (signed in without it: 403; anonymous: login page)
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BudgetLine, Project
+from app.models import BudgetLine, Milestone, Project
 from app.participation import services as participation
 from tests.factories import create_user, make_idea
 
@@ -105,6 +106,8 @@ EXPECTED = {
     "participation.unfollow_project": SIGNED_IN,
     "portfolio.new_budget_line": {STEERING, ADMIN},
     "portfolio.edit_budget_line": {STEERING, ADMIN},
+    "portfolio.new_milestone": {STEERING, ADMIN},
+    "portfolio.edit_milestone": {STEERING, ADMIN},
     "portfolio.delete_budget_line": {STEERING, ADMIN},
     "portfolio.csv_import": {STEERING, ADMIN},
     "portfolio.csv_import_confirm": {STEERING, ADMIN},
@@ -181,9 +184,10 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     db.session.commit()
     project = db.session.scalar(select(Project).where(Project.number == 1))
     line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
-    db.session.add(line)
+    milestone = Milestone(project=project, title="Matrix", planned_on=date(2027, 3, 1))
+    db.session.add_all([line, milestone])
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp"}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp"}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

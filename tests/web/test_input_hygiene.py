@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, text, update
 
 from app.extensions import db
-from app.models import BudgetLine, Comment, Idea, Project
+from app.models import BudgetLine, Comment, Idea, Milestone, Project
 from app.participation import services as participation
 from tests.factories import advance_idea, create_user, make_idea
 from tests.helpers import idea_form, page_text, upload_csv
@@ -64,9 +65,10 @@ def test_no_route_answers_odd_numbers_with_a_500(app, client, staff):
     idea = make_idea(author, "Eine Idee")
     comment = participation.add_comment(author, idea, "Ein Kommentar")
     line = BudgetLine(project=db.session.scalar(select(Project).where(Project.number == 1)), label="L", year=2027, kind="investiv", amount=Decimal("1.00"))
-    db.session.add(line)
+    milestone = Milestone(project=line.project, title="M", planned_on=date(2027, 1, 1))
+    db.session.add_all([line, milestone])
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": author.id, "number": 1, "line_id": line.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp",
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": author.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp",
            "filename": "css/site.css", "token": "kein-token", "fmt": "csv", "code": "P1"}
     calls = []
     with app.test_request_context():
