@@ -25,6 +25,7 @@ ACTIONS = {
     "project.contribution": _l("Added ideas to a project as contributions"),
     "project.next_steps": _l("Wrote what happens next with a project"),
     "project.milestone": _l("Added, changed or removed a milestone of a project"),
+    "project.trial": _l("Described a trial of a project in the Reallabor"),
     "idea.merge": _l("Merged an idea"),
     "idea.hide": _l("Hid an idea"),
     "idea.restore": _l("Restored an idea"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, or_, select, tuple_
 from sqlalchemy.orm import contains_eager, joinedload, load_only, noload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -230,13 +230,18 @@ def ideas_after(filters: IdeaFilters, after_id: int, per_page: int) -> Slice:
 
 
 def start_page_ideas(limit: int) -> tuple[list[Idea], list[Idea]]:
-    """The newest and the most supported public ideas; the action fields of both lists in one query."""
-    lists = []
+    """The newest and the most supported public ideas, in one query (the ideas of either top list,
+    each found through its sort order's index), sorted apart here; their action fields in a second."""
+    tops = []
     for sort in ("newest", "supported"):
-        stmt = _apply_sort(visible_ideas(fields=False, card=True).where(Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort).limit(limit)
-        lists.append(list(db.session.scalars(stmt).unique()))
-    load_action_fields([idea for ideas in lists for idea in ideas])
-    return lists[0], lists[1]
+        stmt, key = _sort_key(select(Idea.id).where(*is_visible(), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort)
+        tops.append(select(stmt.order_by(*(c.desc() for c in key)).limit(limit).subquery().c.id))
+    rows = list(db.session.scalars(
+        visible_ideas(fields=False, card=True).where(or_(Idea.id.in_(tops[0]), Idea.id.in_(tops[1])))).unique())
+    newest = sorted(rows, key=lambda i: (i.published_at, i.id), reverse=True)[:limit]
+    supported = sorted(rows, key=lambda i: (i.support_count, i.published_at, i.id), reverse=True)[:limit]
+    load_action_fields(rows)
+    return newest, supported
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from app.i18n import is_supported
 from app.ideas import queries
 from app.models import utcnow
 from app.notifications import services as notification_services
+from app.portfolio import queries as portfolio_queries
 from app.security import is_same_origin_request, safe_redirect_target
 from app.templating import local_today
 from app.urls import absolute_url
@@ -24,6 +25,7 @@ def index():
     return layers.render_page(
         "main/index.html",
         results=queries.start_page_results(),
+        trials=portfolio_queries.running_trials(local_today()),
         dates=upcoming_dates(current_app.config["UPCOMING_DATES"], local_today()),
         fields=queries.action_fields_with_counts(),
         newest=newest,

@@ -7,7 +7,7 @@ from app.models.mail import OutgoingMail
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.notification import Announcement, Notification, NotificationEvent, NotificationSetting
 from app.models.participation import Comment, Follow, ProjectFollow, Report, Support
-from app.models.portfolio import BudgetLine, Counter, Milestone, Project, ProjectStatusChange
+from app.models.portfolio import BudgetLine, Counter, Milestone, Project, ProjectStatusChange, Trial
 from app.models.privacy import DataExport
 from app.models.reference import ActionField, Municipality
 from app.models.site import ContentVersion
@@ -47,6 +47,7 @@ __all__ = [
     "Report",
     "Score",
     "Support",
+    "Trial",
     "User",
     "UserRole",
     "idea_action_fields",

@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from app.models.user import User
 
 PRIORITY_GROUPS = ("I", "II", "III")  # NULL means "nicht festgelegt"
-PLANNED, IN_PROGRESS, COMPLETED, DEFERRED = "planned", "in_progress", "completed", "deferred"
-PROJECT_STATUSES = (PLANNED, IN_PROGRESS, COMPLETED, DEFERRED)
+PLANNED, IN_PROGRESS, TRIAL, COMPLETED, DEFERRED = "planned", "in_progress", "trial", "completed", "deferred"
+# In their order on the way to the real-world lab: planned, running, tried out in the Reallabor,
+# completed (rolled out); or deferred.
+PROJECT_STATUSES = (PLANNED, IN_PROGRESS, TRIAL, COMPLETED, DEFERRED)
 INVESTIVE, CONSUMPTIVE = "investiv", "konsumtiv"
 BUDGET_KINDS = (INVESTIVE, CONSUMPTIVE)
 DEFAULT_FUNDING_RATE = Decimal("65.00")  # the funding call pays 65 % of eligible costs
@@ -70,6 +72,7 @@ class Project(Base):
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="project", order_by="(Milestone.planned_on, Milestone.id)", cascade="all, delete-orphan"
     )
+    trials: Mapped[list[Trial]] = relationship(back_populates="project", order_by="(Trial.starts_on, Trial.id)", cascade="all, delete-orphan")
 
     @property
     def code(self) -> str:
@@ -130,6 +133,33 @@ class Milestone(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="milestones")
+
+
+TRIAL_TEXT_MAX = 2000
+TRIAL_LINE_MAX = 300
+
+
+class Trial(Base):
+    """A trial of a project in the Reallabor: what is tested, where, from when to when, with whom,
+    and what came of it (a text, optional figures)."""
+
+    __tablename__ = "trials"
+    __table_args__ = (CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="RESTRICT"))
+    place: Mapped[str] = mapped_column(String(TRIAL_LINE_MAX), default="")
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    partners: Mapped[str] = mapped_column(String(TRIAL_LINE_MAX), default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    figures: Mapped[str] = mapped_column(String(TRIAL_LINE_MAX), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="trials")
+    municipality: Mapped[Municipality] = relationship()
 
 
 class BudgetLine(Base):

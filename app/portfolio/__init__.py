@@ -6,14 +6,14 @@ from app import audit
 from app.audit import Target
 from app.cache import CachedPage, declare
 from app.extensions import db
-from app.models import BudgetLine, Counter, Milestone, Project, ProjectStatusChange
+from app.models import BudgetLine, Counter, Milestone, Project, ProjectStatusChange, Trial
 
 PORTFOLIO_PARAMETERS = ("priority", "status", "field", "municipality")
 
 declare(
     pages={"portfolio.index": CachedPage(PORTFOLIO_PARAMETERS), "portfolio.show": CachedPage(), "portfolio.budget": CachedPage()},
     not_cached={"portfolio.export_portfolio": "a download, built on request", "portfolio.export_budget": "a download, built on request"},
-    public=(Project, ProjectStatusChange, BudgetLine, Milestone),
+    public=(Project, ProjectStatusChange, BudgetLine, Milestone, Trial),
     private=(Counter,),
 )
 

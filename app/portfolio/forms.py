@@ -25,11 +25,13 @@ from app.models.portfolio import (
     PROJECT_TEXT_MAX,
     PROJECT_TITLE_MAX,
     RESPONSIBLE_MAX,
+    TRIAL_LINE_MAX,
+    TRIAL_TEXT_MAX,
     YEAR_MAX,
     YEAR_MIN,
 )
 from app.portfolio import budgets, imports, labels
-from app.portfolio.services import BudgetInput, MilestoneInput, ProjectData
+from app.portfolio.services import BudgetInput, MilestoneInput, ProjectData, TrialInput
 from app.reference import action_fields, municipalities, project_choice, projects
 from app.security import parse_int
 
@@ -279,3 +281,32 @@ class MilestoneForm(FlaskForm):
 
     def milestone(self) -> MilestoneInput:
         return MilestoneInput(title=self.title.data or "", planned_on=self.planned_on.data, done_on=self.done_on.data, text=self.text.data or "")
+
+
+class TrialForm(FlaskForm):
+    """A trial of a project in the Reallabor."""
+
+    what = TextAreaField(_l("What is tested"), validators=[DataRequired(_l("Please say what is tested.")), at_most(TRIAL_TEXT_MAX)], filters=[strip])
+    municipality_id = SelectField(_l("Municipality"), coerce=coerce_choice_id, validate_choice=False,
+                                  validators=[InputRequired(_l("Please choose a municipality."))])
+    place = StringField(_l("Place"), description=_l("E.g. “Bahnhof Dülmen, Busbahnhof”"), validators=[at_most(TRIAL_LINE_MAX)], filters=[single_line])
+    starts_on = DateField(_l("From"), validators=[InputRequired(_l("Please enter the first day of the trial."))])
+    ends_on = DateField(_l("Until (empty while open)"), validators=[Optional()])
+    partners = StringField(_l("With whom"), description=_l("Partners, e.g. “Bürgerbusverein, Stadtwerke”"), validators=[at_most(TRIAL_LINE_MAX)],
+                           filters=[single_line])
+    result = TextAreaField(_l("Result"), description=_l("What came of it (once known)."), validators=[at_most(TRIAL_TEXT_MAX)], filters=[strip])
+    figures = StringField(_l("Figures (optional)"), description=_l("E.g. “120 trips, 4.5 of 5 stars”"), validators=[at_most(TRIAL_LINE_MAX)],
+                          filters=[single_line])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = [SelectChoice("", _l("Please choose"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
+
+    def validate_ends_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("A trial cannot end before it starts."))
+
+    def trial(self) -> TrialInput:
+        return TrialInput(what=self.what.data or "", municipality_id=self.municipality_id.data or None, starts_on=self.starts_on.data,
+                          ends_on=self.ends_on.data, place=self.place.data or "", partners=self.partners.data or "",
+                          result=self.result.data or "", figures=self.figures.data or "")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.models.portfolio import COMPLETED, CONSUMPTIVE, DEFERRED, IN_PROGRESS, INVESTIVE, PLANNED
+from app.models.portfolio import COMPLETED, CONSUMPTIVE, DEFERRED, IN_PROGRESS, INVESTIVE, PLANNED, TRIAL
 
 PROJECT_STATUS_LABELS = {
     PLANNED: _l("planned"),
     IN_PROGRESS: _l("in progress"),
+    TRIAL: _l("trial in the Reallabor"),
     COMPLETED: _l("completed"),
     DEFERRED: _l("deferred"),
 }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import Select, distinct, func, select
+from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.models import ActionField, BudgetLine, Idea, IdeaStateChange, Municipality, Project, ProjectStatusChange, Support
+from app.models import ActionField, BudgetLine, Idea, IdeaStateChange, Municipality, Project, ProjectStatusChange, Support, Trial
 from app.models.idea import DRAFT, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.portfolio import budgets
@@ -84,6 +85,15 @@ def participation_by_project() -> dict[int, Participation]:
     return {project_id: Participation(ideas, supporters) for project_id, ideas, supporters in rows}
 
 
+def running_trials(today: date, limit: int = 5) -> list[Trial]:
+    """The trials under way on `today` (started, not ended), soonest ending first: the start page."""
+    return list(db.session.scalars(
+        select(Trial).options(joinedload(Trial.project), joinedload(Trial.municipality))
+        .where(Trial.starts_on <= today, or_(Trial.ends_on.is_(None), Trial.ends_on >= today))
+        .order_by(Trial.ends_on.is_(None), Trial.ends_on, Trial.id).limit(limit)
+    ))
+
+
 def projects_by_field(filters: Filters, fields: list[ActionField]) -> list[tuple[ActionField, list[Project]]]:
     """The filtered projects grouped by action field, in the fields' order; empty groups left out (2 queries)."""
     projects = db.session.scalars(
@@ -115,6 +125,7 @@ def load_project(number: int) -> Project | None:
         _with_origin(select(Project).where(Project.number == number)).options(
             selectinload(Project.budget_lines),
             selectinload(Project.milestones),
+            selectinload(Project.trials).joinedload(Trial.municipality),
             selectinload(Project.status_changes).joinedload(ProjectStatusChange.actor),
             selectinload(Project.status_changes).joinedload(ProjectStatusChange.idea),
         )

@@ -21,7 +21,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.ideas import states
-from app.models import BudgetLine, Idea, Milestone, Project, utcnow
+from app.models import BudgetLine, Idea, Milestone, Project, Trial, utcnow
 from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
@@ -38,6 +38,7 @@ from app.portfolio.forms import (
     NextStepsForm,
     ProjectForm,
     ShortlistForm,
+    TrialForm,
 )
 from app.security import parse_int
 from app.views import attempt
@@ -185,6 +186,30 @@ def edit_milestone(number: int, milestone_id: int):
                                              errors_to=form):
         return redirect(url_for("portfolio.show", number=project.number) + "#h-milestones", code=303)
     return render_template("portfolio/milestone.html", form=form, project=project, milestone=milestone), form_status()
+
+
+@bp.route("/P<int:number>/erprobungen/neu", methods=["GET", "POST"])
+@editor_required
+def new_trial(number: int):
+    return _trial_page(_project(number), None)
+
+
+@bp.route("/P<int:number>/erprobungen/<int:trial_id>", methods=["GET", "POST"])
+@editor_required
+def edit_trial(number: int, trial_id: int):
+    project = _project(number)
+    trial = db.session.get(Trial, trial_id)
+    if trial is None or trial.project_id != project.id:
+        abort(404)
+    return _trial_page(project, trial)
+
+
+def _trial_page(project: Project, trial: Trial | None):
+    form = TrialForm(obj=trial) if request.method == "GET" and trial is not None else TrialForm()
+    if form.validate_on_submit() and attempt(services.save_trial, project, current_user, form.trial(), trial,
+                                             success=_("The trial is saved."), errors_to=form):
+        return redirect(url_for("portfolio.show", number=project.number) + "#h-trials", code=303)
+    return render_template("portfolio/trial.html", form=form, project=project, trial=trial), form_status()
 
 
 def _budget_line(project: Project, line_id: int) -> BudgetLine:

@@ -22,7 +22,19 @@ from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
 from app.ideas import states
-from app.models import ActionField, BudgetLine, Counter, Idea, Milestone, Municipality, Project, ProjectStatusChange, User, utcnow
+from app.models import (
+    ActionField,
+    BudgetLine,
+    Counter,
+    Idea,
+    Milestone,
+    Municipality,
+    Project,
+    ProjectStatusChange,
+    Trial,
+    User,
+    utcnow,
+)
 from app.models.idea import CANDIDATE, IN_PORTFOLIO, SHORTLISTED
 from app.models.portfolio import (
     AMOUNT_MAX,
@@ -37,6 +49,8 @@ from app.models.portfolio import (
     PROJECT_TEXT_MAX,
     PROJECT_TITLE_MAX,
     RESPONSIBLE_MAX,
+    TRIAL_LINE_MAX,
+    TRIAL_TEXT_MAX,
     YEAR_MAX,
     YEAR_MIN,
 )
@@ -334,6 +348,58 @@ def delete_milestone(milestone: Milestone, actor: User) -> None:
 def _milestone_snapshot(milestone: Milestone) -> dict[str, Any]:
     return {"title": milestone.title, "planned_on": milestone.planned_on.isoformat(),
             "done_on": milestone.done_on.isoformat() if milestone.done_on else None, "text": milestone.text}
+
+
+@dataclass
+class TrialInput:
+    what: str
+    municipality_id: int | None
+    starts_on: date | None
+    ends_on: date | None = None
+    place: str = ""
+    partners: str = ""
+    result: str = ""
+    figures: str = ""
+
+
+def _check_trial(data: TrialInput) -> dict[str, Any]:
+    what = (data.what or "").strip()
+    if not what or len(what) > TRIAL_TEXT_MAX:
+        raise InvalidInput(_l("Please say what is tested (at most %(max)d characters).", max=TRIAL_TEXT_MAX))
+    if data.municipality_id is None or db.session.get(Municipality, data.municipality_id) is None:
+        raise InvalidInput(_l("Please choose a municipality."))
+    if data.starts_on is None:
+        raise InvalidInput(_l("Please enter the first day of the trial."))
+    if data.ends_on is not None and data.ends_on < data.starts_on:
+        raise InvalidInput(_l("A trial cannot end before it starts."))
+    lines = {"place": one_line(data.place or ""), "partners": one_line(data.partners or ""), "figures": one_line(data.figures or "")}
+    if any(len(value) > TRIAL_LINE_MAX for value in lines.values()) or len((data.result or "").strip()) > TRIAL_TEXT_MAX:
+        raise InvalidInput(_l("A text is longer than allowed."))
+    return {"what": what, "municipality_id": data.municipality_id, "starts_on": data.starts_on, "ends_on": data.ends_on,
+            "result": (data.result or "").strip(), **lines}
+
+
+def save_trial(project: Project, actor: User, data: TrialInput, trial: Trial | None = None) -> Trial:
+    """A new trial of the project in the Reallabor, or a change of one. Flushes."""
+    require_project_editor(actor)
+    values = _check_trial(data)
+    before = _trial_snapshot(trial) if trial is not None else None
+    if trial is None:
+        trial = Trial(project=project, **values)
+        db.session.add(trial)
+    else:
+        for key, value in values.items():
+            setattr(trial, key, value)
+    project.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "project.trial", "project", project.id, before=before, after=_trial_snapshot(trial))
+    return trial
+
+
+def _trial_snapshot(trial: Trial) -> dict[str, Any]:
+    return {"what": trial.what, "municipality_id": trial.municipality_id, "place": trial.place, "starts_on": trial.starts_on.isoformat(),
+            "ends_on": trial.ends_on.isoformat() if trial.ends_on else None, "partners": trial.partners, "result": trial.result,
+            "figures": trial.figures}
 
 
 NEXT_STEPS_MAX = 5000

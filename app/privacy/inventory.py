@@ -178,6 +178,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "projects": "the portfolio's projects (no account is named in them)",
     "budget_lines": "the projects' budgets",
     "milestones": "the projects' milestones",
+    "trials": "the projects' trials in the Reallabor",
     "counters": "running numbers (project codes)",
     "content_versions": "the page cache's version number",
 }

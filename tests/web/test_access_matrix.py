@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BudgetLine, Milestone, Project
+from app.models import BudgetLine, Milestone, Municipality, Project, Trial
 from app.participation import services as participation
 from tests.factories import create_user, make_idea
 
@@ -108,6 +108,8 @@ EXPECTED = {
     "portfolio.edit_budget_line": {STEERING, ADMIN},
     "portfolio.new_milestone": {STEERING, ADMIN},
     "portfolio.edit_milestone": {STEERING, ADMIN},
+    "portfolio.new_trial": {STEERING, ADMIN},
+    "portfolio.edit_trial": {STEERING, ADMIN},
     "portfolio.delete_budget_line": {STEERING, ADMIN},
     "portfolio.csv_import": {STEERING, ADMIN},
     "portfolio.csv_import_confirm": {STEERING, ADMIN},
@@ -185,9 +187,10 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     project = db.session.scalar(select(Project).where(Project.number == 1))
     line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
     milestone = Milestone(project=project, title="Matrix", planned_on=date(2027, 3, 1))
-    db.session.add_all([line, milestone])
+    trial = Trial(project=project, what="Matrix", municipality_id=project.municipality_id or _district_id(), starts_on=date(2027, 3, 1))
+    db.session.add_all([line, milestone, trial])
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp"}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "trial_id": trial.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp"}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()
@@ -245,3 +248,7 @@ def test_every_public_page_is_declared_to_the_page_cache(app):
                    if "GET" in rule.methods and EXPECTED.get(rule.endpoint) == PUBLIC}
     undeclared = sorted(public_gets - set(contract.CACHED_ENDPOINTS) - set(contract.NOT_CACHED))
     assert not undeclared, f"declare these pages to the page cache (cached or not, and why): {undeclared}"
+
+
+def _district_id() -> int:
+    return db.session.scalar(select(Municipality.id).where(Municipality.is_district.is_(True)))

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select, text, update
 
 from app.extensions import db
-from app.models import BudgetLine, Comment, Idea, Milestone, Project
+from app.models import BudgetLine, Comment, Idea, Milestone, Municipality, Project, Trial
 from app.participation import services as participation
 from tests.factories import advance_idea, create_user, make_idea
 from tests.helpers import idea_form, page_text, upload_csv
@@ -64,11 +64,13 @@ def test_no_route_answers_odd_numbers_with_a_500(app, client, staff):
     author = create_user("autorin@example.com")
     idea = make_idea(author, "Eine Idee")
     comment = participation.add_comment(author, idea, "Ein Kommentar")
+    town = db.session.scalar(select(Municipality.id).limit(1))
     line = BudgetLine(project=db.session.scalar(select(Project).where(Project.number == 1)), label="L", year=2027, kind="investiv", amount=Decimal("1.00"))
     milestone = Milestone(project=line.project, title="M", planned_on=date(2027, 1, 1))
-    db.session.add_all([line, milestone])
+    trial = Trial(project=line.project, what="T", municipality_id=town, starts_on=date(2027, 1, 1))
+    db.session.add_all([line, milestone, trial])
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": author.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp",
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": author.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "trial_id": trial.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp",
            "filename": "css/site.css", "token": "kein-token", "fmt": "csv", "code": "P1"}
     calls = []
     with app.test_request_context():
