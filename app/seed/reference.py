@@ -91,6 +91,17 @@ class LoadResult:
     existing: int = 0
 
 
+# The only project texts the strategy gives beyond the titles: the consolidated project list of the
+# intermunicipal working group (09.09.2020), in its own words (the P4 line breaks off in the source).
+SEED_DESCRIPTIONS = {
+    3: "Aus der konsolidierten Projektliste der interkommunalen Arbeitsgruppe (Stand 09.09.2020):\n\n"
+       "> Einführung eines Netzwerks als interkommunen der Digitalisierung + strukturierter Austausch zu DMS, Online-Dienstleistungen",
+    4: "Aus der konsolidierten Projektliste der interkommunalen Arbeitsgruppe (Stand 09.09.2020):\n\n"
+       "> Einführung eines Personalentwicklungs- + Ziel: Beschäftigte in den Kompetenzen Kundenorientierung zu fördern/sc…\n\n"
+       "(Die Zeile bricht in der Vorlage hier ab.)",
+}
+
+
 def load_reference_data() -> LoadResult:
     """Insert what is missing, by slug or project number; never changes or duplicates rows. Flushes."""
     result = LoadResult()
@@ -121,11 +132,15 @@ def load_reference_data() -> LoadResult:
             number += 1
             if number in existing_numbers:
                 result.existing += 1
+                existing = db.session.scalar(select(Project).where(Project.number == number))
+                if existing is not None and not existing.description and number in SEED_DESCRIPTIONS:
+                    existing.description = SEED_DESCRIPTIONS[number]  # an older database gets the seed's text; an edited one keeps its own
                 continue
             db.session.add(
                 Project(
                     number=number,
                     title=title,
+                    description=SEED_DESCRIPTIONS.get(number, ""),
                     action_field=fields[field_slug],
                     municipality=district,
                     priority_group=PRIORITY_BY_FIELD.get(field_slug),

@@ -110,3 +110,10 @@ def test_a_project_page_invites_an_idea_that_builds_on_it(client, auth, people):
     assert f'value="P26 – {_p(26).title}"' in form
     unknown = re.search(r'<input[^>]*id="builds_on"[^>]*>', client.get("/ideen/neu?projekt=P999").text).group(0)
     assert 'value=""' in unknown or "value=" not in unknown, "an unknown project is not prefilled"
+
+
+def test_the_seeds_project_texts_and_plain_words_where_it_has_none(client, reference):
+    p3, p4 = page_text(client.get("/portfolio/P3").text), page_text(client.get("/portfolio/P4").text)
+    assert "Einführung eines Netzwerks als interkommunen der Digitalisierung + strukturierter Austausch zu DMS" in p3
+    assert "Kundenorientierung zu fördern/sc…" in p4 and "Die Zeile bricht in der Vorlage hier ab." in p4
+    assert "Die Strategie nennt dieses Projekt nur mit seinem Titel; eine Beschreibung gibt sie nicht." in page_text(client.get("/portfolio/P5").text)
