@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Hundredths, UTCDateTime, utcnow
@@ -34,6 +34,16 @@ AMOUNT_MAX = Decimal("999999999.99")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
+CONTACT_MAX = 120
+
+project_partner_towns = Table(
+    "project_partner_towns",
+    Base.metadata,
+    Column("project_id", ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True),
+    Column("municipality_id", ForeignKey("municipalities.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
 class Project(Base):
     __tablename__ = "projects"
     __table_args__ = (
@@ -49,6 +59,9 @@ class Project(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     goals: Mapped[str] = mapped_column(Text, default="")
     responsible_body: Mapped[str] = mapped_column(String(RESPONSIBLE_MAX), default="")
+    # The contact it names publicly: a name and function the person chose to publish; empty: the office.
+    contact_name: Mapped[str] = mapped_column(String(CONTACT_MAX), default="", server_default="")
+    contact_function: Mapped[str] = mapped_column(String(CONTACT_MAX), default="", server_default="")
     action_field_id: Mapped[int] = mapped_column(ForeignKey("action_fields.id", ondelete="RESTRICT"), index=True)
     # The lead municipality; the district row means "kreisweit".
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="SET NULL"))
@@ -62,6 +75,8 @@ class Project(Base):
 
     action_field: Mapped[ActionField] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
+    # The towns taking part beside the lead town.
+    partner_towns: Mapped[list[Municipality]] = relationship(secondary=project_partner_towns, order_by="Municipality.position")
     ideas: Mapped[list[Idea]] = relationship(back_populates="project", order_by="Idea.id")
     budget_lines: Mapped[list[BudgetLine]] = relationship(
         back_populates="project", order_by="(BudgetLine.year, BudgetLine.id)", cascade="all, delete-orphan"

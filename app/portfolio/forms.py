@@ -14,9 +14,11 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from app.errors import InvalidInput
 from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_choice_id, coerce_id, single_line, strip
+from app.ideas.forms import CheckboxListField
 from app.models.portfolio import (
     BUDGET_LABEL_MAX,
     CONSUMPTIVE,
+    CONTACT_MAX,
     DEFAULT_FUNDING_RATE,
     INVESTIVE,
     MILESTONE_TEXT_MAX,
@@ -111,6 +113,11 @@ class ProjectForm(ProjectFields, FlaskForm):
         _l("Responsible body"), description=_l("E.g. Kreisentwicklung, a town's administration or the wfc."), validators=[at_most(RESPONSIBLE_MAX)], filters=[single_line]
     )
     status = SelectField(_l("Status"), choices=[SelectChoice(s, label) for s, label in labels.PROJECT_STATUS_LABELS.items()])
+    partner_town_ids = CheckboxListField(_l("Partner towns"), description=_l("The towns taking part beside the lead town."), coerce=coerce_id)
+    contact_name = StringField(_l("Contact: name (optional)"), description=_l("Only with the person's consent; empty: the responsible body is the contact."),
+                               validators=[at_most(CONTACT_MAX)], filters=[single_line])
+    contact_function = StringField(_l("Contact: function (optional)"), description=_l("E.g. “Digitalisierungsbeauftragte der Stadt Dülmen”"),
+                                   validators=[at_most(CONTACT_MAX)], filters=[single_line])
     reason = TextAreaField(
         _l("Reason for the change"),
         description=_l("Optional. When the status changes, it is shown in the project's public history."),
@@ -121,12 +128,16 @@ class ProjectForm(ProjectFields, FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.set_choices()
+        self.partner_town_ids.choices = [SelectChoice(m.id, m.name) for m in municipalities() if not m.is_district]
 
     def data_(self) -> ProjectData:
         data = ProjectFields.data_(self)
         data.goals = self.goals.data or ""
         data.responsible_body = self.responsible_body.data or ""
         data.status = self.status.data
+        data.contact_name = self.contact_name.data or ""
+        data.contact_function = self.contact_function.data or ""
+        data.partner_town_ids = list(self.partner_town_ids.data or [])
         return data
 
 

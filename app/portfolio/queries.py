@@ -125,6 +125,7 @@ def load_project(number: int) -> Project | None:
         _with_origin(select(Project).where(Project.number == number)).options(
             selectinload(Project.budget_lines),
             selectinload(Project.milestones),
+            selectinload(Project.partner_towns),
             selectinload(Project.trials).joinedload(Trial.municipality),
             selectinload(Project.status_changes).joinedload(ProjectStatusChange.actor),
             selectinload(Project.status_changes).joinedload(ProjectStatusChange.idea),

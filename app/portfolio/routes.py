@@ -141,6 +141,7 @@ def edit(number: int):
     form = ProjectForm(obj=project)
     if request.method == "GET":
         form.priority_group.data = project.priority_group or ""
+        form.partner_town_ids.data = [m.id for m in project.partner_towns]
         form.reason.data = ""
     if form.validate_on_submit() and attempt(services.edit_project, project, current_user, form.data_(), form.reason.data or "", errors_to=form,
                                              success=lambda changed: _("The project is saved.") if changed else _("Nothing was changed.")):

@@ -40,6 +40,7 @@ from app.models.portfolio import (
     AMOUNT_MAX,
     BUDGET_KINDS,
     BUDGET_LABEL_MAX,
+    CONTACT_MAX,
     DEFAULT_FUNDING_RATE,
     MILESTONE_TEXT_MAX,
     MILESTONE_TITLE_MAX,
@@ -139,6 +140,9 @@ class ProjectData:
     goals: str = ""
     responsible_body: str = ""
     status: str = PLANNED
+    contact_name: str = ""
+    contact_function: str = ""
+    partner_town_ids: list[int] | None = None  # None: left as they are (a CSV row, an import)
 
     def problems(self) -> list[str]:
         """Every reason these fields cannot be saved; empty when they can."""
@@ -160,6 +164,11 @@ class ProjectData:
             found.append(_l("Please choose an action field."))
         if self.municipality_id is not None and db.session.get(Municipality, self.municipality_id) is None:
             found.append(_l("Please choose a municipality."))
+        if any(len(one_line(text or "")) > CONTACT_MAX for text in (self.contact_name, self.contact_function)):
+            found.append(_l("The contact's name and function may be at most %(max)d characters long each.", max=CONTACT_MAX))
+        if self.partner_town_ids and len(list(db.session.scalars(
+                select(Municipality.id).where(Municipality.id.in_(self.partner_town_ids))))) != len(set(self.partner_town_ids)):
+            found.append(_l("Please choose the partner towns from the list."))
         return [str(message) for message in found]
 
     def cleaned(self) -> ProjectData:
@@ -175,6 +184,9 @@ class ProjectData:
             goals=(self.goals or "").strip(),
             responsible_body=one_line(self.responsible_body or ""),
             status=self.status,
+            contact_name=one_line(self.contact_name or ""),
+            contact_function=one_line(self.contact_function or ""),
+            partner_town_ids=sorted(set(self.partner_town_ids)) if self.partner_town_ids is not None else None,
         )
 
 
@@ -454,7 +466,8 @@ def _create_project(actor: User, data: ProjectData, ideas: list[Idea], budget: B
     return project
 
 
-PROJECT_FIELDS = ("title", "action_field_id", "municipality_id", "priority_group", "description", "goals", "responsible_body", "status")
+PROJECT_FIELDS = ("title", "action_field_id", "municipality_id", "priority_group", "description", "goals", "responsible_body", "status",
+                  "contact_name", "contact_function")
 
 
 def _fields(data: ProjectData) -> dict[str, Any]:
@@ -462,7 +475,8 @@ def _fields(data: ProjectData) -> dict[str, Any]:
 
 
 def project_snapshot(project: Project) -> dict[str, Any]:
-    return {"code": project.code, **{key: getattr(project, key) for key in PROJECT_FIELDS}}
+    return {"code": project.code, **{key: getattr(project, key) for key in PROJECT_FIELDS},
+            "partner_town_ids": sorted(m.id for m in project.partner_towns)}
 
 
 def _budget_snapshot(line: BudgetInput | BudgetLine | None) -> dict[str, Any] | None:
@@ -485,6 +499,8 @@ def edit_project(project: Project, actor: User, data: ProjectData, reason: str =
     old_status = project.status
     for key, value in _fields(data).items():
         setattr(project, key, value)
+    if data.partner_town_ids is not None:
+        project.partner_towns = list(db.session.scalars(select(Municipality).where(Municipality.id.in_(data.partner_town_ids))))
     after_all = project_snapshot(project)
     changed = [key for key in after_all if after_all[key] != before_all[key]]
     if not changed:

@@ -175,10 +175,12 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "municipalities": "reference data: the district and its towns",
     "action_fields": "reference data: the strategy's action fields",
     "criteria": "reference data: the evaluation rubric",
-    "projects": "the portfolio's projects (no account is named in them)",
+    "projects": "the portfolio's projects (no account is named in them; a contact's name and function are published by staff "
+                "with that person's consent, docs/privacy.md)",
     "budget_lines": "the projects' budgets",
     "milestones": "the projects' milestones",
     "trials": "the projects' trials in the Reallabor",
+    "project_partner_towns": "the towns taking part in the projects",
     "counters": "running numbers (project codes)",
     "content_versions": "the page cache's version number",
 }

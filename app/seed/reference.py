@@ -132,9 +132,9 @@ def load_reference_data() -> LoadResult:
             number += 1
             if number in existing_numbers:
                 result.existing += 1
-                existing = db.session.scalar(select(Project).where(Project.number == number))
-                if existing is not None and not existing.description and number in SEED_DESCRIPTIONS:
-                    existing.description = SEED_DESCRIPTIONS[number]  # an older database gets the seed's text; an edited one keeps its own
+                seeded = db.session.scalar(select(Project).where(Project.number == number))
+                if seeded is not None and not seeded.description and number in SEED_DESCRIPTIONS:
+                    seeded.description = SEED_DESCRIPTIONS[number]  # an older database gets the seed's text; an edited one keeps its own
                 continue
             db.session.add(
                 Project(
