@@ -18,7 +18,18 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import search
 from app.extensions import db
-from app.models import ActionField, Idea, IdeaImage, Municipality, OfficialAnswer, Support, User, idea_action_fields, utcnow
+from app.models import (
+    ActionField,
+    Idea,
+    IdeaImage,
+    Municipality,
+    OfficialAnswer,
+    Project,
+    Support,
+    User,
+    idea_action_fields,
+    utcnow,
+)
 from app.models.idea import DRAFT, IN_PORTFOLIO, MERGED, PUBLIC_STATUSES, WITHDRAWN
 from app.models.user import ACCOUNT_TYPES
 from app.pagination import COUNT_EXACT_MAX, Count, Page, capped, count_rows, paginate, parse_page
@@ -344,6 +355,27 @@ def similar_ideas(text_: str, *, exclude_id: int | None = None, limit: int = SIM
             ranked.append((shared, idea.support_count, idea.id, idea))
     ranked.sort(key=lambda r: (-r[0], -r[1], -r[2]))
     return [r[3] for r in ranked[:limit]]
+
+
+SIMILAR_PROJECTS_LIMIT = 3
+
+
+def similar_projects(text_: str, *, limit: int = SIMILAR_PROJECTS_LIMIT) -> list[Project]:
+    """Portfolio projects whose title, description and goals share a meaningful word root with the
+    text, those sharing most first. One root is enough (similar_ideas asks two): most of P1-P28
+    are known by a short title only. The portfolio is small (dozens of projects): each is read and
+    stemmed here rather than indexed."""
+    terms = search.similarity_terms(text_ or "")
+    if not terms:
+        return []
+    needed = 1
+    ranked = []
+    for project in db.session.scalars(select(Project).order_by(Project.number)):
+        shared = search.overlap(terms, search.build_document(project.title, project.description, project.goals))
+        if shared >= needed:
+            ranked.append((shared, -project.number, project))
+    ranked.sort(key=lambda r: (-r[0], -r[1]))
+    return [r[2] for r in ranked[:limit]]
 
 
 def load_images(ideas: list[Idea]) -> None:

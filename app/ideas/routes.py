@@ -68,15 +68,22 @@ def new():
         # From a project's page: "Eine Idee zu diesem Projekt einreichen" (checked like a typed one).
         found = find_project(request.args["projekt"][:20], form.project_choices)
         form.builds_on.data = project_choice(found) if found else ""
-    similar = None
+    similar, similar_projects = None, []
     picture, picture_error = _picture_of(form) if form.is_submitted() else (None, None)
-    if form.is_submitted() and form.check_similar.data:
+    contribute_to = find_project((request.form.get("contribute_to") or "")[:20], form.project_choices) if form.is_submitted() else None
+    if contribute_to is not None:
+        # "Zu diesem Projekt beitragen" beside a similar project: the card comes back as typed, building on it.
+        form.builds_on.data = project_choice(contribute_to)
+        flash(_("Your idea now builds on %(code)s “%(title)s”. Complete the card and publish it.", code=contribute_to.code,
+                title=contribute_to.title), "info")
+    if form.is_submitted() and (form.check_similar.data or contribute_to is not None):
         # Only reads: the card comes back as typed, with the similar ideas under its title.
         similar = queries.similar_ideas(form.similarity_text())
         form.similar_checked.data = "1"
         if picture_error:
             form.picture.errors = [picture_error]
-        return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=False, picture=picture)
+        return render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=False, picture=picture,
+                               similar_projects=queries.similar_projects(form.similarity_text()) if contribute_to is None else [])
     valid = form.validate_on_submit()
     if picture_error:
         form.picture.errors = [*form.picture.errors, picture_error]
@@ -88,6 +95,7 @@ def new():
         if publish and form.similar_checked.data != "1":
             similar = queries.similar_ideas(form.similarity_text())
             form.similar_checked.data = "1"
+            similar_projects = queries.similar_projects(form.similarity_text()) if similar and not form.builds_on.data else []
         if not similar:
             if instead is not None:
                 success = _("Your text is saved as a private draft under “My ideas”. Here you can support the similar idea.")
@@ -100,7 +108,8 @@ def new():
             if done:
                 return redirect(url_for("ideas.show", idea_id=done.value.id))
     # The step before publishing is not an error; a card with errors is.
-    return (render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=bool(similar), picture=picture),
+    return (render_template("ideas/form.html", form=form, idea=None, similar=similar, before_publishing=bool(similar), picture=picture,
+                            similar_projects=similar_projects),
             200 if similar else form_status())
 
 
@@ -121,7 +130,8 @@ def _picture_of(form: IdeaForm) -> tuple[image_service.Stored | None, str | None
 def similar():
     """Similar ideas for the title being typed (an HTML fragment for ideas/similar.js)."""
     title = request.args.get("titel", "")[: TITLE_MAX]
-    return render_template("ideas/_similar.html", similar=queries.similar_ideas(title) if title.strip() else None)
+    return render_template("ideas/_similar.html", similar=queries.similar_ideas(title) if title.strip() else None,
+                           similar_projects=queries.similar_projects(title) if title.strip() else [])
 
 
 @bp.route("/<int:idea_id>")

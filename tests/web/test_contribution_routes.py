@@ -117,3 +117,19 @@ def test_the_seeds_project_texts_and_plain_words_where_it_has_none(client, refer
     assert "Einführung eines Netzwerks als interkommunen der Digitalisierung + strukturierter Austausch zu DMS" in p3
     assert "Kundenorientierung zu fördern/sc…" in p4 and "Die Zeile bricht in der Vorlage hier ab." in p4
     assert "Die Strategie nennt dieses Projekt nur mit seinem Titel; eine Beschreibung gibt sie nicht." in page_text(client.get("/portfolio/P5").text)
+
+
+def test_the_similar_check_offers_matching_projects_and_contributing_keeps_the_card(client, auth, people):
+    p20 = _p(20)  # "App in die Verkehrswende"
+    auth.login()
+    live = client.get("/ideen/aehnliche", query_string={"titel": "Eine App für die Verkehrswende im Kreis"}).text
+    assert "Passende Projekte im Portfolio" in live and 'name="contribute_to" value="P20"' in live
+    card = idea_form(title="Verkehrswende-App für Pendler", summary="Eine App für die Verkehrswende.")
+    checked = client.post("/ideen/neu", data={**card, "publish": "", "check_similar": "1"})
+    assert 'name="contribute_to" value="P20"' in checked.text
+    chosen = client.post("/ideen/neu", data={**card, "publish": "", "contribute_to": "P20"})
+    assert chosen.status_code == 200 and db.session.scalar(select(Idea.id)) is None, "nothing saved yet"
+    assert f'value="P20 – {p20.title}"' in chosen.text and "Wartende wissen, wann der Bus kommt." in chosen.text
+    assert "Ihre Idee ergänzt jetzt P20" in chosen.text
+    unrelated = client.get("/ideen/aehnliche", query_string={"titel": "Kuhstall"}).text
+    assert "Passende Projekte" not in unrelated
