@@ -5,7 +5,9 @@ to P20 as a contribution. axe-core, the HTML checker and reflow on each new page
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import Idea
+from app.models import Idea, Notification, Project
+from app.notifications import fanout
+from app.participation import services as participation
 from tests.e2e.browser import assert_accessible, log_in
 from tests.factories import advance_idea, create_user
 
@@ -15,6 +17,9 @@ def test_an_idea_that_builds_on_p20_becomes_its_contribution(axe_page, reference
     create_user("buergerin@example.com", display_name="Anna B.")
     moderator = create_user("mod@example.com", roles=("moderator",))
     steering = create_user("sg@example.com", roles=("steering",))
+    fan = create_user("fan@example.com", display_name="Fan von P20")
+    participation.follow_project(fan, db.session.scalar(db.select(Project).where(Project.number == 20)))
+    db.session.commit()
 
     log_in(page, "buergerin@example.com")
     page.goto("/ideen/neu")
@@ -56,6 +61,10 @@ def test_an_idea_that_builds_on_p20_becomes_its_contribution(axe_page, reference
     assert_accessible(page, "portfolio-import-contribution")
     page.get_by_role("button", name="Als Bausteine hinzufügen").click()
     expect(page.get_by_text("Eine Idee als Baustein aufgenommen:")).to_be_visible()
+    fanout.fan_out_events()
+    db.session.commit()
+    heard = db.session.scalars(db.select(Notification.kind).where(Notification.user_id == fan.id)).all()
+    assert "project.contribution" in heard, "a follower of P20 hears of its new contribution"
 
     # Staff plan a milestone and say what happens next; the timeline is an ordered list.
     page.get_by_role("link", name="Meilenstein hinzufügen").click()
