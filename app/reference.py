@@ -69,7 +69,8 @@ def project_choice(project: Project) -> str:
 
 def find_project(typed: str, choices: list[Project]) -> Project | None:
     """The project a person typed or chose: by its code ("P20", "p 20", "20"), by the chosen
-    "P20 – Title", or by its exact title; None when it names none (or more than one)."""
+    "P20 – Title", by its title or a part of it that only one title has ("Verkehrswende"); None
+    when it names none or more than one."""
     text = " ".join((typed or "").split())
     if not text:
         return None
@@ -77,5 +78,6 @@ def find_project(typed: str, choices: list[Project]) -> Project | None:
     if code:
         number = int(code.group(1))
         return next((p for p in choices if p.number == number), None)
-    titled = [p for p in choices if p.title.casefold() == text.casefold()]
+    wanted = text.casefold()
+    titled = [p for p in choices if p.title.casefold() == wanted] or [p for p in choices if wanted in p.title.casefold()]
     return titled[0] if len(titled) == 1 else None

@@ -38,10 +38,10 @@ def _shortlisted(people, title):
 def test_a_project_is_found_by_its_code_its_choice_or_its_title(app, reference):
     choices = projects()
     twenty = _project(20)
-    for typed in ("P20", "p 20", "20", f"P20 – {twenty.title}", twenty.title.upper()):
+    for typed in ("P20", "p 20", "20", f"P20 – {twenty.title}", twenty.title.upper(), "Verkehrswende"):
         assert find_project(typed, choices) is twenty, typed
-    for typed in ("", "P999", "Verkehr", "P20x"):
-        assert find_project(typed, choices) is None, typed
+    for typed in ("", "P999", "für", "P20x", "Raumschiff"):
+        assert find_project(typed, choices) is None, typed  # none, or more than one ("für")
 
 
 def test_a_card_names_the_project_it_builds_on_and_refuses_an_unknown_one(people):
