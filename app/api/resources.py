@@ -98,5 +98,6 @@ def project(item: Project, *, detail: bool = False) -> dict:
         data["history"] = [
             {"from": change.from_status, "to": change.to_status, "reason": change.reason or "", "at": change.created_at.isoformat()}
             for change in item.status_changes
+            if change.event is None and change.idea_id is None  # the status changes; the ideas are in "ideas"
         ]
     return data

@@ -107,13 +107,21 @@ class Project(Base):
         return f"<Project {self.code}>"
 
 
+HISTORY_EVENTS = ("milestone_added", "milestone_done", "milestone_changed", "milestone_removed", "trial_added", "trial_changed",
+                  "next_steps")
+HISTORY_DETAIL_MAX = 300
+
+
 class ProjectStatusChange(Base):
-    """Every change of a project's status (the first entry is its creation): who, when, why. An
-    entry with `idea_id` records instead that the project took that idea as a contribution
-    (Baustein); the status stays as it was (from_status == to_status)."""
+    """A project's public history: every change of its status (the first entry is its creation):
+    who, when, why. An entry with `idea_id` records instead that the project took that idea as a
+    contribution (Baustein); one with `event` that staff worked on a milestone, a trial or "Wie
+    geht es weiter?" (`detail`: the milestone's title, the trial's first words). In both, the
+    status stays as it was (from_status == to_status)."""
 
     __tablename__ = "project_status_changes"
-    __table_args__ = (CheckConstraint(f"to_status IN {PROJECT_STATUSES!r}", name="to_status"),)
+    __table_args__ = (CheckConstraint(f"to_status IN {PROJECT_STATUSES!r}", name="to_status"),
+                      CheckConstraint(f"event IN {HISTORY_EVENTS!r}", name="event"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
@@ -123,6 +131,8 @@ class ProjectStatusChange(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="SET NULL"))
+    event: Mapped[str | None] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(HISTORY_DETAIL_MAX), default="", server_default="")
 
     project: Mapped[Project] = relationship(back_populates="status_changes")
     actor: Mapped[User | None] = relationship()

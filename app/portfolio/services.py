@@ -42,6 +42,7 @@ from app.models.portfolio import (
     BUDGET_LABEL_MAX,
     CONTACT_MAX,
     DEFAULT_FUNDING_RATE,
+    HISTORY_DETAIL_MAX,
     MILESTONE_TEXT_MAX,
     MILESTONE_TITLE_MAX,
     PLANNED,
@@ -319,12 +320,19 @@ def _check_milestone(data: MilestoneInput) -> tuple[str, date, date | None, str]
     return title, data.planned_on, data.done_on, text
 
 
+def _history(project: Project, actor: User, event: str, detail: str = "") -> None:
+    """A line in the project's public history about staff's work on it; its status stays."""
+    project.status_changes.append(ProjectStatusChange(from_status=project.status, to_status=project.status, actor=actor, event=event,
+                                                      detail=one_line(detail)[:HISTORY_DETAIL_MAX], created_at=utcnow()))
+
+
 def add_milestone(project: Project, actor: User, data: MilestoneInput) -> Milestone:
     """A new milestone of the project; its followers hear of it. Flushes."""
     require_project_editor(actor)
     title, planned_on, done_on, text = _check_milestone(data)
     milestone = Milestone(project=project, title=title, planned_on=planned_on, done_on=done_on, text=text)
     db.session.add(milestone)
+    _history(project, actor, "milestone_done" if done_on else "milestone_added", title)
     project.updated_at = utcnow()
     db.session.flush()
     notification_events.project_milestone(project, milestone, actor)
@@ -342,6 +350,7 @@ def edit_milestone(milestone: Milestone, actor: User, data: MilestoneInput) -> b
     after = _milestone_snapshot(milestone)
     if after == before:
         return False
+    _history(milestone.project, actor, "milestone_done" if done_on is not None and not was_done else "milestone_changed", title)
     milestone.project.updated_at = utcnow()
     db.session.flush()
     if milestone.done_on is not None and not was_done:
@@ -353,6 +362,7 @@ def edit_milestone(milestone: Milestone, actor: User, data: MilestoneInput) -> b
 def delete_milestone(milestone: Milestone, actor: User) -> None:
     require_project_editor(actor)
     audit.record(actor, "project.milestone", "project", milestone.project_id, before=_milestone_snapshot(milestone), after=None)
+    _history(milestone.project, actor, "milestone_removed", milestone.title)
     db.session.delete(milestone)
     db.session.flush()
 
@@ -399,9 +409,12 @@ def save_trial(project: Project, actor: User, data: TrialInput, trial: Trial | N
     if trial is None:
         trial = Trial(project=project, **values)
         db.session.add(trial)
+        _history(project, actor, "trial_added", values["what"])
     else:
         for key, value in values.items():
             setattr(trial, key, value)
+        if _trial_snapshot(trial) != before:
+            _history(project, actor, "trial_changed", values["what"])
     project.updated_at = utcnow()
     db.session.flush()
     audit.record(actor, "project.trial", "project", project.id, before=before, after=_trial_snapshot(trial))
@@ -428,6 +441,8 @@ def set_next_steps(project: Project, actor: User, text: str) -> bool:
         return False
     before = {"next_steps": project.next_steps}
     project.next_steps, project.next_steps_at = text, utcnow() if text else None
+    if text:
+        _history(project, actor, "next_steps")
     project.updated_at = utcnow()
     db.session.flush()
     if text:

@@ -167,7 +167,7 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("legal_texts", _l("Legal texts you published"), "legal_texts", "author_id",
             ("id", "document", "version", "body", "is_material", "created_at"), UNLINK),
     Holding("project_status_changes", _l("Project status changes you made"), "project_status_changes", "actor_id",
-            ("id", "project_id", "from_status", "to_status", "reason", "created_at", "idea_id"), UNLINK),
+            ("id", "project_id", "from_status", "to_status", "reason", "created_at", "idea_id", "event", "detail"), UNLINK),
 )
 
 # Tables that hold nothing about a person, and why.

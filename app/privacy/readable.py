@@ -112,6 +112,8 @@ LABELS = {
     "signature": _l("Signature"),
     "is_material": _l("Material change"),
     "project_link": _l("Link to a project"),
+    "event": _l("Entry"),
+    "detail": _l("About"),
 }
 
 # Columns whose value is the id of something named in the export's "reference".

@@ -67,3 +67,26 @@ def test_marking_a_milestone_done_tells_the_followers_and_the_audit_log(client, 
     removed = client.post(f"/portfolio/P20/meilensteine/{milestone_id}", data={"delete": "1"})
     db.session.expire_all()
     assert removed.status_code == 303 and db.session.get(Milestone, milestone_id) is None
+
+
+def test_the_public_history_names_the_work_on_milestones_trials_and_next_steps(client, people):
+    from app.models import Municipality
+    from app.portfolio import services
+
+    staff, project = people["steering"], _p20()
+    town = db.session.scalar(select(Municipality.id).where(Municipality.slug == "duelmen"))
+    milestone = services.add_milestone(project, staff, services.MilestoneInput("Ausschreibung", date(2027, 2, 1)))
+    services.edit_milestone(milestone, staff, services.MilestoneInput("Ausschreibung", date(2027, 2, 1), date(2027, 2, 20)))
+    trial = services.save_trial(project, staff, services.TrialInput("Pendler-App im Alltag", town, date(2027, 4, 1)))
+    services.save_trial(project, staff, services.TrialInput("Pendler-App im Alltag", town, date(2027, 4, 1)), trial)  # unchanged: no line
+    services.set_next_steps(project, staff, "Auswertung im Herbst.")
+    services.delete_milestone(milestone, staff)
+    db.session.commit()
+    history = page_text(client.get("/portfolio/P20").text).split("Verlauf", 1)[1]
+    for words in ("Meilenstein geplant: „Ausschreibung“", "Meilenstein erreicht: „Ausschreibung“",
+                  "Erprobung im Reallabor beschrieben: „Pendler-App im Alltag“", "„Wie geht es weiter?“ aktualisiert",
+                  "Meilenstein entfernt: „Ausschreibung“"):
+        assert words in history, words
+    assert "Erprobung im Reallabor aktualisiert" not in history, "an unchanged trial adds no line"
+    api = client.get("/api/v1/projects/P20").json
+    assert all(entry["from"] != entry["to"] or entry["from"] is None for entry in api["history"]), "the API's history: status changes"
