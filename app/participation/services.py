@@ -100,10 +100,12 @@ def unfollow_project(user: User, project: Project) -> bool:
     return rows_changed(delete(ProjectFollow).where(ProjectFollow.user_id == user.id, ProjectFollow.project_id == project.id)) > 0
 
 
-def follows_project(user: User | None, project: Project) -> bool:
+def follows_project_number(user: User | None, number: int) -> bool:
+    """Whether the person follows the project P<number> (one query; the page may come from the cache)."""
     if user is None or not user.is_authenticated:
         return False
-    return db.session.get(ProjectFollow, (user.id, project.id)) is not None
+    return bool(db.session.scalar(select(ProjectFollow.user_id).join(Project, Project.id == ProjectFollow.project_id)
+                                  .where(ProjectFollow.user_id == user.id, Project.number == number).limit(1)))
 
 
 

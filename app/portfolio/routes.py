@@ -92,15 +92,22 @@ def index():
 @bp.route("/P<int:number>")
 def show(number: int):
     project = _project(number)
-    reader = current_user if current_user.is_authenticated else None
     return layers.render_page(
         "portfolio/show.html",
-        parts=lambda: layers.render_parts("portfolio/_personal.html", project=project,
-                                          following=participation.follows_project(reader, project)),
+        parts=lambda: _project_parts(project.number),
         project=project,
         totals=queries.project_totals(project),
         can_edit=_can_edit(),
     )
+
+
+def _project_parts(number: int) -> layers.Parts:
+    """The reader's layer of a project's page (the follow button), fresh or for a cached page."""
+    reader = current_user if current_user.is_authenticated else None
+    return layers.render_parts("portfolio/_personal.html", number=number, following=participation.follows_project_number(reader, number))
+
+
+layers.PARTS_OF_ENDPOINT["portfolio.show"] = lambda view_args: _project_parts(view_args["number"])
 
 
 @bp.route("/P<int:number>/als-naechstes", methods=["GET", "POST"])
