@@ -101,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
     from app.participation.routes import bp as participation_bp
     from app.portfolio.routes import bp as portfolio_bp
     from app.privacy.routes import bp as privacy_bp
+    from app.towns.routes import bp as towns_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(operations_bp)
+    app.register_blueprint(towns_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -30,6 +30,8 @@ from tests.factories import create_user, make_idea
         ("a11y-accessibility", "/barrierefreiheit"),
         ("a11y-report-barrier", "/barrierefreiheit/barriere-melden"),
         ("a11y-news-public", "/neuigkeiten"),
+        ("a11y-towns", "/kommunen"),
+        ("a11y-town", "/kommunen/olfen"),
     ],
 )
 def test_public_pages(axe_page, reference, name, url):
