@@ -249,37 +249,30 @@ def security_txt_expiry(text: str) -> datetime | None:
 
 
 def upcoming_dates(text: str, today: date) -> list[tuple[date, str]]:
-    """UPCOMING_DATES from `today` on, in order: [(date, words)]. An entry that does not start with
-    an ISO date is left out (check_dates names it at start-up)."""
-    dates = []
-    for entry in _date_entries(text):
-        day, _, words = entry.partition(" ")
-        try:
-            when = date.fromisoformat(day)
-        except ValueError:
-            continue
-        if when >= today and words.strip():
-            dates.append((when, words.strip()))
-    return sorted(dates)
+    """UPCOMING_DATES from `today` on, in order: [(date, words)]. An unreadable entry is left out
+    (unreadable_dates names it, at start-up)."""
+    return sorted((when, words) for _entry, when, words in _read_dates(text) if when is not None and when >= today)
 
 
 def unreadable_dates(text: str) -> list[str]:
     """The entries of UPCOMING_DATES that upcoming_dates leaves out as unreadable."""
-    bad = []
-    for entry in _date_entries(text):
+    return [entry for entry, when, _words in _read_dates(text) if when is None]
+
+
+def _read_dates(text: str) -> list[tuple[str, date | None, str]]:
+    """Each entry of UPCOMING_DATES ("2027-02-16 words"; ";" or a new line between) as (entry, its
+    date, its words); the date is None when the entry has no ISO date or no words."""
+    read = []
+    for entry in (part.strip() for part in text.replace("\n", ";").split(";")):
+        if not entry:
+            continue
         day, _, words = entry.partition(" ")
         try:
-            date.fromisoformat(day)
+            when: date | None = date.fromisoformat(day)
         except ValueError:
-            bad.append(entry)
-            continue
-        if not words.strip():
-            bad.append(entry)
-    return bad
-
-
-def _date_entries(text: str) -> list[str]:
-    return [entry.strip() for entry in text.replace("\n", ";").split(";") if entry.strip()]
+            when = None
+        read.append((entry, when if words.strip() else None, words.strip()))
+    return read
 
 
 def check_production(config) -> None:

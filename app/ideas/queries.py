@@ -100,6 +100,11 @@ def is_visible() -> tuple[ColumnElement[bool], ...]:
     return Idea.status != DRAFT, Idea.is_hidden.is_(False)
 
 
+def is_listed() -> tuple[ColumnElement[bool], ...]:
+    """An idea the lists and counts show by default: visible, neither merged nor withdrawn."""
+    return *is_visible(), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)
+
+
 def visible_ideas(*, fields: bool = True, card: bool = False) -> Select:
     """Published (non-draft), not hidden ideas, with author and municipality joined.
 
@@ -245,7 +250,7 @@ def start_page_ideas(limit: int) -> tuple[list[Idea], list[Idea]]:
     each found through its sort order's index), sorted apart here; their action fields in a second."""
     tops = []
     for sort in ("newest", "supported"):
-        stmt, key = _sort_key(select(Idea.id).where(*is_visible(), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES)), sort)
+        stmt, key = _sort_key(select(Idea.id).where(*is_listed()), sort)
         tops.append(select(stmt.order_by(*(c.desc() for c in key)).limit(limit).subquery().c.id))
     rows = list(db.session.scalars(
         visible_ideas(fields=False, card=True).where(or_(Idea.id.in_(tops[0]), Idea.id.in_(tops[1])))).unique())
@@ -268,7 +273,7 @@ def start_page_results() -> Results:
     """The three counts of Results in one query; each count stops at COUNT_EXACT_MAX + 1 rows,
     so it costs the same at 10,000 ideas as at 100,000."""
     def counted(*conditions: ColumnElement[bool]):
-        rows = select(Idea.id).where(*is_visible(), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES), *conditions).limit(COUNT_EXACT_MAX + 1)
+        rows = select(Idea.id).where(*is_listed(), *conditions).limit(COUNT_EXACT_MAX + 1)
         return select(func.count()).select_from(rows.subquery()).scalar_subquery()
 
     row = db.session.execute(select(counted(), counted(_has_answer()),
@@ -301,7 +306,7 @@ def action_fields_with_counts(active_only: bool = True) -> list[tuple[ActionFiel
         select(idea_action_fields.c.idea_id)
         .join(Idea, Idea.id == idea_action_fields.c.idea_id)
         .where(idea_action_fields.c.action_field_id == ActionField.id)
-        .where(Idea.status != DRAFT, Idea.is_hidden.is_(False), Idea.status.not_in(DEFAULT_HIDDEN_STATUSES))
+        .where(*is_listed())
         .limit(COUNT_EXACT_MAX + 1)
         .correlate(ActionField)
     )

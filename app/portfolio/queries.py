@@ -9,8 +9,9 @@ from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
+from app.ideas.queries import is_visible
 from app.models import ActionField, BudgetLine, Idea, IdeaStateChange, Municipality, Project, ProjectStatusChange, Support, Trial
-from app.models.idea import DRAFT, SHORTLISTED
+from app.models.idea import SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.portfolio import budgets
 
@@ -79,7 +80,7 @@ def participation_by_project() -> dict[int, Participation]:
     rows = db.session.execute(
         select(Idea.project_id, func.count(distinct(Idea.id)), func.count(distinct(Support.user_id)))
         .outerjoin(Support, (Support.idea_id == Idea.id) & Support.suspended_at.is_(None))
-        .where(Idea.project_id.is_not(None), Idea.status != DRAFT, Idea.is_hidden.is_(False))
+        .where(Idea.project_id.is_not(None), *is_visible())
         .group_by(Idea.project_id)
     )
     return {project_id: Participation(ideas, supporters) for project_id, ideas, supporters in rows}

@@ -9,11 +9,9 @@ from datetime import date, timedelta
 from sqlalchemy import func, or_, select
 
 from app.extensions import db
+from app.ideas.queries import is_listed
 from app.models import Idea, Municipality, OfficialAnswer, Project, Trial
-from app.models.idea import DRAFT, MERGED, WITHDRAWN
 from app.models.portfolio import project_partner_towns
-
-LISTED = (Idea.status.not_in((DRAFT, MERGED, WITHDRAWN)), Idea.is_hidden.is_(False))
 
 
 @dataclass
@@ -32,7 +30,7 @@ def figures(days: int) -> list[TownFigures]:
         select(Municipality).order_by(Municipality.is_district.desc(), Municipality.position, Municipality.name))}
     for town_id, status, ideas, supports in db.session.execute(
             select(Idea.municipality_id, Idea.status, func.count(), func.coalesce(func.sum(Idea.support_count), 0))
-            .where(*LISTED).group_by(Idea.municipality_id, Idea.status)):
+            .where(*is_listed()).group_by(Idea.municipality_id, Idea.status)):
         entry = towns[town_id]
         entry.ideas += ideas
         entry.supports += int(supports)
@@ -40,7 +38,7 @@ def figures(days: int) -> list[TownFigures]:
     first_answer = select(OfficialAnswer.idea_id, func.min(OfficialAnswer.created_at).label("at")).group_by(OfficialAnswer.idea_id).subquery()
     answered = db.session.execute(
         select(Idea.municipality_id, Idea.published_at, first_answer.c.at)
-        .join(first_answer, first_answer.c.idea_id == Idea.id).where(*LISTED))
+        .join(first_answer, first_answer.c.idea_id == Idea.id).where(*is_listed()))
     for town_id, published, at in answered:
         if published is not None and at - published <= timedelta(days=days):
             towns[town_id].answered_in_time += 1
