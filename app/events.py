@@ -40,7 +40,7 @@ def record(kind: str, *, actor: User | None = None, idea: Idea | None = None, co
         actor_id=actor.id if actor is not None else None,
         idea_id=idea.id if idea is not None else (comment.idea_id if comment is not None else None),
         comment_id=comment.id if comment is not None else None,
-        project_id=project.id if project is not None else None,
+        project_id=project.id if project is not None else (comment.project_id if comment is not None else None),
         announcement_id=announcement_id,
         data=data or None,
     )

@@ -63,9 +63,9 @@ def bump_idea_page(idea_id: int) -> None:
 
 def _mark_flush(session, flush_context, instances) -> None:
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, contract.IDEA_CONTENT):
+        if isinstance(obj, contract.IDEA_CONTENT) and obj.idea_id is not None:  # type: ignore[attr-defined]
             session.info.setdefault(_IDEAS, set()).add(obj.idea_id)  # type: ignore[attr-defined]  # (checked by the contract test)
-        elif isinstance(obj, contract.PUBLIC_CONTENT):
+        elif isinstance(obj, contract.PUBLIC_CONTENT):  # with a project's comment (no idea): the site's
             session.info[_FLAG] = True
 
 

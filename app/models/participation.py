@@ -12,6 +12,7 @@ from app.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.idea import Idea
+    from app.models.portfolio import Project
     from app.models.user import User
 
 COMMENT_MAX = 2000
@@ -44,16 +45,21 @@ class Support(Base):
 
 
 class Comment(Base):
+    """A comment on an idea or on a portfolio project (docs/decisions/0024): exactly one of the two."""
+
     __tablename__ = "comments"
     __table_args__ = (
+        CheckConstraint("(idea_id IS NULL) <> (project_id IS NULL)", name="one_subject"),
         Index("ix_comments_idea_created", "idea_id", "created_at"),
+        Index("ix_comments_project_created", "project_id", "created_at"),
         # A person's comments (their account, a block) and a reader's own comments on one idea
         # (app/participation/queries.py, reader_of_idea): one index probe, not two bitmaps ANDed.
         Index("ix_comments_author_idea", "author_id", "idea_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    idea_id: Mapped[int | None] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="CASCADE"), index=True)
     body: Mapped[str] = mapped_column(Text)
@@ -69,7 +75,8 @@ class Comment(Base):
         """Counted and shown: neither deleted by its author nor hidden by moderation."""
         return self.deleted_at is None and not self.is_hidden
 
-    idea: Mapped[Idea] = relationship()
+    idea: Mapped[Idea | None] = relationship()
+    project: Mapped[Project | None] = relationship()
     author: Mapped[User] = relationship()
 
 

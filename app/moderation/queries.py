@@ -75,9 +75,9 @@ def waiting_for_review(filters: Filters) -> tuple[list[Idea], int]:
 
 @dataclass
 class ReportedItem:
-    """All open reports of one idea or comment."""
+    """All open reports of one idea or comment (a comment on an idea or on a project)."""
 
-    idea: Idea
+    idea: Idea | None
     comment: Comment | None
     count: int = 0
     reasons: Counter = field(default_factory=Counter)
@@ -86,7 +86,9 @@ class ReportedItem:
 
     @property
     def item(self) -> Idea | Comment:
-        return self.comment if self.comment is not None else self.idea
+        item = self.comment if self.comment is not None else self.idea
+        assert item is not None  # noqa: S101  # nosec B101  # one of the two, by construction in open_reports
+        return item
 
 
 def open_reports(filters: Filters) -> list[ReportedItem]:
@@ -100,16 +102,18 @@ def open_reports(filters: Filters) -> list[ReportedItem]:
     comment_ids = {r.comment_id for r in reports if r.comment_id}
     comments = {
         c.id: c
-        for c in db.session.scalars(select(Comment).where(Comment.id.in_(comment_ids)).options(joinedload(Comment.author)))
+        for c in db.session.scalars(select(Comment).where(Comment.id.in_(comment_ids))
+                                    .options(joinedload(Comment.author), joinedload(Comment.project)))
     }
-    idea_ids |= {c.idea_id for c in comments.values()}
+    idea_ids |= {c.idea_id for c in comments.values() if c.idea_id is not None}
     ideas = {i.id: i for i in db.session.scalars(_ideas(select(Idea)).where(Idea.id.in_(idea_ids)))}
     grouped: dict[tuple, ReportedItem] = {}
     for report in reports:
         if report.comment_id:
             comment = comments[report.comment_id]
             key = ("comment", comment.id)
-            entry = grouped.setdefault(key, ReportedItem(idea=ideas[comment.idea_id], comment=comment))
+            idea = ideas[comment.idea_id] if comment.idea_id is not None else None  # else on comment.project
+            entry = grouped.setdefault(key, ReportedItem(idea=idea, comment=comment))
         else:
             key = ("idea", report.idea_id)
             entry = grouped.setdefault(key, ReportedItem(idea=ideas[report.idea_id], comment=None))
@@ -135,7 +139,8 @@ def hidden_comments(filters: Filters) -> list[Comment]:
     return list(
         db.session.scalars(
             filters.apply(
-                select(Comment).join(Comment.author).options(contains_eager(Comment.author), joinedload(Comment.idea)),
+                select(Comment).join(Comment.author)
+                .options(contains_eager(Comment.author), joinedload(Comment.idea), joinedload(Comment.project)),
                 Comment.idea_id,
             )
             .where(Comment.is_hidden.is_(True))

@@ -162,7 +162,8 @@ def _recipients(event: NotificationEvent):
             parent_author = select(Comment.author_id).where(Comment.id == comment.parent_id).scalar_subquery()
             yield kinds.COMMENT_REPLY, (
                 select(User.id.label("user_id"), literal("own.comment", String).label("setting"))
-                .where(User.id == parent_author, User.id != idea_author)
+                # A project's comment has no idea author: the reply's parent author hears of it anyway.
+                .where(User.id == parent_author, User.id != func.coalesce(idea_author, 0))
             )
     elif kind in (kinds.ITEM_HIDDEN, kinds.ITEM_RESTORED):
         model, ident = (Comment, event.comment_id) if event.comment_id is not None else (Idea, event.idea_id)

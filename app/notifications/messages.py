@@ -110,6 +110,11 @@ def describe(n: Notification) -> Message:
         text = (_("A new comment on your idea “%(title)s”.", title=title) if n.count == 1
                 else _("%(count)d new comments on your idea “%(title)s”.", count=n.count, title=title))
         return Message(text, idea_path + f"#kommentar-{n.comment_id}", why)
+    if n.kind in (kinds.COMMENT_REPLY, kinds.ITEM_HIDDEN, kinds.ITEM_RESTORED) and n.idea_id is None and n.project_id:
+        # A comment on a portfolio project: the same sentences, naming the project.
+        project = db.session.get(Project, n.project_id)
+        title = f"{project.code} {project.title}" if project else ""
+        idea_path = url_for("portfolio.show", number=project.number) if project else url_for("portfolio.index")
     if n.kind == kinds.COMMENT_REPLY:
         text = (_("A reply to your comment on “%(title)s”.", title=title) if n.count == 1
                 else _("%(count)d replies to your comment on “%(title)s”.", count=n.count, title=title))

@@ -23,6 +23,7 @@ from app.models import Comment, Idea, User
 from app.moderation import services as moderation_services
 from app.participation import queries as participation_queries
 from app.participation import services as participation
+from app.participation.discussion import Discussion
 from app.participation.forms import CommentForm
 from app.security import parse_int
 
@@ -78,6 +79,7 @@ def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: Comm
         can_comment=participation.can_comment(user, idea),
         comment_form=CommentForm(formdata=None, meta={"csrf": False}),  # empty: the same for everyone who may comment
         threads=threads,
+        discussion=Discussion(idea, threads),
         answers=moderation_services.answer_history(idea),
     )
 
@@ -88,7 +90,7 @@ def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm |
     """The reader's layer of the page (templates/ideas/_personal.html), by slot and region."""
     reader = reader or participation_queries.reader_of_idea(user, idea.id)
     can_comment = participation.can_comment(user, idea)
-    reply_thread = reply_to if reply_to is not None else _thread_to_answer(idea, reply_to_id) if can_comment else None
+    reply_thread = reply_to if reply_to is not None else participation.thread_to_answer(idea, reply_to_id) if can_comment else None
     return layers.render_parts(
         PARTS,
         idea=idea,
@@ -104,6 +106,7 @@ def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm |
         comment_form=comment_form,  # with its error (the shared page has the empty one)
         reply_thread=reply_thread,
         reply_form=reply_form,
+        discussion=Discussion(idea),
     )
 
 
@@ -113,14 +116,6 @@ def _own_comments(threads: list[participation_queries.Thread], user: User | None
         return []
     comments = [c for thread in threads for c in (thread.comment, *thread.replies)]
     return sorted((c for c in comments if c.author_id == user.id and c.deleted_at is None and not c.is_hidden), key=lambda c: c.id)
-
-
-def _thread_to_answer(idea: Idea, comment_id: int | None) -> Comment | None:
-    """The top-level comment ?antwort=<id> opens a reply form under, if it can be answered."""
-    comment = db.session.get(Comment, comment_id) if comment_id else None
-    if comment is None or comment.idea_id != idea.id or comment.parent_id is not None or not comment.is_visible:
-        return None
-    return comment
 
 
 def cached_page_parts(view_args: Mapping[str, Any]) -> layers.Parts | None:

@@ -18,8 +18,13 @@ def _name_comment(comment_id: int) -> Target | None:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         return None
+    if comment.project is not None:
+        return Target(_("Comment on the project %(code)s “%(title)s”", code=comment.project.code, title=comment.project.title),
+                      url_for("portfolio.show", number=comment.project.number) + f"#kommentar-{comment_id}")
+    if comment.idea is None:
+        return None
     return Target(_("Comment on “%(title)s”", title=comment.idea.title),
-                  url_for("moderation.idea", idea_id=comment.idea_id) + f"#kommentar-{comment_id}")
+                  url_for("moderation.idea", idea_id=comment.idea.id) + f"#kommentar-{comment_id}")
 
 
 audit.name_targets("comment", _name_comment)

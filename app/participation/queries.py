@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from app.extensions import db
 from app.ideas.queries import visible_ideas
-from app.models import Comment, Follow, Idea, Report, Support, User
+from app.models import Comment, Follow, Idea, Project, ProjectFollow, Report, Support, User
 
 
 @dataclass
@@ -55,12 +55,13 @@ def load_idea(idea_id: int, user: User | None = None) -> tuple[Idea, ViewerState
     return idea, ViewerState(bool(supported), bool(following), bool(reported))
 
 
-def comment_threads(idea: Idea) -> list[Thread]:
-    """All comments of an idea, oldest first, replies under their comment (one query)."""
+def comment_threads(subject: Idea | Project) -> list[Thread]:
+    """All comments of an idea or a project, oldest first, replies under their comment (one query)."""
+    of_subject = Comment.project_id == subject.id if isinstance(subject, Project) else Comment.idea_id == subject.id
     comments = db.session.scalars(
         select(Comment)
         .join(Comment.author)
-        .where(Comment.idea_id == idea.id)
+        .where(of_subject)
         .options(contains_eager(Comment.author))
         .order_by(Comment.created_at, Comment.id)
     ).all()
@@ -149,3 +150,31 @@ def reader_of_idea(user: User | None, idea_id: int) -> Reader | None:
         return None
     idea, supported, following, reported, _comment = rows[0]
     return Reader(idea, ViewerState(bool(supported), bool(following), bool(reported)), [row[4] for row in rows if row[4] is not None])
+
+
+@dataclass
+class ProjectReader:
+    """What a reader's parts of a project's page need (app/pages/project.py)."""
+
+    project: Project
+    following: bool = False
+    own_comments: list[Comment] = field(default_factory=list)
+
+
+_READER_OF_PROJECT = (
+    select(Project, exists().where(ProjectFollow.project_id == Project.id, ProjectFollow.user_id == _READER), Comment)
+    .outerjoin(Comment, and_(Comment.project_id == Project.id, Comment.author_id == _READER, Comment.deleted_at.is_(None),
+                             Comment.is_hidden.is_(False)))
+    .where(Project.number == bindparam("number"))
+    .order_by(Comment.id)
+)
+
+
+def reader_of_project(user: User | None, number: int) -> ProjectReader | None:
+    """The project P<number>, whether the reader follows it and their own comments on it that still
+    show (only a confirmed account's), in one query; None if there is no such project."""
+    rows = db.session.execute(_READER_OF_PROJECT, {"reader_id": user.id if user is not None else NO_READER, "number": number}).all()
+    if not rows:
+        return None
+    own = [row[2] for row in rows if row[2] is not None] if user is not None and user.is_confirmed else []
+    return ProjectReader(rows[0][0], bool(rows[0][1]), own)

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.auth.decorators import confirmed_required
 from app.extensions import db
@@ -14,6 +13,7 @@ from app.forms import ActionForm, form_status
 from app.ideas import queries as idea_queries
 from app.models import Comment, Idea, Project, User
 from app.pages import idea as idea_page
+from app.pages import project as project_page
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
 from app.security import limit_per_account, parse_int, safe_redirect_target
@@ -22,19 +22,25 @@ from app.views import attempt
 bp = Blueprint("participation", __name__)
 
 
-def _visible_comment(comment_id: int) -> tuple[Comment, Idea]:
-    """The comment and its idea, if the current person may see both; else 404."""
+def _visible_comment(comment_id: int) -> tuple[Comment, Idea | Project]:
+    """The comment and its idea or project, if the current person may see both; else 404."""
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         abort(404)
-    idea = idea_page.visible_idea(comment.idea_id)
-    if comment.is_hidden and not (current_user.id == comment.author_id or current_user.is_staff):
+    subject: Idea | Project | None = idea_page.visible_idea(comment.idea_id) if comment.idea_id is not None else comment.project
+    if subject is None or (comment.is_hidden and not (current_user.id == comment.author_id or current_user.is_staff)):
         abort(404)
-    return comment, idea
+    return comment, subject
 
 
-def _comment_url(comment: Comment) -> str:
-    return url_for("ideas.show", idea_id=comment.idea_id) + f"#kommentar-{comment.id}"
+def _page_of(subject: Idea | Project) -> str:
+    if isinstance(subject, Project):
+        return url_for("portfolio.show", number=subject.number)
+    return url_for("ideas.show", idea_id=subject.id)
+
+
+def _comment_url(comment: Comment, subject: Idea | Project) -> str:
+    return _page_of(subject) + f"#kommentar-{comment.id}"
 
 
 def _wants_json() -> bool:
@@ -114,7 +120,7 @@ def unfollow(idea_id: int):
 @bp.route("/portfolio/P<int:number>/folgen", methods=["POST"])
 @confirmed_required
 def follow_project(number: int):
-    project = _project(number)
+    project = project_page.visible_project(number)
     attempt(services.follow_project, current_user, project,
             success=_("You are following this project. You hear of its contributions, status and next steps (settings: “Notifications”)."))
     return redirect(url_for("portfolio.show", number=project.number) + "#folgen", code=303)
@@ -123,16 +129,9 @@ def follow_project(number: int):
 @bp.route("/portfolio/P<int:number>/nicht-mehr-folgen", methods=["POST"])
 @confirmed_required
 def unfollow_project(number: int):
-    project = _project(number)
+    project = project_page.visible_project(number)
     attempt(services.unfollow_project, current_user, project, success=_("You no longer follow this project."))
     return redirect(url_for("portfolio.show", number=project.number) + "#folgen", code=303)
-
-
-def _project(number: int) -> Project:
-    project = db.session.scalar(select(Project).where(Project.number == number))
-    if project is None:
-        abort(404)
-    return project
 
 
 @bp.route("/ideen/<int:idea_id>/kommentare", methods=["POST"])
@@ -140,75 +139,95 @@ def _project(number: int) -> Project:
 @limit_per_account("RATELIMIT_COMMENT")
 def comment(idea_id: int):
     idea = idea_page.visible_idea(idea_id)
+    return _comment_on(idea, lambda **forms: idea_page.render(idea, **forms))
+
+
+@bp.route("/portfolio/P<int:number>/kommentare", methods=["POST"])
+@confirmed_required
+@limit_per_account("RATELIMIT_COMMENT")
+def comment_project(number: int):
+    project = project_page.visible_project(number)
+    return _comment_on(project, lambda **forms: project_page.render(project, **forms))
+
+
+def _comment_on(subject: Idea | Project, render_again):
     form = CommentForm()
     parent = None
     if form.parent_id.data:
         parent_id = parse_int(form.parent_id.data)
         parent = db.session.get(Comment, parent_id) if parent_id is not None else None
-        if parent is None or parent.idea_id != idea.id:
+        if parent is None or not services.is_comment_on(parent, subject):
             abort(400)
-    if form.validate_on_submit() and (done := attempt(services.add_comment, current_user, idea, form.body.data, parent,
+    if form.validate_on_submit() and (done := attempt(services.add_comment, current_user, subject, form.body.data, parent,
                                                        success=_("Your comment is published."), errors_to=form.body)):
-        return redirect(_comment_url(done.value))
-    # Show the idea page again with the text kept and the error beside the field. A reply to a
+        return redirect(_comment_url(done.value, subject))
+    # Show the page again with the text kept and the error beside the field. A reply to a
     # comment hidden meanwhile has no reply form any more: its text comes back in the main form.
     if parent is not None and (parent.is_hidden or parent.deleted_at is not None):
         parent = None
-    return idea_page.render(idea, comment_form=form if not parent else None, reply_form=form if parent else None, reply_to=parent), 422
+    return render_again(comment_form=form if not parent else None, reply_form=form if parent else None, reply_to=parent), 422
 
 
 @bp.route("/kommentare/<int:comment_id>/bearbeiten", methods=["GET", "POST"])
 @confirmed_required
 def edit_comment(comment_id: int):
-    comment, idea = _visible_comment(comment_id)
+    comment, subject = _visible_comment(comment_id)
     if comment.author_id != current_user.id:
         abort(403)
     if not services.can_edit_comment(current_user, comment):
         flash(_("Comments can only be edited within 15 minutes."), "error")
-        return redirect(_comment_url(comment))
+        return redirect(_comment_url(comment, subject))
     form = CommentForm(obj=comment)
     if form.validate_on_submit() and attempt(services.edit_comment, current_user, comment, form.body.data,
                                              success=_("Your comment has been changed."), errors_to=form.body):
-        return redirect(_comment_url(comment))
-    return render_template("participation/edit_comment.html", form=form, comment=comment, idea=idea), form_status()
+        return redirect(_comment_url(comment, subject))
+    return render_template("participation/edit_comment.html", form=form, comment=comment, **_subject(subject)), form_status()
 
 
 @bp.route("/kommentare/<int:comment_id>/loeschen", methods=["GET", "POST"])
 @confirmed_required
 def delete_comment(comment_id: int):
-    comment, idea = _visible_comment(comment_id)
+    comment, subject = _visible_comment(comment_id)
     if comment.author_id != current_user.id:
         abort(403)
     if request.method == "POST" and attempt(services.delete_comment, current_user, comment, success=_("Your comment has been deleted.")):
-        return redirect(_comment_url(comment))
-    return render_template("participation/delete_comment.html", form=ActionForm(), comment=comment, idea=idea)
+        return redirect(_comment_url(comment, subject))
+    return render_template("participation/delete_comment.html", form=ActionForm(), comment=comment, **_subject(subject))
 
 
-def _report_page(idea: Idea, comment: Comment | None):
+def _subject(subject: Idea | Project) -> dict:
+    """What the comment pages say of the comment's place: `idea` or `project`, and `back` to its page."""
+    return {"idea": subject if isinstance(subject, Idea) else None, "project": subject if isinstance(subject, Project) else None,
+            "back": _page_of(subject)}
+
+
+def _report_page(subject: Idea | Project, target: Idea | Comment):
+    """Report `target`: the idea itself or a comment on `subject` (a project is not reported, its comments are)."""
     form = ReportForm()
-    target = idea if comment is None else comment
+    comment = target if isinstance(target, Comment) else None
     if services.has_reported(current_user, target):
         flash(_("You have already reported this. The moderation will look at it."), "info")
-        return _back(idea)
+        return redirect(_page_of(subject))
     if form.validate_on_submit() and attempt(lambda: services.report(current_user, target, reason=form.reason.data, note=form.note.data or ""),
                                              success=_("Thank you. The moderation will look at your report."), errors_to=form.reason):
-        return redirect(url_for("ideas.show", idea_id=idea.id))
-    return render_template("participation/report.html", form=form, idea=idea, comment=comment), form_status()
+        return redirect(_page_of(subject))
+    return render_template("participation/report.html", form=form, comment=comment, **_subject(subject)), form_status()
 
 
 @bp.route("/ideen/<int:idea_id>/melden", methods=["GET", "POST"])
 @confirmed_required
 @limit_per_account("RATELIMIT_REPORT")
 def report_idea(idea_id: int):
-    return _report_page(idea_page.visible_idea(idea_id), None)
+    idea = idea_page.visible_idea(idea_id)
+    return _report_page(idea, idea)
 
 
 @bp.route("/kommentare/<int:comment_id>/melden", methods=["GET", "POST"])
 @confirmed_required
 @limit_per_account("RATELIMIT_REPORT")
 def report_comment(comment_id: int):
-    comment, idea = _visible_comment(comment_id)
-    return _report_page(idea, comment)
+    comment, subject = _visible_comment(comment_id)
+    return _report_page(subject, comment)
 
 
 @bp.route("/ideen/meine")

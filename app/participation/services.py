@@ -100,14 +100,6 @@ def unfollow_project(user: User, project: Project) -> bool:
     return rows_changed(delete(ProjectFollow).where(ProjectFollow.user_id == user.id, ProjectFollow.project_id == project.id)) > 0
 
 
-def follows_project_number(user: User | None, number: int) -> bool:
-    """Whether the person follows the project P<number> (one query; the page may come from the cache)."""
-    if user is None or not user.is_authenticated:
-        return False
-    return bool(db.session.scalar(select(ProjectFollow.user_id).join(Project, Project.id == ProjectFollow.project_id)
-                                  .where(ProjectFollow.user_id == user.id, Project.number == number).limit(1)))
-
-
 
 # Supports ------------------------------------------------------------------
 
@@ -219,16 +211,20 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def can_comment(user: User | None, idea: Idea) -> bool:
-    return user is not None and user.is_confirmed and idea.status in states.DISCUSSION_STATES and not idea.is_hidden
+def can_comment(user: User | None, subject: Idea | Project) -> bool:
+    """A confirmed account may comment on an idea open for discussion, and on any portfolio project."""
+    if user is None or not user.is_confirmed:
+        return False
+    return isinstance(subject, Project) or (subject.status in states.DISCUSSION_STATES and not subject.is_hidden)
 
 
-def add_comment(user: User, idea: Idea, body: str, parent: Comment | None = None) -> Comment:
-    """A comment, or a reply to a top-level comment (one level of replies)."""
+def add_comment(user: User, subject: Idea | Project, body: str, parent: Comment | None = None) -> Comment:
+    """A comment on an idea or a project, or a reply to a top-level comment (one level of replies)."""
     _require_confirmed(user)
-    _require_open(idea, _l("Comments on this idea are closed."), states.DISCUSSION_STATES)
+    if isinstance(subject, Idea):
+        _require_open(subject, _l("Comments on this idea are closed."), states.DISCUSSION_STATES)
     if parent is not None:
-        if parent.idea_id != idea.id:
+        if not is_comment_on(parent, subject):
             raise InvalidInput()
         if parent.is_hidden:
             raise NotAllowed(_l("This comment is hidden; it cannot be answered."))
@@ -236,14 +232,50 @@ def add_comment(user: User, idea: Idea, body: str, parent: Comment | None = None
             parent = db.session.get(Comment, parent.parent_id)  # reply to a reply joins its thread
             if parent is None or parent.is_hidden:
                 raise NotAllowed(_l("This comment is hidden; it cannot be answered."))
-    comment = Comment(idea_id=idea.id, author_id=user.id, body=_clean_body(body), parent_id=parent.id if parent else None)
+    comment = Comment(author_id=user.id, body=_clean_body(body), parent_id=parent.id if parent else None)
+    if isinstance(subject, Idea):
+        comment.idea_id = subject.id
+    else:
+        comment.project_id = subject.id
     db.session.add(comment)
     db.session.flush()
-    _bump(Idea, idea.id, "comment_count", +1)
-    follow_idea(user, idea)
-    _refresh_counters(idea)
+    if isinstance(subject, Idea):
+        _bump(Idea, subject.id, "comment_count", +1)
+        follow_idea(user, subject)
+        _refresh_counters(subject)
+    else:
+        # A project's comments are site content (app/cache/invalidation.py): its page shows them at once.
+        follow_project(user, subject)
     notification_events.commented(comment, user)
     return comment
+
+
+def is_comment_on(comment: Comment, subject: Idea | Project) -> bool:
+    if isinstance(subject, Idea):
+        return comment.idea_id == subject.id
+    return comment.project_id == subject.id
+
+
+def thread_to_answer(subject: Idea | Project, comment_id: int | None) -> Comment | None:
+    """The top-level comment on `subject` that ?antwort=<id> opens a reply form under, if it can be answered."""
+    comment = db.session.get(Comment, comment_id) if comment_id else None
+    if comment is None or not is_comment_on(comment, subject) or comment.parent_id is not None or not comment.is_visible:
+        return None
+    return comment
+
+
+def _count_change(comment: Comment, delta: int) -> None:
+    """The idea's comment count (and page version) for a comment that starts or stops showing;
+    a project counts its comments as it shows them."""
+    if comment.idea_id is not None:
+        _bump(Idea, comment.idea_id, "comment_count", delta)
+
+
+def _idea_page_changes(comment: Comment) -> None:
+    """The idea's page version for a change of one of its comments, its row locked before the
+    comment's, as in hide(): no deadlock in a circle. (A project comment's change is site content.)"""
+    if comment.idea_id is not None:
+        cache.bump_idea_page(comment.idea_id)
 
 
 def can_edit_comment(user: User | None, comment: Comment) -> bool:
@@ -261,7 +293,7 @@ def edit_comment(user: User, comment: Comment, body: str) -> None:
     if not can_edit_comment(user, comment):
         raise NotAllowed(_l("Comments can only be edited within 15 minutes."))
     body = _clean_body(body)
-    cache.bump_idea_page(comment.idea_id)  # the idea's row before the comment's, as in hide(): no deadlock in a circle
+    _idea_page_changes(comment)
     comment.body = body
     comment.edited_at = utcnow()
     db.session.flush()
@@ -273,11 +305,10 @@ def delete_comment(user: User, comment: Comment) -> None:
         raise NotAllowed()
     if comment.deleted_at is not None:
         return
-    # The idea's row before the comment's, as in hide(): no deadlock in a circle.
     if comment.is_visible:
-        _bump(Idea, comment.idea_id, "comment_count", -1)
+        _count_change(comment, -1)
     else:
-        cache.bump_idea_page(comment.idea_id)
+        _idea_page_changes(comment)
     comment.deleted_at = utcnow()
     comment.body = ""
     db.session.flush()
@@ -340,7 +371,7 @@ def hide(target: Idea | Comment, cause: str) -> None:
     if target.is_hidden:
         return
     if isinstance(target, Comment) and target.is_visible:
-        _bump(Idea, target.idea_id, "comment_count", -1)
+        _count_change(target, -1)
     target.is_hidden = True
     target.hidden_at = utcnow()
     target.hidden_cause = cause
@@ -356,7 +387,7 @@ def restore(target: Idea | Comment) -> None:
     target.hidden_at = None
     target.hidden_cause = None
     if isinstance(target, Comment) and target.deleted_at is None:
-        _bump(Idea, target.idea_id, "comment_count", +1)
+        _count_change(target, +1)
     db.session.flush()
     notification_events.restored(target)
 

@@ -26,7 +26,7 @@ from app.models.idea import CANDIDATE, SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ROLE_STEERING
 from app.moderation import rubric
-from app.participation import services as participation
+from app.pages import project as project_page
 from app.portfolio import budgets, charts, exports, imports, labels, queries, services
 from app.portfolio.forms import (
     BudgetLineForm,
@@ -91,23 +91,8 @@ def index():
 
 @bp.route("/P<int:number>")
 def show(number: int):
-    project = _project(number)
-    return layers.render_page(
-        "portfolio/show.html",
-        parts=lambda: _project_parts(project.number),
-        project=project,
-        totals=queries.project_totals(project),
-        can_edit=_can_edit(),
-    )
+    return project_page.show(number)
 
-
-def _project_parts(number: int) -> layers.Parts:
-    """The reader's layer of a project's page (the follow button), fresh or for a cached page."""
-    reader = current_user if current_user.is_authenticated else None
-    return layers.render_parts("portfolio/_personal.html", number=number, following=participation.follows_project_number(reader, number))
-
-
-layers.PARTS_OF_ENDPOINT["portfolio.show"] = lambda view_args: _project_parts(view_args["number"])
 
 
 @bp.route("/P<int:number>/als-naechstes", methods=["GET", "POST"])

@@ -123,7 +123,7 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("state_changes_made", _l("Changes of state you made"), "idea_state_changes", "actor_id",
             ("id", "idea_id", "from_status", "to_status", "reason", "created_at", "project_link", "project_id"), UNLINK),
     Holding("comments", _l("Comments"), "comments", "author_id",
-            ("id", "idea_id", "author_id", "parent_id", "body", "created_at", "edited_at", "deleted_at", "is_hidden",
+            ("id", "idea_id", "project_id", "author_id", "parent_id", "body", "created_at", "edited_at", "deleted_at", "is_hidden",
              "hidden_at", "hidden_cause"), KEEP),
     Holding("supports", _l("Supports"), "supports", "user_id", ("id", "idea_id", "created_at", "suspended_at"), DELETE),
     Holding("follows", _l("Followed ideas"), "follows", "user_id", ("idea_id", "created_at", "last_notified_at"), DELETE),

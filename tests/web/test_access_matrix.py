@@ -73,6 +73,7 @@ EXPECTED = {
     "ideas.delete": AUTHOR,
     "participation.mine": SIGNED_IN,
     "participation.comment": SIGNED_IN,
+    "participation.comment_project": SIGNED_IN,
     "participation.support": SIGNED_IN,
     "participation.withdraw_support": SIGNED_IN,
     "participation.follow": SIGNED_IN,

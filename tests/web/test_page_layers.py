@@ -181,10 +181,12 @@ def _token(client, url) -> str:
 def test_a_shared_form_gets_the_reader_s_token_and_a_shared_layer_refuses_a_real_one(app, idea):
     from flask_wtf.csrf import generate_csrf
 
+    from app.participation.discussion import Discussion
     from app.participation.forms import CommentForm
 
     with app.test_request_context("/"):
-        shared = layers.render_shared("participation/_comment_form.html", can_comment=True, comment_form=CommentForm(formdata=None), idea=idea)
+        shared = layers.render_shared("participation/_comment_form.html", can_comment=True, comment_form=CommentForm(formdata=None), idea=idea,
+                                      discussion=Discussion(idea))
         assert 'name="csrf_token" value="<!--slot:csrf-->"' in shared
         token = generate_csrf()
         assert f'name="csrf_token" value="{token}"' in layers.fill(shared, {})
