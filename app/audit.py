@@ -36,6 +36,7 @@ ACTIONS = {
     "report.dismiss": _l("Dismissed reports"),
     "user.grant": _l("Granted a role"),
     "user.revoke": _l("Revoked a role"),
+    "user.officer_towns": _l("Changed the towns of a digital officer"),
     "user.block": _l("Blocked an account"),
     "user.unblock": _l("Unblocked an account"),
     "user.reset_second_factor": _l("Reset a second factor"),

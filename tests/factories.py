@@ -166,3 +166,12 @@ def advance_idea(idea, *to_states: str, moderator: User | None = None, steering:
             moderation.change_status(idea, state, moderator)
     db.session.commit()
     return idea
+
+
+def town_id(slug: str) -> int:
+    """The id of a municipality of the reference data, by slug ("duelmen", "kreis-coesfeld")."""
+    from sqlalchemy import select
+
+    from app.models import Municipality
+
+    return db.session.scalar(select(Municipality.id).where(Municipality.slug == slug))

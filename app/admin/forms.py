@@ -8,7 +8,8 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from app.forms import REASON_LENGTH, strip
+from app.forms import REASON_LENGTH, coerce_id, strip
+from app.ideas.forms import CheckboxListField
 from app.models.user import STAFF_ROLES
 
 GRANT, REVOKE = "grant", "revoke"
@@ -25,3 +26,11 @@ class ReasonForm(FlaskForm):
     """Block or unblock an account, with an optional reason for the audit log."""
 
     reason = StringField(_l("Reason (optional)"), validators=[Optional(), REASON_LENGTH], filters=[strip])
+
+
+class OfficerTownsForm(FlaskForm):
+    """The towns a digital officer looks after (choices: the 11 towns, set by the view)."""
+
+    towns = CheckboxListField(_l("Towns of this digital officer"), coerce=coerce_id,
+                              description=_l("Ideas of these towns: review, official answers, scores, hiding and merging. "
+                                             "District-wide ideas stay with the district's moderation."))

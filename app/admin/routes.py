@@ -8,9 +8,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from app import audit, mail
+from app import audit, mail, reference
 from app.admin import queries, services
-from app.admin.forms import GRANT, ReasonForm, RoleChangeForm
+from app.admin.forms import GRANT, OfficerTownsForm, ReasonForm, RoleChangeForm
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import ActionForm
@@ -46,9 +46,11 @@ def account(user_id: int):
     return _account_page(_user(user_id))
 
 
-def _account_page(user: User, reason_form: ReasonForm | None = None, status: int = 200):
+def _account_page(user: User, reason_form: ReasonForm | None = None, status: int = 200, towns_form: OfficerTownsForm | None = None):
+    if towns_form is None:
+        towns_form = _towns_form(user, formdata=None, towns=[t.municipality_id for t in user.officer_towns])
     return render_template("admin/account.html", user=user, roles=STAFF_ROLES, audit_entries=audit.entries_for("user", user.id),
-                           reason_form=reason_form or ReasonForm(formdata=None)), status
+                           reason_form=reason_form or ReasonForm(formdata=None), towns_form=towns_form), status
 
 
 @bp.route("/konten/<int:user_id>/rolle", methods=["POST"])
@@ -63,6 +65,23 @@ def change_role(user_id: int):
     else:
         attempt(services.revoke_role, user, form.role.data, current_user, success=_("Role revoked."))
     return redirect(url_for("admin.account", user_id=user.id))
+
+
+@bp.route("/konten/<int:user_id>/kommunen", methods=["POST"])
+@admin_required
+def officer_towns(user_id: int):
+    user = _user(user_id)
+    form = _towns_form(user)
+    if form.validate_on_submit() and attempt(services.set_officer_towns, user, form.towns.data or [], current_user,
+                                             success=_("The towns are saved."), errors_to=form.towns):
+        return redirect(url_for("admin.account", user_id=user.id) + "#h-towns", code=303)
+    return _account_page(user, towns_form=form, status=422)
+
+
+def _towns_form(user: User, **kwargs) -> OfficerTownsForm:
+    form = OfficerTownsForm(**kwargs)
+    form.towns.choices = [(m.id, m.name) for m in reference.municipalities() if not m.is_district]
+    return form
 
 
 @bp.route("/konten/<int:user_id>/sperren", methods=["POST"])

@@ -15,9 +15,9 @@ from app.auth import second_factor
 from app.auth import services as auth_services
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
-from app.models import AuthSession, Comment, Idea, User
+from app.models import AuthSession, Comment, Idea, Municipality, OfficerTown, User
 from app.models.idea import HIDDEN_BY_BLOCK
-from app.models.user import ROLE_ADMIN, STAFF_ROLES
+from app.models.user import ROLE_ADMIN, ROLE_OFFICER, STAFF_ROLES
 from app.participation import services as participation
 from app.reasons import clean_reason
 
@@ -51,8 +51,40 @@ def revoke_role(user: User, role: str, actor: User | None) -> bool:
     if role not in before:
         return False
     user.roles = [r for r in user.roles if r.role != role]  # delete-orphan removes the row
+    towns = _town_names(user) if role == ROLE_OFFICER else []
+    if towns:
+        user.officer_towns = []  # an officer's towns go with the role
     db.session.flush()
-    audit.record(actor, "user.revoke", "user", user.id, before={"roles": before}, after={"roles": _roles(user)})
+    audit.record(actor, "user.revoke", "user", user.id, before={"roles": before, **({"towns": towns} if towns else {})},
+                 after={"roles": _roles(user), **({"towns": []} if towns else {})})
+    return True
+
+
+def _town_names(user: User) -> list[str]:
+    return sorted(t.municipality.name for t in user.officer_towns)
+
+
+def set_officer_towns(user: User, municipality_ids: list[int], actor: User | None) -> bool:
+    """The towns a digital officer looks after (app/auth/scope.py): one or more of the 11 towns,
+    never the district row. False if they were so already."""
+    _require_admin(actor)
+    if not user.has_role(ROLE_OFFICER):
+        raise InvalidInput(_l("Grant the role “digital officer of a town” first, then choose the towns."))
+    wanted = set(municipality_ids)
+    towns = {m.id: m for m in db.session.scalars(select(Municipality).where(Municipality.id.in_(wanted)))} if wanted else {}
+    if len(towns) != len(wanted):
+        raise InvalidInput(_l("Please choose towns from the list."))
+    if any(m.is_district for m in towns.values()):
+        raise InvalidInput(_l("District-wide ideas stay with the district's moderation: choose one or more towns."))
+    before = _town_names(user)
+    if wanted == {t.municipality_id for t in user.officer_towns}:
+        return False
+    user.officer_towns = [t for t in user.officer_towns if t.municipality_id in wanted] + [
+        OfficerTown(user_id=user.id, municipality_id=ident) for ident in sorted(wanted - {t.municipality_id for t in user.officer_towns})
+    ]
+    db.session.flush()
+    db.session.expire(user, ["officer_towns"])
+    audit.record(actor, "user.officer_towns", "user", user.id, before={"towns": before}, after={"towns": _town_names(user)})
     return True
 
 

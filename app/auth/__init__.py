@@ -7,7 +7,7 @@ from app import audit
 from app.audit import Target
 from app.cache import declare
 from app.extensions import db
-from app.models import AuthSession, PendingLogin, RecoveryCode, User, UserRole
+from app.models import AuthSession, OfficerTown, PendingLogin, RecoveryCode, User, UserRole
 
 _FORM = "a form with the reader's CSRF token"
 # An account is private: a change of what pages show of a person (the public name) calls
@@ -16,7 +16,7 @@ declare(
     not_cached={"auth.signup": _FORM, "auth.check_mail": _FORM, "auth.confirm": _FORM, "auth.login": _FORM, "auth.second_factor": _FORM,
                 "auth.enrol_second_factor": _FORM, "auth.forgot_password": _FORM, "auth.reset_password": _FORM, "auth.unlock": _FORM,
                 "auth.confirm_email_change": _FORM},
-    private=(User, UserRole, AuthSession, PendingLogin, RecoveryCode),
+    private=(User, UserRole, OfficerTown, AuthSession, PendingLogin, RecoveryCode),
 )
 
 

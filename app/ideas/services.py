@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app import events as notification_events
 from app import search
+from app.auth import scope
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import states
@@ -198,5 +199,5 @@ def can_view(idea: Idea, user: User | None) -> bool:
     if idea.status == DRAFT:
         return is_author
     if idea.is_hidden:
-        return is_author or bool(user is not None and getattr(user, "is_staff", False))
+        return is_author or scope.sees_hidden(user, idea)
     return True

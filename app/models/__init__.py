@@ -11,7 +11,7 @@ from app.models.portfolio import BudgetLine, Counter, Milestone, Project, Projec
 from app.models.privacy import DataExport
 from app.models.reference import ActionField, Municipality
 from app.models.site import ContentVersion
-from app.models.user import AuthSession, PendingLogin, RecoveryCode, User, UserRole
+from app.models.user import AuthSession, OfficerTown, PendingLogin, RecoveryCode, User, UserRole
 
 __all__ = [
     "ActionField",
@@ -37,6 +37,7 @@ __all__ = [
     "Notification",
     "NotificationEvent",
     "NotificationSetting",
+    "OfficerTown",
     "OfficialAnswer",
     "OutgoingMail",
     "PendingLogin",

@@ -22,11 +22,15 @@ ACCOUNT_TYPES = (ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION)
 ROLE_MODERATOR = "moderator"
 ROLE_STEERING = "steering"
 ROLE_ADMIN = "admin"
-STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
+# A town's digital officer ("Digitalverantwortliche:r", the strategy's local CDO): moderates the
+# ideas of the towns the administration assigned (OfficerTown), and nothing else (app/auth/scope.py).
+ROLE_OFFICER = "officer"
+STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_OFFICER)
 ROLE_LABELS = {
     ROLE_MODERATOR: _l("Moderation"),
     ROLE_STEERING: _l("Steering committee"),
     ROLE_ADMIN: _l("Administration"),
+    ROLE_OFFICER: _l("Digital officer of a town"),
 }
 
 
@@ -72,6 +76,8 @@ class User(UserMixin, Base):  # type: ignore[misc]  # Flask-Login ships no types
     municipality: Mapped[Municipality | None] = relationship()
     # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.
     roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    # A digital officer's towns (app/auth/scope.py), loaded when asked.
+    officer_towns: Mapped[list[OfficerTown]] = relationship(cascade="all, delete-orphan")
 
     # Flask-Login
     @property
@@ -166,3 +172,15 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OfficerTown(Base):
+    """A town a digital officer looks after (never the district row: its ideas stay with the district's moderators)."""
+
+    __tablename__ = "officer_towns"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="CASCADE"), primary_key=True, index=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    municipality: Mapped[Municipality] = relationship()

@@ -26,18 +26,24 @@ class Filters:
     field: str = ""  # action field slug
     municipality: str = ""  # municipality slug
     unanswered: bool = False  # only ideas still without an official answer
+    # The towns a digital officer moderates (app/auth/scope.py): set by the view, never from the
+    # URL; None for the district's moderators, who see everything.
+    towns: frozenset[int] | None = None
 
     @classmethod
-    def from_args(cls, args) -> Filters:
+    def from_args(cls, args, towns: frozenset[int] | None = None) -> Filters:
         return cls(field=(args.get("field") or "")[:60], municipality=(args.get("municipality") or "")[:60],
-                   unanswered=args.get("ohne_antwort") == "1")
+                   unanswered=args.get("ohne_antwort") == "1", towns=towns)
 
     @property
     def is_filtered(self) -> bool:
         return bool(self.field or self.municipality or self.unanswered)
 
     def apply(self, stmt: Select, idea_id_column=Idea.id) -> Select:
-        """Restrict a statement to ideas (by id column) in the chosen action field and municipality."""
+        """Restrict a statement to ideas (by id column) in the chosen action field and municipality,
+        and to an officer's towns."""
+        if self.towns is not None:
+            stmt = stmt.where(idea_id_column.in_(select(Idea.id).where(Idea.municipality_id.in_(sorted(self.towns)))))
         if self.field:
             stmt = stmt.where(
                 idea_id_column.in_(

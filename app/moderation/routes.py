@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from app import audit, reference
 from app import exports as file_formats
+from app.auth import scope
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import ActionForm
@@ -33,14 +34,21 @@ bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 # This area's words, for every template.
 bp.add_app_template_global(states.hidden_cause_label, "hidden_cause_label")
 
+# The district's moderators only (links to projects, comments on projects, news).
 moderator_required = role_required(ROLE_MODERATOR)
+# The district's moderators and the towns' digital officers: every view on an idea then checks the
+# officer's towns (_idea, _comment: app/auth/scope.py), and so does every service.
+moderation_required = role_required(*scope.MODERATING_ROLES)
 REPORT_REASONS = {choice.value: choice.label for choice in REPORT_REASON_LABELS}
 
 
 def _idea(idea_id: int) -> Idea:
+    """The idea, if the current person moderates it: 404 for none or a draft, 403 for another town's."""
     idea = db.session.get(Idea, idea_id)
     if idea is None or idea.is_draft:
         abort(404)
+    if not scope.may_moderate(current_user, idea):
+        abort(403)
     return idea
 
 
@@ -48,19 +56,23 @@ def _comment(comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None:
         abort(404)
+    if not scope.may_moderate(current_user, comment):
+        abort(403)
     return comment
 
 
 @bp.route("")
-@moderator_required
+@moderation_required
 def dashboard():
-    filters = queries.Filters.from_args(request.args)
+    towns = scope.town_scope(current_user)
+    filters = queries.Filters.from_args(request.args, towns)
     waiting, waiting_total = queries.waiting_for_review(filters)
     return render_template(
         "moderation/dashboard.html",
         filters=filters,
         fields=reference.action_fields(),
-        municipalities=reference.municipalities(),
+        municipalities=[m for m in reference.municipalities() if towns is None or m.id in towns],
+        officer=towns is not None,
         waiting=waiting,
         waiting_total=waiting_total,
         reported=queries.open_reports(filters),
@@ -100,6 +112,7 @@ def render_idea_page(idea: Idea, **forms) -> str:
         hide_form=hide_form,
         restore_form=restore_form,
         link_form=link_form,
+        can_link_project=current_user.has_role(ROLE_MODERATOR),
         answer_form=answer_form,
         answers=services.answer_history(idea),
         scores=rubric.scores_for_ideas([idea.id])[idea.id],
@@ -115,13 +128,13 @@ def render_idea_page(idea: Idea, **forms) -> str:
 
 
 @bp.route("/ideen/<int:idea_id>")
-@moderator_required
+@moderation_required
 def idea(idea_id: int):
     return render_idea_page(_idea(idea_id))
 
 
 @bp.route("/ideen/<int:idea_id>/status", methods=["POST"])
-@moderator_required
+@moderation_required
 def change_status(idea_id: int):
     idea = _idea(idea_id)
     form = StatusForm()
@@ -152,11 +165,13 @@ def link_project(idea_id: int):
 
 
 @bp.route("/ideen/in-pruefung", methods=["POST"])
-@moderator_required
+@moderation_required
 def review_many():
     """The dashboard's bulk action: the ticked ideas go into review together."""
     ids = sorted({i for i in (parse_int(v) for v in request.form.getlist("idea_id")) if i is not None})[:100]
     ideas = list(db.session.scalars(select(Idea).where(Idea.id.in_(ids)).order_by(Idea.id))) if ids else []
+    if not all(scope.may_moderate(current_user, idea) for idea in ideas):
+        abort(403)
     if not ideas:
         flash(_("Please tick the ideas to take into review."), "error")
         return redirect(url_for("moderation.dashboard"), code=303)
@@ -167,7 +182,7 @@ def review_many():
 
 
 @bp.route("/ideen/<int:idea_id>/verbergen", methods=["POST"])
-@moderator_required
+@moderation_required
 def hide_idea(idea_id: int):
     idea = _idea(idea_id)
     form = HideForm()
@@ -178,7 +193,7 @@ def hide_idea(idea_id: int):
 
 
 @bp.route("/ideen/<int:idea_id>/wiederherstellen", methods=["POST"])
-@moderator_required
+@moderation_required
 def restore_idea(idea_id: int):
     idea = _idea(idea_id)
     form = RestoreForm()
@@ -189,14 +204,14 @@ def restore_idea(idea_id: int):
 
 
 @bp.route("/ideen/<int:idea_id>/meldungen-verwerfen", methods=["POST"])
-@moderator_required
+@moderation_required
 def dismiss_idea_reports(idea_id: int):
     idea = _idea(idea_id)
     return _dismiss(idea, url_for("moderation.idea", idea_id=idea.id))
 
 
 @bp.route("/kommentare/<int:comment_id>/meldungen-verwerfen", methods=["POST"])
-@moderator_required
+@moderation_required
 def dismiss_comment_reports(comment_id: int):
     return _dismiss(_comment(comment_id), url_for("moderation.dashboard"))
 
@@ -210,7 +225,7 @@ def _dismiss(item, back: str):
 
 
 @bp.route("/kommentare/<int:comment_id>/verbergen", methods=["POST"])
-@moderator_required
+@moderation_required
 def hide_comment(comment_id: int):
     comment = _comment(comment_id)
     form = HideForm()
@@ -222,7 +237,7 @@ def hide_comment(comment_id: int):
 
 
 @bp.route("/kommentare/<int:comment_id>/wiederherstellen", methods=["POST"])
-@moderator_required
+@moderation_required
 def restore_comment(comment_id: int):
     comment = _comment(comment_id)
     form = RestoreForm()
@@ -236,7 +251,7 @@ def _back_to_dashboard() -> str:
 
 
 @bp.route("/ideen/<int:idea_id>/zusammenfuehren", methods=["GET", "POST"])
-@moderator_required
+@moderation_required
 def merge(idea_id: int):
     idea = _idea(idea_id)
     form = MergeForm()
@@ -246,6 +261,8 @@ def merge(idea_id: int):
         target = db.session.get(Idea, form.target_id.data)
         if target is None or target.is_draft:
             form.target_id.errors.append(_("There is no idea with this number."))
+        elif not scope.may_moderate(current_user, target):
+            abort(403)
         elif attempt(services.merge_idea, idea, target, current_user, form.reason.data, errors_to=form.reason,
                      success=lambda carried: _("Merged. %(count)s supports carried over.", count=carried)):
             return redirect(url_for("moderation.idea", idea_id=target.id))
@@ -258,7 +275,7 @@ def merge(idea_id: int):
 
 
 @bp.route("/ideen/<int:idea_id>/antwort", methods=["POST"])
-@moderator_required
+@moderation_required
 def answer(idea_id: int):
     idea = _idea(idea_id)
     form = AnswerForm()
@@ -269,7 +286,7 @@ def answer(idea_id: int):
 
 
 @bp.route("/ideen/<int:idea_id>/bewertung", methods=["GET", "POST"])
-@moderator_required
+@moderation_required
 def score(idea_id: int):
     idea = _idea(idea_id)
     if not rubric.can_score(idea, current_user):

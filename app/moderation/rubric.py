@@ -17,13 +17,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
+from app.auth import scope
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.models import Criterion, Idea, Score, User, utcnow
 from app.models.idea import CANDIDATE, IN_REVIEW, SHORTLISTED
 from app.models.moderation import AXES, AXIS_POTENTIAL, AXIS_RELEVANCE, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX
-from app.models.user import ROLE_MODERATOR
-from app.moderation.services import require_moderator
+from app.moderation.services import require_moderator_of
 
 SCORABLE_STATES = frozenset({IN_REVIEW, CANDIDATE})
 # Shown with their scores in the candidates view.
@@ -96,12 +96,12 @@ def scores_of(idea: Idea, scorer: User) -> dict[int, Score]:
 
 
 def can_score(idea: Idea, user: User | None) -> bool:
-    return user is not None and user.has_role(ROLE_MODERATOR) and idea.status in SCORABLE_STATES and not idea.is_hidden
+    return scope.may_moderate(user, idea) and idea.status in SCORABLE_STATES and not idea.is_hidden
 
 
 def score_idea(idea: Idea, scorer: User, values: dict[int, tuple[int | None, str]]) -> None:
     """Save one moderator's scores: {criterion id: (value 0–5, note)} for every active criterion."""
-    require_moderator(scorer)
+    require_moderator_of(scorer, idea)
     if idea.status not in SCORABLE_STATES:
         raise NotAllowed(_l("Only ideas in review and candidates can be scored."))
     criteria = active_criteria()

@@ -14,6 +14,7 @@ from sqlalchemy import literal, select, update
 
 from app import audit
 from app import events as notification_events
+from app.auth import scope
 from app.database import insert_unless_exists, rows_changed
 from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
@@ -44,8 +45,15 @@ MERGE_TARGET_STATES = frozenset({PUBLISHED, IN_REVIEW, CANDIDATE})
 
 
 def require_moderator(actor: User) -> None:
+    """A district moderator: for what is the district's alone (links to projects, project comments)."""
     if actor is None or not actor.has_role(ROLE_MODERATOR):
         raise NotAllowed()
+
+
+def require_moderator_of(actor: User, item: Idea | Comment) -> None:
+    """A moderator of this idea (or of the idea of this comment): the district's, or the officer of its town."""
+    if actor is None or not scope.may_moderate(actor, item):
+        raise NotAllowed(_l("This idea belongs to another town: its digital officer or the district's moderation decides."))
 
 
 def snapshot(item: Idea | Comment) -> dict[str, Any]:
@@ -65,7 +73,7 @@ def available_transitions(idea: Idea) -> list[str]:
 
 def change_status(idea: Idea, to_status: str, actor: User, reason: str = "") -> None:
     """Take into review, promote to candidate or decline (with a public reason)."""
-    require_moderator(actor)
+    require_moderator_of(actor, idea)
     if to_status not in MODERATION_TARGETS:
         raise InvalidTransition()
     before = snapshot(idea)
@@ -111,8 +119,11 @@ def merge_idea(source: Idea, target: Idea, actor: User, reason: str) -> int:
     supporters and followers carry over; someone who supported both counts
     once (the unique constraint decides, inside the INSERT, so a support
     arriving at the same moment cannot be counted twice).
+
+    A digital officer merges only within their towns: both ideas must be theirs.
     """
-    require_moderator(actor)
+    require_moderator_of(actor, source)
+    require_moderator_of(actor, target)
     if source.id == target.id:
         raise InvalidInput(_l("An idea cannot be merged into itself."))
     if target.status not in MERGE_TARGET_STATES or target.is_hidden:
@@ -175,7 +186,7 @@ def _kind(item: Idea | Comment) -> str:
 
 
 def _hide(item: Idea | Comment, actor: User, reason: str, action: str) -> None:
-    require_moderator(actor)
+    require_moderator_of(actor, item)
     reason = clean_reason(reason, required=True)
     before = snapshot(item)
     if item.is_hidden:
@@ -195,7 +206,7 @@ def hide_item(item: Idea | Comment, actor: User, reason: str) -> None:
 
 def restore_item(item: Idea | Comment, actor: User, reason: str = "") -> None:
     """Show a hidden idea or comment again; its open reports count as dismissed."""
-    require_moderator(actor)
+    require_moderator_of(actor, item)
     reason = clean_reason(reason, required=False)
     if not item.is_hidden:
         raise InvalidInput(_l("This item is not hidden."))
@@ -209,7 +220,7 @@ def restore_item(item: Idea | Comment, actor: User, reason: str = "") -> None:
 
 def dismiss_reports(item: Idea | Comment, actor: User, reason: str = "") -> int:
     """The reports are unfounded: close them, and show the item again if the reports hid it."""
-    require_moderator(actor)
+    require_moderator_of(actor, item)
     reason = clean_reason(reason, required=False)
     before = snapshot(item)
     settled = _settle_reports(item, "dismissed")
@@ -245,7 +256,7 @@ def default_signature(actor: User) -> str:
 
 def publish_answer(idea: Idea, actor: User, body: str, signature: str) -> OfficialAnswer:
     """Publish the official answer on an idea, or a new version of it (the old ones stay as history)."""
-    require_moderator(actor)
+    require_moderator_of(actor, idea)
     if idea.is_draft:
         raise NotAllowed()
     body = (body or "").strip()

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from app.auth import scope
 from app.auth.decorators import confirmed_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
@@ -28,7 +29,7 @@ def _visible_comment(comment_id: int) -> tuple[Comment, Idea | Project]:
     if comment is None:
         abort(404)
     subject: Idea | Project | None = idea_page.visible_idea(comment.idea_id) if comment.idea_id is not None else comment.project
-    if subject is None or (comment.is_hidden and not (current_user.id == comment.author_id or current_user.is_staff)):
+    if subject is None or (comment.is_hidden and not (current_user.id == comment.author_id or scope.sees_hidden(current_user, comment))):
         abort(404)
     return comment, subject
 

@@ -95,6 +95,7 @@ HOLDINGS: tuple[Holding, ...] = (
                   "deleted_at": "always empty while the account exists"},
     ),
     Holding("roles", _l("Staff roles"), "user_roles", "user_id", ("role", "granted_at"), DELETE),
+    Holding("officer_towns", _l("Towns you look after as digital officer"), "officer_towns", "user_id", ("municipality_id", "granted_at"), DELETE),
     Holding("sessions", _l("Signed-in browsers"), "auth_sessions", "user_id",
             ("id", "browser", "created_at", "last_seen_at", "second_factor_at"), DELETE, withheld={"token_hash": SECRET}),
     Holding("pending_logins", _l("Log-ins waiting for the second factor"), "pending_logins", "user_id",

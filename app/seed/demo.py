@@ -19,9 +19,9 @@ from app.auth import second_factor
 from app.auth import services as auth_services
 from app.extensions import db
 from app.legal import services as legal
-from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, Support, User, utcnow
+from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, OfficerTown, Support, User, utcnow
 from app.models.idea import PUBLISHED
-from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
+from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.seed.demo_ideas import IDEAS
 
 DEMO_PASSWORD = "demo-passwort-coesfeld"
@@ -33,6 +33,8 @@ ACCOUNTS = {
     "moderation": ("moderation@coesfeld.example", "Digitalagentur COE", None, ROLE_MODERATOR, "Moderation"),
     "steering": ("steuerung@coesfeld.example", "Steuerungsgremium", None, ROLE_STEERING, "Steuerungsgremium"),
     "admin": ("admin@coesfeld.example", "Plattformbetrieb", None, ROLE_ADMIN, "Administration"),
+    "officer_duelmen": ("digital-duelmen@coesfeld.example", "Digitalverantwortliche Dülmen", None, ROLE_OFFICER,
+                        "Digitalverantwortliche:r (Dülmen)"),
     "jonas": ("jonas@coesfeld.example", "Jonas", None, None, None),
     "mia": ("mia@coesfeld.example", "Mia S.", None, None, None),
     "lukas": ("lukas@coesfeld.example", "Lukas_aus_Senden", None, None, None),
@@ -102,6 +104,9 @@ def load_demo_data() -> DemoResult:
 
     fields = {f.slug: f for f in db.session.scalars(select(ActionField))}
     municipalities = {m.slug: m for m in db.session.scalars(select(Municipality))}
+    officer = users["officer_duelmen"]
+    if not officer.officer_towns and "duelmen" in municipalities:
+        officer.officer_towns = [OfficerTown(user_id=officer.id, municipality_id=municipalities["duelmen"].id)]
     existing_titles = set(db.session.scalars(select(Idea.title)))
     participants = [u for k, u in users.items() if not ACCOUNTS[k][3]]
     now = utcnow()

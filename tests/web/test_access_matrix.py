@@ -15,12 +15,17 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import BudgetLine, Milestone, Municipality, Project, Trial
+from app.models import BudgetLine, Milestone, Municipality, OfficerTown, Project, Trial
 from app.participation import services as participation
 from tests.factories import create_user, make_idea
 
 PUBLIC, SIGNED_IN, AUTHOR = "public", "signed_in", "author"
-MODERATOR, STEERING, ADMIN = "moderator", "steering", "admin"
+MODERATOR, STEERING, ADMIN, OFFICER = "moderator", "steering", "admin", "officer"
+# Routes on one idea or comment: a digital officer may use them only within their towns (the matrix's
+# idea and comment are in Coesfeld; "officer_elsewhere" looks after Nottuln and gets 403).
+SCOPED = {"moderation.idea", "moderation.change_status", "moderation.hide_idea", "moderation.restore_idea",
+          "moderation.dismiss_idea_reports", "moderation.dismiss_comment_reports", "moderation.hide_comment",
+          "moderation.restore_comment", "moderation.merge", "moderation.answer", "moderation.score"}
 
 EXPECTED = {
     "static": PUBLIC,
@@ -82,20 +87,20 @@ EXPECTED = {
     "participation.report_comment": SIGNED_IN,
     "participation.edit_comment": AUTHOR,
     "participation.delete_comment": AUTHOR,
-    "moderation.dashboard": {MODERATOR},
-    "moderation.review_many": {MODERATOR},
-    "moderation.idea": {MODERATOR},
-    "moderation.change_status": {MODERATOR},
+    "moderation.dashboard": {MODERATOR, OFFICER},
+    "moderation.review_many": {MODERATOR, OFFICER},
+    "moderation.idea": {MODERATOR, OFFICER},
+    "moderation.change_status": {MODERATOR, OFFICER},
     "moderation.link_project": {MODERATOR},
-    "moderation.hide_idea": {MODERATOR},
-    "moderation.restore_idea": {MODERATOR},
-    "moderation.dismiss_idea_reports": {MODERATOR},
-    "moderation.dismiss_comment_reports": {MODERATOR},
-    "moderation.hide_comment": {MODERATOR},
-    "moderation.restore_comment": {MODERATOR},
-    "moderation.merge": {MODERATOR},
-    "moderation.answer": {MODERATOR},
-    "moderation.score": {MODERATOR},
+    "moderation.hide_idea": {MODERATOR, OFFICER},
+    "moderation.restore_idea": {MODERATOR, OFFICER},
+    "moderation.dismiss_idea_reports": {MODERATOR, OFFICER},
+    "moderation.dismiss_comment_reports": {MODERATOR, OFFICER},
+    "moderation.hide_comment": {MODERATOR, OFFICER},
+    "moderation.restore_comment": {MODERATOR, OFFICER},
+    "moderation.merge": {MODERATOR, OFFICER},
+    "moderation.answer": {MODERATOR, OFFICER},
+    "moderation.score": {MODERATOR, OFFICER},
     "moderation.candidates": {MODERATOR, STEERING},
     "moderation.export_ideas": {MODERATOR, STEERING, ADMIN},
     "portfolio.index": PUBLIC,
@@ -122,6 +127,7 @@ EXPECTED = {
     "admin.accounts": {ADMIN},
     "admin.account": {ADMIN},
     "admin.change_role": {ADMIN},
+    "admin.officer_towns": {ADMIN},
     "admin.block": {ADMIN},
     "admin.unblock": {ADMIN},
     "admin.reset_second_factor": {ADMIN},
@@ -155,7 +161,10 @@ PERSONAS = {
     "moderator": ("mod@example.com", {"roles": ("moderator",)}),
     "steering": ("steering@example.com", {"roles": ("steering",)}),
     "admin": ("admin@example.com", {"roles": ("admin",)}),
+    "officer": ("cdo-coesfeld@example.com", {"roles": ("officer",)}),
+    "officer_elsewhere": ("cdo-nottuln@example.com", {"roles": ("officer",)}),
 }
+OFFICER_TOWNS = {"officer": "coesfeld", "officer_elsewhere": "nottuln"}
 
 
 def test_every_route_is_in_the_matrix(app):
@@ -183,9 +192,12 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     idea = make_idea(author, "Eine Idee für die Matrix")
     comment = participation.add_comment(author, idea, "Ein Kommentar der Autorin")
     target_user = create_user("target@example.com")
-    for spec in PERSONAS.values():
+    for name, spec in PERSONAS.items():
         if spec is not None:
-            create_user(spec[0], **spec[1])
+            user = create_user(spec[0], **spec[1])
+            if name in OFFICER_TOWNS:
+                town = db.session.scalar(select(Municipality.id).where(Municipality.slug == OFFICER_TOWNS[name]))
+                db.session.add(OfficerTown(user_id=user.id, municipality_id=town))
     db.session.commit()
     project = db.session.scalar(select(Project).where(Project.number == 1))
     line = BudgetLine(project=project, label="Matrix", year=2027, kind="investiv", amount=Decimal("1000.00"))
@@ -219,7 +231,7 @@ def test_role_route_matrix(app, client, auth, reference, persona):
             if persona != "anonymous" and expected == SIGNED_IN and (to_login or status == 403):
                 failures.append(f"{method} {url}: {status}, expected access for any account")
         else:
-            allowed = bool(user_roles & expected)
+            allowed = bool(user_roles & expected) and not (persona == "officer_elsewhere" and endpoint in SCOPED)
             if persona == "anonymous":
                 ok = to_login
             elif allowed:

@@ -1,0 +1,77 @@
+"""A Dülmen officer's day through the web (decision 0025): the dashboard opens on Dülmen's queue,
+a Dülmen idea is reviewed and answered; on a Nottuln idea every form and URL answers 403 and
+changes nothing. The administration assigns the towns on the account page."""
+
+import pytest
+from sqlalchemy import select
+
+from app.admin import services as admin
+from app.extensions import db
+from app.models import Idea, OfficerTown, OfficialAnswer
+from app.participation import services as participation
+from tests.factories import create_user, make_idea, town_id
+from tests.helpers import page_text
+
+
+@pytest.fixture
+def world(app, reference):
+    admin_user = create_user("admin@example.com", roles=("admin",))
+    officer = create_user("cdo@example.com", roles=("officer",), display_name="CDO Dülmen")
+    admin.set_officer_towns(officer, [town_id("duelmen")], admin_user)
+    author = create_user("autorin@example.com", display_name="Autorin")
+    duelmen = make_idea(author, "Dülmener WLAN im Park", municipality="duelmen")
+    nottuln = make_idea(author, "Nottulner Dorf-App", municipality="nottuln")
+    comment = participation.add_comment(create_user("leser@example.com"), nottuln, "Ein Kommentar in Nottuln")
+    db.session.commit()
+    return {"officer": officer, "duelmen": duelmen, "nottuln": nottuln, "comment": comment, "admin": admin_user}
+
+
+def test_the_dashboard_opens_on_the_officer_s_towns(client, auth, world):
+    auth.login("cdo@example.com")
+    page = page_text(client.get("/moderation").text)
+    assert "Dülmener WLAN im Park" in page and "Nottulner Dorf-App" not in page
+    assert "moderieren Sie die Ideen Ihrer Kommunen: Dülmen." in page
+    # A filter in the URL cannot widen the scope.
+    assert "Nottulner Dorf-App" not in page_text(client.get("/moderation?municipality=nottuln").text)
+    assert "Moderation" in page_text(client.get("/").text), "the navigation leads there"
+
+
+def test_a_dulmen_idea_is_answered_a_nottuln_one_is_refused(client, auth, world):
+    duelmen, nottuln, comment = world["duelmen"], world["nottuln"], world["comment"]
+    auth.login("cdo@example.com")
+    assert client.get(f"/moderation/ideen/{duelmen.id}").status_code == 200
+    assert client.post(f"/moderation/ideen/{duelmen.id}/status", data={"to_status": "in_review"}).status_code == 302
+    answered = client.post(f"/moderation/ideen/{duelmen.id}/antwort", data={"body": "Wir prüfen das.", "signature": "CDO Dülmen"})
+    assert answered.status_code == 302
+    refused = {
+        "page": client.get(f"/moderation/ideen/{nottuln.id}"),
+        "status": client.post(f"/moderation/ideen/{nottuln.id}/status", data={"to_status": "in_review"}),
+        "answer": client.post(f"/moderation/ideen/{nottuln.id}/antwort", data={"body": "Nein.", "signature": "CDO"}),
+        "score": client.get(f"/moderation/ideen/{nottuln.id}/bewertung"),
+        "hide": client.post(f"/moderation/ideen/{nottuln.id}/verbergen", data={"reason": "Test"}),
+        "hide comment": client.post(f"/moderation/kommentare/{comment.id}/verbergen", data={"reason": "Test"}),
+        "merge out": client.post(f"/moderation/ideen/{nottuln.id}/zusammenfuehren", data={"target_id": duelmen.id, "reason": "Doppelt"}),
+        "merge in": client.post(f"/moderation/ideen/{duelmen.id}/zusammenfuehren", data={"target_id": nottuln.id, "reason": "Doppelt"}),
+        "bulk": client.post("/moderation/ideen/in-pruefung", data={"idea_id": [str(duelmen.id), str(nottuln.id)]}),
+        "project link": client.post(f"/moderation/ideen/{duelmen.id}/projekt", data={"project": "20", "link_reason": "Passt"}),
+    }
+    assert {name: r.status_code for name, r in refused.items()} == dict.fromkeys(refused, 403)
+    db.session.expire_all()
+    nottuln = db.session.get(Idea, nottuln.id)
+    assert nottuln.status == "published" and not nottuln.is_hidden and nottuln.merged_into_id is None
+    assert db.session.scalars(select(OfficialAnswer.idea_id)).all() == [duelmen.id]
+    assert db.session.get(Idea, duelmen.id).status == "in_review"
+
+
+def test_the_administration_assigns_the_towns(client, auth, world):
+    user = create_user("neu@example.com", roles=("officer",))
+    db.session.commit()
+    auth.login("admin@example.com")
+    page = client.get(f"/verwaltung/konten/{user.id}")
+    assert "Kommunen der/des Digitalverantwortlichen" in page_text(page.text) and "Kreis Coesfeld (kreisweit)" not in page.text.split('id="h-towns"')[1]
+    bad = client.post(f"/verwaltung/konten/{user.id}/kommunen", data={"towns": [str(town_id("kreis-coesfeld"))]})
+    assert bad.status_code == 422 and "field-error" in bad.text
+    done = client.post(f"/verwaltung/konten/{user.id}/kommunen", data={"towns": [str(town_id("nottuln")), str(town_id("senden"))]})
+    assert done.status_code == 303
+    assert set(db.session.scalars(select(OfficerTown.municipality_id).where(OfficerTown.user_id == user.id))) == {town_id("nottuln"), town_id("senden")}
+    assert "Änderte die Kommunen" in page_text(client.get(f"/verwaltung/konten/{user.id}").text), "the audit log says so in words"
