@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from app.ideas.routes import bp as ideas_bp
     from app.legal.routes import bp as legal_bp
     from app.main.routes import bp as main_bp
+    from app.meetings.routes import bp as meetings_bp
     from app.moderation.routes import bp as moderation_bp
     from app.notifications.routes import bp as notifications_bp
     from app.operations import bp as operations_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(operations_bp)
     app.register_blueprint(towns_bp)
+    app.register_blueprint(meetings_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -37,6 +37,8 @@ ACTIONS = {
     "user.grant": _l("Granted a role"),
     "user.revoke": _l("Revoked a role"),
     "user.officer_towns": _l("Changed the towns of a digital officer"),
+    "meeting.create": _l("Planned an event"),
+    "meeting.edit": _l("Changed an event"),
     "user.block": _l("Blocked an account"),
     "user.unblock": _l("Unblocked an account"),
     "user.reset_second_factor": _l("Reset a second factor"),
@@ -49,10 +51,10 @@ ACTIONS = {
     "mail.retry": _l("Queued given-up mails again"),
 }
 
-TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue")
+TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue", "meeting")
 TARGET_TYPE_LABELS = {
     "idea": _l("Idea"), "comment": _l("Comment"), "user": _l("Account"), "project": _l("Project"), "announcement": _l("News"),
-    "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"),
+    "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"), "meeting": _l("Event"),
 }
 
 

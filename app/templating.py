@@ -51,6 +51,14 @@ def format_datetime_short(dt: datetime | None) -> str:
     return to_user_timezone(dt).strftime("%d.%m.%Y, %H:%M") if dt else ""
 
 
+def format_time_span(start: datetime, end: datetime) -> str:
+    """"12.01.2027, 18:00–20:00", or "12.01.2027, 18:00 – 13.01.2027, 12:00" across days (local time)."""
+    start, end = to_user_timezone(start), to_user_timezone(end)
+    if start.date() == end.date():
+        return f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M}"
+    return f"{start:%d.%m.%Y, %H:%M} – {end:%d.%m.%Y, %H:%M}"
+
+
 def format_date_short(dt: datetime | date | None) -> str:
     """"01.12.2026" in the reader's time zone (a calendar date as it is)."""
     if dt is None:
@@ -132,6 +140,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lead_in, "lead_in")
     app.add_template_filter(format_datetime_short, "datetime")
     app.add_template_filter(format_date_short, "date")
+    app.add_template_filter(format_time_span, "time_span")
     # "Innenstadt/Dorfmitte" may wrap after the slash, not inside a word.
     app.add_template_filter(lambda text: escape(text).replace("/", Markup("/<wbr>")), "wbr")
     app.add_template_filter(lambda dt: (utcnow() - dt).days if dt else 0, "days_since")

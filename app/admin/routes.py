@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
 
 from app import audit, mail, reference
 from app.admin import queries, services
@@ -80,7 +81,7 @@ def officer_towns(user_id: int):
 
 def _towns_form(user: User, **kwargs) -> OfficerTownsForm:
     form = OfficerTownsForm(**kwargs)
-    form.towns.choices = [(m.id, m.name) for m in reference.municipalities() if not m.is_district]
+    form.towns.choices = [SelectChoice(m.id, m.name) for m in reference.municipalities() if not m.is_district]
     return form
 
 

@@ -9,6 +9,7 @@ from app.config import security_txt_expiry, upcoming_dates
 from app.extensions import csrf
 from app.i18n import is_supported
 from app.ideas import queries
+from app.meetings import queries as meeting_queries
 from app.models import utcnow
 from app.notifications import services as notification_services
 from app.portfolio import queries as portfolio_queries
@@ -27,6 +28,7 @@ def index():
         results=queries.start_page_results(),
         trials=portfolio_queries.running_trials(local_today()),
         dates=upcoming_dates(current_app.config["UPCOMING_DATES"], local_today()),
+        meetings=meeting_queries.upcoming(limit=3),
         fields=queries.action_fields_with_counts(),
         newest=newest,
         most_supported=most_supported,

@@ -182,6 +182,9 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "milestones": "the projects' milestones",
     "trials": "the projects' trials in the Reallabor",
     "project_partner_towns": "the towns taking part in the projects",
+    "meetings": "public events: place, time, description and report as staff publish them (no account is named; who planned "
+                "one is in the audit log)",
+    "meeting_action_fields": "the action fields of the events",
     "counters": "running numbers (project codes)",
     "content_versions": "the page cache's version number",
 }

@@ -7,6 +7,7 @@ from app.cache import layers
 from app.extensions import db
 from app.ideas import queries as idea_queries
 from app.ideas import states
+from app.meetings import queries as meeting_queries
 from app.models import Municipality
 from app.templating import local_today
 from app.towns import queries
@@ -33,4 +34,5 @@ def show(slug: str):
         "towns/show.html", town=town, figures=mine, days=days, newest=newest.items,
         states=[(s, states.label(s)) for s in states.LABELS if s in mine.by_status],
         projects=queries.town_projects(town), trials=queries.town_trials(town, local_today()),
+        meetings=meeting_queries.upcoming_in(town),
     )

@@ -32,6 +32,12 @@ EXPECTED = {
     "main.index": PUBLIC,
     "towns.index": PUBLIC,
     "towns.show": PUBLIC,
+    "meetings.index": PUBLIC,
+    "meetings.show": PUBLIC,
+    "meetings.calendar_file": PUBLIC,
+    "meetings.feed": PUBLIC,
+    "meetings.new": {MODERATOR, STEERING, ADMIN, OFFICER},
+    "meetings.edit": {MODERATOR, STEERING, ADMIN, OFFICER},
     "main.set_language": PUBLIC,
     "main.open_data": PUBLIC,
     "main.help_page": PUBLIC,
@@ -205,7 +211,7 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     trial = Trial(project=project, what="Matrix", municipality_id=project.municipality_id or _district_id(), starts_on=date(2027, 3, 1))
     db.session.add_all([line, milestone, trial])
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "trial_id": trial.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp", "slug": "duelmen"}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "trial_id": trial.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp", "slug": "duelmen", "meeting_id": 99999}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

@@ -1,0 +1,31 @@
+"""Workshops and events ("Veranstaltungen"): staff plan them, everyone finds them on
+/veranstaltungen, on the start page and on their towns' pages, and adds them to a calendar
+(an .ics file per event and a feed, app/meetings/calendar.py)."""
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from app import audit
+from app.audit import Target
+from app.cache import CachedPage, declare
+from app.extensions import db
+from app.models import Meeting
+
+MEETING_PARAMETERS = ("kommune", "themenfeld", "art")
+
+declare(
+    pages={"meetings.index": CachedPage(MEETING_PARAMETERS), "meetings.show": CachedPage()},
+    not_cached={"meetings.calendar_file": "a calendar download, built on request (a few lines)",
+                "meetings.feed": "a calendar feed, built on request (calendar apps poll it rarely)"},
+    public=(Meeting,),
+)
+
+
+def _name_meeting(meeting_id: int) -> Target | None:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        return None
+    return Target(_("Event “%(title)s”", title=meeting.title), url_for("meetings.show", meeting_id=meeting.id))
+
+
+audit.name_targets("meeting", _name_meeting)
