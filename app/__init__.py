@@ -92,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.auth.routes import bp as auth_bp
+    from app.capture.routes import bp as capture_bp
     from app.ideas.routes import bp as ideas_bp
     from app.legal.routes import bp as legal_bp
     from app.main.routes import bp as main_bp
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(towns_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(capture_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -38,6 +38,8 @@ ACTIONS = {
     "user.revoke": _l("Revoked a role"),
     "user.officer_towns": _l("Changed the towns of a digital officer"),
     "meeting.create": _l("Planned an event"),
+    "idea.taken_down": _l("Took down an idea for someone"),
+    "idea.claimed": _l("Claimed an idea taken down for them"),
     "meeting.edit": _l("Changed an event"),
     "user.block": _l("Blocked an account"),
     "user.unblock": _l("Unblocked an account"),

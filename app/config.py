@@ -152,6 +152,8 @@ class Config:
     # ... counting only accounts confirmed at least this long whose earlier reports were never
     # dismissed as unfounded: three fresh accounts must not hide someone's idea.
     REPORT_TRUST_HOURS = _int("REPORT_TRUST_HOURS", 48)
+    # How long the link to claim an idea taken down on someone's behalf stays valid; then the address is deleted.
+    IDEA_CLAIM_DAYS = _int("IDEA_CLAIM_DAYS", 30)
     RATELIMIT_SUPPORT = os.environ.get("RATELIMIT_SUPPORT", "60 per minute")
     RATELIMIT_COMMENT = os.environ.get("RATELIMIT_COMMENT", "10 per minute")
     RATELIMIT_REPORT = os.environ.get("RATELIMIT_REPORT", "20 per hour")

@@ -10,6 +10,7 @@
 | read notifications                 | 180 days                       | RETAIN_NOTIFICATIONS_DAYS        |
 | "Meine Daten" downloads (the files) | 7 days after they are ready   | RETAIN_EXPORT_DAYS               |
 | picture files without their row    | 1 hour (a removed picture or idea) | (app/ideas/images.py)        |
+| an unclaimed claim link's address  | 30 days (the link expires then) | IDEA_CLAIM_DAYS                |
 
 Each step is one DELETE (the downloads' files are removed first), safe to run on several workers at once (a row deleted twice is
 deleted once). docs/privacy.md lists the same periods.
@@ -24,6 +25,7 @@ from flask import current_app
 from sqlalchemy import delete, exists, or_
 
 from app.auth.sessions import PENDING_MAX_AGE
+from app.capture import services as capture
 from app.database import rows_changed
 from app.extensions import db
 from app.ideas import images
@@ -68,5 +70,6 @@ def apply_retention(now=None) -> Removed:
     run("notification events", delete(NotificationEvent).where(NotificationEvent.processed_at < now - days("RETAIN_EVENTS_DAYS")))
     removed.counts["data exports"] = privacy.remove_expired(now)
     removed.counts["picture files"] = images.remove_orphans()
+    removed.counts["expired claim links"] = capture.expire_claims(now)
     db.session.commit()
     return removed

@@ -30,7 +30,7 @@ def idea(item: Idea) -> dict:
         "status_label": states.label(item.status),
         "action_fields": [f.slug for f in item.action_fields],
         "municipality": item.municipality.slug,
-        "author": {"name": item.author.public_name, "type": item.author.account_type},
+        "author": {"name": item.public_author, "type": item.author.account_type},
         "supports": item.support_count,
         "comments": item.comment_count,
         "published_at": item.published_at.isoformat() if item.published_at else None,

@@ -91,7 +91,7 @@ class IdeaFilters:
 # What an idea card (ideas/_card.html) shows: lists load only these, not the long texts, the search
 # document or the author's account data (sorting narrow rows, not 1 KB ones).
 CARD_COLUMNS = (Idea.title, Idea.status, Idea.summary, Idea.published_at, Idea.support_count, Idea.comment_count,
-                Idea.municipality_id, Idea.author_id, Idea.project_id, Idea.is_hidden)
+                Idea.municipality_id, Idea.author_id, Idea.project_id, Idea.is_hidden, Idea.author_label)
 CARD_AUTHOR_COLUMNS = (User.display_name, User.organisation_name, User.account_type, User.deleted_at)
 
 

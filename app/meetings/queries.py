@@ -9,7 +9,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import ActionField, Meeting, Municipality, utcnow
+from app.ideas.queries import is_listed, visible_ideas
+from app.models import ActionField, Idea, Meeting, Municipality, utcnow
 from app.models.meeting import MEETING_KINDS, meeting_action_fields
 
 PAST_SHOWN = 50  # the past events a list shows (newest first)
@@ -56,3 +57,9 @@ def past(filters: MeetingFilters | None = None, limit: int = PAST_SHOWN, now: da
 
 def upcoming_in(town: Municipality, limit: int = 5) -> list[Meeting]:
     return upcoming(MeetingFilters(town=town.slug), limit)
+
+
+def ideas_collected_at(meeting: Meeting) -> list[Idea]:
+    """The listed ideas taken down at this event (app/capture), oldest first."""
+    return list(db.session.scalars(visible_ideas(card=True).where(Idea.meeting_id == meeting.id, *is_listed())
+                                   .order_by(Idea.published_at, Idea.id)).unique())

@@ -18,6 +18,7 @@ from app.meetings import calendar, queries, services
 from app.meetings.forms import MeetingForm, local_value
 from app.meetings.labels import KIND_LABELS, kind_label
 from app.models import Meeting
+from app.models.user import ROLE_HELPER
 from app.views import attempt
 
 bp = Blueprint("meetings", __name__, url_prefix="/veranstaltungen")
@@ -49,8 +50,9 @@ def index():
 @bp.route("/<int:meeting_id>")
 def show(meeting_id: int):
     meeting = _meeting(meeting_id)
-    return layers.render_page("meetings/show.html", meeting=meeting,
-                              can_edit=services.may_organise(current_user, meeting.municipality_id) if current_user.is_authenticated else False)
+    return layers.render_page("meetings/show.html", meeting=meeting, ideas=queries.ideas_collected_at(meeting),
+                              can_edit=services.may_organise(current_user, meeting.municipality_id) if current_user.is_authenticated else False,
+                              can_take_down=current_user.is_authenticated and current_user.has_role(*services.ORGANISER_ROLES, ROLE_HELPER))
 
 
 @bp.route("/<int:meeting_id>.ics")

@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from app.models.base import Base, utcnow
-from app.models.idea import Idea, IdeaImage, IdeaStateChange, idea_action_fields
+from app.models.idea import Idea, IdeaClaim, IdeaImage, IdeaStateChange, idea_action_fields
 from app.models.legal import BarrierReport, Consent, LegalText
 from app.models.mail import OutgoingMail
 from app.models.meeting import Meeting
@@ -30,6 +30,7 @@ __all__ = [
     "DataExport",
     "Follow",
     "Idea",
+    "IdeaClaim",
     "IdeaImage",
     "IdeaStateChange",
     "LegalText",

@@ -21,12 +21,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from app.models.meeting import Meeting
     from app.models.portfolio import Project
     from app.models.reference import ActionField, Municipality
     from app.models.user import User
 
 # Field limits of the draft card (characters).
 TITLE_MAX = 150
+AUTHOR_LABEL_MAX = 250  # a chosen name, or "Teilnehmende:r des Workshops „<title>“"
 SUMMARY_MAX = 500
 LONG_TEXT_MAX = 5000
 PARTNERS_MAX = 1000
@@ -100,9 +102,17 @@ class Idea(Base):
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"), index=True)
     # Stemmed words of every text field (app/search.py); indexed by FTS5 / GIN.
     search_document: Mapped[str] = mapped_column(Text, default="")
+    # Taken down on someone's behalf (app/capture): by whom (the author until the person claims the
+    # idea), in which role and when, at which event, and the author's name as the person chose it.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    entered_role: Mapped[str | None] = mapped_column(String(20))
+    entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    author_label: Mapped[str] = mapped_column(String(AUTHOR_LABEL_MAX), default="", server_default="")
 
     municipality: Mapped[Municipality] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
+    meeting: Mapped[Meeting | None] = relationship()
     merged_into: Mapped[Idea | None] = relationship(remote_side="Idea.id")
     project: Mapped[Project | None] = relationship(back_populates="ideas")
     action_fields: Mapped[list[ActionField]] = relationship(
@@ -118,6 +128,16 @@ class Idea(Base):
     @property
     def is_draft(self) -> bool:
         return self.status == DRAFT
+
+    @property
+    def public_author(self) -> str:
+        """The author's name as the idea shows it: for an idea taken down for someone (until they
+        claim it), the name they chose; else the account's public name."""
+        return self.author_label or self.author.public_name
+
+    @property
+    def by_organisation(self) -> bool:
+        return not self.author_label and self.author.is_organisation
 
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.status}>"
@@ -174,3 +194,23 @@ class IdeaImage(Base):
     @property
     def available_widths(self) -> list[int]:
         return [int(w) for w in self.widths.split(",") if w]
+
+
+class IdeaClaim(Base):
+    """The link that lets the person an idea was taken down for claim it into an account
+    (app/capture). The address is kept only until the idea is claimed or the link expires
+    (IDEA_CLAIM_DAYS, app/retention.py); the person's consent to the mail is recorded."""
+
+    __tablename__ = "idea_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    consent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    idea: Mapped[Idea] = relationship()

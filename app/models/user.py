@@ -25,12 +25,15 @@ ROLE_ADMIN = "admin"
 # A town's digital officer ("Digitalverantwortliche:r", the strategy's local CDO): moderates the
 # ideas of the towns the administration assigned (OfficerTown), and nothing else (app/auth/scope.py).
 ROLE_OFFICER = "officer"
-STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_OFFICER)
+# A "Digitallotse/Digitallotsin": takes down ideas for people who are not online (app/capture), and nothing else.
+ROLE_HELPER = "helper"
+STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_OFFICER, ROLE_HELPER)
 ROLE_LABELS = {
     ROLE_MODERATOR: _l("Moderation"),
     ROLE_STEERING: _l("Steering committee"),
     ROLE_ADMIN: _l("Administration"),
     ROLE_OFFICER: _l("Digital officer of a town"),
+    ROLE_HELPER: _l("Digital guide (Digitallotse/Digitallotsin)"),
 }
 
 

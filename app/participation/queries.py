@@ -38,6 +38,7 @@ _IDEA_OF_PAGE = (
         joinedload(Idea.author),
         joinedload(Idea.municipality),
         joinedload(Idea.project),
+        joinedload(Idea.meeting),
         joinedload(Idea.action_fields),
         selectinload(Idea.state_changes),
     )

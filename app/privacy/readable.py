@@ -64,6 +64,12 @@ LABELS = {
     "hidden_cause": _l("Hidden because of"),
     "merged_into_id": _l("Merged into"),
     "project_id": _l("Project"),
+    "meeting_id": _l("Event"),
+    "author_label": _l("Name shown"),
+    "entered_role": _l("Taken down as"),
+    "entered_at": _l("Taken down on"),
+    "consent_at": _l("Consent given"),
+    "claimed_at": _l("Claimed"),
     "idea_id": _l("Idea"),
     "action_field_id": _l("Action field"),
     "position": _l("Position"),
@@ -145,7 +151,7 @@ def cell(section: str, key: str, value: Any, reference: dict[str, dict]) -> str:
         return project_status_label(value) if section == "project_status_changes" else states.label(value)
     if key == "account_type":
         return str(_l("Business / organisation") if value == ACCOUNT_ORGANISATION else _l("Citizen"))
-    if key == "role":
+    if key in ("role", "entered_role"):
         return str(ROLE_LABELS.get(value, value))
     if key == "project_link":
         return str(_l("linked") if value == "linked" else _l("link removed"))

@@ -21,7 +21,7 @@ from app.extensions import db
 from app.legal import services as legal
 from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, OfficerTown, Support, User, utcnow
 from app.models.idea import PUBLISHED
-from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
+from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_HELPER, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.seed.demo_ideas import IDEAS
 
 DEMO_PASSWORD = "demo-passwort-coesfeld"
@@ -35,6 +35,7 @@ ACCOUNTS = {
     "admin": ("admin@coesfeld.example", "Plattformbetrieb", None, ROLE_ADMIN, "Administration"),
     "officer_duelmen": ("digital-duelmen@coesfeld.example", "Digitalverantwortliche Dülmen", None, ROLE_OFFICER,
                         "Digitalverantwortliche:r (Dülmen)"),
+    "helper": ("lotsin@coesfeld.example", "Digitallotsin", None, ROLE_HELPER, "Digitallotse/Digitallotsin"),
     "jonas": ("jonas@coesfeld.example", "Jonas", None, None, None),
     "mia": ("mia@coesfeld.example", "Mia S.", None, None, None),
     "lukas": ("lukas@coesfeld.example", "Lukas_aus_Senden", None, None, None),

@@ -1,5 +1,6 @@
 """Role × route matrix: every route of the app, for anonymous, citizen, organisation,
-moderator, steering committee and admin. A new route without an entry here fails.
+moderator, steering committee, admin, a town's digital officer (of the matrix idea's town and of
+another) and a Digitallotsin. A new route without an entry here fails.
 
 Categories:
 - public: everyone may call it (never 401/403, never a 500)
@@ -20,7 +21,7 @@ from app.participation import services as participation
 from tests.factories import create_user, make_idea
 
 PUBLIC, SIGNED_IN, AUTHOR = "public", "signed_in", "author"
-MODERATOR, STEERING, ADMIN, OFFICER = "moderator", "steering", "admin", "officer"
+MODERATOR, STEERING, ADMIN, OFFICER, HELPER = "moderator", "steering", "admin", "officer", "helper"
 # Routes on one idea or comment: a digital officer may use them only within their towns (the matrix's
 # idea and comment are in Coesfeld; "officer_elsewhere" looks after Nottuln and gets 403).
 SCOPED = {"moderation.idea", "moderation.change_status", "moderation.hide_idea", "moderation.restore_idea",
@@ -32,6 +33,8 @@ EXPECTED = {
     "main.index": PUBLIC,
     "towns.index": PUBLIC,
     "towns.show": PUBLIC,
+    "capture.take_down": {HELPER, OFFICER, MODERATOR, STEERING, ADMIN},
+    "capture.claim": PUBLIC,
     "meetings.index": PUBLIC,
     "meetings.show": PUBLIC,
     "meetings.calendar_file": PUBLIC,
@@ -169,6 +172,7 @@ PERSONAS = {
     "admin": ("admin@example.com", {"roles": ("admin",)}),
     "officer": ("cdo-coesfeld@example.com", {"roles": ("officer",)}),
     "officer_elsewhere": ("cdo-nottuln@example.com", {"roles": ("officer",)}),
+    "helper": ("lotsin@example.com", {"roles": ("helper",)}),
 }
 OFFICER_TOWNS = {"officer": "coesfeld", "officer_elsewhere": "nottuln"}
 

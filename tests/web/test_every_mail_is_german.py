@@ -9,6 +9,7 @@ from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from app.auth import emails as auth_mails
+from app.capture import emails as capture_mails
 from app.extensions import db
 from app.legal import emails as legal_mails
 from app.legal import services as legal
@@ -59,6 +60,7 @@ def _every_mail(app) -> None:
     db.session.add(export)
     db.session.flush()
     privacy._queue_ready_mail(author, export)
+    capture_mails.queue_claim_link("else@example.com", make_idea(author, "Fahrplan am Telefon"), "token")
 
     idea = make_idea(author, "Mitfahrbank")
     moderation.publish_answer(idea, moderator, "Danke für die Idee.", "Ihre Moderation")
@@ -99,7 +101,7 @@ def test_every_mail_is_german_in_every_part(app, reference):
         _every_mail(app)
     english = _english_fragments()
     mails = db.session.scalars(select(OutgoingMail)).all()
-    assert len(mails) >= 23  # 7 account mails, a barrier report, a download, 10 notifications, a bundle, 2 digests
+    assert len(mails) >= 24  # 7 account mails, a barrier report, a download, a claim link, 10 notifications, a bundle, 2 digests
     found = []
     for mail in mails:
         for part, text in (("subject", mail.subject), ("text", mail.body_text), ("html", mail.body_html or "")):

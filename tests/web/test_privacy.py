@@ -55,6 +55,27 @@ MARKERS = ("mia.beispiel", "Mia Beispiel", "Beispiel GmbH", "Geheimer Entwurf", 
            "Grund zu Mia", "Mias Barriere")
 
 
+def _taken_down_ideas(mia, other_admin):
+    """An idea Mia took down for someone, one taken down for her (a claim link to her address), and
+    one she claimed."""
+    from app.capture import services as capture
+    from app.ideas.services import IdeaCard
+    from app.models import ActionField
+    from app.urls import link_context
+
+    def card(title):
+        return IdeaCard(title=title, summary="S", benefit="B", challenges="C", action_field_ids=[db.session.scalar(select(ActionField.id).limit(1))],
+                        municipality_id=db.session.scalar(select(Municipality.id).where(Municipality.slug == "duelmen")))
+
+    with link_context():
+        capture.take_down(mia, card("Von Mia für Else erfasst"), capture.OnBehalf(public_name="Else"))
+        capture.take_down(other_admin, card("Für Mia erfasst, noch offen"), capture.OnBehalf(public_name="Mia", email=MIA, consent=True))
+        _idea, token = capture.take_down(other_admin, card("Für Mia erfasst und übernommen"),
+                                         capture.OnBehalf(public_name="M.", email="mia.privat@example.com", consent=True))
+        capture.claim_idea(capture.claim_of(token), mia)
+    db.session.commit()
+
+
 def everything(client, auth):
     """Mia (moderation, steering committee, administration, digital officer of Dülmen) with a row in every holding."""
     other_admin = create_user("admin2@example.com", roles=("admin",), display_name="Zweite Admin")
@@ -74,6 +95,7 @@ def everything(client, auth):
     own = make_idea(mia, "Mias offene Idee")
     in_portfolio = make_idea(mia, "Mias Portfolio-Idee")
     theirs = make_idea(bernd, "Bernds Idee")
+    _taken_down_ideas(mia, other_admin)
     images.add_image(own, mia, picture("PNG", size=(640, 480)), "Mias Bild vom Marktplatz")
     participation.support_idea(mia, theirs)
     comment = participation.add_comment(mia, theirs, "Mias Kommentar zu Bernds Idee")  # follows it, too
@@ -117,7 +139,8 @@ def test_the_download_holds_every_kind_of_personal_data_and_no_secret(app, clien
     for holding in HOLDINGS:
         assert set(data["sections"][holding.section][0]) == set(holding.exported)
     assert data["sections"]["account"][0]["email"] == MIA
-    assert {i["title"] for i in data["sections"]["ideas"]} == {"Geheimer Entwurf von Mia", "Mias offene Idee", "Mias Portfolio-Idee"}
+    assert {i["title"] for i in data["sections"]["ideas"]} == {"Geheimer Entwurf von Mia", "Mias offene Idee", "Mias Portfolio-Idee",
+                                                               "Von Mia für Else erfasst", "Für Mia erfasst und übernommen"}
     assert data["sections"]["reports"][0]["note"] == "Mias Meldenotiz"
     assert MIA in {mail["to_address"] for mail in data["sections"]["mails"]}
     assert "Grund zu Mia" in {entry["reason"] for entry in data["sections"]["audit_about_you"]}
@@ -190,7 +213,8 @@ def test_deletion_leaves_no_personal_data_in_any_table_and_keeps_counts_right(ap
     result = deletion.erase(db.session.get(User, mia_id))
     db.session.commit()
     db.session.expire_all()
-    assert (result.supports_removed, result.ideas_removed, result.ideas_kept, result.comments_removed) == (1, 1, 2, 0)
+    # kept: her open and portfolio ideas, the one she took down for Else and the one she claimed (the draft goes)
+    assert (result.supports_removed, result.ideas_removed, result.ideas_kept, result.comments_removed) == (1, 1, 4, 0)
     assert not export_file.exists()
 
     everything_stored = _all_text_in_the_database()
@@ -228,7 +252,7 @@ def test_deletion_can_remove_the_contributions_but_not_a_portfolio_idea(app, cli
     result = deletion.erase(db.session.get(User, mia_id), remove_contributions=True)
     db.session.commit()
     db.session.expire_all()
-    assert (result.ideas_removed, result.ideas_kept, result.comments_removed) == (2, 1, 1)
+    assert (result.ideas_removed, result.ideas_kept, result.comments_removed) == (4, 1, 1)  # all but the portfolio idea
     assert not list(images.folder().glob(f"{key}-*")), "the removed idea's picture files go at once"
     assert db.session.get(Idea, world["own"].id) is None and db.session.get(Idea, world["draft"].id) is None
     kept = db.session.get(Idea, world["in_portfolio"].id)
