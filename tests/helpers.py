@@ -52,8 +52,10 @@ def idea_form(**changes):
 
 
 def page_text(html: str) -> str:
-    """A page's text without tags, whitespace collapsed: what a reader sees, for assertions on wording."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+    """A page's text without tags, whitespace collapsed: what a reader sees, for assertions on wording
+    (no space before a comma or full stop that follows a link: "Nottuln, Olfen")."""
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+    return re.sub(r" ([,.;:])(?=\s|$)", r"\1", text)
 
 
 def picture(fmt: str = "JPEG", size=(2000, 1000), mode: str = "RGB", **save) -> bytes:

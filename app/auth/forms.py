@@ -183,3 +183,12 @@ class ProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.municipality_id.choices = [SelectChoice(0, _l("No answer"))] + [SelectChoice(m.id, m.name) for m in municipalities()]
+
+
+class ContactForm(FlaskForm):
+    """A digital officer's contact on their towns' pages (the account page)."""
+
+    contact_name = StringField(_l("Name to publish"), description=_l("Empty: you are not shown as a contact."),
+                               validators=[Length(max=80, message=_l("At most 80 characters, please.")), public_name], filters=[strip])
+    contact_function = StringField(_l("Function"), description=_l("E.g. “Digitalisierungsbeauftragte der Stadt Dülmen”"),
+                                   validators=[Length(max=120, message=_l("At most 120 characters, please.")), public_name], filters=[strip])

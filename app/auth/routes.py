@@ -7,9 +7,11 @@ from markupsafe import Markup
 
 from app.auth import lockout, services, sessions, tokens
 from app.auth import second_factor as second_factor_service
+from app.auth.decorators import role_required
 from app.auth.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
+    ContactForm,
     EnrolForm,
     ForgotPasswordForm,
     LoginForm,
@@ -23,7 +25,7 @@ from app.errors import DomainError
 from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.models import User
-from app.models.user import ROLE_MODERATOR, ROLE_STEERING
+from app.models.user import ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.security import limit_per_address, limit_per_address_and_email, safe_next, safe_redirect_target, went_through
 from app.transactions import writing
 from app.views import attempt
@@ -287,10 +289,12 @@ def _profile_form() -> ProfileForm:
                                             "municipality_id": current_user.municipality_id or 0})
 
 
-def _account_page(password_form=None, email_form=None, profile_form=None, status: int = 200):
+def _account_page(password_form=None, email_form=None, profile_form=None, contact_form=None, status: int = 200):
     return render_template(
         "auth/account.html",
         profile_form=profile_form or _profile_form(),
+        contact_form=contact_form or ContactForm(formdata=None, contact_name=current_user.contact_name,
+                                                 contact_function=current_user.contact_function),
         password_form=password_form or ChangePasswordForm(formdata=None),
         email_form=email_form or ChangeEmailForm(formdata=None, prefix=EMAIL_FORM_PREFIX),
         sessions=sessions.sessions_of(current_user),
@@ -321,6 +325,17 @@ def change_profile():
                                              success=_("Your public name and town are saved."), errors_to=form):
         return redirect(url_for("auth.account"), code=303)
     return _account_page(profile_form=form, status=422)
+
+
+@bp.route("/konto/ansprechperson", methods=["POST"])
+@role_required(ROLE_OFFICER)
+def change_contact():
+    form = ContactForm()
+    if form.validate_on_submit() and attempt(services.change_contact, current_user, name=form.contact_name.data or "",
+                                             function=form.contact_function.data or "",
+                                             success=_("Your contact on your towns' pages is saved."), errors_to=form):
+        return redirect(url_for("auth.account") + "#h-contact", code=303)
+    return _account_page(contact_form=form, status=422)
 
 
 EMAIL_FORM_PREFIX = "neu"  # two forms on the account page: their fields need distinct names and ids

@@ -12,11 +12,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import cache
 from app.auth import emails, lockout, passwords, sessions
-from app.errors import DomainError, InvalidInput
+from app.errors import DomainError, InvalidInput, NotAllowed
 from app.extensions import db
 from app.legal import services as legal
 from app.models import Municipality, User, UserRole, utcnow
-from app.models.user import ACCOUNT_ORGANISATION, ACCOUNT_TYPES, STAFF_ROLES
+from app.models.user import ACCOUNT_ORGANISATION, ACCOUNT_TYPES, CONTACT_FUNCTION_MAX, CONTACT_NAME_MAX, ROLE_OFFICER, STAFF_ROLES
 
 PASSWORD_MIN, PASSWORD_MAX = passwords.PASSWORD_MIN, passwords.PASSWORD_MAX
 
@@ -80,6 +80,24 @@ def change_profile(user: User, *, display_name: str, organisation_name: str | No
     if (user.display_name, user.organisation_name) != (display_name, organisation_name):
         cache.public_content_changed()  # ideas and comments show the public name
     user.display_name, user.organisation_name, user.municipality_id = display_name, organisation_name, municipality_id
+    db.session.flush()
+    return True
+
+
+def change_contact(user: User, *, name: str, function: str) -> bool:
+    """A digital officer's contact on their towns' pages: the name and function they choose to
+    publish (an empty name: not shown). Flushes. False if nothing changed."""
+    if not user.has_role(ROLE_OFFICER):
+        raise NotAllowed()
+    name, function = check_public_name(name), check_public_name(function)
+    if len(name) > CONTACT_NAME_MAX or len(function) > CONTACT_FUNCTION_MAX:
+        raise InvalidInput(_l("At most %(max)d characters, please.", max=CONTACT_FUNCTION_MAX))
+    if name and not function:
+        raise InvalidInput(_l("Please give your function too, e.g. “Digitalisierungsbeauftragte der Stadt Dülmen”."))
+    if (user.contact_name, user.contact_function) == (name, function if name else ""):
+        return False
+    user.contact_name, user.contact_function = name, function if name else ""
+    cache.public_content_changed()  # the towns' pages name their contacts
     db.session.flush()
     return True
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 ACCOUNT_CITIZEN = "citizen"
 ACCOUNT_ORGANISATION = "organisation"
 ACCOUNT_TYPES = (ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION)
+CONTACT_NAME_MAX, CONTACT_FUNCTION_MAX = 80, 120
 
 ROLE_MODERATOR = "moderator"
 ROLE_STEERING = "steering"
@@ -75,6 +76,9 @@ class User(UserMixin, Base):  # type: ignore[misc]  # Flask-Login ships no types
     # Set when the person deleted the account (app/privacy/deletion.py): the row stays as an empty
     # tombstone, so kept ideas and comments can name their author "gelöschtes Konto".
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A digital officer's contact on the pages of their towns, as they choose to publish it (empty: not shown).
+    contact_name: Mapped[str] = mapped_column(String(CONTACT_NAME_MAX), default="", server_default="")
+    contact_function: Mapped[str] = mapped_column(String(CONTACT_FUNCTION_MAX), default="", server_default="")
 
     municipality: Mapped[Municipality | None] = relationship()
     # Loaded with the signed-in user (app/auth/sessions.py); lazily elsewhere.

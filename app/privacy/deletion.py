@@ -131,6 +131,8 @@ def _tombstone(user: User) -> None:
         account_type=ACCOUNT_CITIZEN,
         organisation_name=None,
         municipality_id=None,
+        contact_name="",
+        contact_function="",
         confirmed_at=None,
         is_blocked=False,
         created_at=now,

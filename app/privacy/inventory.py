@@ -89,7 +89,7 @@ HOLDINGS: tuple[Holding, ...] = (
         "account", _l("Account"), "users", "id",
         ("id", "email", "display_name", "account_type", "organisation_name", "municipality_id", "confirmed_at",
          "is_blocked", "created_at", "last_login_at", "totp_enrolled_at", "failed_logins", "locked_at",
-         "unread_notifications", "terms_version"),
+         "unread_notifications", "terms_version", "contact_name", "contact_function"),
         ERASE,
         withheld={"password_hash": SECRET, "totp_secret": SECRET, "totp_last_step": INTERNAL,
                   "deleted_at": "always empty while the account exists"},

@@ -65,6 +65,8 @@ LABELS = {
     "merged_into_id": _l("Merged into"),
     "project_id": _l("Project"),
     "meeting_id": _l("Event"),
+    "contact_name": _l("Name published as contact"),
+    "contact_function": _l("Function published as contact"),
     "author_label": _l("Name shown"),
     "entered_role": _l("Taken down as"),
     "entered_at": _l("Taken down on"),

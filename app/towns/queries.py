@@ -10,8 +10,9 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.ideas.queries import is_listed
-from app.models import Idea, Municipality, OfficialAnswer, Project, Trial
+from app.models import Idea, Municipality, OfficerTown, OfficialAnswer, Project, Trial, User, UserRole
 from app.models.portfolio import project_partner_towns
+from app.models.user import ROLE_OFFICER
 
 
 @dataclass
@@ -62,3 +63,13 @@ def town_trials(town: Municipality, today: date) -> list[Trial]:
     """The trials in the town that run today or will start."""
     return list(db.session.scalars(select(Trial).where(Trial.municipality_id == town.id, or_(Trial.ends_on.is_(None), Trial.ends_on >= today))
                                    .order_by(Trial.starts_on)))
+
+
+def town_contacts(town: Municipality) -> list[User]:
+    """The town's digital officers who chose to be named as its contact (app/auth/services.change_contact)."""
+    return list(db.session.scalars(
+        select(User).join(OfficerTown, OfficerTown.user_id == User.id).join(UserRole, UserRole.user_id == User.id)
+        .where(OfficerTown.municipality_id == town.id, UserRole.role == ROLE_OFFICER, User.contact_name != "",
+               User.deleted_at.is_(None), User.is_blocked.is_(False))
+        .order_by(User.contact_name)
+    ))

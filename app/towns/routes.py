@@ -10,7 +10,7 @@ from app.ideas import states
 from app.meetings import queries as meeting_queries
 from app.models import Municipality
 from app.templating import local_today
-from app.towns import queries
+from app.towns import charts, queries
 
 bp = Blueprint("towns", __name__, url_prefix="/kommunen")
 
@@ -19,7 +19,8 @@ bp = Blueprint("towns", __name__, url_prefix="/kommunen")
 def index():
     """The 12 compared: ideas, supports, answered within the promised days, projects."""
     days = current_app.config["NOTIFY_ANSWER_WAITING_DAYS"]
-    return layers.render_page("towns/index.html", figures=queries.figures(days), days=days)
+    figures = queries.figures(days)
+    return layers.render_page("towns/index.html", figures=figures, days=days, chart=charts.towns_chart(figures))
 
 
 @bp.route("/<slug>")
@@ -34,5 +35,5 @@ def show(slug: str):
         "towns/show.html", town=town, figures=mine, days=days, newest=newest.items,
         states=[(s, states.label(s)) for s in states.LABELS if s in mine.by_status],
         projects=queries.town_projects(town), trials=queries.town_trials(town, local_today()),
-        meetings=meeting_queries.upcoming_in(town),
+        meetings=meeting_queries.upcoming_in(town), contacts=queries.town_contacts(town),
     )

@@ -64,6 +64,7 @@ EXPECTED = {
     "auth.account": SIGNED_IN,
     "auth.change_password": SIGNED_IN,
     "auth.change_profile": SIGNED_IN,
+    "auth.change_contact": {OFFICER},
     "auth.end_session": SIGNED_IN,
     "auth.end_other_sessions": SIGNED_IN,
     "auth.change_email": SIGNED_IN,

@@ -99,7 +99,7 @@ def test_the_committee_adds_shortlisted_ideas_to_an_existing_project(client, aut
     assert "Eine Idee als Baustein aufgenommen: Bürgerbus-App" in project_page
     assert "Bürgerbus-App – Im Portfolio" in project_page and "12.500,00 €" in project_page
     listing = page_text(client.get("/portfolio").text)
-    assert "1 Idee von der Plattform , unterstützt von 1 Person" in listing  # page_text spaces the link's end
+    assert "1 Idee von der Plattform, unterstützt von 1 Person" in listing
 
 
 def test_a_project_page_invites_an_idea_that_builds_on_it(client, auth, people):

@@ -75,3 +75,36 @@ def test_the_administration_assigns_the_towns(client, auth, world):
     assert done.status_code == 303
     assert set(db.session.scalars(select(OfficerTown.municipality_id).where(OfficerTown.user_id == user.id))) == {town_id("nottuln"), town_id("senden")}
     assert "Änderte die Kommunen" in page_text(client.get(f"/verwaltung/konten/{user.id}").text), "the audit log says so in words"
+
+
+def test_an_officer_chooses_to_be_named_on_the_town_s_page(client, auth, world):
+    assert "Hier ist noch keine Ansprechperson genannt." in page_text(client.get("/kommunen/duelmen").text)
+    auth.login("cdo@example.com")
+    missing = client.post("/konto/ansprechperson", data={"contact_name": "Dana Beispiel", "contact_function": ""})
+    assert missing.status_code == 422 and "Bitte geben Sie auch Ihre Funktion an" in page_text(missing.text)
+    assert 'value="Dana Beispiel"' in missing.text, "the input is kept"
+    spam = client.post("/konto/ansprechperson", data={"contact_name": "www.spam.example", "contact_function": "x"})
+    assert spam.status_code == 422
+    saved = client.post("/konto/ansprechperson", data={"contact_name": "Dana Beispiel", "contact_function": "Digitalisierungsbeauftragte der Stadt Dülmen"})
+    assert saved.status_code == 303
+    auth.logout()
+    town = page_text(client.get("/kommunen/duelmen").text)
+    assert "Dana Beispiel" in town and "Digitalisierungsbeauftragte der Stadt Dülmen" in town, "the cached page shows the change"
+    assert "Dana Beispiel" not in page_text(client.get("/kommunen/nottuln").text)
+    auth.login("cdo@example.com")
+    client.post("/konto/ansprechperson", data={"contact_name": "", "contact_function": ""})
+    auth.logout()
+    assert "Dana Beispiel" not in page_text(client.get("/kommunen/duelmen").text), "an empty name: no longer shown"
+
+
+def test_a_citizen_cannot_publish_a_contact(client, auth, world):
+    auth.login("autorin@example.com")
+    assert client.post("/konto/ansprechperson", data={"contact_name": "X", "contact_function": "Y"}).status_code == 403
+
+
+def test_the_towns_are_compared_in_a_chart_and_every_town_links_its_page(client, world):
+    page = client.get("/kommunen").text
+    assert 'role="img" aria-labelledby="towns-chart-caption"' in page
+    assert page.count('class="bar-investive"') == 12, "one bar per town and the district"
+    listing = client.get("/ideen").text
+    assert 'href="/kommunen/duelmen"' in listing and 'href="/kommunen/nottuln"' in listing, "the cards link their towns"
