@@ -28,6 +28,7 @@ PROJECT_UPDATE = "project.update"
 PROJECT_MILESTONE = "project.milestone"
 NEWS = "news"
 STAFF_SUMMARY = "staff.summary"
+MEETING_REMINDER = "meeting.reminder"
 
 # The changes of state people hear about (not drafting or publishing, which only the author does).
 ANNOUNCED_STATES = frozenset({IN_REVIEW, DECLINED, CANDIDATE, SHORTLISTED, IN_PORTFOLIO, MERGED, WITHDRAWN})

@@ -36,6 +36,7 @@ class Task:
 def tasks() -> list[Task]:
     """Every task of the worker, in the order they run."""
     from app import mail, retention
+    from app.meetings import services as meetings
     from app.notifications import fanout, mails, services
     from app.privacy import services as privacy
 
@@ -44,6 +45,7 @@ def tasks() -> list[Task]:
         Task("notification-mails", 2.0, mails.mail_immediate),
         Task("digests", 60.0, mails.mail_digests),
         Task("staff-summary", 300.0, services.record_staff_summary),
+        Task("event-reminders", 300.0, meetings.record_reminders),
         Task("data-exports", 5.0, privacy.build_due_exports),
         Task("mail", 2.0, mail.deliver_pending),
         Task("retention", 3600.0, retention.apply_retention),

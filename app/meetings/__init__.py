@@ -9,7 +9,7 @@ from app import audit
 from app.audit import Target
 from app.cache import CachedPage, declare
 from app.extensions import db
-from app.models import Meeting
+from app.models import Meeting, MeetingSignup
 
 MEETING_PARAMETERS = ("kommune", "themenfeld", "art")
 
@@ -17,7 +17,8 @@ declare(
     pages={"meetings.index": CachedPage(MEETING_PARAMETERS), "meetings.show": CachedPage()},
     not_cached={"meetings.calendar_file": "a calendar download, built on request (a few lines)",
                 "meetings.feed": "a calendar feed, built on request (calendar apps poll it rarely)"},
-    public=(Meeting,),
+    # A sign-up changes the places left on the event's page: site content.
+    public=(Meeting, MeetingSignup),
 )
 
 

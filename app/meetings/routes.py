@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app import reference
 from app.auth import scope
-from app.auth.decorators import role_required
+from app.auth.decorators import confirmed_required, role_required
 from app.cache import layers
 from app.extensions import db
 from app.forms import form_status
@@ -51,8 +51,43 @@ def index():
 def show(meeting_id: int):
     meeting = _meeting(meeting_id)
     return layers.render_page("meetings/show.html", meeting=meeting, ideas=queries.ideas_collected_at(meeting),
+                              parts=lambda: _parts(meeting), signed_up=services.signup_count(meeting),
+                              open_for_signup=services.is_open_for_signup(meeting),
                               can_edit=services.may_organise(current_user, meeting.municipality_id) if current_user.is_authenticated else False,
                               can_take_down=current_user.is_authenticated and current_user.has_role(*services.ORGANISER_ROLES, ROLE_HELPER))
+
+
+def _parts(meeting: Meeting) -> layers.Parts:
+    """The reader's layer of an event's page: the sign-up box (signed up, waiting at place n, or the button)."""
+    reader = current_user if current_user.is_authenticated else None
+    return layers.render_parts("meetings/_personal.html", meeting=meeting, place=services.place_of(reader, meeting),
+                               open_for_signup=services.is_open_for_signup(meeting))
+
+
+def _cached_parts(view_args) -> layers.Parts | None:
+    meeting = db.session.get(Meeting, view_args["meeting_id"])
+    return _parts(meeting) if meeting is not None else None
+
+
+layers.PARTS_OF_ENDPOINT["meetings.show"] = _cached_parts
+
+
+@bp.route("/<int:meeting_id>/anmelden", methods=["POST"])
+@confirmed_required
+def sign_up(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    attempt(services.sign_up, current_user, meeting,
+            success=lambda added: _("You are signed up. We remind you the day before (settings: “Notifications”).") if added
+            else _("You are signed up already."))
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#anmeldung", code=303)
+
+
+@bp.route("/<int:meeting_id>/abmelden", methods=["POST"])
+@confirmed_required
+def cancel(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    attempt(services.cancel_signup, current_user, meeting, success=_("You are no longer signed up."))
+    return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#anmeldung", code=303)
 
 
 @bp.route("/<int:meeting_id>.ics")

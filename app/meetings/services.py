@@ -4,23 +4,27 @@ and the audit entry of each change. Functions flush, never commit; the view comm
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from app import audit
+from app import events as notification_events
 from app.auth import scope
+from app.database import insert_unless_exists, rows_changed
 from app.errors import InvalidInput, NotAllowed
+from app.events import MEETING_REMINDER
 from app.extensions import db
-from app.models import ActionField, Meeting, Municipality, User, utcnow
+from app.models import ActionField, Meeting, MeetingSignup, Municipality, User, utcnow
 from app.models.meeting import CAPACITY_MAX, MEETING_KINDS, MEETING_LINE_MAX, MEETING_TEXT_MAX, MEETING_TITLE_MAX, MEETING_URL_MAX
 from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.security import one_line
 
 ORGANISER_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_OFFICER)
+REMINDER_AHEAD = timedelta(hours=24)  # "the day before": the reminder goes out within the day before the start
 DISTRICT_ORGANISERS = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
 
 
@@ -120,6 +124,9 @@ def edit_meeting(meeting: Meeting, actor: User, data: MeetingInput) -> bool:
     require_organiser(actor, meeting.municipality_id)
     values = _checked(data)
     require_organiser(actor, values["municipality_id"])  # an officer cannot move it out of their towns
+    signed_up = signup_count(meeting)
+    if values["capacity"] is not None and values["capacity"] < signed_up:
+        raise InvalidInput(_l("%(count)d people have signed up already: the places cannot be fewer.", count=signed_up))
     before = _snapshot(meeting)
     report_before = meeting.report
     for name, value in values.items():
@@ -135,3 +142,58 @@ def edit_meeting(meeting: Meeting, actor: User, data: MeetingInput) -> bool:
     db.session.flush()
     audit.record(actor, "meeting.edit", "meeting", meeting.id, before=before, after=after)
     return True
+
+
+# Sign-ups --------------------------------------------------------------------
+
+def signup_count(meeting: Meeting) -> int:
+    return db.session.scalar(select(func.count(MeetingSignup.id)).where(MeetingSignup.meeting_id == meeting.id)) or 0
+
+
+def is_open_for_signup(meeting: Meeting) -> bool:
+    """People sign up until the event starts."""
+    return meeting.starts_at > utcnow()
+
+
+def sign_up(user: User, meeting: Meeting) -> bool:
+    """Sign up once (a second time changes nothing: the database allows one). With every place
+    taken, the person waits (places_of says where). True if new. Flushes."""
+    if not user.is_confirmed:
+        raise NotAllowed(_l("Please confirm your e-mail address first."))
+    if not is_open_for_signup(meeting):
+        raise InvalidInput(_l("This event has begun; signing up is closed."))
+    return rows_changed(insert_unless_exists(MeetingSignup).values(meeting_id=meeting.id, user_id=user.id, created_at=utcnow())) > 0
+
+
+def cancel_signup(user: User, meeting: Meeting) -> bool:
+    """Cancel; the next person waiting has the place (the order says so). True if there was one."""
+    return rows_changed(delete(MeetingSignup).where(MeetingSignup.meeting_id == meeting.id, MeetingSignup.user_id == user.id)) > 0
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a person stands: signed up or not, and if waiting, at which place on the list."""
+
+    signed_up: bool = False
+    waiting: int = 0  # 0: has a place
+
+
+def place_of(user: User | None, meeting: Meeting) -> Place:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Place()
+    ids = list(db.session.scalars(select(MeetingSignup.user_id).where(MeetingSignup.meeting_id == meeting.id)
+                                  .order_by(MeetingSignup.created_at, MeetingSignup.id)))
+    if user.id not in ids:
+        return Place()
+    rank = ids.index(user.id) + 1
+    return Place(True, 0 if meeting.capacity is None or rank <= meeting.capacity else rank - meeting.capacity)
+
+
+def record_reminders(now: datetime | None = None) -> int:
+    """The worker's task: for each event that starts within the next day, once, an event for the
+    notifications ("Erinnerung: morgen …") to those with a place. Commits. How many were new."""
+    now = now or utcnow()
+    due = db.session.scalars(select(Meeting).where(Meeting.starts_at > now, Meeting.starts_at <= now + REMINDER_AHEAD)).all()
+    created = sum(notification_events.record_once(MEETING_REMINDER, f"meeting-{m.id}", meeting=m.id) for m in due)
+    db.session.commit()
+    return created

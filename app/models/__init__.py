@@ -4,7 +4,7 @@ from app.models.base import Base, utcnow
 from app.models.idea import Idea, IdeaClaim, IdeaImage, IdeaStateChange, idea_action_fields
 from app.models.legal import BarrierReport, Consent, LegalText
 from app.models.mail import OutgoingMail
-from app.models.meeting import Meeting
+from app.models.meeting import Meeting, MeetingSignup
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.notification import Announcement, Notification, NotificationEvent, NotificationSetting
 from app.models.participation import Comment, Follow, ProjectFollow, Report, Support
@@ -35,6 +35,7 @@ __all__ = [
     "IdeaStateChange",
     "LegalText",
     "Meeting",
+    "MeetingSignup",
     "Milestone",
     "Municipality",
     "Notification",

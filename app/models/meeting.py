@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, Select, String, Table, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.reference import ActionField, Municipality
+    from app.models.user import User
 
 WORKSHOP, DIALOGUE, REALLABOR, HELPDESK = "workshop", "dialogue", "reallabor", "helpdesk"
 MEETING_KINDS = (WORKSHOP, DIALOGUE, REALLABOR, HELPDESK)
@@ -64,3 +65,26 @@ class Meeting(Base):
 
     municipality: Mapped[Municipality | None] = relationship()
     action_fields: Mapped[list[ActionField]] = relationship(secondary=meeting_action_fields, order_by="ActionField.position")
+
+
+class MeetingSignup(Base):
+    """A person's sign-up for an event. With a cap on places, the first `capacity` sign-ups (in
+    their order) have a place and the others wait; a cancellation moves the next one up, as the
+    order says (nothing to keep in step). One per person and event."""
+
+    __tablename__ = "meeting_signups"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+def placed_user_ids(meeting: Meeting) -> Select[tuple[int]]:
+    """SELECT of the accounts that have a place at the event: the first `capacity` sign-ups in
+    their order, or all (the notifications' reminder and the sign-up box read it)."""
+    stmt = select(MeetingSignup.user_id).where(MeetingSignup.meeting_id == meeting.id).order_by(MeetingSignup.created_at, MeetingSignup.id)
+    return stmt.limit(meeting.capacity) if meeting.capacity is not None else stmt

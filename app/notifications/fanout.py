@@ -45,6 +45,7 @@ from app.models import (
     utcnow,
 )
 from app.models.base import UTCDateTime
+from app.models.meeting import Meeting, placed_user_ids
 from app.models.notification import CHANNEL_OFF
 from app.models.user import ROLE_MODERATOR
 from app.notifications import kinds
@@ -194,3 +195,10 @@ def _recipients(event: NotificationEvent):
     elif kind == kinds.STAFF_SUMMARY:
         moderator = select(UserRole.user_id).where(and_(UserRole.user_id == User.id, UserRole.role == ROLE_MODERATOR)).exists()
         yield kind, select(User.id.label("user_id"), literal(kinds.STAFF_SUMMARY, String).label("setting")).where(moderator)
+    elif kind == kinds.MEETING_REMINDER:
+        meeting = db.session.get(Meeting, (event.data or {}).get("meeting"))
+        if meeting is None:
+            return
+        # Those with a place: the first `capacity` sign-ups (those waiting hear nothing yet).
+        placed = placed_user_ids(meeting).subquery()
+        yield kind, select(User.id.label("user_id"), literal("own.meeting", String).label("setting")).where(User.id.in_(select(placed.c.user_id)))

@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ideas import states
-from app.models import Announcement, Idea, Notification, OfficialAnswer, Project
+from app.models import Announcement, Idea, Meeting, Notification, OfficialAnswer, Project
 from app.notifications import kinds
 from app.portfolio import labels as portfolio_labels
+from app.templating import format_time_span
 from app.urls import public_url
 
 
@@ -129,6 +130,14 @@ def describe(n: Notification) -> Message:
         return Message(text, idea_path + anchor, _("You get this because you wrote it."))
     if n.kind in (kinds.PROJECT_STATUS, kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE, kinds.PROJECT_MILESTONE):
         return _project_message(n, data, own, why, title)
+    if n.kind == kinds.MEETING_REMINDER:
+        meeting = db.session.get(Meeting, data.get("meeting"))
+        if meeting is None:
+            return Message(_("An event you signed up for has been removed."), url_for("meetings.index"), why)
+        where = meeting.municipality.name if meeting.municipality else _("online")
+        text = _("Reminder: “%(title)s”, %(when)s, %(where)s.", title=meeting.title, when=format_time_span(meeting.starts_at, meeting.ends_at),
+                 where=", ".join(part for part in (meeting.address, where) if part))
+        return Message(text, url_for("meetings.show", meeting_id=meeting.id), _("You get this because you signed up for the event."))
     if n.kind == kinds.NEWS:
         news = db.session.get(Announcement, n.announcement_id)
         return Message(_("News: %(title)s", title=news.title if news else ""), url_for("notifications.news") + f"#neuigkeit-{n.announcement_id}",

@@ -138,6 +138,7 @@ HOLDINGS: tuple[Holding, ...] = (
              "hidden_at", "hidden_cause"), KEEP),
     Holding("supports", _l("Supports"), "supports", "user_id", ("id", "idea_id", "created_at", "suspended_at"), DELETE),
     Holding("follows", _l("Followed ideas"), "follows", "user_id", ("idea_id", "created_at", "last_notified_at"), DELETE),
+    Holding("meeting_signups", _l("Events you signed up for"), "meeting_signups", "user_id", ("id", "meeting_id", "created_at"), DELETE),
     Holding("project_follows", _l("Followed projects"), "project_follows", "user_id", ("project_id", "created_at"), DELETE),
     Holding("reports", _l("Reports you made"), "reports", "user_id",
             ("id", "idea_id", "comment_id", "reason", "note", "status", "created_at"), DELETE),

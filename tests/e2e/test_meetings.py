@@ -16,6 +16,7 @@ from tests.factories import create_user
 def test_staff_plan_a_workshop_and_citizens_find_it(axe_page, reference):
     page = axe_page
     create_user("mod@example.com", roles=("moderator",), display_name="Digitalagentur")
+    create_user("buergerin@example.com", display_name="Anna B.")
     db.session.commit()
     start = (datetime.now(ZoneInfo("Europe/Berlin")) + timedelta(days=7)).replace(hour=18, minute=0)
 
@@ -29,6 +30,7 @@ def test_staff_plan_a_workshop_and_citizens_find_it(axe_page, reference):
     page.get_by_label("Kommune").select_option(label="Dülmen")
     page.get_by_label("Adresse").fill("Rathaus Dülmen, Markt 1, Ratssaal")
     page.get_by_label("Mobilität").check()
+    page.get_by_label("Plätze (leer: unbegrenzt)").fill("20")
     page.get_by_role("button", name="Veranstaltung veröffentlichen").click()
     expect(page.locator("#ends_at-error")).to_contain_text("Die Veranstaltung muss nach ihrem Beginn enden.")
     expect(page.get_by_label("Titel")).to_have_value("Themenworkshop Mobilität in Dülmen")
@@ -51,3 +53,11 @@ def test_staff_plan_a_workshop_and_citizens_find_it(axe_page, reference):
     with page.expect_download() as download:
         page.get_by_role("link", name="In den Kalender übernehmen (.ics)").click()
     assert download.value.suggested_filename.endswith(".ics")
+
+    # A citizen signs up for it (the place counts down on the page).
+    log_in(page, "buergerin@example.com")
+    page.goto("/veranstaltungen")
+    page.get_by_role("link", name="Themenworkshop Mobilität in Dülmen").click()
+    page.get_by_role("button", name="Zu dieser Veranstaltung anmelden").click()
+    expect(page.locator("#anmeldung")).to_contain_text("Sie sind angemeldet.")
+    assert_accessible(page, "meeting-signed-up-375")

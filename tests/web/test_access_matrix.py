@@ -39,6 +39,8 @@ EXPECTED = {
     "meetings.show": PUBLIC,
     "meetings.calendar_file": PUBLIC,
     "meetings.feed": PUBLIC,
+    "meetings.sign_up": SIGNED_IN,
+    "meetings.cancel": SIGNED_IN,
     "meetings.new": {MODERATOR, STEERING, ADMIN, OFFICER},
     "meetings.edit": {MODERATOR, STEERING, ADMIN, OFFICER},
     "main.set_language": PUBLIC,

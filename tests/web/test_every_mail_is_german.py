@@ -3,6 +3,7 @@ may carry a message of the catalogue in its English source words. Before: the pl
 of every notification was English (babel.cfg did not extract .txt templates)."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -13,7 +14,7 @@ from app.capture import emails as capture_mails
 from app.extensions import db
 from app.legal import emails as legal_mails
 from app.legal import services as legal
-from app.models import Comment, DataExport, Notification, OutgoingMail, Project, utcnow
+from app.models import Comment, DataExport, Meeting, Municipality, Notification, OutgoingMail, Project, utcnow
 from app.moderation import services as moderation
 from app.notifications import kinds
 from app.notifications.mails import _queue
@@ -67,6 +68,10 @@ def _every_mail(app) -> None:
     comment = Comment(idea_id=idea.id, author_id=moderator.id, body="Gute Idee!")
     db.session.add(comment)
     project = db.session.scalar(select(Project).limit(1))
+    start = utcnow() + timedelta(hours=20)
+    meeting = Meeting(kind="workshop", title="Themenworkshop", starts_at=start, ends_at=start + timedelta(hours=2),
+                      municipality_id=project.municipality_id or db.session.scalar(select(Municipality.id).limit(1)), address="Rathaus")
+    db.session.add(meeting)
     db.session.flush()
     examples = [
         (kinds.IDEA_STATE, "own.state", {"to": "in_review", "reason": "Wir prüfen."}),
@@ -78,6 +83,7 @@ def _every_mail(app) -> None:
         (kinds.ITEM_HIDDEN, "own.moderation", {"cause": "reports"}),
         (kinds.ITEM_RESTORED, "own.moderation", None),
         (kinds.PROJECT_STATUS, "own.state", {"to": "running"}),
+        (kinds.MEETING_REMINDER, "own.meeting", {"meeting": meeting.id}),
         (kinds.STAFF_SUMMARY, "staff.summary", {"new_ideas": 1, "open_reports": 2, "waiting": 3, "days": 14}),
     ]
     made = []
@@ -101,7 +107,7 @@ def test_every_mail_is_german_in_every_part(app, reference):
         _every_mail(app)
     english = _english_fragments()
     mails = db.session.scalars(select(OutgoingMail)).all()
-    assert len(mails) >= 24  # 7 account mails, a barrier report, a download, a claim link, 10 notifications, a bundle, 2 digests
+    assert len(mails) >= 25  # 7 account mails, a barrier report, a download, a claim link, 11 notifications, a bundle, 2 digests
     found = []
     for mail in mails:
         for part, text in (("subject", mail.subject), ("text", mail.body_text), ("html", mail.body_html or "")):

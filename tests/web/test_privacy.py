@@ -60,8 +60,10 @@ def _taken_down_ideas(mia, other_admin):
     one she claimed."""
     from app.capture import services as capture
     from app.ideas.services import IdeaCard
+    from app.meetings import services as meetings
     from app.models import ActionField
     from app.urls import link_context
+    from tests.factories import town_id
 
     def card(title):
         return IdeaCard(title=title, summary="S", benefit="B", challenges="C", action_field_ids=[db.session.scalar(select(ActionField.id).limit(1))],
@@ -73,6 +75,10 @@ def _taken_down_ideas(mia, other_admin):
         _idea, token = capture.take_down(other_admin, card("Für Mia erfasst und übernommen"),
                                          capture.OnBehalf(public_name="M.", email="mia.privat@example.com", consent=True))
         capture.claim_idea(capture.claim_of(token), mia)
+    start = utcnow() + timedelta(days=3)
+    meeting = meetings.create_meeting(other_admin, meetings.MeetingInput(kind="workshop", title="Workshop", starts_at=start,
+                                                                          ends_at=start + timedelta(hours=2), municipality_id=town_id("duelmen")))
+    meetings.sign_up(mia, meeting)  # and an event she signed up for
     db.session.commit()
 
 
