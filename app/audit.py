@@ -38,6 +38,7 @@ ACTIONS = {
     "user.revoke": _l("Revoked a role"),
     "user.officer_towns": _l("Changed the towns of a digital officer"),
     "meeting.create": _l("Planned an event"),
+    "municipality.edit": _l("Changed a town's name or office address"),
     "idea.taken_down": _l("Took down an idea for someone"),
     "idea.claimed": _l("Claimed an idea taken down for them"),
     "meeting.edit": _l("Changed an event"),
@@ -53,10 +54,10 @@ ACTIONS = {
     "mail.retry": _l("Queued given-up mails again"),
 }
 
-TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue", "meeting")
+TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue", "meeting", "municipality")
 TARGET_TYPE_LABELS = {
     "idea": _l("Idea"), "comment": _l("Comment"), "user": _l("Account"), "project": _l("Project"), "announcement": _l("News"),
-    "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"), "meeting": _l("Event"),
+    "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"), "meeting": _l("Event"), "municipality": _l("Municipality"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from flask import url_for
 from sqlalchemy import select
 
 from app import audit
@@ -26,6 +27,14 @@ def _name_of(model: type[ActionField] | type[Municipality]):
 # The audit log names towns and fields ("Themenfeld: Mobilität", not "Themenfeld: 4").
 audit.name_values("action_field_id", _name_of(ActionField))
 audit.name_values("municipality_id", _name_of(Municipality))
+
+
+def _name_town(municipality_id: int) -> audit.Target | None:
+    town = db.session.get(Municipality, municipality_id)
+    return audit.Target(town.name, url_for("towns.show", slug=town.slug)) if town else None
+
+
+audit.name_targets("municipality", _name_town)
 
 DISTRICT = ("kreis-coesfeld", "Kreis Coesfeld (kreisweit)")
 TOWNS = [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import DataRequired, Optional
 
-from app.forms import REASON_LENGTH, coerce_id, strip
+from app.forms import REASON_LENGTH, at_most, coerce_id, single_line, strip
 from app.ideas.forms import CheckboxListField
 from app.models.user import STAFF_ROLES
 
@@ -34,3 +34,12 @@ class OfficerTownsForm(FlaskForm):
     towns = CheckboxListField(_l("Towns of this digital officer"), coerce=coerce_id,
                               description=_l("Ideas of these towns: review, official answers, scores, hiding and merging. "
                                              "District-wide ideas stay with the district's moderation."))
+
+
+class MunicipalityForm(FlaskForm):
+    """A town's name and office address (its slug, in every address of its pages, stays)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Please give the town's name.")), at_most(100)], filters=[single_line])
+    office_address = TextAreaField(_l("Office address"),
+                                   description=_l("Shown on the town's page, e.g. the town hall's office with street, postcode, opening hours."),
+                                   validators=[at_most(500)], filters=[strip])

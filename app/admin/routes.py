@@ -11,11 +11,11 @@ from wtforms.fields.choices import SelectChoice
 
 from app import audit, mail, reference
 from app.admin import queries, services
-from app.admin.forms import GRANT, OfficerTownsForm, ReasonForm, RoleChangeForm
+from app.admin.forms import GRANT, MunicipalityForm, OfficerTownsForm, ReasonForm, RoleChangeForm
 from app.auth.decorators import role_required
 from app.extensions import db
-from app.forms import ActionForm
-from app.models import AuditEntry, User
+from app.forms import ActionForm, form_status
+from app.models import AuditEntry, Municipality, User
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
 from app.pagination import paginate, parse_page
 from app.views import attempt
@@ -83,6 +83,27 @@ def _towns_form(user: User, **kwargs) -> OfficerTownsForm:
     form = OfficerTownsForm(**kwargs)
     form.towns.choices = [SelectChoice(m.id, m.name) for m in reference.municipalities() if not m.is_district]
     return form
+
+
+@bp.route("/kommunen")
+@admin_required
+def municipalities():
+    return render_template("admin/municipalities.html", towns=reference.municipalities())
+
+
+@bp.route("/kommunen/<int:municipality_id>", methods=["GET", "POST"])
+@admin_required
+def municipality(municipality_id: int):
+    town = db.session.get(Municipality, municipality_id)
+    if town is None:
+        abort(404)
+    form = MunicipalityForm(obj=town) if request.method == "GET" else MunicipalityForm()
+    if form.validate_on_submit() and attempt(services.edit_municipality, town, current_user, name=form.name.data or "",
+                                             office_address=form.office_address.data or "",
+                                             success=lambda changed: _("The town is saved.") if changed else _("Nothing changed."),
+                                             errors_to=form):
+        return redirect(url_for("admin.municipalities"), code=303)
+    return render_template("admin/municipality.html", form=form, town=town), form_status()
 
 
 @bp.route("/konten/<int:user_id>/sperren", methods=["POST"])

@@ -20,6 +20,7 @@ from app.models.idea import HIDDEN_BY_BLOCK
 from app.models.user import ROLE_ADMIN, ROLE_OFFICER, STAFF_ROLES
 from app.participation import services as participation
 from app.reasons import clean_reason
+from app.security import one_line
 
 
 def _require_admin(actor: User | None) -> None:
@@ -154,3 +155,27 @@ def retry_given_up_mails(actor: User | None) -> int:
     count = mail.retry_failed()
     audit.record(actor, "mail.retry", "mail_queue", 0, after={"mails": count})
     return count
+
+
+TOWN_NAME_MAX, OFFICE_ADDRESS_MAX = 100, 500
+
+
+def edit_municipality(town: Municipality, actor: User | None, *, name: str, office_address: str) -> bool:
+    """The name of a town (as pages and lists show it) and its office address. Its slug, which
+    every address of its pages contains, stays. The change is in the audit log. False if unchanged."""
+    _require_admin(actor)
+    name = one_line(name or "")
+    if not name or len(name) > TOWN_NAME_MAX:
+        raise InvalidInput(_l("Please give the town's name (at most %(max)d characters).", max=TOWN_NAME_MAX))
+    office_address = (office_address or "").strip()
+    if len(office_address) > OFFICE_ADDRESS_MAX:
+        raise InvalidInput(_l("At most %(max)d characters, please.", max=OFFICE_ADDRESS_MAX))
+    if db.session.scalar(select(Municipality.id).where(Municipality.name == name, Municipality.id != town.id)) is not None:
+        raise InvalidInput(_l("Another town has this name."))
+    before = {"name": town.name, "office_address": town.office_address}
+    if before == {"name": name, "office_address": office_address}:
+        return False
+    town.name, town.office_address = name, office_address
+    db.session.flush()
+    audit.record(actor, "municipality.edit", "municipality", town.id, before=before, after={"name": name, "office_address": office_address})
+    return True

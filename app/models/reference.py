@@ -18,6 +18,8 @@ class Municipality(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     is_district: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The town hall's (or the district's) office for the platform, as the administration writes it.
+    office_address: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"

@@ -108,3 +108,23 @@ def test_the_towns_are_compared_in_a_chart_and_every_town_links_its_page(client,
     assert page.count('class="bar-investive"') == 12, "one bar per town and the district"
     listing = client.get("/ideen").text
     assert 'href="/kommunen/duelmen"' in listing and 'href="/kommunen/nottuln"' in listing, "the cards link their towns"
+
+
+def test_the_administration_writes_a_town_s_office_address(client, auth, world):
+    from app.models import AuditEntry, Municipality
+
+    town = db.session.scalar(select(Municipality).where(Municipality.slug == "duelmen"))
+    auth.login("admin@example.com")
+    assert "Dülmen" in page_text(client.get("/verwaltung/kommunen").text)
+    empty = client.post(f"/verwaltung/kommunen/{town.id}", data={"name": "", "office_address": "Markt 1"})
+    assert empty.status_code == 422 and "Bitte geben Sie den Namen der Kommune an." in page_text(empty.text) and "Markt 1" in empty.text
+    taken = client.post(f"/verwaltung/kommunen/{town.id}", data={"name": "Nottuln", "office_address": ""})
+    assert taken.status_code == 422 and "Eine andere Kommune hat diesen Namen." in page_text(taken.text)
+    saved = client.post(f"/verwaltung/kommunen/{town.id}", data={"name": "Dülmen", "office_address": "Stadt Dülmen\nMarkt 1–3\n48249 Dülmen"})
+    assert saved.status_code == 303
+    auth.logout()
+    assert "48249 Dülmen" in page_text(client.get("/kommunen/duelmen").text)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "municipality.edit")).one()
+    assert entry.after["office_address"].endswith("48249 Dülmen") and entry.before["office_address"] == ""
+    auth.login("cdo@example.com")
+    assert client.get(f"/verwaltung/kommunen/{town.id}").status_code == 403

@@ -1,0 +1,47 @@
+"""In Chromium: the administration's pages for the towns — an officer's towns on the account page,
+the list of towns and a town's name and office address — and an officer's contact form on their
+own account page. axe-core, the HTML checker and reflow on each."""
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Municipality
+from tests.e2e.browser import assert_accessible, log_in
+from tests.factories import create_user
+
+
+def test_the_administration_looks_after_the_towns_and_their_officers(axe_page, reference):
+    page = axe_page
+    create_user("admin@example.com", roles=("admin",))
+    officer = create_user("cdo@example.com", roles=("officer",), display_name="CDO")
+    db.session.commit()
+    town = db.session.scalar(select(Municipality).where(Municipality.slug == "duelmen"))
+
+    log_in(page, "admin@example.com", second_factor=True)
+    page.goto(f"/verwaltung/konten/{officer.id}")
+    page.get_by_label("Dülmen").check()
+    page.get_by_role("button", name="Kommunen speichern").click()
+    expect(page.get_by_text("Die Kommunen sind gespeichert.")).to_be_visible()
+    assert_accessible(page, "admin-officer-towns")
+    page.goto("/verwaltung/kommunen")
+    assert_accessible(page, "admin-towns")
+    page.get_by_role("link", name="Dülmen").click()
+    page.get_by_label("Anschrift der Verwaltung").fill("Stadt Dülmen\nMarkt 1–3\n48249 Dülmen")
+    assert_accessible(page, "admin-town")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Die Kommune ist gespeichert.")).to_be_visible()
+    page.get_by_role("button", name="Abmelden").click()
+
+    log_in(page, "cdo@example.com", second_factor=True)
+    page.goto("/konto")
+    page.get_by_label("Angezeigter Name").fill("Dana Beispiel")
+    page.get_by_label("Funktion").fill("Digitalisierungsbeauftragte der Stadt Dülmen")
+    page.get_by_role("button", name="Ansprechperson speichern").click()
+    expect(page.get_by_text("Ihre Angaben als Ansprechperson sind gespeichert.")).to_be_visible()
+    assert_accessible(page, "account-officer-contact")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"/kommunen/{town.slug}")
+    expect(page.locator("#h-contacts + address")).to_contain_text("48249 Dülmen")
+    expect(page.locator(".plain-list").first).to_contain_text("Dana Beispiel")
+    assert_accessible(page, "town-with-contacts-375")
