@@ -38,6 +38,7 @@ ACTIONS = {
     "user.revoke": _l("Revoked a role"),
     "user.officer_towns": _l("Changed the towns of a digital officer"),
     "meeting.create": _l("Planned an event"),
+    "idea.move": _l("Moved an idea to other action fields or another town"),
     "municipality.edit": _l("Changed a town's name or office address"),
     "idea.taken_down": _l("Took down an idea for someone"),
     "idea.claimed": _l("Claimed an idea taken down for them"),

@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 # Field limits of the draft card (characters).
 TITLE_MAX = 150
-AUTHOR_LABEL_MAX = 250  # a chosen name, or "Teilnehmende:r des Workshops „<title>“"
+AUTHOR_LABEL_MAX = 250
+MOVED_FROM_MAX = 500  # a chosen name, or "Teilnehmende:r des Workshops „<title>“"
 SUMMARY_MAX = 500
 LONG_TEXT_MAX = 5000
 PARTNERS_MAX = 1000
@@ -163,6 +164,9 @@ class IdeaStateChange(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     project_link: Mapped[str | None] = mapped_column(String(10))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    # Set when the moderation moved the idea to other action fields or another town (the state
+    # stays): its action fields and town before, by name ("Mobilität, Bildung · Dülmen").
+    moved_from: Mapped[str | None] = mapped_column(String(MOVED_FROM_MAX))
 
     idea: Mapped[Idea] = relationship(back_populates="state_changes")
     actor: Mapped[User | None] = relationship()

@@ -7,8 +7,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
 from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, strip
+from app.ideas.forms import CheckboxListField
 from app.models.moderation import ANSWER_MAX, SCORE_MAX, SCORE_MIN, SCORE_NOTE_MAX, SIGNATURE_MAX
-from app.reference import project_choice, projects
+from app.reasons import REASON_MAX
+from app.reference import action_fields, municipalities, project_choice, projects
 
 
 class StatusForm(FlaskForm):
@@ -114,3 +116,17 @@ class ProjectLinkForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.project.choices = [SelectChoice(0, _l("No project"))] + [SelectChoice(p.id, project_choice(p)) for p in projects()]
+
+
+class MoveForm(FlaskForm):
+    """Move an idea to other action fields or another town, with a public reason."""
+
+    action_field_ids = CheckboxListField(_l("Action fields"), coerce=coerce_id)
+    municipality_id = SelectField(_l("Municipality"), coerce=coerce_id)
+    move_reason = TextAreaField(_l("Public reason"), description=_l("Shown in the idea's history, e.g. “The idea is about school routes: Bildung.”"),
+                                validators=[DataRequired(_l("Please give a reason.")), at_most(REASON_MAX)], filters=[strip])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action_field_ids.choices = [SelectChoice(f.id, f.name) for f in action_fields()]
+        self.municipality_id.choices = [SelectChoice(m.id, m.name) for m in municipalities()]

@@ -24,7 +24,16 @@ from app.models import Comment, Idea, Project
 from app.models.idea import DECLINED
 from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
 from app.moderation import charts, exports, queries, rubric, services
-from app.moderation.forms import AnswerForm, HideForm, MergeForm, ProjectLinkForm, RestoreForm, StatusForm, score_form_class
+from app.moderation.forms import (
+    AnswerForm,
+    HideForm,
+    MergeForm,
+    MoveForm,
+    ProjectLinkForm,
+    RestoreForm,
+    StatusForm,
+    score_form_class,
+)
 from app.participation.forms import REPORT_REASON_LABELS
 from app.security import parse_int
 from app.views import attempt
@@ -103,6 +112,8 @@ def render_idea_page(idea: Idea, **forms) -> str:
             status_form.reason.description = _("Shown on the idea page. Optional.")
     hide_form.reason.id, restore_form.reason.id = "hide-reason", "restore-reason"
     link_form = forms.get("link_form") or ProjectLinkForm(formdata=None, project=idea.project_id or 0)
+    move_form = forms.get("move_form") or MoveForm(formdata=None, action_field_ids=[f.id for f in idea.action_fields],
+                                                   municipality_id=idea.municipality_id)
     return render_template(
         "moderation/idea.html",
         idea=idea,
@@ -112,6 +123,7 @@ def render_idea_page(idea: Idea, **forms) -> str:
         hide_form=hide_form,
         restore_form=restore_form,
         link_form=link_form,
+        move_form=move_form,
         can_link_project=current_user.has_role(ROLE_MODERATOR),
         answer_form=answer_form,
         answers=services.answer_history(idea),
@@ -162,6 +174,20 @@ def link_project(idea_id: int):
                                                errors_to=form.link_reason):
         return redirect(url_for("moderation.idea", idea_id=idea.id) + "#h-project", code=303)
     return render_idea_page(idea, link_form=form), 422
+
+
+@bp.route("/ideen/<int:idea_id>/zuordnung", methods=["POST"])
+@moderation_required
+def move(idea_id: int):
+    """Other action fields or another town, with a public reason ("Falsches Themenfeld")."""
+    idea = _idea(idea_id)
+    form = MoveForm()
+    if form.validate_on_submit() and attempt(services.move_idea, idea, current_user, action_field_ids=list(form.action_field_ids.data or []),
+                                             municipality_id=form.municipality_id.data, reason=form.move_reason.data or "",
+                                             success=lambda moved: _("The idea has been moved.") if moved else _("Nothing changed."),
+                                             errors_to=form):
+        return redirect(url_for("moderation.idea", idea_id=idea.id) + "#h-move", code=303)
+    return render_idea_page(idea, move_form=form), 422
 
 
 @bp.route("/ideen/in-pruefung", methods=["POST"])

@@ -12,7 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import literal, select, update
 
-from app import audit
+from app import audit, search
 from app import events as notification_events
 from app.auth import scope
 from app.database import insert_unless_exists, rows_changed
@@ -20,7 +20,20 @@ from app.errors import InvalidInput, InvalidTransition, NotAllowed
 from app.extensions import db
 from app.ideas import services as idea_services
 from app.ideas import states
-from app.models import Comment, Follow, Idea, IdeaStateChange, OfficialAnswer, Project, Report, Support, User, utcnow
+from app.models import (
+    ActionField,
+    Comment,
+    Follow,
+    Idea,
+    IdeaStateChange,
+    Municipality,
+    OfficialAnswer,
+    Project,
+    Report,
+    Support,
+    User,
+    utcnow,
+)
 from app.models.idea import (
     CANDIDATE,
     DECLINED,
@@ -29,6 +42,7 @@ from app.models.idea import (
     IN_PORTFOLIO,
     IN_REVIEW,
     MERGED,
+    MOVED_FROM_MAX,
     PROJECT_LINKED,
     PROJECT_UNLINKED,
     PUBLISHED,
@@ -101,6 +115,36 @@ def link_project(idea: Idea, actor: User, project: Project | None, reason: str) 
     db.session.flush()
     audit.record(actor, "idea.project_link", "idea", idea.id, reason=reason, before=before,
                  after={"project": project.code if project else None})
+    return True
+
+
+def move_idea(idea: Idea, actor: User, *, action_field_ids: list[int], municipality_id: int, reason: str) -> bool:
+    """Move an idea to other action fields or another town ("Falsches Themenfeld"), with a public
+    reason in its history; the state stays. A town's digital officer may hand an idea of their town
+    to another. Flushes. False if nothing changed."""
+    require_moderator_of(actor, idea)
+    if idea.is_draft:
+        raise NotAllowed()
+    reason = clean_reason(reason, required=True)
+    fields = list(db.session.scalars(select(ActionField).where(ActionField.id.in_(action_field_ids), ActionField.is_active.is_(True))
+                                     .order_by(ActionField.position)))
+    if not fields or len(fields) != len(set(action_field_ids)):
+        raise InvalidInput(_l("Please choose at least one action field."))
+    town = db.session.get(Municipality, municipality_id)
+    if town is None:
+        raise InvalidInput(_l("Please choose a municipality."))
+    before_fields, before_town = [f.name for f in idea.action_fields], idea.municipality.name
+    if {f.id for f in fields} == {f.id for f in idea.action_fields} and town.id == idea.municipality_id:
+        return False
+    moved_from = f"{', '.join(before_fields)} · {before_town}"  # names, not words of one language
+    idea.action_fields = fields
+    idea.municipality = town
+    idea.search_document = search.idea_document(idea)
+    db.session.add(IdeaStateChange(idea=idea, from_status=idea.status, to_status=idea.status, actor=actor, reason=reason,
+                                   moved_from=moved_from[:MOVED_FROM_MAX], created_at=utcnow()))
+    db.session.flush()
+    audit.record(actor, "idea.move", "idea", idea.id, reason=reason, before={"fields": before_fields, "town": before_town},
+                 after={"fields": [f.name for f in fields], "town": town.name})
     return True
 
 

@@ -120,6 +120,7 @@ LABELS = {
     "signature": _l("Signature"),
     "is_material": _l("Material change"),
     "project_link": _l("Link to a project"),
+    "moved_from": _l("Moved from"),
     "event": _l("Entry"),
     "detail": _l("About"),
 }

@@ -24,7 +24,7 @@ PUBLIC, SIGNED_IN, AUTHOR = "public", "signed_in", "author"
 MODERATOR, STEERING, ADMIN, OFFICER, HELPER = "moderator", "steering", "admin", "officer", "helper"
 # Routes on one idea or comment: a digital officer may use them only within their towns (the matrix's
 # idea and comment are in Coesfeld; "officer_elsewhere" looks after Nottuln and gets 403).
-SCOPED = {"moderation.idea", "moderation.change_status", "moderation.hide_idea", "moderation.restore_idea",
+SCOPED = {"moderation.idea", "moderation.change_status", "moderation.move", "moderation.hide_idea", "moderation.restore_idea",
           "moderation.dismiss_idea_reports", "moderation.dismiss_comment_reports", "moderation.hide_comment",
           "moderation.restore_comment", "moderation.merge", "moderation.answer", "moderation.score"}
 
@@ -104,6 +104,7 @@ EXPECTED = {
     "moderation.idea": {MODERATOR, OFFICER},
     "moderation.change_status": {MODERATOR, OFFICER},
     "moderation.link_project": {MODERATOR},
+    "moderation.move": {MODERATOR, OFFICER},
     "moderation.hide_idea": {MODERATOR, OFFICER},
     "moderation.restore_idea": {MODERATOR, OFFICER},
     "moderation.dismiss_idea_reports": {MODERATOR, OFFICER},
