@@ -44,6 +44,7 @@ TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (CANDIDATE, DECLINED): frozenset({MODERATION, STEERING}),
     (SHORTLISTED, CANDIDATE): frozenset({STEERING}),
     (SHORTLISTED, IN_PORTFOLIO): frozenset({STEERING}),
+    (SHORTLISTED, DECLINED): frozenset({STEERING}),
 }
 
 # States that need a public reason.

@@ -66,7 +66,9 @@ def require_moderator(actor: User) -> None:
 
 def require_moderator_of(actor: User, item: Idea | Comment) -> None:
     """A moderator of this idea (or of the idea of this comment): the district's, or the officer of its town."""
-    if actor is None or not scope.may_moderate(actor, item):
+    if actor is None or not actor.has_role(*scope.MODERATING_ROLES):
+        raise NotAllowed()
+    if not scope.may_moderate(actor, item):
         raise NotAllowed(_l("This idea belongs to another town: its digital officer or the district's moderation decides."))
 
 

@@ -74,6 +74,15 @@ class ShortlistForm(FlaskForm):
     )
 
 
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Reason for declining"),
+        description=_l("Required. Shown in the idea's public history and on “Wie entschieden wurde”."),
+        validators=[DataRequired(_l("Please give a reason.")), REASON_LENGTH],
+        filters=[strip],
+    )
+
+
 class ProjectFields:
     """The project's fields, shared by the edit form and the import plan."""
 

@@ -28,11 +28,13 @@ from app.models.user import ROLE_STEERING
 from app.moderation import rubric
 from app.pages import project as project_page
 from app.portfolio import budgets, charts, exports, imports, labels, queries, services
+from app.portfolio import decisions as decision_queries
 from app.portfolio.forms import (
     BudgetLineForm,
     ContributionForm,
     CsvConfirmForm,
     CsvImportForm,
+    DeclineForm,
     ImportForm,
     MilestoneForm,
     NextStepsForm,
@@ -87,6 +89,14 @@ def index():
         district_wide=queries.DISTRICT_WIDE,
         can_edit=_can_edit(),
     )
+
+
+@bp.route("/wie-entschieden-wurde")
+def decisions():
+    """Supporters versus the Steuerungsgremium: the candidates ranked by supports beside the committee's choices."""
+    rows = decision_queries.comparison()
+    return layers.render_page("portfolio/decisions.html", rows=rows, departing=sum(r.departs for r in rows),
+                              without_reason=sum(r.departs and not r.reason for r in rows))
 
 
 @bp.route("/P<int:number>")
@@ -299,7 +309,21 @@ def shortlist(idea_id: int):
     if form.validate_on_submit() and attempt(change, idea, current_user, form.note.data or "", errors_to=form.note,
                                              success=lambda _none: states.changed_message(idea.status)):
         return redirect(url_for("moderation.candidates"))
-    return render_template("portfolio/shortlist.html", form=form, idea=idea), form_status()
+    return render_template("portfolio/shortlist.html", form=form, decline_form=DeclineForm(formdata=None), idea=idea), form_status()
+
+
+@bp.route("/shortlist/<int:idea_id>/ablehnen", methods=["POST"])
+@steering_required
+def decline(idea_id: int):
+    """The committee declines a candidate or a shortlisted idea, with a public reason."""
+    idea = db.session.get(Idea, idea_id)
+    if idea is None or idea.status not in (CANDIDATE, SHORTLISTED):
+        abort(404)
+    form = DeclineForm()
+    if form.validate_on_submit() and attempt(services.decline_idea, idea, current_user, form.reason.data or "", errors_to=form.reason,
+                                             success=lambda _none: states.changed_message(idea.status)):
+        return redirect(url_for("moderation.candidates"), code=303)
+    return render_template("portfolio/shortlist.html", form=ShortlistForm(formdata=None), decline_form=form, idea=idea), 422
 
 
 def _shortlisted() -> list[Idea]:

@@ -35,7 +35,7 @@ from app.models import (
     User,
     utcnow,
 )
-from app.models.idea import CANDIDATE, IN_PORTFOLIO, SHORTLISTED
+from app.models.idea import CANDIDATE, DECLINED, IN_PORTFOLIO, SHORTLISTED
 from app.models.portfolio import (
     AMOUNT_MAX,
     BUDGET_KINDS,
@@ -84,6 +84,11 @@ def shortlist_idea(idea: Idea, actor: User, note: str) -> None:
 def remove_from_shortlist(idea: Idea, actor: User, note: str) -> None:
     """Back to the candidates, with a public reason."""
     _steering_change(idea, CANDIDATE, actor, note, note_required=True)
+
+
+def decline_idea(idea: Idea, actor: User, reason: str) -> None:
+    """The Steuerungsgremium declines a candidate or a shortlisted idea, with a public reason (required)."""
+    _steering_change(idea, DECLINED, actor, reason, note_required=True)
 
 
 def _steering_change(idea: Idea, to_status: str, actor: User, note: str, *, note_required: bool) -> None:

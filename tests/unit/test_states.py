@@ -23,6 +23,7 @@ EXPECTED_ALLOWED = {
     ("candidate", "declined", "steering"),
     ("shortlisted", "candidate", "steering"),
     ("shortlisted", "in_portfolio", "steering"),
+    ("shortlisted", "declined", "steering"),  # the committee declines a shortlisted idea, with a reason (issue #35)
 }
 
 

@@ -135,6 +135,8 @@ EXPECTED = {
     "portfolio.csv_import": {STEERING, ADMIN},
     "portfolio.csv_import_confirm": {STEERING, ADMIN},
     "portfolio.shortlist": {STEERING},
+    "portfolio.decline": {STEERING},
+    "portfolio.decisions": PUBLIC,
     "portfolio.import_ideas": {STEERING},
     "portfolio.add_contributions": {STEERING},
     "admin.accounts": {ADMIN},
