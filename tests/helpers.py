@@ -11,6 +11,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal as D
+from html import unescape
 
 from PIL import Image
 from sqlalchemy import select, update
@@ -54,7 +55,7 @@ def idea_form(**changes):
 def page_text(html: str) -> str:
     """A page's text without tags, whitespace collapsed: what a reader sees, for assertions on wording
     (no space before a comma or full stop that follows a link: "Nottuln, Olfen")."""
-    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).replace("\u00a0", " ")
     return re.sub(r" ([,.;:])(?=\s|$)", r"\1", text)
 
 

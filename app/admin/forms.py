@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
-from app.forms import REASON_LENGTH, at_most, coerce_id, single_line, strip
+from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, single_line, strip
 from app.ideas.forms import CheckboxListField
 from app.models.user import STAFF_ROLES
 
@@ -43,3 +43,14 @@ class MunicipalityForm(FlaskForm):
     office_address = TextAreaField(_l("Office address"),
                                    description=_l("Shown on the town's page, e.g. the town hall's office with street, postcode, opening hours."),
                                    validators=[at_most(500)], filters=[strip])
+
+
+class ActionFieldForm(FlaskForm):
+    """An action field: its name, the Leitbild text, its place in the lists, active or retired."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Please give the action field's name.")), at_most(100)], filters=[single_line])
+    description = TextAreaField(_l("Leitbild text"), description=_l("What the strategy says about this action field; shown on the help page."),
+                                validators=[at_most(5000)], filters=[strip])
+    position = WholeNumberField(_l("Order"), description=_l("Lower numbers come first."),
+                                validators=[InputRequired(_l("Please give a number.")), NumberRange(0, 1000, _l("A number from 0 to 1000, please."))])
+    active = BooleanField(_l("Active: new ideas can choose it"), default=True)

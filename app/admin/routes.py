@@ -11,11 +11,11 @@ from wtforms.fields.choices import SelectChoice
 
 from app import audit, mail, reference
 from app.admin import queries, services
-from app.admin.forms import GRANT, MunicipalityForm, OfficerTownsForm, ReasonForm, RoleChangeForm
+from app.admin.forms import GRANT, ActionFieldForm, MunicipalityForm, OfficerTownsForm, ReasonForm, RoleChangeForm
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
-from app.models import AuditEntry, Municipality, User
+from app.models import ActionField, AuditEntry, Municipality, User
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
 from app.pagination import paginate, parse_page
 from app.views import attempt
@@ -104,6 +104,42 @@ def municipality(municipality_id: int):
                                              errors_to=form):
         return redirect(url_for("admin.municipalities"), code=303)
     return render_template("admin/municipality.html", form=form, town=town), form_status()
+
+
+@bp.route("/themenfelder")
+@admin_required
+def action_fields():
+    return render_template("admin/action_fields.html", fields=reference.action_fields(active_only=False))
+
+
+@bp.route("/themenfelder/neu", methods=["GET", "POST"])
+@admin_required
+def new_action_field():
+    form = ActionFieldForm()
+    if request.method == "GET":
+        form.position.data = (max((f.position for f in reference.action_fields(active_only=False)), default=0) + 1)
+    if form.validate_on_submit() and attempt(services.create_action_field, current_user, name=form.name.data or "",
+                                             description=form.description.data or "", position=form.position.data,
+                                             success=_("The action field is added."), errors_to=form):
+        return redirect(url_for("admin.action_fields"), code=303)
+    return render_template("admin/action_field.html", form=form, field_=None), form_status()
+
+
+@bp.route("/themenfelder/<int:field_id>", methods=["GET", "POST"])
+@admin_required
+def action_field(field_id: int):
+    field = db.session.get(ActionField, field_id)
+    if field is None:
+        abort(404)
+    form = ActionFieldForm(obj=field, active=field.is_active) if request.method == "GET" else ActionFieldForm()
+    if request.method == "GET":
+        form.active.data = field.is_active
+    if form.validate_on_submit() and attempt(services.edit_action_field, field, current_user, name=form.name.data or "",
+                                             description=form.description.data or "", position=form.position.data, active=bool(form.active.data),
+                                             success=lambda changed: _("The action field is saved.") if changed else _("Nothing changed."),
+                                             errors_to=form):
+        return redirect(url_for("admin.action_fields"), code=303)
+    return render_template("admin/action_field.html", form=form, field_=field), form_status()
 
 
 @bp.route("/konten/<int:user_id>/sperren", methods=["POST"])

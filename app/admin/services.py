@@ -1,4 +1,5 @@
-"""Account administration: roles, blocking, resetting the second factor; the mail queue.
+"""Account administration (roles, blocking, resetting the second factor), the mail queue, and the
+district's own settings: the towns' names and office addresses, the action fields.
 
 Each function is used by the admin pages and the `flask users` commands,
 writes an audit entry, flushes and never commits. `actor` is None when the
@@ -7,15 +8,17 @@ command line acts (the operator has the server, not an account).
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from app import audit, mail
 from app.auth import second_factor
 from app.auth import services as auth_services
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
-from app.models import AuthSession, Comment, Idea, Municipality, OfficerTown, User
+from app.models import ActionField, AuthSession, Comment, Idea, Municipality, OfficerTown, User
 from app.models.idea import HIDDEN_BY_BLOCK
 from app.models.user import ROLE_ADMIN, ROLE_OFFICER, STAFF_ROLES
 from app.participation import services as participation
@@ -178,4 +181,67 @@ def edit_municipality(town: Municipality, actor: User | None, *, name: str, offi
     town.name, town.office_address = name, office_address
     db.session.flush()
     audit.record(actor, "municipality.edit", "municipality", town.id, before=before, after={"name": name, "office_address": office_address})
+    return True
+
+
+FIELD_NAME_MAX, FIELD_TEXT_MAX = 100, 5000
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _slug(name: str) -> str:
+    """"Innenstadt/Dorfmitte" → "innenstadt-dorfmitte": the part of the filter addresses."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_UMLAUTS)).strip("-")[:60] or "themenfeld"
+
+
+def _field_values(name: str, description: str, position: int | None, *, current: ActionField | None) -> tuple[str, str, int]:
+    name = one_line(name or "")
+    if not name or len(name) > FIELD_NAME_MAX:
+        raise InvalidInput(_l("Please give the action field's name (at most %(max)d characters).", max=FIELD_NAME_MAX))
+    description = (description or "").strip()
+    if len(description) > FIELD_TEXT_MAX:
+        raise InvalidInput(_l("The text may be at most %(max)d characters long.", max=FIELD_TEXT_MAX))
+    others = select(ActionField.id).where(ActionField.name == name)
+    if current is not None:
+        others = others.where(ActionField.id != current.id)
+    if db.session.scalar(others) is not None:
+        raise InvalidInput(_l("Another action field has this name."))
+    if position is None or not 0 <= position <= 1000:
+        raise InvalidInput(_l("Order: a number from 0 to 1000."))
+    return name, description, position
+
+
+def _field_snapshot(field: ActionField) -> dict[str, object]:
+    return {"name": field.name, "description": field.description, "position": field.position, "active": field.is_active}
+
+
+def create_action_field(actor: User | None, *, name: str, description: str, position: int | None) -> ActionField:
+    """A new action field (the strategy has eight; the seed names five). Its slug comes from its name and stays."""
+    _require_admin(actor)
+    name, description, position = _field_values(name, description, position, current=None)
+    slug, n = _slug(name), 2
+    while db.session.scalar(select(ActionField.id).where(ActionField.slug == slug)) is not None:
+        slug, n = f"{_slug(name)}-{n}", n + 1
+    field = ActionField(slug=slug, name=name, description=description, position=position, is_active=True)
+    db.session.add(field)
+    db.session.flush()
+    audit.record(actor, "action_field.create", "action_field", field.id, after=_field_snapshot(field))
+    return field
+
+
+def edit_action_field(field: ActionField, actor: User | None, *, name: str, description: str, position: int | None, active: bool) -> bool:
+    """Rename, describe (the Leitbild text), order or retire an action field. A retired field takes no
+    new ideas; the ideas tagged with it keep it. The last active field cannot be retired."""
+    _require_admin(actor)
+    name, description, position = _field_values(name, description, position, current=field)
+    if not active and field.is_active:
+        others = db.session.scalar(select(func.count(ActionField.id)).where(ActionField.is_active.is_(True), ActionField.id != field.id))
+        if not others:
+            raise InvalidInput(_l("This is the last active action field: ideas need at least one to choose from."))
+    before = _field_snapshot(field)
+    field.name, field.description, field.position, field.is_active = name, description, position, active
+    after = _field_snapshot(field)
+    if after == before:
+        return False
+    db.session.flush()
+    audit.record(actor, "action_field.edit", "action_field", field.id, before=before, after=after)
     return True

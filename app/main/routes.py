@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 
+from app import reference
 from app.cache import layers
 from app.config import security_txt_expiry, upcoming_dates
 from app.extensions import csrf
@@ -50,7 +51,7 @@ def set_language():
 @bp.route("/hilfe")
 def help_page():
     """Questions people ask, and the strategy's words explained (German: the strategy's own words)."""
-    return layers.render_page("main/help.html")
+    return layers.render_page("main/help.html", fields=reference.action_fields())
 
 
 @bp.route("/leichte-sprache")

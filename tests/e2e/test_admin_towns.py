@@ -1,6 +1,7 @@
-"""In Chromium: the administration's pages for the towns — an officer's towns on the account page,
-the list of towns and a town's name and office address — and an officer's contact form on their
-own account page. axe-core, the HTML checker and reflow on each."""
+"""In Chromium: the administration's pages for the district's settings — an officer's towns on the
+account page, the list of towns and a town's name and office address, the action fields (with an
+error at 375 px) — and an officer's contact form on their own account page. axe-core, the HTML
+checker and reflow on each."""
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -31,6 +32,21 @@ def test_the_administration_looks_after_the_towns_and_their_officers(axe_page, r
     assert_accessible(page, "admin-town")
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die Kommune ist gespeichert.")).to_be_visible()
+    page.goto("/verwaltung/themenfelder")
+    assert_accessible(page, "admin-action-fields")
+    page.get_by_role("link", name="Themenfeld hinzufügen").click()
+    expect(page.locator("h1")).to_have_text("Themenfeld hinzufügen")
+    page.locator("#name").fill("Gesundheit und Pflege")
+    page.get_by_label("Leitbild-Text").fill("Versorgung im ländlichen Raum.")
+    page.get_by_label("Reihenfolge").fill("2000")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#position-error")).to_be_visible()
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, "admin-action-field-error-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Reihenfolge").fill("6")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Das Themenfeld ist hinzugefügt.")).to_be_visible()
     page.get_by_role("button", name="Abmelden").click()
 
     log_in(page, "cdo@example.com", second_factor=True)
