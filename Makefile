@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-pure test-quick lint audit install install-dev translations translations-extract chromium java nginx redis node db seed bench clean
+.PHONY: run test test-pure test-quick lint audit install install-dev translations translations-extract chromium java nginx redis pango node db seed bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(BIN)/activate
 	touch $@ $(VENV)/.stamp-runtime
 
 install: $(VENV)/.stamp-runtime translations
-install-dev: $(VENV)/.stamp-dev translations node chromium java nginx redis
+install-dev: $(VENV)/.stamp-dev translations node chromium java nginx redis pango
 
 # Compile the German (and English) catalogs; .mo files are build output, not committed.
 translations: $(VENV)/.stamp-runtime
@@ -64,6 +64,12 @@ redis:
 	@command -v redis-server >/dev/null 2>&1 || test -x /usr/bin/redis-server || { \
 	  echo "Installing Debian's redis-server (needs root and apt)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
+# Pango for WeasyPrint, which writes the report's PDF (app/reports/pdf.py); usually there already.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Debian's Pango (needs root and apt)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # nginx for the tests of deploy/nginx/ (and the benchmark's two-instance run).
 nginx:

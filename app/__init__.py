@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from app.participation.routes import bp as participation_bp
     from app.portfolio.routes import bp as portfolio_bp
     from app.privacy.routes import bp as privacy_bp
+    from app.reports.routes import bp as reports_bp
     from app.towns.routes import bp as towns_bp
 
     app.register_blueprint(main_bp)
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(towns_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(capture_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -115,6 +115,8 @@ EXPECTED = {
     "moderation.answer": {MODERATOR, OFFICER},
     "moderation.score": {MODERATOR, OFFICER},
     "moderation.candidates": {MODERATOR, STEERING},
+    "reports.report": {MODERATOR, STEERING, ADMIN},
+    "reports.report_pdf": {MODERATOR, STEERING, ADMIN},
     "moderation.export_ideas": {MODERATOR, STEERING, ADMIN},
     "portfolio.index": PUBLIC,
     "portfolio.show": PUBLIC,

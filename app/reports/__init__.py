@@ -1,0 +1,7 @@
+"""The report for the decision bodies (/berichte): for a chosen period, the way from idea to
+project, where ideas come from, how people take part, how quickly the district answers, and the
+supporters beside the Steuerungsgremium's choices; as a page (with a print stylesheet) and a PDF."""
+
+from app.cache import declare
+
+declare(not_cached={"reports.report": "staff only, a chosen period", "reports.report_pdf": "a download, built on request"})

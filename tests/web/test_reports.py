@@ -1,0 +1,89 @@
+"""The report for the decision bodies (issue #35): the funnel, the origin of ideas, participation
+and responsiveness on known data; a period ending before it starts is refused with the input kept;
+the PDF is produced and holds the report's headings and the comparison table (read back with pypdf)."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import update
+
+from app.extensions import db
+from app.models import Idea, OfficialAnswer, utcnow
+from app.moderation import services as moderation
+from app.participation import services as participation
+from app.portfolio import services as portfolio
+from app.reports import figures
+from app.templating import local_today
+from tests.factories import advance_idea, create_user, make_idea
+from tests.helpers import page_text
+
+
+@pytest.fixture
+def data(app, reference):
+    moderator = create_user("mod@example.com", roles=("moderator",))
+    steering = create_user("sg@example.com", roles=("steering",))
+    create_user("buerger@example.com")
+    author = create_user("autorin@example.com")
+    fan = create_user("fan@example.com")
+    now = utcnow()
+    quick = make_idea(author, "Schnell beantwortet", municipality="duelmen", fields=["mobilitaet"])
+    slow = make_idea(author, "Lange ohne Antwort", municipality="duelmen", fields=["bildung"])
+    chosen = make_idea(author, "Gewählte Idee", municipality="nottuln", fields=["mobilitaet", "bildung"])
+    participation.support_idea(fan, quick)
+    participation.add_comment(fan, quick, "Gute Sache")
+    db.session.commit()
+    # Published 40 days ago; the quick one answered after 2 days, the slow one never.
+    db.session.execute(update(Idea).values(published_at=now - timedelta(days=40)))
+    db.session.commit()
+    moderation.publish_answer(quick, moderator, "Danke!", "Moderation")
+    db.session.execute(update(OfficialAnswer).values(created_at=now - timedelta(days=38)))
+    advance_idea(chosen, "in_review", "candidate", moderator=moderator)
+    portfolio.shortlist_idea(chosen, steering, "Passt.")
+    db.session.commit()
+    return {"quick": quick, "slow": slow, "chosen": chosen}
+
+
+def test_the_figures_on_known_data(app, data):
+    report = figures.build(figures.period(None, None, local_today()), utcnow())
+    steps = {str(s.label): s for s in report.funnel}
+    assert steps["eingereicht und veröffentlicht"].count == 3
+    assert steps["in Prüfung"].count == 1 and steps["Kandidat"].count == 1 and steps["auf der Shortlist"].count == 1
+    assert steps["im Portfolio (neu oder als Baustein)"].count == 0
+    assert steps["Kandidat"].median_days == pytest.approx(40, abs=0.1), "moved on today, published 40 days ago"
+    assert dict(report.by_field) == {"Bildung": 2, "Mobilität": 2}
+    towns = dict(report.by_town)
+    assert towns["Dülmen"] == 2 and towns["Nottuln"] == 1 and towns["Olfen"] == 0
+    duelmen = next(r for r in report.responsiveness if r.town == "Dülmen")
+    assert (duelmen.ideas, duelmen.unanswered_14, duelmen.unanswered_30, duelmen.median_days) == (2, 1, 1, 2.0)
+    assert report.total.unanswered_30 == 2, "the slow one in Dülmen and the chosen one in Nottuln"
+    assert (sum(w.ideas for w in report.weeks), sum(w.comments for w in report.weeks), sum(w.supports for w in report.weeks)) == (3, 1, 1)
+    assert sorted(w.people for w in report.weeks if w.people) == [1, 1], "the author 40 days ago, the fan this week"
+    assert [d.idea.title for d in report.decisions] == ["Gewählte Idee"]
+
+
+def test_a_period_ending_before_it_starts_is_refused(client, auth, data):
+    auth.login("sg@example.com")
+    response = client.get("/berichte?von=2026-12-01&bis=2026-11-01")
+    assert response.status_code == 422
+    assert "Der Zeitraum endet, bevor er beginnt." in page_text(response.text)
+    assert 'value="2026-12-01"' in response.text and 'value="2026-11-01"' in response.text
+    assert client.get("/berichte?von=kein-datum").status_code == 422
+    assert client.get("/berichte/bericht.pdf?von=2026-12-01&bis=2026-11-01").status_code == 422
+    page = page_text(client.get("/berichte").text)
+    assert "Von der Idee zum Projekt" in page and "Gewählte Idee" in page
+
+
+def test_the_pdf_holds_the_headings_and_the_comparison(client, auth, data):
+    auth.login("mod@example.com")
+    response = client.get("/berichte/bericht.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for heading in ("Bericht für die Gremien", "Von der Idee zum Projekt", "Woher die Ideen kommen", "Beteiligung je Woche",
+                    "Wie schnell der Kreis antwortet", "Unterstützende und Steuerungsgremium"):
+        assert heading in text, heading
+    assert "Gewählte Idee" in text and "Passt." in text
+    auth.logout()
+    auth.login("buerger@example.com")
+    assert client.get("/berichte").status_code == 403
