@@ -28,13 +28,17 @@ ROLE_ADMIN = "admin"
 ROLE_OFFICER = "officer"
 # A "Digitallotse/Digitallotsin": takes down ideas for people who are not online (app/capture), and nothing else.
 ROLE_HELPER = "helper"
-STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_OFFICER, ROLE_HELPER)
+# A member of the decision bodies (Steuerungsgremium, Bürgermeisterkonferenz, Arbeitskreis) who reads
+# what the committee reads (the report, the candidates, the ideas export) and changes nothing.
+ROLE_BOARD = "board"
+STAFF_ROLES = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_OFFICER, ROLE_HELPER, ROLE_BOARD)
 ROLE_LABELS = {
     ROLE_MODERATOR: _l("Moderation"),
     ROLE_STEERING: _l("Steering committee"),
     ROLE_ADMIN: _l("Administration"),
     ROLE_OFFICER: _l("Digital officer of a town"),
     ROLE_HELPER: _l("Digital guide (Digitallotse/Digitallotsin)"),
+    ROLE_BOARD: _l("Decision bodies (read only)"),
 }
 
 

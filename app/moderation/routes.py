@@ -22,7 +22,7 @@ from app.ideas import queries as idea_queries
 from app.ideas import states
 from app.models import Comment, Idea, Project
 from app.models.idea import DECLINED
-from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
+from app.models.user import ROLE_ADMIN, ROLE_BOARD, ROLE_MODERATOR, ROLE_STEERING
 from app.moderation import charts, exports, queries, rubric, services
 from app.moderation.forms import (
     AnswerForm,
@@ -346,14 +346,14 @@ def score(idea_id: int):
 
 
 @bp.route("/ideen/export.<any(csv, xlsx):fmt>")
-@role_required(ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
+@role_required(ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_BOARD)
 def export_ideas(fmt: str):
     """All public ideas with counts and scores, hidden ones marked (staff only)."""
     return file_formats.download(exports.ideas_table(), "ideen", fmt)
 
 
 @bp.route("/kandidaten")
-@role_required(ROLE_MODERATOR, ROLE_STEERING)
+@role_required(ROLE_MODERATOR, ROLE_STEERING, ROLE_BOARD)
 def candidates():
     filters = queries.Filters.from_args(request.args)
     sort = request.args.get("sort", "relevance")

@@ -11,12 +11,12 @@ from wtforms.validators import Optional
 from app.auth.decorators import role_required
 from app.errors import InvalidInput
 from app.models import utcnow
-from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_STEERING
+from app.models.user import ROLE_ADMIN, ROLE_BOARD, ROLE_MODERATOR, ROLE_STEERING
 from app.reports import figures, pdf
 from app.templating import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/berichte")
-READERS = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
+READERS = (ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN, ROLE_BOARD)
 reader_required = role_required(*READERS)
 
 

@@ -1,6 +1,7 @@
 """Role × route matrix: every route of the app, for anonymous, citizen, organisation,
 moderator, steering committee, admin, a town's digital officer (of the matrix idea's town and of
-another) and a Digitallotsin. A new route without an entry here fails.
+another), a Digitallotsin and a member of the decision bodies (read only: every POST refuses it). A
+new route without an entry here fails.
 
 Categories:
 - public: everyone may call it (never 401/403, never a 500)
@@ -21,7 +22,7 @@ from app.participation import services as participation
 from tests.factories import create_user, make_idea
 
 PUBLIC, SIGNED_IN, AUTHOR = "public", "signed_in", "author"
-MODERATOR, STEERING, ADMIN, OFFICER, HELPER = "moderator", "steering", "admin", "officer", "helper"
+MODERATOR, STEERING, ADMIN, OFFICER, HELPER, BOARD = "moderator", "steering", "admin", "officer", "helper", "board"
 # Routes on one idea or comment: a digital officer may use them only within their towns (the matrix's
 # idea and comment are in Coesfeld; "officer_elsewhere" looks after Nottuln and gets 403).
 SCOPED = {"moderation.idea", "moderation.change_status", "moderation.move", "moderation.hide_idea", "moderation.restore_idea",
@@ -114,10 +115,10 @@ EXPECTED = {
     "moderation.merge": {MODERATOR, OFFICER},
     "moderation.answer": {MODERATOR, OFFICER},
     "moderation.score": {MODERATOR, OFFICER},
-    "moderation.candidates": {MODERATOR, STEERING},
-    "reports.report": {MODERATOR, STEERING, ADMIN},
-    "reports.report_pdf": {MODERATOR, STEERING, ADMIN},
-    "moderation.export_ideas": {MODERATOR, STEERING, ADMIN},
+    "moderation.candidates": {MODERATOR, STEERING, BOARD},
+    "reports.report": {MODERATOR, STEERING, ADMIN, BOARD},
+    "reports.report_pdf": {MODERATOR, STEERING, ADMIN, BOARD},
+    "moderation.export_ideas": {MODERATOR, STEERING, ADMIN, BOARD},
     "portfolio.index": PUBLIC,
     "portfolio.show": PUBLIC,
     "portfolio.budget": PUBLIC,
@@ -186,6 +187,7 @@ PERSONAS = {
     "officer": ("cdo-coesfeld@example.com", {"roles": ("officer",)}),
     "officer_elsewhere": ("cdo-nottuln@example.com", {"roles": ("officer",)}),
     "helper": ("lotsin@example.com", {"roles": ("helper",)}),
+    "board": ("gremium@example.com", {"roles": ("board",)}),
 }
 OFFICER_TOWNS = {"officer": "coesfeld", "officer_elsewhere": "nottuln"}
 
@@ -290,3 +292,11 @@ def test_every_public_page_is_declared_to_the_page_cache(app):
 
 def _district_id() -> int:
     return db.session.scalar(select(Municipality.id).where(Municipality.is_district.is_(True)))
+
+
+def test_the_decision_bodies_read_and_change_nothing(app):
+    """No route that changes anything admits the read-only role "board"."""
+    writing = {rule.endpoint for rule in app.url_map.iter_rules() if rule.methods & {"POST", "PUT", "PATCH", "DELETE"}}
+    admitting = {endpoint for endpoint, expected in EXPECTED.items() if isinstance(expected, set) and BOARD in expected}
+    assert not writing & admitting, f"these change something and admit the decision bodies: {sorted(writing & admitting)}"
+    assert {"reports.report", "moderation.candidates", "moderation.export_ideas"} <= admitting

@@ -87,3 +87,20 @@ def test_the_pdf_holds_the_headings_and_the_comparison(client, auth, data):
     auth.logout()
     auth.login("buerger@example.com")
     assert client.get("/berichte").status_code == 403
+
+
+def test_a_member_of_the_decision_bodies_reads_and_changes_nothing(client, auth, data):
+    create_user("gremium@example.com", roles=("board",))
+    db.session.commit()
+    auth.login("gremium@example.com")
+    assert client.get("/berichte").status_code == 200
+    assert client.get("/berichte/bericht.pdf").status_code == 200
+    candidates = client.get("/moderation/kandidaten")
+    assert candidates.status_code == 200 and "Gewählte Idee" in page_text(candidates.text)
+    assert "In die Shortlist" not in candidates.text and "/portfolio/shortlist/" not in candidates.text, "no action offered"
+    assert client.get("/moderation/ideen/export.csv").status_code == 200
+    chosen = data["chosen"]
+    assert client.post(f"/portfolio/shortlist/{chosen.id}/ablehnen", data={"reason": "Nein"}).status_code == 403
+    assert client.get("/moderation").status_code == 403, "the moderation's queue (reports about people) is not theirs"
+    db.session.expire_all()
+    assert db.session.get(Idea, chosen.id).status == "shortlisted"
