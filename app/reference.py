@@ -11,13 +11,13 @@ from sqlalchemy import select
 from app import audit
 from app.cache import declare
 from app.extensions import db
-from app.models import ActionField, Municipality, Project
+from app.models import ActionField, Municipality, Project, Raum
 
 # Towns and action fields name every idea and project: a change shows on every page.
-declare(public=(ActionField, Municipality))
+declare(public=(ActionField, Municipality, Raum))
 
 
-def _name_of(model: type[ActionField] | type[Municipality]):
+def _name_of(model: type[ActionField] | type[Municipality] | type[Raum]):
     def name(value: object) -> str:
         row = db.session.get(model, value) if isinstance(value, int) else None
         return str(getattr(row, "name", value))
@@ -27,6 +27,7 @@ def _name_of(model: type[ActionField] | type[Municipality]):
 # The audit log names towns and fields ("Themenfeld: Mobilität", not "Themenfeld: 4").
 audit.name_values("action_field_id", _name_of(ActionField))
 audit.name_values("municipality_id", _name_of(Municipality))
+audit.name_values("raum_id", _name_of(Raum))
 
 
 def _name_town(municipality_id: int) -> audit.Target | None:
@@ -50,6 +51,22 @@ TOWNS = [
     ("rosendahl", "Rosendahl"),
     ("senden", "Senden"),
 ]
+
+
+# The Smart-Cities call's seven "Räume", in the order of the seed's budget table.
+RAEUME = [
+    ("smarte-arbeit", "Raum für smarte Arbeit"),
+    ("nachhaltige-mobilitaet", "Raum für nachhaltige Mobilität"),
+    ("regionaler-handel", "Raum für regionalen Handel"),
+    ("zukunftssichernde-innovationen", "Raum für zukunftssichernde Innovationen"),
+    ("partizipative-entwicklung", "Raum für partizipative Stadt- und Regionalentwicklung"),
+    ("digitale-bildung", "Raum für digitale Bildung"),
+    ("breite-teilhabe", "Raum für breite Teilhabe"),
+]
+
+
+def raeume() -> list[Raum]:
+    return list(db.session.scalars(select(Raum).order_by(Raum.position, Raum.name)))
 
 
 def municipalities() -> list[Municipality]:

@@ -10,7 +10,7 @@ from app.models.notification import Announcement, Notification, NotificationEven
 from app.models.participation import Comment, Follow, ProjectFollow, Report, Support
 from app.models.portfolio import BudgetLine, Counter, Milestone, Project, ProjectStatusChange, Trial
 from app.models.privacy import DataExport
-from app.models.reference import ActionField, Municipality
+from app.models.reference import ActionField, Municipality, Raum
 from app.models.site import ContentVersion
 from app.models.user import AuthSession, OfficerTown, PendingLogin, RecoveryCode, User, UserRole
 
@@ -48,6 +48,7 @@ __all__ = [
     "Project",
     "ProjectFollow",
     "ProjectStatusChange",
+    "Raum",
     "RecoveryCode",
     "Report",
     "Score",

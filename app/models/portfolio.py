@@ -13,7 +13,7 @@ from app.models.base import Base, Hundredths, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.idea import Idea
-    from app.models.reference import ActionField, Municipality
+    from app.models.reference import ActionField, Municipality, Raum
     from app.models.user import User
 
 PRIORITY_GROUPS = ("I", "II", "III")  # NULL means "nicht festgelegt"
@@ -66,6 +66,8 @@ class Project(Base):
     # The lead municipality; the district row means "kreisweit".
     municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id", ondelete="SET NULL"))
     priority_group: Mapped[str | None] = mapped_column(String(3))
+    # The Raum of the Smart-Cities call it belongs to (None: not assigned yet).
+    raum_id: Mapped[int | None] = mapped_column(ForeignKey("raeume.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20), default=PLANNED)
     # "Was passiert als Nächstes?": the official word on what comes next, by staff, dated.
     next_steps: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -75,6 +77,7 @@ class Project(Base):
 
     action_field: Mapped[ActionField] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
+    raum: Mapped[Raum | None] = relationship()
     # The towns taking part beside the lead town.
     partner_towns: Mapped[list[Municipality]] = relationship(secondary=project_partner_towns, order_by="Municipality.position")
     ideas: Mapped[list[Idea]] = relationship(back_populates="project", order_by="Idea.id")

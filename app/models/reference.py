@@ -39,3 +39,18 @@ class ActionField(Base):
 
     def __repr__(self) -> str:
         return f"<ActionField {self.slug}>"
+
+
+class Raum(Base):
+    """One of the Smart-Cities call's seven "Räume" (the funding application groups its projects by
+    them); a project belongs to one or to none yet. Data, never an enum."""
+
+    __tablename__ = "raeume"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<Raum {self.slug}>"

@@ -11,7 +11,7 @@ from app.models import BudgetLine, Counter, Milestone, Project, ProjectStatusCha
 PORTFOLIO_PARAMETERS = ("priority", "status", "field", "municipality")
 
 declare(
-    pages={"portfolio.index": CachedPage(PORTFOLIO_PARAMETERS), "portfolio.show": CachedPage(personal=("antwort",)), "portfolio.budget": CachedPage(), "portfolio.decisions": CachedPage()},
+    pages={"portfolio.index": CachedPage(PORTFOLIO_PARAMETERS), "portfolio.show": CachedPage(personal=("antwort",)), "portfolio.budget": CachedPage(("nach",)), "portfolio.decisions": CachedPage()},
     not_cached={"portfolio.export_portfolio": "a download, built on request", "portfolio.export_budget": "a download, built on request"},
     public=(Project, ProjectStatusChange, BudgetLine, Milestone, Trial),
     private=(Counter,),

@@ -37,8 +37,9 @@ class BarChart:
     bars: list[Bar]
 
 
-def budget_chart(overview: Overview) -> BarChart:
-    room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+def budget_chart(overview: Overview, label_width: int = LABEL_WIDTH, short_labels: bool = False) -> BarChart:
+    """`short_labels` drops the "Raum für " every Raum's name begins with (the caption says it)."""
+    room = WIDTH - label_width - VALUE_WIDTH
     largest = max((row.totals.total for row in overview.rows), default=Decimal(0))
 
     def scale(value: Decimal) -> float:
@@ -48,7 +49,7 @@ def budget_chart(overview: Overview) -> BarChart:
     for index, row in enumerate(overview.rows):
         bars.append(
             Bar(
-                label=row.label,
+                label=row.label.removeprefix("Raum für ") if short_labels else row.label,
                 y=TOP + index * (BAR_HEIGHT + GAP),
                 investive_width=scale(row.totals.investive),
                 consumptive_width=scale(row.totals.consumptive),
@@ -56,4 +57,4 @@ def budget_chart(overview: Overview) -> BarChart:
             )
         )
     height = TOP * 2 + len(bars) * (BAR_HEIGHT + GAP)
-    return BarChart(width=WIDTH, height=height, label_width=LABEL_WIDTH, bar_height=BAR_HEIGHT, bars=bars)
+    return BarChart(width=WIDTH, height=height, label_width=label_width, bar_height=BAR_HEIGHT, bars=bars)

@@ -34,7 +34,7 @@ from app.models.portfolio import (
 )
 from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, MilestoneInput, ProjectData, TrialInput
-from app.reference import action_fields, municipalities, project_choice, projects
+from app.reference import action_fields, municipalities, project_choice, projects, raeume
 from app.security import parse_int
 
 
@@ -123,6 +123,8 @@ class ProjectForm(ProjectFields, FlaskForm):
     )
     status = SelectField(_l("Status"), choices=[SelectChoice(s, label) for s, label in labels.PROJECT_STATUS_LABELS.items()])
     partner_town_ids = CheckboxListField(_l("Partner towns"), description=_l("The towns taking part beside the lead town."), coerce=coerce_id)
+    raum_id = SelectField(_l("Raum of the Smart-Cities call"), description=_l("The funding application groups its projects by Raum."),
+                          coerce=coerce_choice_id, validate_choice=False)
     contact_name = StringField(_l("Contact: name (optional)"), description=_l("Only with the person's consent; empty: the responsible body is the contact."),
                                validators=[at_most(CONTACT_MAX)], filters=[single_line])
     contact_function = StringField(_l("Contact: function (optional)"), description=_l("E.g. “Digitalisierungsbeauftragte der Stadt Dülmen”"),
@@ -138,6 +140,11 @@ class ProjectForm(ProjectFields, FlaskForm):
         super().__init__(*args, **kwargs)
         self.set_choices()
         self.partner_town_ids.choices = [SelectChoice(m.id, m.name) for m in municipalities() if not m.is_district]
+        self.raum_id.choices = [SelectChoice("", _l("not assigned")), *(SelectChoice(r.id, r.name) for r in raeume())]
+
+    def validate_raum_id(self, field) -> None:
+        if field.data and field.data not in {c.value for c in field.choices}:
+            raise ValidationError(_l("Please choose a Raum from the list."))
 
     def data_(self) -> ProjectData:
         data = ProjectFields.data_(self)
@@ -147,6 +154,7 @@ class ProjectForm(ProjectFields, FlaskForm):
         data.contact_name = self.contact_name.data or ""
         data.contact_function = self.contact_function.data or ""
         data.partner_town_ids = list(self.partner_town_ids.data or [])
+        data.raum_id = self.raum_id.data or None
         return data
 
 

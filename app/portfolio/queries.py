@@ -5,12 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.ideas.queries import is_visible
-from app.models import ActionField, BudgetLine, Idea, IdeaStateChange, Municipality, Project, ProjectStatusChange, Support, Trial
+from app.models import (
+    ActionField,
+    BudgetLine,
+    Idea,
+    IdeaStateChange,
+    Municipality,
+    Project,
+    ProjectStatusChange,
+    Raum,
+    Support,
+    Trial,
+)
 from app.models.idea import SHORTLISTED
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.portfolio import budgets
@@ -142,6 +154,20 @@ def budget_overview(fields: list[ActionField]) -> budgets.Overview:
         .join(Project.action_field)
     ).tuples()
     return budgets.overview([(f.slug, f.name) for f in fields], lines)
+
+
+NO_RAUM = "ohne-raum"
+
+
+def budget_by_raum(raeume: list[Raum]) -> budgets.Overview:
+    """Budget lines of every project summed per Raum of the Smart-Cities call, projects without one
+    in a row of their own, and in total (2 queries)."""
+    lines = db.session.execute(
+        select(func.coalesce(Raum.slug, NO_RAUM), BudgetLine.kind, BudgetLine.amount, BudgetLine.funding_rate)
+        .join(BudgetLine.project)
+        .outerjoin(Raum, Raum.id == Project.raum_id)
+    ).tuples()
+    return budgets.overview([*((r.slug, r.name) for r in raeume), (NO_RAUM, str(_l("No Raum assigned yet")))], lines)
 
 
 def project_totals(project: Project) -> budgets.Totals:

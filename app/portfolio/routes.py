@@ -120,8 +120,11 @@ def next_steps(number: int):
 
 @bp.route("/budget")
 def budget():
-    overview = queries.budget_overview(reference.action_fields(active_only=False))
-    return layers.render_page("portfolio/budget.html", overview=overview, chart=charts.budget_chart(overview))
+    """Per action field, or per Raum of the Smart-Cities call (?nach=raum, as the seed's own table)."""
+    by_raum = request.args.get("nach") == "raum"
+    overview = queries.budget_by_raum(reference.raeume()) if by_raum else queries.budget_overview(reference.action_fields(active_only=False))
+    chart = charts.budget_chart(overview, label_width=330, short_labels=True) if by_raum else charts.budget_chart(overview)
+    return layers.render_page("portfolio/budget.html", overview=overview, chart=chart, by_raum=by_raum)
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
@@ -144,6 +147,7 @@ def edit(number: int):
     if request.method == "GET":
         form.priority_group.data = project.priority_group or ""
         form.partner_town_ids.data = [m.id for m in project.partner_towns]
+        form.raum_id.data = project.raum_id or ""
         form.reason.data = ""
     if form.validate_on_submit() and attempt(services.edit_project, project, current_user, form.data_(), form.reason.data or "", errors_to=form,
                                              success=lambda changed: _("The project is saved.") if changed else _("Nothing was changed.")):

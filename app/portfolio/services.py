@@ -31,6 +31,7 @@ from app.models import (
     Municipality,
     Project,
     ProjectStatusChange,
+    Raum,
     Trial,
     User,
     utcnow,
@@ -134,6 +135,9 @@ class BudgetInput:
     funding_rate: Decimal = DEFAULT_FUNDING_RATE
 
 
+KEEP_RAUM = -1
+
+
 @dataclass
 class ProjectData:
     """The editable fields of a project (staff form, import, CSV)."""
@@ -149,6 +153,7 @@ class ProjectData:
     contact_name: str = ""
     contact_function: str = ""
     partner_town_ids: list[int] | None = None  # None: left as they are (a CSV row, an import)
+    raum_id: int | None = KEEP_RAUM  # the Smart-Cities Raum; None: none; KEEP_RAUM: left as it is (a CSV row, an import)
 
     def problems(self) -> list[str]:
         """Every reason these fields cannot be saved; empty when they can."""
@@ -172,6 +177,8 @@ class ProjectData:
             found.append(_l("Please choose a municipality."))
         if any(len(one_line(text or "")) > CONTACT_MAX for text in (self.contact_name, self.contact_function)):
             found.append(_l("The contact's name and function may be at most %(max)d characters long each.", max=CONTACT_MAX))
+        if self.raum_id not in (None, KEEP_RAUM) and db.session.get(Raum, self.raum_id) is None:
+            found.append(_l("Please choose a Raum from the list."))
         if self.partner_town_ids and len(list(db.session.scalars(
                 select(Municipality.id).where(Municipality.id.in_(self.partner_town_ids))))) != len(set(self.partner_town_ids)):
             found.append(_l("Please choose the partner towns from the list."))
@@ -193,6 +200,7 @@ class ProjectData:
             contact_name=one_line(self.contact_name or ""),
             contact_function=one_line(self.contact_function or ""),
             partner_town_ids=sorted(set(self.partner_town_ids)) if self.partner_town_ids is not None else None,
+            raum_id=self.raum_id,
         )
 
 
@@ -496,7 +504,7 @@ def _fields(data: ProjectData) -> dict[str, Any]:
 
 def project_snapshot(project: Project) -> dict[str, Any]:
     return {"code": project.code, **{key: getattr(project, key) for key in PROJECT_FIELDS},
-            "partner_town_ids": sorted(m.id for m in project.partner_towns)}
+            "partner_town_ids": sorted(m.id for m in project.partner_towns), "raum_id": project.raum_id}
 
 
 def _budget_snapshot(line: BudgetInput | BudgetLine | None) -> dict[str, Any] | None:
@@ -521,6 +529,8 @@ def edit_project(project: Project, actor: User, data: ProjectData, reason: str =
         setattr(project, key, value)
     if data.partner_town_ids is not None:
         project.partner_towns = list(db.session.scalars(select(Municipality).where(Municipality.id.in_(data.partner_town_ids))))
+    if data.raum_id != KEEP_RAUM:
+        project.raum_id = data.raum_id
     after_all = project_snapshot(project)
     changed = [key for key in after_all if after_all[key] != before_all[key]]
     if not changed:

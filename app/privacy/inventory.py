@@ -193,6 +193,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "milestones": "the projects' milestones",
     "trials": "the projects' trials in the Reallabor",
     "project_partner_towns": "the towns taking part in the projects",
+    "raeume": "reference data: the Smart-Cities call's seven Räume",
     "meetings": "public events: place, time, description and report as staff publish them (no account is named; who planned "
                 "one is in the audit log)",
     "meeting_action_fields": "the action fields of the events",

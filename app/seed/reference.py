@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ActionField, Criterion, Municipality, Project
-from app.reference import DISTRICT, TOWNS
+from app.models import ActionField, Criterion, Municipality, Project, Raum
+from app.reference import DISTRICT, RAEUME, TOWNS
 
 ACTION_FIELDS = [
     ("verwaltung", "Verwaltung"),
@@ -121,6 +121,13 @@ def load_reference_data() -> LoadResult:
             continue
         fields[slug] = ActionField(slug=slug, name=name, position=position)
         db.session.add(fields[slug])
+        result.created += 1
+    raeume = set(db.session.scalars(select(Raum.slug)))
+    for position, (slug, name) in enumerate(RAEUME):
+        if slug in raeume:
+            result.existing += 1
+            continue
+        db.session.add(Raum(slug=slug, name=name, position=position))
         result.created += 1
     db.session.flush()
 

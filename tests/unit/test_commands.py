@@ -14,10 +14,10 @@ def _count(model) -> int:
 
 def test_seed_reference_twice(runner):
     first = runner.invoke(args=["seed", "reference"])
-    # 12 municipalities, 5 action fields, 28 projects, 5 + 7 rubric criteria
-    assert first.exit_code == 0 and "57 created, 0 already there" in first.output
+    # 12 municipalities, 5 action fields, 7 Räume, 28 projects, 5 + 7 rubric criteria
+    assert first.exit_code == 0 and "64 created, 0 already there" in first.output
     second = runner.invoke(args=["seed", "reference"])
-    assert second.exit_code == 0 and "0 created, 57 already there" in second.output
+    assert second.exit_code == 0 and "0 created, 64 already there" in second.output
     assert (_count(Municipality), _count(Project), _count(Criterion)) == (12, 28, 12)
 
 

@@ -291,3 +291,42 @@ def test_budget_line_form_keeps_bad_input_and_edits(client, auth, people):
     assert client.post(f"/portfolio/P2/budget/{line.id}", data=data).status_code == 404  # a line of another project
     assert client.post(f"/portfolio/P1/budget/{line.id}/loeschen").status_code == 302
     assert db.session.scalar(select(func.count(BudgetLine.id))) == 0
+
+
+def test_the_seed_table_by_raum_comes_back_from_its_rows(client, auth, people):
+    """The seed's own table is by Raum: one project per Raum with the seed's figures gives back each
+    row's total exactly, projects without a Raum in a row of their own (issue #35)."""
+    from app.models import Raum
+    from app.reference import RAEUME
+
+    raeume = {r.name: r for r in db.session.scalars(select(Raum))}
+    assert [name for _slug, name in RAEUME] == [r.name for r in sorted(raeume.values(), key=lambda r: r.position)]
+    for (name, investive, consumptive), number in zip(SEED_ROWS, (1, 19, 26, 12, 23, 5, 6), strict=True):
+        project = db.session.scalar(select(Project).where(Project.number == number))
+        project.raum_id = raeume[name].id
+        for kind, amount in (("investiv", investive), ("konsumtiv", consumptive)):
+            services.add_budget_line(project, people["steering"], services.BudgetInput(name, 2025, kind, Decimal(amount) * MIO))
+    unassigned = db.session.scalar(select(Project).where(Project.number == 2))
+    services.add_budget_line(unassigned, people["steering"], services.BudgetInput("Ohne Raum", 2025, "investiv", Decimal("1000.00")))
+    db.session.commit()
+    text = page_text(client.get("/portfolio/budget?nach=raum").text)
+    assert "Budget je Raum in Euro" in text
+    for name, investive, consumptive in SEED_ROWS:
+        total = (Decimal(investive) + Decimal(consumptive)) * MIO
+        euros = f"{total:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+        assert re.search(rf"{re.escape(name)} [\d.,]+ € [\d.,]+ € {re.escape(euros)} €", text), name
+    assert "Noch keinem Raum zugeordnet 1.000,00 € 0,00 € 1.000,00 €" in text
+    # Staff assign a Raum on the project's form; a Raum that does not exist comes back beside the field.
+    auth.login("sg@example.com")
+    form = client.get("/portfolio/P3/bearbeiten").text
+    assert "Raum des Smart-Cities-Aufrufs" in page_text(form)
+    data = dict(re.findall(r'name="(title|action_field_id|municipality_id|status|responsible_body)"[^>]*value="([^"]*)"', form))
+    p3 = db.session.scalar(select(Project).where(Project.number == 3))
+    base = {"title": p3.title, "action_field_id": str(p3.action_field_id), "municipality_id": str(p3.municipality_id or 1),
+            "status": p3.status, "priority_group": p3.priority_group or "", **{k: v for k, v in data.items() if k == "responsible_body"}}
+    bad = client.post("/portfolio/P3/bearbeiten", data={**base, "raum_id": "99999"})
+    assert bad.status_code == 422 and "Bitte wählen Sie einen Raum aus der Liste." in page_text(bad.text)
+    good = client.post("/portfolio/P3/bearbeiten", data={**base, "raum_id": str(raeume["Raum für breite Teilhabe"].id)})
+    assert good.status_code == 302
+    db.session.expire_all()
+    assert p3.raum.name == "Raum für breite Teilhabe"
