@@ -43,8 +43,9 @@ def seed_demo() -> None:
     db.session.commit()
     click.echo(f"Demo data: {result.ideas_created} ideas created, {result.ideas_existing} already there.")
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    width = max((len(role) for role, _email in result.accounts), default=0)
     for role, email in result.accounts:
-        click.echo(f"  {role:<28} {email}")
+        click.echo(f"  {role:<{width}}  {email}")
     click.echo("Staff accounts log in with a second factor. In development, this prints the current code:")
     click.echo("  .venv/bin/flask users totp-code moderation@coesfeld.example")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -19,7 +20,7 @@ from app.auth import second_factor
 from app.auth import services as auth_services
 from app.extensions import db
 from app.legal import services as legal
-from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, OfficerTown, Support, User, utcnow
+from app.models import ActionField, Comment, Idea, IdeaStateChange, Meeting, Municipality, OfficerTown, Support, User, utcnow
 from app.models.idea import PUBLISHED
 from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_HELPER, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.seed.demo_ideas import IDEAS
@@ -150,7 +151,29 @@ def load_demo_data() -> DemoResult:
         idea.comment_count = comments
         result.ideas_created += 1
     db.session.flush()
+    _demo_events(municipalities, now)
     return result
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DEMO_EVENTS = (
+    # (days from today, hour, kind, title, town, address, places)
+    (9, 18, "workshop", "Themenworkshop Mobilität", "duelmen", "Rathaus Dülmen, Markt 1, Ratssaal", 30),
+    (16, 10, "helpdesk", "Sprechstunde der Digitallotsen", "nottuln", "Bürgerbüro Nottuln", None),
+)
+
+
+def _demo_events(municipalities: dict[str, Municipality], now: datetime) -> None:
+    """Two upcoming events, so /veranstaltungen and the towns' pages show what they are for; once."""
+    existing = set(db.session.scalars(select(Meeting.title)))
+    for days, hour, kind, title, town, address, places in DEMO_EVENTS:
+        if title in existing:
+            continue
+        day = now.astimezone(BERLIN).date() + timedelta(days=days)
+        start = datetime.combine(day, time(hour), BERLIN)  # German time, whatever the season
+        db.session.add(Meeting(kind=kind, title=title, starts_at=start, ends_at=start + timedelta(hours=2),
+                               municipality_id=municipalities[town].id, address=address, capacity=places,
+                               description="Eine Veranstaltung der Demo-Daten."))
 
 
 # The loop from idea to project, walked with the real services so that every
