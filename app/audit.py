@@ -39,6 +39,8 @@ ACTIONS = {
     "user.officer_towns": _l("Changed the towns of a digital officer"),
     "meeting.create": _l("Planned an event"),
     "idea.move": _l("Moved an idea to other action fields or another town"),
+    "criterion.create": _l("Added a criterion of the rubric"),
+    "criterion.edit": _l("Changed a criterion of the rubric"),
     "action_field.create": _l("Added an action field"),
     "action_field.edit": _l("Changed an action field"),
     "municipality.edit": _l("Changed a town's name or office address"),
@@ -57,10 +59,11 @@ ACTIONS = {
     "mail.retry": _l("Queued given-up mails again"),
 }
 
-TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue", "meeting", "municipality", "action_field")
+TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue", "meeting", "municipality", "action_field",
+                "criterion")
 TARGET_TYPE_LABELS = {
     "idea": _l("Idea"), "comment": _l("Comment"), "user": _l("Account"), "project": _l("Project"), "announcement": _l("News"),
-    "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"), "meeting": _l("Event"), "municipality": _l("Municipality"), "action_field": _l("Action field"),
+    "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"), "meeting": _l("Event"), "municipality": _l("Municipality"), "action_field": _l("Action field"), "criterion": _l("Criterion"),
 }
 
 

@@ -54,3 +54,18 @@ class ActionFieldForm(FlaskForm):
     position = WholeNumberField(_l("Order"), description=_l("Lower numbers come first."),
                                 validators=[InputRequired(_l("Please give a number.")), NumberRange(0, 1000, _l("A number from 0 to 1000, please."))])
     active = BooleanField(_l("Active: new ideas can choose it"), default=True)
+
+
+class CriterionForm(FlaskForm):
+    """A criterion of the Relevanz/Potenzial rubric."""
+
+    axis = SelectField(_l("Axis"), choices=[SelectChoice("", _l("Please choose")), SelectChoice("relevance", _l("Relevance")),
+                                            SelectChoice("potential", _l("Potential"))],
+                       validators=[DataRequired(_l("Please choose the axis: Relevanz or Potenzial."))])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Please give the criterion's name.")), at_most(80)], filters=[single_line])
+    description = StringField(_l("Guiding question and what 0, 3 and 5 mean"),
+                              description=_l("E.g. “Gibt es Partner, die mitziehen? 0 = keine bekannt; 3 = erste Partner in Sicht; 5 = ein starkes Bündnis steht bereit.”"),
+                              validators=[at_most(300)], filters=[single_line])
+    position = WholeNumberField(_l("Order"), description=_l("Lower numbers come first."),
+                                validators=[InputRequired(_l("Please give a number.")), NumberRange(0, 1000, _l("A number from 0 to 1000, please."))])
+    active = BooleanField(_l("Active: moderators score it"), default=True)

@@ -6,17 +6,19 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from app import audit, mail, reference
 from app.admin import queries, services
-from app.admin.forms import GRANT, ActionFieldForm, MunicipalityForm, OfficerTownsForm, ReasonForm, RoleChangeForm
+from app.admin.forms import GRANT, ActionFieldForm, CriterionForm, MunicipalityForm, OfficerTownsForm, ReasonForm, RoleChangeForm
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
-from app.models import ActionField, AuditEntry, Municipality, User
+from app.models import ActionField, AuditEntry, Criterion, Municipality, User
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
+from app.moderation import rubric
 from app.pagination import paginate, parse_page
 from app.views import attempt
 
@@ -140,6 +142,43 @@ def action_field(field_id: int):
                                              errors_to=form):
         return redirect(url_for("admin.action_fields"), code=303)
     return render_template("admin/action_field.html", form=form, field_=field), form_status()
+
+
+@bp.route("/kriterien")
+@admin_required
+def criteria():
+    all_criteria = db.session.scalars(select(Criterion).order_by(Criterion.axis.desc(), Criterion.position, Criterion.id)).all()
+    return render_template("admin/criteria.html", criteria=all_criteria, axis_labels=rubric.AXIS_LABELS)
+
+
+@bp.route("/kriterien/neu", methods=["GET", "POST"])
+@admin_required
+def new_criterion():
+    form = CriterionForm()
+    if request.method == "GET":
+        form.position.data = 10
+    if form.validate_on_submit() and attempt(services.create_criterion, current_user, axis=form.axis.data or "", name=form.name.data or "",
+                                             description=form.description.data or "", position=form.position.data,
+                                             success=_("The criterion is added."), errors_to=form):
+        return redirect(url_for("admin.criteria"), code=303)
+    return render_template("admin/criterion.html", form=form, criterion=None), form_status()
+
+
+@bp.route("/kriterien/<int:criterion_id>", methods=["GET", "POST"])
+@admin_required
+def criterion(criterion_id: int):
+    found = db.session.get(Criterion, criterion_id)
+    if found is None:
+        abort(404)
+    form = CriterionForm(obj=found) if request.method == "GET" else CriterionForm()
+    if request.method == "GET":
+        form.active.data = found.is_active
+    if form.validate_on_submit() and attempt(services.edit_criterion, found, current_user, axis=form.axis.data or "", name=form.name.data or "",
+                                             description=form.description.data or "", position=form.position.data, active=bool(form.active.data),
+                                             success=lambda changed: _("The criterion is saved.") if changed else _("Nothing changed."),
+                                             errors_to=form):
+        return redirect(url_for("admin.criteria"), code=303)
+    return render_template("admin/criterion.html", form=form, criterion=found), form_status()
 
 
 @bp.route("/konten/<int:user_id>/sperren", methods=["POST"])

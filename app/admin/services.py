@@ -1,5 +1,5 @@
 """Account administration (roles, blocking, resetting the second factor), the mail queue, and the
-district's own settings: the towns' names and office addresses, the action fields.
+district's own settings: the towns' names and office addresses, the action fields, the rubric's criteria.
 
 Each function is used by the admin pages and the `flask users` commands,
 writes an audit entry, flushes and never commits. `actor` is None when the
@@ -18,8 +18,9 @@ from app.auth import second_factor
 from app.auth import services as auth_services
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
-from app.models import ActionField, AuthSession, Comment, Idea, Municipality, OfficerTown, User
+from app.models import ActionField, AuthSession, Comment, Criterion, Idea, Municipality, OfficerTown, User
 from app.models.idea import HIDDEN_BY_BLOCK
+from app.models.moderation import AXES
 from app.models.user import ROLE_ADMIN, ROLE_OFFICER, STAFF_ROLES
 from app.participation import services as participation
 from app.reasons import clean_reason
@@ -244,4 +245,63 @@ def edit_action_field(field: ActionField, actor: User | None, *, name: str, desc
         return False
     db.session.flush()
     audit.record(actor, "action_field.edit", "action_field", field.id, before=before, after=after)
+    return True
+
+
+CRITERION_NAME_MAX, CRITERION_TEXT_MAX = 80, 300
+
+
+def _criterion_values(axis: str, name: str, description: str, position: int | None, *, current: Criterion | None) -> tuple[str, str, str, int]:
+    if axis not in AXES:
+        raise InvalidInput(_l("Please choose the axis: Relevanz or Potenzial."))
+    name = one_line(name or "")
+    if not name or len(name) > CRITERION_NAME_MAX:
+        raise InvalidInput(_l("Please give the criterion's name (at most %(max)d characters).", max=CRITERION_NAME_MAX))
+    description = one_line(description or "")
+    if len(description) > CRITERION_TEXT_MAX:
+        raise InvalidInput(_l("At most %(max)d characters, please.", max=CRITERION_TEXT_MAX))
+    same = select(Criterion.id).where(Criterion.axis == axis, Criterion.name == name)
+    if current is not None:
+        same = same.where(Criterion.id != current.id)
+    if db.session.scalar(same) is not None:
+        raise InvalidInput(_l("This axis has a criterion with this name already."))
+    if position is None or not 0 <= position <= 1000:
+        raise InvalidInput(_l("Order: a number from 0 to 1000."))
+    return axis, name, description, position
+
+
+def _criterion_snapshot(criterion: Criterion) -> dict[str, object]:
+    return {"axis": criterion.axis, "name": criterion.name, "description": criterion.description, "position": criterion.position,
+            "active": criterion.is_active}
+
+
+def create_criterion(actor: User | None, *, axis: str, name: str, description: str, position: int | None) -> Criterion:
+    """A new criterion of the rubric; moderators score it from now on (ideas scored before lack it)."""
+    _require_admin(actor)
+    axis, name, description, position = _criterion_values(axis, name, description, position, current=None)
+    criterion = Criterion(axis=axis, name=name, description=description, position=position, is_active=True)
+    db.session.add(criterion)
+    db.session.flush()
+    audit.record(actor, "criterion.create", "criterion", criterion.id, after=_criterion_snapshot(criterion))
+    return criterion
+
+
+def edit_criterion(criterion: Criterion, actor: User | None, *, axis: str, name: str, description: str, position: int | None,
+                   active: bool) -> bool:
+    """Rename, describe, order, move to the other axis or retire a criterion. Its scores stay stored
+    (nothing is rewritten); a retired criterion is not asked for and not counted in the means
+    (app/moderation/rubric.py). Each axis keeps at least one active criterion."""
+    _require_admin(actor)
+    axis, name, description, position = _criterion_values(axis, name, description, position, current=criterion)
+    leaves_its_axis = criterion.is_active and (not active or axis != criterion.axis)
+    if leaves_its_axis and not db.session.scalar(select(func.count(Criterion.id)).where(
+            Criterion.axis == criterion.axis, Criterion.is_active.is_(True), Criterion.id != criterion.id)):
+        raise InvalidInput(_l("This is the last active criterion of its axis: the axis needs at least one."))
+    before = _criterion_snapshot(criterion)
+    criterion.axis, criterion.name, criterion.description, criterion.position, criterion.is_active = axis, name, description, position, active
+    after = _criterion_snapshot(criterion)
+    if after == before:
+        return False
+    db.session.flush()
+    audit.record(actor, "criterion.edit", "criterion", criterion.id, before=before, after=after)
     return True

@@ -47,6 +47,13 @@ def test_the_administration_looks_after_the_towns_and_their_officers(axe_page, r
     page.get_by_label("Reihenfolge").fill("6")
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Das Themenfeld ist hinzugefügt.")).to_be_visible()
+    page.goto("/verwaltung/kriterien")
+    assert_accessible(page, "admin-criteria")
+    page.get_by_role("link", name="Kriterium hinzufügen").click()
+    page.locator("#name").fill("Klimawirkung")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#axis-error")).to_be_visible()
+    assert_accessible(page, "admin-criterion-error")
     page.get_by_role("button", name="Abmelden").click()
 
     log_in(page, "cdo@example.com", second_factor=True)
