@@ -29,6 +29,7 @@ PROJECT_MILESTONE = "project.milestone"
 NEWS = "news"
 STAFF_SUMMARY = "staff.summary"
 MEETING_REMINDER = "meeting.reminder"
+MEETING_PLACE = "meeting.place"  # someone moved up from an event's waiting list
 
 # The changes of state people hear about (not drafting or publishing, which only the author does).
 ANNOUNCED_STATES = frozenset({IN_REVIEW, DECLINED, CANDIDATE, SHORTLISTED, IN_PORTFOLIO, MERGED, WITHDRAWN})

@@ -16,10 +16,18 @@ from app import events as notification_events
 from app.auth import scope
 from app.database import insert_unless_exists, rows_changed
 from app.errors import InvalidInput, NotAllowed
-from app.events import MEETING_REMINDER
+from app.events import MEETING_PLACE, MEETING_REMINDER
 from app.extensions import db
 from app.models import ActionField, Meeting, MeetingSignup, Municipality, User, utcnow
-from app.models.meeting import CAPACITY_MAX, MEETING_KINDS, MEETING_LINE_MAX, MEETING_TEXT_MAX, MEETING_TITLE_MAX, MEETING_URL_MAX
+from app.models.meeting import (
+    CAPACITY_MAX,
+    MEETING_KINDS,
+    MEETING_LINE_MAX,
+    MEETING_TEXT_MAX,
+    MEETING_TITLE_MAX,
+    MEETING_URL_MAX,
+    placed_user_ids,
+)
 from app.models.user import ROLE_ADMIN, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.security import one_line
 
@@ -166,8 +174,13 @@ def sign_up(user: User, meeting: Meeting) -> bool:
 
 
 def cancel_signup(user: User, meeting: Meeting) -> bool:
-    """Cancel; the next person waiting has the place (the order says so). True if there was one."""
-    return rows_changed(delete(MeetingSignup).where(MeetingSignup.meeting_id == meeting.id, MeetingSignup.user_id == user.id)) > 0
+    """Cancel; the next person waiting has the place (the order says so) and is told. True if there was one."""
+    placed_before = set(db.session.scalars(placed_user_ids(meeting)))
+    if not rows_changed(delete(MeetingSignup).where(MeetingSignup.meeting_id == meeting.id, MeetingSignup.user_id == user.id)):
+        return False
+    for moved_up in set(db.session.scalars(placed_user_ids(meeting))) - placed_before:
+        notification_events.record(MEETING_PLACE, meeting=meeting.id, user=moved_up)
+    return True
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,9 @@ def _recipients(event: NotificationEvent):
     elif kind == kinds.STAFF_SUMMARY:
         moderator = select(UserRole.user_id).where(and_(UserRole.user_id == User.id, UserRole.role == ROLE_MODERATOR)).exists()
         yield kind, select(User.id.label("user_id"), literal(kinds.STAFF_SUMMARY, String).label("setting")).where(moderator)
+    elif kind == kinds.MEETING_PLACE:
+        moved_up = (event.data or {}).get("user")
+        yield kind, select(User.id.label("user_id"), literal("own.meeting", String).label("setting")).where(User.id == moved_up)
     elif kind == kinds.MEETING_REMINDER:
         meeting = db.session.get(Meeting, (event.data or {}).get("meeting"))
         if meeting is None:

@@ -130,11 +130,15 @@ def describe(n: Notification) -> Message:
         return Message(text, idea_path + anchor, _("You get this because you wrote it."))
     if n.kind in (kinds.PROJECT_STATUS, kinds.PROJECT_CONTRIBUTION, kinds.PROJECT_UPDATE, kinds.PROJECT_MILESTONE):
         return _project_message(n, data, own, why, title)
-    if n.kind == kinds.MEETING_REMINDER:
+    if n.kind in (kinds.MEETING_REMINDER, kinds.MEETING_PLACE):
         meeting = db.session.get(Meeting, data.get("meeting"))
         if meeting is None:
             return Message(_("An event you signed up for has been removed."), url_for("meetings.index"), why)
         where = meeting.municipality.name if meeting.municipality else _("online")
+        if n.kind == kinds.MEETING_PLACE:
+            text = _("A place has become free: you are now signed up for “%(title)s”, %(when)s.", title=meeting.title,
+                     when=format_time_span(meeting.starts_at, meeting.ends_at))
+            return Message(text, url_for("meetings.show", meeting_id=meeting.id) + "#anmeldung", _("You get this because you signed up for the event."))
         text = _("Reminder: “%(title)s”, %(when)s, %(where)s.", title=meeting.title, when=format_time_span(meeting.starts_at, meeting.ends_at),
                  where=", ".join(part for part in (meeting.address, where) if part))
         return Message(text, url_for("meetings.show", meeting_id=meeting.id), _("You get this because you signed up for the event."))

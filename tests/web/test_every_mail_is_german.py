@@ -84,6 +84,7 @@ def _every_mail(app) -> None:
         (kinds.ITEM_RESTORED, "own.moderation", None),
         (kinds.PROJECT_STATUS, "own.state", {"to": "running"}),
         (kinds.MEETING_REMINDER, "own.meeting", {"meeting": meeting.id}),
+        (kinds.MEETING_PLACE, "own.meeting", {"meeting": meeting.id, "user": author.id}),
         (kinds.STAFF_SUMMARY, "staff.summary", {"new_ideas": 1, "open_reports": 2, "waiting": 3, "days": 14}),
     ]
     made = []
@@ -107,7 +108,7 @@ def test_every_mail_is_german_in_every_part(app, reference):
         _every_mail(app)
     english = _english_fragments()
     mails = db.session.scalars(select(OutgoingMail)).all()
-    assert len(mails) >= 25  # 7 account mails, a barrier report, a download, a claim link, 11 notifications, a bundle, 2 digests
+    assert len(mails) >= 26  # 7 account mails, a barrier report, a download, a claim link, 12 notifications, a bundle, 2 digests
     found = []
     for mail in mails:
         for part, text in (("subject", mail.subject), ("text", mail.body_text), ("html", mail.body_html or "")):

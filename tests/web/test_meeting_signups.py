@@ -95,3 +95,22 @@ def test_a_reminder_the_day_before_to_those_with_a_place_once(app, event, outbox
     mail = db.session.scalars(select(OutgoingMail).where(OutgoingMail.to_address == "anna@example.com")).one()
     assert "Erinnerung: „Bürgerdialog Digitales Rathaus“" in mail.subject + mail.body_text
     assert "Rathaus, Dülmen" in mail.body_text
+
+
+def test_who_moves_up_from_the_waiting_list_is_told(event):
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    for name in ("anna", "ben", "carla"):
+        services.sign_up(people[f"{name}@example.com"], event)
+    db.session.commit()
+    services.cancel_signup(people["ben@example.com"], event)  # had a place: Carla moves up
+    services.cancel_signup(people["carla@example.com"], event)  # now she cancels too: nobody waits, nobody is told
+    db.session.commit()
+    fanout.fan_out_events()
+    db.session.commit()
+    told = db.session.scalars(select(Notification).where(Notification.kind == "meeting.place")).all()
+    assert [n.user_id for n in told] == [people["carla@example.com"].id]
+    from app.notifications.messages import describe
+    from app.urls import link_context
+
+    with link_context():
+        assert describe(told[0]).text.startswith("Ein Platz ist frei geworden: Sie sind jetzt zu „Bürgerdialog Digitales Rathaus“ angemeldet")
