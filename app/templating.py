@@ -10,8 +10,9 @@ import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, get_locale, to_user_timezone
 from markupsafe import Markup, escape
 
@@ -66,6 +67,13 @@ def format_date_short(dt: datetime | date | None) -> str:
     if not isinstance(dt, datetime):
         return dt.strftime("%d.%m.%Y")
     return to_user_timezone(dt).strftime("%d.%m.%Y")
+
+
+def local_zone() -> ZoneInfo:
+    """The platform's time zone (BABEL_DEFAULT_TIMEZONE, Europe/Berlin) as a zoneinfo zone, for
+    times people type or calendars carry: Flask-Babel's get_timezone() is a pytz zone here, which
+    `datetime.replace(tzinfo=…)` and `datetime.combine(…, tz)` would get wrong (LMT)."""
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
 
 
 def local_today() -> date:

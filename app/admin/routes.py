@@ -133,7 +133,7 @@ def action_field(field_id: int):
     field = db.session.get(ActionField, field_id)
     if field is None:
         abort(404)
-    form = ActionFieldForm(obj=field, active=field.is_active) if request.method == "GET" else ActionFieldForm()
+    form = ActionFieldForm(obj=field) if request.method == "GET" else ActionFieldForm()
     if request.method == "GET":
         form.active.data = field.is_active
     if form.validate_on_submit() and attempt(services.edit_action_field, field, current_user, name=form.name.data or "",

@@ -194,6 +194,16 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower().translate(_UMLAUTS)).strip("-")[:60] or "themenfeld"
 
 
+POSITION_MAX = 1000
+
+
+def _order(position: int | None) -> int:
+    """A place in the district's lists (action fields, criteria): 0 to POSITION_MAX."""
+    if position is None or not 0 <= position <= POSITION_MAX:
+        raise InvalidInput(_l("Order: a number from 0 to %(max)d.", max=POSITION_MAX))
+    return position
+
+
 def _field_values(name: str, description: str, position: int | None, *, current: ActionField | None) -> tuple[str, str, int]:
     name = one_line(name or "")
     if not name or len(name) > FIELD_NAME_MAX:
@@ -206,8 +216,7 @@ def _field_values(name: str, description: str, position: int | None, *, current:
         others = others.where(ActionField.id != current.id)
     if db.session.scalar(others) is not None:
         raise InvalidInput(_l("Another action field has this name."))
-    if position is None or not 0 <= position <= 1000:
-        raise InvalidInput(_l("Order: a number from 0 to 1000."))
+    position = _order(position)
     return name, description, position
 
 
@@ -265,8 +274,7 @@ def _criterion_values(axis: str, name: str, description: str, position: int | No
         same = same.where(Criterion.id != current.id)
     if db.session.scalar(same) is not None:
         raise InvalidInput(_l("This axis has a criterion with this name already."))
-    if position is None or not 0 <= position <= 1000:
-        raise InvalidInput(_l("Order: a number from 0 to 1000."))
+    position = _order(position)
     return axis, name, description, position
 
 

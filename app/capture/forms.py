@@ -36,7 +36,7 @@ class CaptureForm(IdeaForm):
             raise ValidationError(_l("Only with the person's consent: please tick that they agree to get the link by e-mail."))
 
     def validate_meeting_id(self, field) -> None:
-        if field.data == -1 or (field.data is not None and field.data not in {c[0] for c in self.meeting_choices}):
+        if field.data == -1 or (field.data is not None and field.data not in {c.value for c in field.choices}):
             raise ValidationError(_l("Please choose an event from the list."))
         if field.data is None and not (self.public_name.data or "").strip():
             raise ValidationError(_l("Please give the name the person wants to be shown with, or choose the event where the idea was collected."))

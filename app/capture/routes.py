@@ -20,6 +20,7 @@ from app.forms import ActionForm, form_status
 from app.meetings import queries as meeting_queries
 from app.models import Idea, utcnow
 from app.security import parse_int
+from app.templating import format_date_short
 from app.views import attempt
 
 bp = Blueprint("capture", __name__)
@@ -30,11 +31,8 @@ RECENT_ENTRIES = 20
 def _form(**kwargs) -> CaptureForm:
     form = CaptureForm(**kwargs)
     # Events of the last 30 days and the coming ones: where ideas are collected.
-    meetings = meeting_queries.past(limit=30, now=utcnow()) + meeting_queries.upcoming(limit=30)
-    meetings = [m for m in meetings if m.starts_at >= utcnow() - timedelta(days=30)]
-    meetings.sort(key=lambda m: m.starts_at)
-    form.meeting_choices = [(m.id, m.title) for m in meetings]
-    form.meeting_id.choices = [SelectChoice("", _("— none —")), *(SelectChoice(m.id, f"{m.title} ({m.starts_at:%d.%m.%Y})") for m in meetings)]
+    meetings = meeting_queries.starting_since(utcnow() - timedelta(days=30))
+    form.meeting_id.choices = [SelectChoice("", _("— none —")), *(SelectChoice(m.id, f"{m.title} ({format_date_short(m.starts_at)})") for m in meetings)]
     return form
 
 

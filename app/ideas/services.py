@@ -45,6 +45,14 @@ class IdeaCard:
         )
 
 
+def active_action_fields(ids: list[int]) -> list[ActionField]:
+    """The active action fields among `ids`, in their order (fewer than asked: one is unknown or retired)."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(ActionField).where(ActionField.id.in_(ids), ActionField.is_active.is_(True))
+                                   .order_by(ActionField.position)))
+
+
 def _check_card(card: IdeaCard, *, complete: bool) -> tuple[Municipality, list[ActionField]]:
     """The card's town and fields, or InvalidInput. A `complete` card (to be published, or already
     public) has every field; a private draft needs only its title: without a town it is kept as the
@@ -68,11 +76,7 @@ def _check_card(card: IdeaCard, *, complete: bool) -> tuple[Municipality, list[A
         municipality = db.session.get(Municipality, card.municipality_id)
     if municipality is None:
         raise InvalidInput(_l("Please choose a municipality."))
-    fields = list(
-        db.session.scalars(
-            select(ActionField).where(ActionField.id.in_(card.action_field_ids), ActionField.is_active.is_(True))
-        )
-    ) if card.action_field_ids else []
+    fields = active_action_fields(card.action_field_ids)
     if len(fields) != len(card.action_field_ids) or (complete and not fields):
         raise InvalidInput(_l("Please choose at least one action field."))
     if card.project_id is not None and db.session.get(Project, card.project_id) is None:

@@ -6,24 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from icalendar import Calendar, Event
 
 from app.meetings.labels import kind_label
 from app.models import Meeting, utcnow
+from app.templating import local_zone
 from app.urls import public_url
 
 PRODUCT_ID = "-//Kreis Coesfeld//Coesfeld 12.0 Ideenplattform//DE"
 
 
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def _event(meeting: Meeting, url: str) -> Event:
-    zone = _zone()
+    zone = local_zone()
     event = Event()
     host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     event.add("uid", f"veranstaltung-{meeting.id}@{host}")

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
@@ -18,6 +16,7 @@ from app.ideas.forms import CheckboxListField
 from app.meetings.labels import KIND_LABELS
 from app.meetings.services import MeetingInput, check_online_url
 from app.models.meeting import CAPACITY_MAX, MEETING_LINE_MAX, MEETING_TEXT_MAX, MEETING_TITLE_MAX, MEETING_URL_MAX
+from app.templating import local_zone
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
 
@@ -73,9 +72,9 @@ class MeetingForm(FlaskForm):
 
 def _aware(local: datetime | None) -> datetime | None:
     """A time typed in the form, which is German time (Europe/Berlin, summer time included)."""
-    return local.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])) if local else None
+    return local.replace(tzinfo=local_zone()) if local else None
 
 
 def local_value(moment: datetime) -> datetime:
     """A stored time as the form shows it: German time, without the zone."""
-    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).replace(tzinfo=None)
+    return moment.astimezone(local_zone()).replace(tzinfo=None)

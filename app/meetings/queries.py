@@ -55,6 +55,11 @@ def past(filters: MeetingFilters | None = None, limit: int = PAST_SHOWN, now: da
     return list(db.session.scalars((filters or MeetingFilters()).apply(stmt)))
 
 
+def starting_since(start: datetime, limit: int = 60) -> list[Meeting]:
+    """Events that start from `start` on, in their order (the recent and the coming ones)."""
+    return list(db.session.scalars(_meetings().where(Meeting.starts_at >= start).order_by(Meeting.starts_at, Meeting.id).limit(limit)))
+
+
 def upcoming_in(town: Municipality, limit: int = 5) -> list[Meeting]:
     return upcoming(MeetingFilters(town=town.slug), limit)
 

@@ -21,7 +21,6 @@ from app.extensions import db
 from app.ideas import services as idea_services
 from app.ideas import states
 from app.models import (
-    ActionField,
     Comment,
     Follow,
     Idea,
@@ -128,8 +127,7 @@ def move_idea(idea: Idea, actor: User, *, action_field_ids: list[int], municipal
     if idea.is_draft:
         raise NotAllowed()
     reason = clean_reason(reason, required=True)
-    fields = list(db.session.scalars(select(ActionField).where(ActionField.id.in_(action_field_ids), ActionField.is_active.is_(True))
-                                     .order_by(ActionField.position)))
+    fields = idea_services.active_action_fields(sorted(set(action_field_ids)))
     if not fields or len(fields) != len(set(action_field_ids)):
         raise InvalidInput(_l("Please choose at least one action field."))
     town = db.session.get(Municipality, municipality_id)

@@ -1,15 +1,18 @@
-"""The budget bar chart, drawn on the server as SVG (no script, printable).
-
-One horizontal bar per action field, investive and consumptive stacked, scaled
-to the largest total. The table on the same page carries the same figures.
+"""Horizontal bar charts drawn on the server as SVG (no script, printable): one bar per row, in two
+stacked parts (dark and light), scaled to the largest row, its value written beside it. The budget
+overview (investive and consumptive per action field or Raum) and the towns' comparison
+(app/towns/charts.py) draw theirs with it; templates/macros/charts.html writes the SVG. The table on
+the same page carries the same figures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from app.portfolio.budgets import Overview
+from app.templating import format_millions
 
 WIDTH = 640
 LABEL_WIDTH = 190  # room for the action field names left of the bars
@@ -23,9 +26,9 @@ TOP = 8
 class Bar:
     label: str
     y: int
-    investive_width: float
-    consumptive_width: float
-    total: Decimal
+    first_width: float  # the dark part (investive; answered in time)
+    second_width: float  # the light part (consumptive; the rest)
+    value: str  # written right of the bar
 
 
 @dataclass(frozen=True)
@@ -37,24 +40,26 @@ class BarChart:
     bars: list[Bar]
 
 
+def stacked_bars(rows: Iterable[tuple[str, Decimal | int, Decimal | int, str]], *, label_width: int = LABEL_WIDTH,
+                 value_width: int = VALUE_WIDTH, bar_height: int = BAR_HEIGHT, gap: int = GAP) -> BarChart:
+    """Rows of (label, first part, second part, value text) as bars scaled to the largest sum."""
+    rows = list(rows)
+    room = WIDTH - label_width - value_width
+    largest = max((first + second for _label, first, second, _value in rows), default=0)
+
+    def scale(value: Decimal | int) -> float:
+        return 0.0 if largest == 0 else round(float(Decimal(value) / Decimal(largest)) * room, 1)
+
+    bars = [Bar(label=label, y=TOP + index * (bar_height + gap), first_width=scale(first), second_width=scale(second), value=value)
+            for index, (label, first, second, value) in enumerate(rows)]
+    return BarChart(width=WIDTH, height=TOP * 2 + len(bars) * (bar_height + gap), label_width=label_width, bar_height=bar_height, bars=bars)
+
+
 def budget_chart(overview: Overview, label_width: int = LABEL_WIDTH, short_labels: bool = False) -> BarChart:
-    """`short_labels` drops the "Raum für " every Raum's name begins with (the caption says it)."""
-    room = WIDTH - label_width - VALUE_WIDTH
-    largest = max((row.totals.total for row in overview.rows), default=Decimal(0))
-
-    def scale(value: Decimal) -> float:
-        return 0.0 if largest == 0 else round(float(value / largest) * room, 1)
-
-    bars = []
-    for index, row in enumerate(overview.rows):
-        bars.append(
-            Bar(
-                label=row.label.removeprefix("Raum für ") if short_labels else row.label,
-                y=TOP + index * (BAR_HEIGHT + GAP),
-                investive_width=scale(row.totals.investive),
-                consumptive_width=scale(row.totals.consumptive),
-                total=row.totals.total,
-            )
-        )
-    height = TOP * 2 + len(bars) * (BAR_HEIGHT + GAP)
-    return BarChart(width=WIDTH, height=height, label_width=label_width, bar_height=BAR_HEIGHT, bars=bars)
+    """Investive (dark) and consumptive (light) per row of the overview. `short_labels` drops the
+    "Raum für " every Raum's name begins with (the caption says it)."""
+    return stacked_bars(
+        ((row.label.removeprefix("Raum für ") if short_labels else row.label, row.totals.investive, row.totals.consumptive,
+          format_millions(row.totals.total)) for row in overview.rows),
+        label_width=label_width,
+    )

@@ -6,9 +6,7 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -18,6 +16,7 @@ from app.ideas.queries import is_visible
 from app.models import ActionField, Comment, Idea, IdeaStateChange, Municipality, OfficialAnswer, Support, idea_action_fields
 from app.models.idea import CANDIDATE, IN_PORTFOLIO, IN_REVIEW, SHORTLISTED
 from app.portfolio import decisions
+from app.templating import local_zone
 
 # The way of an idea, step by step: (state reached, its name in the report).
 FUNNEL = (
@@ -37,7 +36,7 @@ class Period:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period in UTC: from the start of `start` to the end of `end`, German time."""
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        zone = local_zone()
         return (datetime.combine(self.start, time.min, zone), datetime.combine(self.end + timedelta(days=1), time.min, zone))
 
 
@@ -142,7 +141,7 @@ def build(p: Period, now: datetime) -> Report:
 
 
 def _week_of(moment: datetime) -> date:
-    local = moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+    local = moment.astimezone(local_zone()).date()
     return local - timedelta(days=local.weekday())
 
 

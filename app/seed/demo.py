@@ -10,7 +10,6 @@ import random
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -24,6 +23,7 @@ from app.models import ActionField, Comment, Idea, IdeaStateChange, Meeting, Mun
 from app.models.idea import PUBLISHED
 from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_HELPER, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.seed.demo_ideas import IDEAS
+from app.templating import local_zone
 
 DEMO_PASSWORD = "demo-passwort-coesfeld"
 
@@ -155,7 +155,6 @@ def load_demo_data() -> DemoResult:
     return result
 
 
-BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_EVENTS = (
     # (days from today, hour, kind, title, town, address, places)
     (9, 18, "workshop", "Themenworkshop Mobilität", "duelmen", "Rathaus Dülmen, Markt 1, Ratssaal", 30),
@@ -169,8 +168,9 @@ def _demo_events(municipalities: dict[str, Municipality], now: datetime) -> None
     for days, hour, kind, title, town, address, places in DEMO_EVENTS:
         if title in existing:
             continue
-        day = now.astimezone(BERLIN).date() + timedelta(days=days)
-        start = datetime.combine(day, time(hour), BERLIN)  # German time, whatever the season
+        zone = local_zone()
+        day = now.astimezone(zone).date() + timedelta(days=days)
+        start = datetime.combine(day, time(hour), zone)  # German time, whatever the season
         db.session.add(Meeting(kind=kind, title=title, starts_at=start, ends_at=start + timedelta(hours=2),
                                municipality_id=municipalities[town].id, address=address, capacity=places,
                                description="Eine Veranstaltung der Demo-Daten."))
