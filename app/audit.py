@@ -44,6 +44,7 @@ ACTIONS = {
     "action_field.create": _l("Added an action field"),
     "action_field.edit": _l("Changed an action field"),
     "municipality.edit": _l("Changed a town's name or office address"),
+    "funding_call.edit": _l("Changed the funding call's limits"),
     "idea.taken_down": _l("Took down an idea for someone"),
     "idea.claimed": _l("Claimed an idea taken down for them"),
     "meeting.edit": _l("Changed an event"),
@@ -60,10 +61,11 @@ ACTIONS = {
 }
 
 TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue", "meeting", "municipality", "action_field",
-                "criterion")
+                "criterion", "funding_call")
 TARGET_TYPE_LABELS = {
     "idea": _l("Idea"), "comment": _l("Comment"), "user": _l("Account"), "project": _l("Project"), "announcement": _l("News"),
     "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"), "meeting": _l("Event"), "municipality": _l("Municipality"), "action_field": _l("Action field"), "criterion": _l("Criterion"),
+    "funding_call": _l("Funding call"),
 }
 
 
@@ -171,6 +173,23 @@ FIELD_LABELS = {
     "responsible_body": _l("Responsible"),
     "document": _l("Document"),
     "material": _l("Material change"),
+    "name": _l("Name"),
+    "position": _l("Order"),
+    "active": _l("Active"),
+    "office_address": _l("Office address"),
+    "axis": _l("Axis"),
+    "raum_id": _l("Raum"),
+    "partner_town_ids": _l("Partner towns"),
+    "contact_name": _l("Contact"),
+    "contact_function": _l("Function"),
+    "in_application": _l("In the funding application"),
+    "phase": _l("Phase"),
+    "release_status": _l("Release status"),
+    "third_party": _l("Third-party money"),
+    "max_amount": _l("Most per application"),
+    "max_years": _l("Longest funding period in years"),
+    "application_deadline": _l("Application deadline"),
+    "resolutions_deadline": _l("Deadline for the resolutions"),
 }
 TEXT_SHOWN = 120  # longer texts (an answer's body) are cut in the log view
 

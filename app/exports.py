@@ -34,6 +34,13 @@ class Table:
     title: str  # the sheet name (at most 31 characters in Excel)
     columns: list[str]
     rows: list[list] = field(default_factory=list)
+    # Warnings a reader must see first (the call's limits exceeded): written above the header,
+    # each in a row of its own, then an empty row. Only when there are any.
+    notes: list[str] = field(default_factory=list)
+
+
+def _note_rows(table: Table) -> list[list[str]]:
+    return [*([note] for note in table.notes), []] if table.notes else []
 
 
 def _csv_cell(value) -> str:
@@ -67,6 +74,7 @@ def from_csv_text(text: str) -> str:
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerows([_csv_cell(value) for value in row] for row in _note_rows(table))
     writer.writerow(table.columns)
     for row in table.rows:
         writer.writerow([_csv_cell(value) for value in row])
@@ -87,6 +95,10 @@ def to_xlsx(table: Table) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = table.title[:31]
+    note_rows = _note_rows(table)
+    for row in note_rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    header_row = len(note_rows) + 1
     sheet.append(table.columns)
     for row in table.rows:
         sheet.append([_xlsx_cell(value) for value in row])
@@ -94,9 +106,9 @@ def to_xlsx(table: Table) -> bytes:
         width = max([len(str(column))] + [len(str(row[index - 1] or "")) for row in table.rows[:200]])
         sheet.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
         if any(isinstance(row[index - 1], Decimal) for row in table.rows):
-            for cell in sheet[get_column_letter(index)][1:]:
+            for cell in sheet[get_column_letter(index)][header_row:]:
                 cell.number_format = "#,##0.00"
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{header_row + 1}"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -120,15 +132,20 @@ def download(table: Table, name: str, fmt: str):
 def read_csv(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """CSV text as to_csv or German Excel writes it (";" or "," separated): the header and the
     rows that are not blank, each with the line it starts on (the header is line 1; a cell may
-    span lines). Raises csv.Error for text that is not CSV."""
+    span lines). The notes an export writes above its header (Table.notes: rows of one cell, then
+    a blank row) are passed over. Raises csv.Error for text that is not CSV."""
     sample = text[:4096]
     delimiter = ";" if sample.count(";") >= sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, [])
-    rows = []
-    line = reader.line_num + 1
+    read = []
+    line = 1
     for cells in reader:
-        if any(cell.strip() for cell in cells):
-            rows.append((line, cells))
+        read.append((line, cells))
         line = reader.line_num + 1
-    return header, rows
+    notes = 0
+    while notes < len(read) and len(read[notes][1]) == 1:
+        notes += 1
+    if 0 < notes < len(read) and read[notes][1] == []:
+        read = read[notes + 1:]
+    header = read[0][1] if read else []
+    return header, [(number, cells) for number, cells in read[1:] if any(cell.strip() for cell in cells)]

@@ -1,16 +1,19 @@
-"""The administration's forms: a role change and the reason of a block or unblock."""
+"""The administration's forms: roles, blocking, and the district's settings (towns, action fields, criteria, the funding call)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
 from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, single_line, strip
 from app.ideas.forms import CheckboxListField
 from app.models.user import STAFF_ROLES
+from app.portfolio.budgets import CallLimits
+from app.portfolio.forms import euros_validator as _euros
+from app.portfolio.forms import rate_validator as _rate
 
 GRANT, REVOKE = "grant", "revoke"
 
@@ -69,3 +72,23 @@ class CriterionForm(FlaskForm):
     position = WholeNumberField(_l("Order"), description=_l("Lower numbers come first."),
                                 validators=[InputRequired(_l("Please give a number.")), NumberRange(0, 1000, _l("A number from 0 to 1000, please."))])
     active = BooleanField(_l("Active: moderators score it"), default=True)
+
+
+class FundingCallForm(FlaskForm):
+    """The Smart-Cities call's limits: the budget overview warns when the application exceeds them."""
+
+    name = StringField(_l("Name of the call"), validators=[at_most(200)], filters=[single_line])
+    max_amount = StringField(_l("Most per application, in euros"), description=_l("E.g. 15.000.000,00"), validators=[_euros])
+    max_years = WholeNumberField(_l("Longest funding period in years"),
+                                 validators=[InputRequired(_l("Please give a number of years.")), NumberRange(1, 20, _l("A number from 1 to 20, please."))])
+    funding_rate = StringField(_l("Funding rate in percent"), description=_l("Of the eligible costs, e.g. 65."), validators=[_rate])
+    application_deadline = DateField(_l("Application deadline (optional)"), validators=[Optional()])
+    resolutions_deadline = DateField(_l("Deadline for the political resolutions (optional)"), validators=[Optional()])
+
+    def validate_resolutions_deadline(self, field) -> None:
+        if field.data and self.application_deadline.data and field.data < self.application_deadline.data:
+            raise ValidationError(_l("The deadline for the political resolutions cannot be before the application deadline."))
+
+    def limits(self) -> CallLimits:
+        return CallLimits(max_amount=self.max_amount.decimal, max_years=self.max_years.data or 0, funding_rate=self.funding_rate.decimal,
+                          application_deadline=self.application_deadline.data, resolutions_deadline=self.resolutions_deadline.data)

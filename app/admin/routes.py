@@ -12,7 +12,16 @@ from wtforms.fields.choices import SelectChoice
 
 from app import audit, mail, reference
 from app.admin import queries, services
-from app.admin.forms import GRANT, ActionFieldForm, CriterionForm, MunicipalityForm, OfficerTownsForm, ReasonForm, RoleChangeForm
+from app.admin.forms import (
+    GRANT,
+    ActionFieldForm,
+    CriterionForm,
+    FundingCallForm,
+    MunicipalityForm,
+    OfficerTownsForm,
+    ReasonForm,
+    RoleChangeForm,
+)
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
@@ -20,6 +29,8 @@ from app.models import ActionField, AuditEntry, Criterion, Municipality, User
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
 from app.moderation import rubric
 from app.pagination import paginate, parse_page
+from app.portfolio import budgets
+from app.portfolio import queries as portfolio_queries
 from app.views import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/verwaltung")
@@ -179,6 +190,24 @@ def criterion(criterion_id: int):
                                              errors_to=form):
         return redirect(url_for("admin.criteria"), code=303)
     return render_template("admin/criterion.html", form=form, criterion=found), form_status()
+
+
+@bp.route("/foerderaufruf", methods=["GET", "POST"])
+@admin_required
+def funding_call():
+    form = FundingCallForm()
+    if request.method == "GET":
+        limits, call = portfolio_queries.call_limits(), portfolio_queries.funding_call()
+        form.name.data = call.name if call else ""
+        form.max_amount.data = budgets.input_text(limits.max_amount)
+        form.max_years.data = limits.max_years
+        form.funding_rate.data = budgets.input_text(limits.funding_rate.normalize())
+        form.application_deadline.data, form.resolutions_deadline.data = limits.application_deadline, limits.resolutions_deadline
+    if form.validate_on_submit() and attempt(services.edit_funding_call, current_user, name=form.name.data or "", limits=form.limits(),
+                                             success=lambda changed: _("The call's limits are saved.") if changed else _("Nothing changed."),
+                                             errors_to=form):
+        return redirect(url_for("portfolio.budget") + "#application", code=303)
+    return render_template("admin/funding_call.html", form=form), form_status()
 
 
 @bp.route("/konten/<int:user_id>/sperren", methods=["POST"])

@@ -1,5 +1,5 @@
 """Account administration (roles, blocking, resetting the second factor), the mail queue, and the
-district's own settings: the towns' names and office addresses, the action fields, the rubric's criteria.
+district's own settings: the towns' names and office addresses, the action fields, the rubric's criteria, the funding call's limits.
 
 Each function is used by the admin pages and the `flask users` commands,
 writes an audit entry, flushes and never commits. `actor` is None when the
@@ -9,6 +9,7 @@ command line acts (the operator has the server, not an account).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
@@ -18,11 +19,13 @@ from app.auth import second_factor
 from app.auth import services as auth_services
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
-from app.models import ActionField, AuthSession, Comment, Criterion, Idea, Municipality, OfficerTown, User
+from app.models import ActionField, AuthSession, Comment, Criterion, FundingCall, Idea, Municipality, OfficerTown, User, utcnow
 from app.models.idea import HIDDEN_BY_BLOCK
 from app.models.moderation import AXES
+from app.models.portfolio import AMOUNT_MAX, FUNDING_CALL_ID
 from app.models.user import ROLE_ADMIN, ROLE_OFFICER, STAFF_ROLES
 from app.participation import services as participation
+from app.portfolio.budgets import CallLimits
 from app.reasons import clean_reason
 from app.security import one_line
 
@@ -313,3 +316,46 @@ def edit_criterion(criterion: Criterion, actor: User | None, *, axis: str, name:
     db.session.flush()
     audit.record(actor, "criterion.edit", "criterion", criterion.id, before=before, after=after)
     return True
+
+
+CALL_NAME_MAX = 200
+
+
+def edit_funding_call(actor: User | None, *, name: str, limits: CallLimits) -> bool:
+    """The Smart-Cities call's limits (one row; written on the first save where a database lacks
+    it). The budget overview measures the application against them; the change is in the audit
+    log with the figures before and after. False if unchanged."""
+    _require_admin(actor)
+    name = one_line(name or "")
+    if len(name) > CALL_NAME_MAX:
+        raise InvalidInput(_l("At most %(max)d characters, please.", max=CALL_NAME_MAX))
+    if not 0 < limits.max_amount <= AMOUNT_MAX:
+        raise InvalidInput(_l("Please enter the most one application may ask for, in euros."))
+    if not 1 <= limits.max_years <= 20:
+        raise InvalidInput(_l("The funding period: a number of years from 1 to 20."))
+    if not 0 <= limits.funding_rate <= 100:
+        raise InvalidInput(_l("Please enter the funding rate in percent, between 0 and 100."))
+    if limits.application_deadline and limits.resolutions_deadline and limits.resolutions_deadline < limits.application_deadline:
+        raise InvalidInput(_l("The deadline for the political resolutions cannot be before the application deadline."))
+    call = db.session.get(FundingCall, FUNDING_CALL_ID)
+    if call is None:
+        call = FundingCall(id=FUNDING_CALL_ID, name="", max_amount=Decimal(1), max_years=1, funding_rate=Decimal(0))
+        db.session.add(call)
+        before = None
+    else:
+        before = _call_snapshot(call)
+    call.name, call.max_amount, call.max_years, call.funding_rate = name, limits.max_amount, limits.max_years, limits.funding_rate
+    call.application_deadline, call.resolutions_deadline = limits.application_deadline, limits.resolutions_deadline
+    after = _call_snapshot(call)
+    if before == after:
+        return False
+    call.updated_at = utcnow()
+    db.session.flush()
+    audit.record(actor, "funding_call.edit", "funding_call", call.id, before=before, after=after)
+    return True
+
+
+def _call_snapshot(call: FundingCall) -> dict[str, str | int | None]:
+    return {"name": call.name, "max_amount": str(call.max_amount), "max_years": call.max_years, "funding_rate": str(call.funding_rate),
+            "application_deadline": call.application_deadline.isoformat() if call.application_deadline else None,
+            "resolutions_deadline": call.resolutions_deadline.isoformat() if call.resolutions_deadline else None}

@@ -8,7 +8,7 @@ from app.models.meeting import Meeting, MeetingSignup
 from app.models.moderation import AuditEntry, Criterion, OfficialAnswer, Score
 from app.models.notification import Announcement, Notification, NotificationEvent, NotificationSetting
 from app.models.participation import Comment, Follow, ProjectFollow, Report, Support
-from app.models.portfolio import BudgetLine, Counter, Milestone, Project, ProjectStatusChange, Trial
+from app.models.portfolio import BudgetLine, Counter, FundingCall, Milestone, Project, ProjectStatusChange, Trial
 from app.models.privacy import DataExport
 from app.models.reference import ActionField, Municipality, Raum
 from app.models.site import ContentVersion
@@ -29,6 +29,7 @@ __all__ = [
     "Counter",
     "DataExport",
     "Follow",
+    "FundingCall",
     "Idea",
     "IdeaClaim",
     "IdeaImage",

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, Hundredths, UTCDateTime, utcnow
@@ -24,6 +24,12 @@ PROJECT_STATUSES = (PLANNED, IN_PROGRESS, TRIAL, COMPLETED, DEFERRED)
 INVESTIVE, CONSUMPTIVE = "investiv", "konsumtiv"
 BUDGET_KINDS = (INVESTIVE, CONSUMPTIVE)
 DEFAULT_FUNDING_RATE = Decimal("65.00")  # the funding call pays 65 % of eligible costs
+# The call funds Phase A (strategy) and Phase B (implementation).
+PHASE_A, PHASE_B = "A", "B"
+PHASES = (PHASE_A, PHASE_B)
+# Where a budget line stands on its way to the money, in this order.
+PLANNED_LINE, APPLIED, GRANTED, SETTLED = "geplant", "beantragt", "bewilligt", "abgerechnet"
+RELEASE_STATUSES = (PLANNED_LINE, APPLIED, GRANTED, SETTLED)
 
 # Field limits (characters; euros)
 PROJECT_TITLE_MAX = 200
@@ -68,6 +74,8 @@ class Project(Base):
     priority_group: Mapped[str | None] = mapped_column(String(3))
     # The Raum of the Smart-Cities call it belongs to (None: not assigned yet).
     raum_id: Mapped[int | None] = mapped_column(ForeignKey("raeume.id", ondelete="SET NULL"), index=True)
+    # Part of the Smart-Cities funding application: the call's limits are checked against these.
+    in_application: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[str] = mapped_column(String(20), default=PLANNED)
     # "Was passiert als Nächstes?": the official word on what comes next, by staff, dated.
     next_steps: Mapped[str] = mapped_column(Text, default="", server_default="")
@@ -199,6 +207,10 @@ class BudgetLine(Base):
         CheckConstraint("amount >= 0", name="amount_non_negative"),
         CheckConstraint("funding_rate >= 0 AND funding_rate <= 10000", name="funding_rate_range"),
         CheckConstraint(f"year >= {YEAR_MIN} AND year <= {YEAR_MAX}", name="year_range"),
+        CheckConstraint(f"phase IN {PHASES!r}", name="phase"),
+        CheckConstraint(f"release_status IN {RELEASE_STATUSES!r}", name="release_status"),
+        # Third-party money reduces the own share by at most half (app/portfolio/budgets.py checks the exact cap).
+        CheckConstraint("third_party >= 0 AND third_party <= amount", name="third_party_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -209,9 +221,38 @@ class BudgetLine(Base):
     amount: Mapped[Decimal] = mapped_column(Hundredths)
     # Percent, e.g. 65.00; stored as hundredths like the amount.
     funding_rate: Mapped[Decimal] = mapped_column(Hundredths, default=DEFAULT_FUNDING_RATE)
+    phase: Mapped[str] = mapped_column(String(1), default=PHASE_B, server_default=PHASE_B)
+    release_status: Mapped[str] = mapped_column(String(12), default=PLANNED_LINE, server_default=PLANNED_LINE)
+    # Money from third parties (companies, foundations, the Land, the EU) towards the own share.
+    third_party: Mapped[Decimal] = mapped_column(Hundredths, default=Decimal("0.00"), server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="budget_lines")
+
+
+FUNDING_CALL_ID = 1  # the one row
+
+
+class FundingCall(Base):
+    """The limits of the Smart-Cities call, one row, edited by the administration: the most one
+    application may ask for, the longest funding period, the funding rate, the deadlines. The
+    budget overview and its export warn when the projects in the application exceed them."""
+
+    __tablename__ = "funding_call"
+    __table_args__ = (
+        CheckConstraint("max_amount > 0", name="max_amount_positive"),
+        CheckConstraint("max_years >= 1 AND max_years <= 20", name="max_years_range"),
+        CheckConstraint("funding_rate >= 0 AND funding_rate <= 10000", name="funding_rate_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    max_amount: Mapped[Decimal] = mapped_column(Hundredths)
+    max_years: Mapped[int] = mapped_column(Integer)
+    funding_rate: Mapped[Decimal] = mapped_column(Hundredths)
+    application_deadline: Mapped[date | None] = mapped_column(Date)
+    resolutions_deadline: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Counter(Base):

@@ -6,14 +6,15 @@ from app import audit
 from app.audit import Target
 from app.cache import CachedPage, declare
 from app.extensions import db
-from app.models import BudgetLine, Counter, Milestone, Project, ProjectStatusChange, Trial
+from app.models import BudgetLine, Counter, FundingCall, Milestone, Project, ProjectStatusChange, Trial
+from app.portfolio import labels
 
 PORTFOLIO_PARAMETERS = ("priority", "status", "field", "municipality")
 
 declare(
     pages={"portfolio.index": CachedPage(PORTFOLIO_PARAMETERS), "portfolio.show": CachedPage(personal=("antwort",)), "portfolio.budget": CachedPage(("nach",)), "portfolio.decisions": CachedPage()},
     not_cached={"portfolio.export_portfolio": "a download, built on request", "portfolio.export_budget": "a download, built on request"},
-    public=(Project, ProjectStatusChange, BudgetLine, Milestone, Trial),
+    public=(Project, ProjectStatusChange, BudgetLine, Milestone, Trial, FundingCall),
     private=(Counter,),
 )
 
@@ -24,3 +25,5 @@ def _name_project(project_id: int) -> Target | None:
 
 
 audit.name_targets("project", _name_project)
+audit.name_values("phase", labels.phase_label)
+audit.name_values("release_status", labels.release_label)

@@ -1,9 +1,12 @@
-"""Budget arithmetic: funding and own share, sums per action field and in total, shares in percent.
+"""Budget arithmetic: funding, third-party money and own share, sums per group and in total,
+shares in percent, and the funding call's limits.
 
 Money is Decimal with two places throughout. Funding is computed per line
-(amount × rate, rounded half up to the cent) and the own share is the rest, so
-funding + own share is always exactly the amount. Totals are sums of lines;
-shares are rounded by the largest-remainder method so they add up to 100.
+(amount × rate, rounded half up to the cent); third-party money reduces what
+is left by at most half (the call's rule) and never the funding; the own share
+is the rest, so funding + third-party money + own share is always exactly the
+amount. Totals are sums of lines; shares are rounded by the largest-remainder
+method so they add up to 100.
 """
 
 from __future__ import annotations
@@ -11,12 +14,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from app.errors import InvalidInput
-from app.models.portfolio import AMOUNT_MAX, CONSUMPTIVE, INVESTIVE, BudgetLine
+from app.models.portfolio import AMOUNT_MAX, CONSUMPTIVE, INVESTIVE, PLANNED_LINE, RELEASE_STATUSES, BudgetLine
+from app.templating import format_date_short, format_euros, format_percent
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -28,9 +36,15 @@ def funding(amount: Decimal, rate: Decimal) -> Decimal:
     return (amount * rate / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def own_share(amount: Decimal, rate: Decimal) -> Decimal:
-    """Eigenanteil: what funding leaves; funding + own share == amount."""
-    return amount - funding(amount, rate)
+def own_share(amount: Decimal, rate: Decimal, third_party: Decimal = ZERO) -> Decimal:
+    """Eigenanteil: what funding and third-party money leave; funding + third party + own share == amount."""
+    return amount - funding(amount, rate) - third_party
+
+
+def third_party_cap(amount: Decimal, rate: Decimal) -> Decimal:
+    """The most third-party money a line may count: half of the own share funding leaves, to the
+    cent, rounded down (so never more than half)."""
+    return (own_share(amount, rate) / 2).quantize(CENT, rounding=ROUND_DOWN)
 
 
 def percentages(values: list[Decimal], places: int = 1) -> list[Decimal]:
@@ -58,6 +72,7 @@ class Totals:
     investive: Decimal = ZERO
     consumptive: Decimal = ZERO
     funding: Decimal = ZERO
+    third_party: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
@@ -65,9 +80,9 @@ class Totals:
 
     @property
     def own_share(self) -> Decimal:
-        return self.total - self.funding
+        return self.total - self.funding - self.third_party
 
-    def add(self, kind: str, amount: Decimal, rate: Decimal) -> None:
+    def add(self, kind: str, amount: Decimal, rate: Decimal, third_party: Decimal = ZERO) -> None:
         if kind == INVESTIVE:
             self.investive += amount
         elif kind == CONSUMPTIVE:
@@ -75,6 +90,7 @@ class Totals:
         else:
             raise ValueError(f"unknown budget kind {kind!r}")
         self.funding += funding(amount, rate)
+        self.third_party += third_party
 
 
 @dataclass
@@ -100,13 +116,15 @@ class Overview:
         return (self.total.funding * HUNDRED / self.total.total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def overview(groups: Iterable[tuple[object, str]], lines: Iterable[tuple[object, str, Decimal, Decimal]]) -> Overview:
-    """Sum budget lines (group key, kind, amount, rate) into one row per group, in the order of `groups`."""
+def overview(groups: Iterable[tuple[object, str]], lines: Iterable[tuple[Any, ...]]) -> Overview:
+    """Sum budget lines (group key, kind, amount, rate[, third-party money]) into one row per group,
+    in the order of `groups`."""
     rows = {key: OverviewRow(key, label) for key, label in groups}
     total = Totals()
-    for key, kind, amount, rate in lines:
-        rows[key].totals.add(kind, amount, rate)
-        total.add(kind, amount, rate)
+    for key, kind, amount, rate, *rest in lines:
+        third_party = rest[0] if rest else ZERO
+        rows[key].totals.add(kind, amount, rate, third_party)
+        total.add(kind, amount, rate, third_party)
     ordered = list(rows.values())
     for row, share in zip(ordered, percentages([r.totals.total for r in ordered]), strict=True):
         row.share = share
@@ -171,5 +189,105 @@ def line_funding(line: BudgetLine) -> Decimal:
 
 
 def line_own_share(line: BudgetLine) -> Decimal:
-    """What the district pays of a budget line itself."""
-    return own_share(line.amount, line.funding_rate)
+    """What the district pays of a budget line itself (after funding and third-party money)."""
+    return own_share(line.amount, line.funding_rate, line.third_party)
+
+
+# The funding call's limits ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallLimits:
+    """What the call allows one application (app/models/portfolio.py FundingCall holds them)."""
+
+    max_amount: Decimal
+    max_years: int
+    funding_rate: Decimal
+    application_deadline: date | None = None
+    resolutions_deadline: date | None = None
+
+
+@dataclass(frozen=True)
+class ApplicationLine:
+    """A budget line of a project in the funding application."""
+
+    year: int
+    kind: str
+    amount: Decimal
+    funding_rate: Decimal
+    third_party: Decimal = ZERO
+    release_status: str = PLANNED_LINE
+
+
+# What a warning is about; each says by how much the plan exceeds the limit.
+OVER_AMOUNT, OVER_YEARS, OVER_RATE, DEADLINE_PASSED = "amount", "years", "rate", "deadline"
+
+
+@dataclass(frozen=True)
+class LimitWarning:
+    kind: str
+    excess: Decimal | int  # euros over the limit; years over it; funding over the call's rate; days past the deadline
+    value: Decimal | int  # the plan's own figure: total, years, lines above the rate, lines still planned
+    limit: Decimal | int | date
+
+    def message(self) -> str:
+        """The warning in words, as the overview and the export say it."""
+        if self.kind == OVER_AMOUNT:
+            return str(_("The application comes to %(total)s, %(excess)s more than the call's limit of %(limit)s per application.",
+                     total=format_euros(self.value), excess=format_euros(self.excess), limit=format_euros(self.limit)))
+        if self.kind == OVER_YEARS:
+            return str(ngettext("Its budget lines span %(years)d years, %(num)d year more than the call's funding period of at most %(limit)d years.",
+                            "Its budget lines span %(years)d years, %(num)d years more than the call's funding period of at most %(limit)d years.",
+                            int(self.excess), years=self.value, limit=self.limit))
+        if self.kind == OVER_RATE:
+            return str(ngettext("%(num)d budget line counts on a higher funding rate than the call's %(rate)s: %(excess)s more funding than the call pays.",
+                            "%(num)d budget lines count on a higher funding rate than the call's %(rate)s: %(excess)s more funding than the call pays.",
+                            int(self.value), rate=format_percent(self.limit), excess=format_euros(self.excess)))
+        ago = ngettext("%(num)d day ago", "%(num)d days ago", int(self.excess))
+        deadline = self.limit if isinstance(self.limit, date) else None
+        return str(ngettext("The application deadline (%(date)s) passed %(ago)s, and %(num)d budget line is still only planned.",
+                        "The application deadline (%(date)s) passed %(ago)s, and %(num)d budget lines are still only planned.",
+                        int(self.value), date=format_date_short(deadline), ago=ago))
+
+
+@dataclass
+class Application:
+    """The projects in the funding application measured against the call's limits."""
+
+    total: Totals
+    years: list[int]
+    by_year: list[tuple[int, Totals]]
+    by_status: list[tuple[str, Totals]]
+    warnings: list[LimitWarning]
+
+
+def check_application(lines: Iterable[ApplicationLine], limits: CallLimits, today: date) -> Application:
+    """Sum the application's lines by year and release status, and warn where they exceed the call:
+    the most per application, the longest funding period (first to last year, counted inclusive),
+    a higher funding rate than the call's (by the extra funding, to the cent), and lines still
+    planned after the application deadline."""
+    total = Totals()
+    by_year: dict[int, Totals] = {}
+    by_status: dict[str, Totals] = {status: Totals() for status in RELEASE_STATUSES}
+    above_rate, extra_funding, planned = 0, ZERO, 0
+    for line in lines:
+        for totals in (total, by_year.setdefault(line.year, Totals()), by_status[line.release_status]):
+            totals.add(line.kind, line.amount, line.funding_rate, line.third_party)
+        if line.funding_rate > limits.funding_rate:
+            above_rate += 1
+            extra_funding += funding(line.amount, line.funding_rate) - funding(line.amount, limits.funding_rate)
+        if line.release_status == PLANNED_LINE:
+            planned += 1
+    years = sorted(by_year)
+    warnings = []
+    if total.total > limits.max_amount:
+        warnings.append(LimitWarning(OVER_AMOUNT, total.total - limits.max_amount, total.total, limits.max_amount))
+    span = years[-1] - years[0] + 1 if years else 0
+    if span > limits.max_years:
+        warnings.append(LimitWarning(OVER_YEARS, span - limits.max_years, span, limits.max_years))
+    if above_rate:
+        warnings.append(LimitWarning(OVER_RATE, extra_funding, above_rate, limits.funding_rate))
+    if limits.application_deadline is not None and today > limits.application_deadline and planned:
+        warnings.append(LimitWarning(DEADLINE_PASSED, (today - limits.application_deadline).days, planned, limits.application_deadline))
+    return Application(total, years, [(year, by_year[year]) for year in years],
+                       [(status, totals) for status, totals in by_status.items() if totals.total or status == PLANNED_LINE], warnings)

@@ -10,6 +10,7 @@ from app.exports import Table
 from app.extensions import db
 from app.models import BudgetLine, Project
 from app.portfolio import budgets, labels, queries
+from app.templating import local_today
 
 
 def portfolio_table() -> Table:
@@ -34,13 +35,16 @@ def budget_table() -> Table:
     ).all()
     table = Table(
         _("Budget"),
-        [_("Code"), _("Project"), _("Action field"), _("Budget line"), _("Year"), _("Kind"), _("Amount in euros"), _("Funding rate in percent"), _("Funding"), _("Own share")],
+        [_("Code"), _("Project"), _("Action field"), _("In the funding application"), _("Budget line"), _("Year"), _("Phase"), _("Release status"),
+         _("Kind"), _("Amount in euros"), _("Funding rate in percent"), _("Funding"), _("Third-party money"), _("Own share")],
+        notes=[_("Warning: %(text)s", text=warning.message()) for warning in queries.application(local_today()).warnings],
     )
     for line in lines:
         table.rows.append(
             [
-                line.project.code, line.project.title, line.project.action_field.name, line.label, line.year, line.kind, line.amount, line.funding_rate,
-                budgets.funding(line.amount, line.funding_rate), budgets.own_share(line.amount, line.funding_rate),
+                line.project.code, line.project.title, line.project.action_field.name, line.project.in_application, line.label, line.year,
+                line.phase, line.release_status, line.kind, line.amount, line.funding_rate,
+                budgets.funding(line.amount, line.funding_rate), line.third_party, budgets.line_own_share(line),
             ]
         )
     return table

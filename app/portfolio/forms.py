@@ -7,7 +7,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
-from wtforms import DateField, Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
@@ -23,9 +23,13 @@ from app.models.portfolio import (
     INVESTIVE,
     MILESTONE_TEXT_MAX,
     MILESTONE_TITLE_MAX,
+    PHASE_B,
+    PHASES,
+    PLANNED_LINE,
     PRIORITY_GROUPS,
     PROJECT_TEXT_MAX,
     PROJECT_TITLE_MAX,
+    RELEASE_STATUSES,
     RESPONSIBLE_MAX,
     TRIAL_LINE_MAX,
     TRIAL_TEXT_MAX,
@@ -36,6 +40,7 @@ from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, MilestoneInput, ProjectData, TrialInput
 from app.reference import action_fields, municipalities, project_choice, projects, raeume
 from app.security import parse_int
+from app.templating import format_euros
 
 
 def _euros(form, field) -> None:
@@ -45,11 +50,23 @@ def _euros(form, field) -> None:
         raise ValidationError(str(error.message)) from None
 
 
+def _optional_euros(form, field) -> None:
+    """An amount or nothing (then 0,00 €)."""
+    if not (field.data or "").strip():
+        field.decimal = budgets.ZERO
+        return
+    _euros(form, field)
+
+
 def _rate(form, field) -> None:
     try:
         field.decimal = budgets.parse_rate("" if field.data is None else str(field.data))
     except InvalidInput as error:
         raise ValidationError(str(error.message)) from None
+
+
+# For other areas' forms with amounts and rates (the funding call's limits).
+euros_validator, rate_validator = _euros, _rate
 
 
 def _field_choices():
@@ -62,6 +79,8 @@ def _municipality_choices():
 
 PRIORITY_CHOICES = [SelectChoice("", labels.NO_PRIORITY_LABEL), *[SelectChoice(g, _l("Priority %(group)s", group=g)) for g in PRIORITY_GROUPS]]
 KIND_CHOICES = [SelectChoice(kind, labels.KIND_LABELS[kind]) for kind in (INVESTIVE, CONSUMPTIVE)]
+PHASE_CHOICES = [SelectChoice(phase, labels.PHASE_LABELS[phase]) for phase in PHASES]
+RELEASE_CHOICES = [SelectChoice(status, labels.RELEASE_LABELS[status]) for status in RELEASE_STATUSES]
 DEFAULT_RATE_TEXT = budgets.input_text(DEFAULT_FUNDING_RATE.normalize())  # "65"
 
 
@@ -125,6 +144,8 @@ class ProjectForm(ProjectFields, FlaskForm):
     partner_town_ids = CheckboxListField(_l("Partner towns"), description=_l("The towns taking part beside the lead town."), coerce=coerce_id)
     raum_id = SelectField(_l("Raum of the Smart-Cities call"), description=_l("The funding application groups its projects by Raum."),
                           coerce=coerce_choice_id, validate_choice=False)
+    in_application = BooleanField(_l("Part of the funding application"),
+                                  description=_l("The call's limits (most per application, funding period, rate) are checked against these projects."))
     contact_name = StringField(_l("Contact: name (optional)"), description=_l("Only with the person's consent; empty: the responsible body is the contact."),
                                validators=[at_most(CONTACT_MAX)], filters=[single_line])
     contact_function = StringField(_l("Contact: function (optional)"), description=_l("E.g. “Digitalisierungsbeauftragte der Stadt Dülmen”"),
@@ -155,6 +176,7 @@ class ProjectForm(ProjectFields, FlaskForm):
         data.contact_function = self.contact_function.data or ""
         data.partner_town_ids = list(self.partner_town_ids.data or [])
         data.raum_id = self.raum_id.data or None
+        data.in_application = bool(self.in_application.data)
         return data
 
 
@@ -173,10 +195,27 @@ class BudgetLineForm(FlaskForm):
     funding_rate = StringField(
         _l("Funding rate in percent"), description=_l("The funding call pays 65 %."), default=DEFAULT_RATE_TEXT, validators=[_rate]
     )
+    third_party = StringField(
+        _l("Third-party money in euros (optional)"),
+        description=_l("From companies, foundations, the Land or the EU towards the own share: at most half of it, never the funding."),
+        validators=[_optional_euros],
+    )
+    phase = RadioField(_l("Phase"), choices=PHASE_CHOICES, default=PHASE_B, validators=[InputRequired(_l("Please choose Phase A or Phase B."))])
+    release_status = RadioField(_l("Release status"), choices=RELEASE_CHOICES, default=PLANNED_LINE,
+                                 validators=[InputRequired(_l("Please choose the release status."))])
+
+    def validate_third_party(self, field) -> None:
+        amount, rate, given = (getattr(f, "decimal", None) for f in (self.amount, self.funding_rate, field))
+        if amount is None or rate is None or given is None:
+            return  # a wrong amount or rate has its own message
+        if given > (cap := budgets.third_party_cap(amount, rate)):
+            raise ValidationError(_l("Third-party money may reduce the own share by at most half: at most %(cap)s here (%(excess)s less).",
+                                     cap=format_euros(cap), excess=format_euros(given - cap)))
 
     def line(self) -> BudgetInput:
         return BudgetInput(
-            label=self.label.data or "", year=self.year.data, kind=self.kind.data, amount=self.amount.decimal, funding_rate=self.funding_rate.decimal
+            label=self.label.data or "", year=self.year.data, kind=self.kind.data, amount=self.amount.decimal, funding_rate=self.funding_rate.decimal,
+            phase=self.phase.data, release_status=self.release_status.data, third_party=self.third_party.decimal,
         )
 
 

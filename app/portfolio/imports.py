@@ -40,7 +40,16 @@ from app.errors import InvalidInput
 from app.exports import from_csv_text, read_csv
 from app.extensions import db
 from app.models import Project, User
-from app.models.portfolio import BUDGET_KINDS, DEFAULT_FUNDING_RATE, PLANNED, PRIORITY_GROUPS, YEAR_MIN
+from app.models.portfolio import (
+    BUDGET_KINDS,
+    DEFAULT_FUNDING_RATE,
+    PHASE_B,
+    PLANNED,
+    PLANNED_LINE,
+    PRIORITY_GROUPS,
+    RELEASE_STATUSES,
+    YEAR_MIN,
+)
 from app.portfolio import budgets, labels, services
 from app.security import one_line, parse_int, strip_control_characters
 
@@ -81,6 +90,9 @@ BUDGET_COLUMNS = (
     Column("kind", _l("Kind"), required=True),
     Column("amount", _l("Amount in euros"), required=True),
     Column("funding_rate", _l("Funding rate in percent")),
+    Column("phase", _l("Phase")),
+    Column("release_status", _l("Release status")),
+    Column("third_party", _l("Third-party money")),
 )
 COLUMNS = {PROJECTS: PROJECT_COLUMNS, BUDGET: BUDGET_COLUMNS}
 # Project fields as the preview names them when a row changes them.
@@ -294,6 +306,12 @@ class _Lookup:
         self.no_priority = {"", "-", "–", _norm(str(labels.NO_PRIORITY_LABEL))}
         self.kinds = {_norm(kind): kind for kind in BUDGET_KINDS}
         self.kinds.update({_norm(str(label)): kind for kind, label in labels.KIND_LABELS.items()})
+        self.phases = {}
+        for phase, label in labels.PHASE_LABELS.items():
+            self.phases[_norm(phase)] = self.phases[_norm(f"Phase {phase}")] = self.phases[_norm(str(label))] = phase
+        self.releases = {}
+        for status, label in labels.RELEASE_LABELS.items():
+            self.releases[_norm(status)] = self.releases[_norm(str(label))] = status
 
     @property
     def any_field_id(self) -> int:
@@ -317,6 +335,19 @@ class _Lookup:
         found = self.kinds.get(_norm(text))
         if found is None:
             raise InvalidInput(_l("Kind “%(value)s”: please write investiv or konsumtiv.", value=text))
+        return found
+
+    def phase(self, text: str) -> str:
+        found = self.phases.get(_norm(text))
+        if found is None:
+            raise InvalidInput(_l("Phase “%(value)s”: please write A or B.", value=text))
+        return found
+
+    def release_status(self, text: str) -> str:
+        found = self.releases.get(_norm(text))
+        if found is None:
+            choices = ", ".join(RELEASE_STATUSES)
+            raise InvalidInput(_l("Release status “%(value)s”: please write one of %(choices)s.", value=text, choices=choices))
         return found
 
     def municipality_id(self, text: str) -> int | None:
@@ -476,6 +507,13 @@ def _budget_input(values: dict[str, str], lookup: _Lookup, errors: list[str]) ->
         amount=_collect(errors, budgets.parse_euros, values["amount"], budgets.ZERO),
         funding_rate=_collect(errors, budgets.parse_rate, rate_text, DEFAULT_FUNDING_RATE) if rate_text else DEFAULT_FUNDING_RATE,
     )
+    # Optional columns; empty: Phase B, planned, no third-party money.
+    if values.get("phase"):
+        line.phase = _collect(errors, lookup.phase, values["phase"], PHASE_B)
+    if values.get("release_status"):
+        line.release_status = _collect(errors, lookup.release_status, values["release_status"], PLANNED_LINE)
+    if values.get("third_party"):
+        line.third_party = _collect(errors, budgets.parse_euros, values["third_party"], budgets.ZERO)
     errors.extend(services.budget_problems(line))
     return services.check_budget(line) if not errors else line
 

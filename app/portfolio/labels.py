@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.models.portfolio import COMPLETED, CONSUMPTIVE, DEFERRED, IN_PROGRESS, INVESTIVE, PLANNED, TRIAL
+from app.models.portfolio import (
+    APPLIED,
+    COMPLETED,
+    CONSUMPTIVE,
+    DEFERRED,
+    GRANTED,
+    IN_PROGRESS,
+    INVESTIVE,
+    PHASE_A,
+    PHASE_B,
+    PLANNED,
+    PLANNED_LINE,
+    SETTLED,
+    TRIAL,
+)
 
 PROJECT_STATUS_LABELS = {
     PLANNED: _l("planned"),
@@ -15,6 +29,8 @@ PROJECT_STATUS_LABELS = {
 }
 KIND_LABELS = {INVESTIVE: _l("investive"), CONSUMPTIVE: _l("consumptive")}
 NO_PRIORITY_LABEL = _l("Priority not decided")
+PHASE_LABELS = {PHASE_A: _l("Phase A (strategy)"), PHASE_B: _l("Phase B (implementation)")}
+RELEASE_LABELS = {PLANNED_LINE: _l("planned"), APPLIED: _l("applied for"), GRANTED: _l("granted"), SETTLED: _l("settled")}
 
 
 def project_status_label(status: str) -> str:
@@ -27,3 +43,11 @@ def priority_label(group: str | None) -> str:
 
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
+
+
+def phase_label(phase: str) -> str:
+    return str(PHASE_LABELS.get(phase, phase))
+
+
+def release_label(status: str) -> str:
+    return str(RELEASE_LABELS.get(status, status))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, distinct, func, or_, select
@@ -24,7 +25,7 @@ from app.models import (
     Trial,
 )
 from app.models.idea import SHORTLISTED
-from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
+from app.models.portfolio import FUNDING_CALL_ID, PRIORITY_GROUPS, PROJECT_STATUSES, FundingCall
 from app.portfolio import budgets
 
 NO_PRIORITY = "offen"  # the filter value for "nicht festgelegt"
@@ -136,6 +137,7 @@ def projects_with_budgets(filters: Filters | None = None) -> list[Project]:
 def load_project(number: int) -> Project | None:
     return db.session.scalar(
         _with_origin(select(Project).where(Project.number == number)).options(
+            joinedload(Project.raum),
             selectinload(Project.budget_lines),
             selectinload(Project.milestones),
             selectinload(Project.partner_towns),
@@ -149,7 +151,7 @@ def load_project(number: int) -> Project | None:
 def budget_overview(fields: list[ActionField]) -> budgets.Overview:
     """Budget lines of every project summed per action field and in total (2 queries)."""
     lines = db.session.execute(
-        select(ActionField.slug, BudgetLine.kind, BudgetLine.amount, BudgetLine.funding_rate)
+        select(ActionField.slug, BudgetLine.kind, BudgetLine.amount, BudgetLine.funding_rate, BudgetLine.third_party)
         .join(BudgetLine.project)
         .join(Project.action_field)
     ).tuples()
@@ -163,7 +165,7 @@ def budget_by_raum(raeume: list[Raum]) -> budgets.Overview:
     """Budget lines of every project summed per Raum of the Smart-Cities call, projects without one
     in a row of their own, and in total (2 queries)."""
     lines = db.session.execute(
-        select(func.coalesce(Raum.slug, NO_RAUM), BudgetLine.kind, BudgetLine.amount, BudgetLine.funding_rate)
+        select(func.coalesce(Raum.slug, NO_RAUM), BudgetLine.kind, BudgetLine.amount, BudgetLine.funding_rate, BudgetLine.third_party)
         .join(BudgetLine.project)
         .outerjoin(Raum, Raum.id == Project.raum_id)
     ).tuples()
@@ -173,8 +175,38 @@ def budget_by_raum(raeume: list[Raum]) -> budgets.Overview:
 def project_totals(project: Project) -> budgets.Totals:
     totals = budgets.Totals()
     for line in project.budget_lines:
-        totals.add(line.kind, line.amount, line.funding_rate)
+        totals.add(line.kind, line.amount, line.funding_rate, line.third_party)
     return totals
+
+
+# The seed's figures, for a database whose row was never written (tests build the schema directly).
+CALL_DEFAULTS = budgets.CallLimits(max_amount=Decimal("15000000.00"), max_years=4, funding_rate=Decimal("65.00"),
+                                   application_deadline=date(2021, 3, 14), resolutions_deadline=date(2021, 4, 14))
+
+
+def funding_call() -> FundingCall | None:
+    return db.session.get(FundingCall, FUNDING_CALL_ID)
+
+
+def call_limits() -> budgets.CallLimits:
+    """The Smart-Cities call's limits as the administration set them (app/admin: /verwaltung/foerderaufruf)."""
+    call = funding_call()
+    if call is None:
+        return CALL_DEFAULTS
+    return budgets.CallLimits(call.max_amount, call.max_years, call.funding_rate, call.application_deadline, call.resolutions_deadline)
+
+
+def application(today: date) -> budgets.Application:
+    """The budget lines of the projects in the funding application, against the call's limits (2 queries)."""
+    lines = db.session.execute(
+        select(BudgetLine.year, BudgetLine.kind, BudgetLine.amount, BudgetLine.funding_rate, BudgetLine.third_party, BudgetLine.release_status)
+        .join(BudgetLine.project).where(Project.in_application.is_(True))
+    ).tuples()
+    return budgets.check_application((budgets.ApplicationLine(*line) for line in lines), call_limits(), today)
+
+
+def application_projects() -> list[Project]:
+    return list(db.session.scalars(select(Project).where(Project.in_application.is_(True)).order_by(Project.number)))
 
 
 def shortlist_notes(idea_ids: list[int]) -> dict[int, str]:

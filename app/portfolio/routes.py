@@ -43,6 +43,7 @@ from app.portfolio.forms import (
     TrialForm,
 )
 from app.security import parse_int
+from app.templating import local_today
 from app.views import attempt
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -51,6 +52,8 @@ bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 bp.add_app_template_global(labels.project_status_label, "project_status_label")
 bp.add_app_template_global(labels.priority_label, "priority_label")
 bp.add_app_template_global(labels.kind_label, "kind_label")
+bp.add_app_template_global(labels.phase_label, "phase_label")
+bp.add_app_template_global(labels.release_label, "release_label")
 bp.add_app_template_global(budgets.line_funding, "line_funding")
 bp.add_app_template_global(budgets.line_own_share, "line_own_share")
 
@@ -124,7 +127,9 @@ def budget():
     by_raum = request.args.get("nach") == "raum"
     overview = queries.budget_by_raum(reference.raeume()) if by_raum else queries.budget_overview(reference.action_fields(active_only=False))
     chart = charts.budget_chart(overview, label_width=330, short_labels=True) if by_raum else charts.budget_chart(overview)
-    return layers.render_page("portfolio/budget.html", overview=overview, chart=chart, by_raum=by_raum)
+    return layers.render_page("portfolio/budget.html", overview=overview, chart=chart, by_raum=by_raum,
+                              application=queries.application(local_today()), limits=queries.call_limits(),
+                              call=queries.funding_call(), application_projects=queries.application_projects())
 
 
 @bp.route("/export.<any(csv, xlsx):fmt>")
@@ -235,6 +240,7 @@ def edit_budget_line(number: int, line_id: int):
     if request.method == "GET":
         form.amount.data = budgets.input_text(line.amount)
         form.funding_rate.data = budgets.input_text(line.funding_rate.normalize())
+        form.third_party.data = budgets.input_text(line.third_party) if line.third_party else ""
     if form.validate_on_submit() and attempt(services.edit_budget_line, line, current_user, form.line(),
                                              success=_("The budget line is saved."), errors_to=form):
         return redirect(url_for("portfolio.show", number=project.number) + "#budget")

@@ -46,11 +46,15 @@ from app.models.portfolio import (
     HISTORY_DETAIL_MAX,
     MILESTONE_TEXT_MAX,
     MILESTONE_TITLE_MAX,
+    PHASE_B,
+    PHASES,
     PLANNED,
+    PLANNED_LINE,
     PRIORITY_GROUPS,
     PROJECT_STATUSES,
     PROJECT_TEXT_MAX,
     PROJECT_TITLE_MAX,
+    RELEASE_STATUSES,
     RESPONSIBLE_MAX,
     TRIAL_LINE_MAX,
     TRIAL_TEXT_MAX,
@@ -58,8 +62,10 @@ from app.models.portfolio import (
     YEAR_MIN,
 )
 from app.models.user import ROLE_ADMIN, ROLE_STEERING
+from app.portfolio import budgets
 from app.reasons import clean_reason
 from app.security import one_line
+from app.templating import format_euros
 
 PROJECT_NUMBER = "project_number"
 PROJECT_EDITOR_ROLES = (ROLE_STEERING, ROLE_ADMIN)  # who edits projects and budget lines
@@ -133,6 +139,9 @@ class BudgetInput:
     kind: str
     amount: Decimal
     funding_rate: Decimal = DEFAULT_FUNDING_RATE
+    phase: str = PHASE_B
+    release_status: str = PLANNED_LINE
+    third_party: Decimal = Decimal("0.00")
 
 
 KEEP_RAUM = -1
@@ -154,6 +163,7 @@ class ProjectData:
     contact_function: str = ""
     partner_town_ids: list[int] | None = None  # None: left as they are (a CSV row, an import)
     raum_id: int | None = KEEP_RAUM  # the Smart-Cities Raum; None: none; KEEP_RAUM: left as it is (a CSV row, an import)
+    in_application: bool | None = None  # part of the funding application; None: left as it is (a CSV row, an import)
 
     def problems(self) -> list[str]:
         """Every reason these fields cannot be saved; empty when they can."""
@@ -201,6 +211,7 @@ class ProjectData:
             contact_function=one_line(self.contact_function or ""),
             partner_town_ids=sorted(set(self.partner_town_ids)) if self.partner_town_ids is not None else None,
             raum_id=self.raum_id,
+            in_application=self.in_application,
         )
 
 
@@ -227,8 +238,18 @@ def budget_problems(line: BudgetInput) -> list[str]:
         found.append(_l("Please choose investive or consumptive."))
     if not isinstance(line.amount, Decimal) or line.amount < 0 or line.amount > AMOUNT_MAX or line.amount != line.amount.quantize(Decimal("0.01")):
         found.append(_l("Please enter an amount in euros with at most two decimal places."))
-    if not isinstance(line.funding_rate, Decimal) or not 0 <= line.funding_rate <= 100:
+    rate_ok = isinstance(line.funding_rate, Decimal) and 0 <= line.funding_rate <= 100
+    if not rate_ok:
         found.append(_l("Please enter the funding rate in percent, between 0 and 100."))
+    if line.phase not in PHASES:
+        found.append(_l("Please choose Phase A or Phase B."))
+    if line.release_status not in RELEASE_STATUSES:
+        found.append(_l("Please choose the release status."))
+    if not isinstance(line.third_party, Decimal) or line.third_party < 0 or line.third_party != line.third_party.quantize(Decimal("0.01")):
+        found.append(_l("Please enter the third-party money in euros with at most two decimal places."))
+    elif not found and line.third_party > (cap := budgets.third_party_cap(line.amount, line.funding_rate)):
+        found.append(_l("Third-party money may reduce the own share by at most half: at most %(cap)s here (%(excess)s less).",
+                        cap=format_euros(cap), excess=format_euros(line.third_party - cap)))
     return [str(message) for message in found]
 
 
@@ -236,7 +257,8 @@ def check_budget(line: BudgetInput) -> BudgetInput:
     problems = budget_problems(line)
     if problems:
         raise InvalidInput(problems[0])
-    return BudgetInput(label=one_line(line.label), year=line.year, kind=line.kind, amount=line.amount, funding_rate=line.funding_rate)
+    return BudgetInput(label=one_line(line.label), year=line.year, kind=line.kind, amount=line.amount, funding_rate=line.funding_rate,
+                       phase=line.phase, release_status=line.release_status, third_party=line.third_party)
 
 
 def import_into_portfolio(actor: User, plans: list[ProjectPlan]) -> list[Project]:
@@ -504,13 +526,15 @@ def _fields(data: ProjectData) -> dict[str, Any]:
 
 def project_snapshot(project: Project) -> dict[str, Any]:
     return {"code": project.code, **{key: getattr(project, key) for key in PROJECT_FIELDS},
-            "partner_town_ids": sorted(m.id for m in project.partner_towns), "raum_id": project.raum_id}
+            "partner_town_ids": sorted(m.id for m in project.partner_towns), "raum_id": project.raum_id,
+            "in_application": project.in_application}
 
 
 def _budget_snapshot(line: BudgetInput | BudgetLine | None) -> dict[str, Any] | None:
     if line is None:
         return None
-    return {"label": line.label, "year": line.year, "kind": line.kind, "amount": str(line.amount), "funding_rate": str(line.funding_rate)}
+    return {"label": line.label, "year": line.year, "kind": line.kind, "amount": str(line.amount), "funding_rate": str(line.funding_rate),
+            "phase": line.phase, "release_status": line.release_status, "third_party": str(line.third_party)}
 
 
 # Editing ----------------------------------------------------------------------
@@ -531,6 +555,8 @@ def edit_project(project: Project, actor: User, data: ProjectData, reason: str =
         project.partner_towns = list(db.session.scalars(select(Municipality).where(Municipality.id.in_(data.partner_town_ids))))
     if data.raum_id != KEEP_RAUM:
         project.raum_id = data.raum_id
+    if data.in_application is not None:
+        project.in_application = data.in_application
     after_all = project_snapshot(project)
     changed = [key for key in after_all if after_all[key] != before_all[key]]
     if not changed:

@@ -213,7 +213,7 @@ def curate_demo_ideas() -> int:
     """Move some demo ideas through review, scoring, shortlist and import, once. Returns how many moved."""
     from decimal import Decimal
 
-    from app.models import BudgetLine, Project
+    from app.models import BudgetLine, Project, Raum
     from app.moderation import rubric
     from app.moderation import services as moderation
     from app.portfolio import services as portfolio
@@ -243,9 +243,14 @@ def curate_demo_ideas() -> int:
         moderation.publish_answer(idea, moderator, DEMO_ANSWERS[target], "Ihre Moderation, Digitalagentur COE")
         moved += 1
     if not db.session.scalar(select(BudgetLine.id).where(BudgetLine.label.startswith("Demo:")).limit(1)):
+        # The seed's application: one project per Raum, its lines applied for.
         for number, label, investive, consumptive in DEMO_BUDGETS:
             project = db.session.scalar(select(Project).where(Project.number == number))
+            if project is None:
+                continue
+            project.raum = project.raum or db.session.scalar(select(Raum).where(Raum.name == label.removeprefix("Demo: ")))
+            project.in_application = True
             for kind, amount in (("investiv", investive), ("konsumtiv", consumptive)):
-                db.session.add(BudgetLine(project=project, label=label, year=2025, kind=kind, amount=Decimal(amount)))
+                db.session.add(BudgetLine(project=project, label=label, year=2025, kind=kind, amount=Decimal(amount), release_status="beantragt"))
     db.session.flush()
     return moved

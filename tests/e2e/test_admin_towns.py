@@ -1,6 +1,6 @@
 """In Chromium: the administration's pages for the district's settings — an officer's towns on the
 account page, the list of towns and a town's name and office address, the action fields (with an
-error at 375 px) — and an officer's contact form on their own account page. axe-core, the HTML
+error at 375 px), the funding call's limits — and an officer's contact form on their own account page. axe-core, the HTML
 checker and reflow on each."""
 
 from playwright.sync_api import expect
@@ -54,6 +54,19 @@ def test_the_administration_looks_after_the_towns_and_their_officers(axe_page, r
     page.get_by_role("button", name="Speichern").click()
     expect(page.locator("#axis-error")).to_be_visible()
     assert_accessible(page, "admin-criterion-error")
+    # The funding call's limits: an amount that is not one comes back beside the field, at 375 px too.
+    page.goto("/verwaltung/foerderaufruf")
+    page.get_by_label("Höchstgrenze je Antrag in Euro").fill("15 Mio")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#max_amount-error")).to_be_visible()
+    expect(page.get_by_label("Höchstgrenze je Antrag in Euro")).to_have_value("15 Mio")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, "admin-funding-call-error-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_label("Höchstgrenze je Antrag in Euro").fill("12.000.000")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.get_by_text("Die Grenzen des Aufrufs sind gespeichert.")).to_be_visible()
+    expect(page.locator("#application")).to_be_visible()
     page.get_by_role("button", name="Abmelden").click()
 
     log_in(page, "cdo@example.com", second_factor=True)

@@ -1,5 +1,6 @@
 """Budget arithmetic: exact Decimal sums, funding per line, shares that add up to 100 %."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -91,3 +92,62 @@ def test_parse_rate():
     assert budgets.parse_rate("72,5 %") == D("72.50")
     with pytest.raises(InvalidInput):
         budgets.parse_rate("101")
+
+
+# Third-party money and the call's limits (issue #35) --------------------------------------
+
+CALL = budgets.CallLimits(max_amount=D("15000000.00"), max_years=4, funding_rate=D("65.00"),
+                          application_deadline=date(2021, 3, 14), resolutions_deadline=date(2021, 4, 14))
+
+
+def test_third_party_money_reduces_the_own_share_by_at_most_half_and_never_the_funding():
+    # 1.000,00 € at 65 %: funding 650,00 €, own share 350,00 €; third parties may bring at most 175,00 €.
+    assert budgets.third_party_cap(D("1000.00"), D("65")) == D("175.00")
+    assert budgets.own_share(D("1000.00"), D("65"), D("175.00")) == D("175.00")
+    assert budgets.funding(D("1000.00"), D("65")) == D("650.00")  # unchanged by third-party money
+    # An odd cent: 0,35 € own share, half is 0,175 €: the cap rounds down, never above half.
+    assert budgets.third_party_cap(D("1.00"), D("65")) == D("0.17")
+    totals = budgets.Totals()
+    totals.add("investiv", D("1000.00"), D("65"), D("100.00"))
+    totals.add("konsumtiv", D("0.30"), D("65"), D("0.05"))
+    assert (totals.total, totals.funding, totals.third_party, totals.own_share) == (D("1000.30"), D("650.20"), D("100.05"), D("250.05"))
+    assert totals.funding + totals.third_party + totals.own_share == totals.total
+
+
+def test_the_seeds_application_keeps_within_the_call():
+    lines = [budgets.ApplicationLine(2022, kind, D(value) * MIO, D("65.00"), release_status="beantragt")
+             for _name, investive, consumptive in SEED_ROWS for kind, value in (("investiv", investive), ("konsumtiv", consumptive))]
+    application = budgets.check_application(lines, CALL, date(2021, 3, 1))
+    assert application.warnings == []
+    assert (application.total.total, application.total.funding, application.total.own_share) == (D("8200000.00"), D("5330000.00"), D("2870000.00"))
+    assert application.years == [2022]
+    assert [(status, t.total) for status, t in application.by_status] == [("geplant", D("0.00")), ("beantragt", D("8200000.00"))]
+
+
+def test_each_limit_exceeded_is_named_with_how_much():
+    lines = [
+        budgets.ApplicationLine(2022, "investiv", D("9000000.00"), D("65.00"), third_party=D("100000.00")),
+        budgets.ApplicationLine(2026, "konsumtiv", D("6000000.01"), D("70.00"), release_status="bewilligt"),
+        budgets.ApplicationLine(2024, "konsumtiv", D("0.30"), D("80.00")),
+    ]
+    application = budgets.check_application(lines, CALL, date(2021, 3, 24))
+    by_kind = {w.kind: w for w in application.warnings}
+    assert set(by_kind) == {budgets.OVER_AMOUNT, budgets.OVER_YEARS, budgets.OVER_RATE, budgets.DEADLINE_PASSED}
+    amount = by_kind[budgets.OVER_AMOUNT]
+    assert (amount.value, amount.excess, amount.limit) == (D("15000000.31"), D("0.31"), D("15000000.00"))
+    years = by_kind[budgets.OVER_YEARS]
+    assert (years.value, years.excess) == (5, 1)  # 2022 to 2026, counted inclusive
+    rate = by_kind[budgets.OVER_RATE]
+    # 6.000.000,01 € at 70 % instead of 65 %: 4.200.000,01 − 3.900.000,01 (half up); 0,30 € at 80 %: 0,24 − 0,20.
+    assert (rate.value, rate.excess) == (2, D("300000.00") + D("0.04"))
+    deadline = by_kind[budgets.DEADLINE_PASSED]
+    assert (deadline.value, deadline.excess) == (2, 10)  # two lines still planned, ten days after 14 March
+    assert application.total.third_party == D("100000.00")
+    assert [year for year, _t in application.by_year] == [2022, 2024, 2026]
+
+
+def test_limits_exactly_reached_are_not_exceeded():
+    lines = [budgets.ApplicationLine(2022, "investiv", D("7500000.00"), D("65.00"), release_status="beantragt"),
+             budgets.ApplicationLine(2025, "konsumtiv", D("7500000.00"), D("65.00"))]
+    assert budgets.check_application(lines, CALL, date(2021, 3, 14)).warnings == []  # on the deadline's day, not after
+    assert budgets.check_application([], CALL, date(2030, 1, 1)).warnings == []  # nothing in the application: nothing to warn of

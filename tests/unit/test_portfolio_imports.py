@@ -217,7 +217,8 @@ def test_budget_lines_replace_those_of_the_projects_in_the_file(staff):
     assert [b.label for b in _project(2).budget_lines] == ["Bleibt"]
     assert [b.funding_rate for b in _project(3).budget_lines] == [Decimal("65.00")]
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "project.budget").order_by(AuditEntry.id)).first()
-    assert entry.before == {"lines": [{"label": "Alt", "year": 2026, "kind": "investiv", "amount": "1000.00", "funding_rate": "65.00"}]}
+    assert entry.before == {"lines": [{"label": "Alt", "year": 2026, "kind": "investiv", "amount": "1000.00", "funding_rate": "65.00",
+                                       "phase": "B", "release_status": "geplant", "third_party": "0.00"}]}
 
 
 def test_budget_errors_with_line_numbers(staff):

@@ -53,7 +53,8 @@ def test_tables_declared_without_personal_data_have_no_column_that_looks_persona
                ("projects", "contact_name"),  # published by staff with the person's consent, no account (docs/privacy.md)
                ("meetings", "address"),  # where a public event takes place (a town hall, a library), not a person's
                ("municipalities", "office_address"),  # a town hall's office
-               ("raeume", "name")}  # a Raum of the funding call
+               ("raeume", "name"),  # a Raum of the funding call
+               ("funding_call", "name")}  # the funding call's name
     for name in NO_PERSONAL_DATA:
         for column in TABLES[name].columns:
             if LOOKS_PERSONAL.search(column.name):

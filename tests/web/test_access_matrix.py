@@ -151,6 +151,7 @@ EXPECTED = {
     "admin.criteria": {ADMIN},
     "admin.new_criterion": {ADMIN},
     "admin.criterion": {ADMIN},
+    "admin.funding_call": {ADMIN},
     "admin.new_action_field": {ADMIN},
     "admin.action_field": {ADMIN},
     "admin.municipality": {ADMIN},

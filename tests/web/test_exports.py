@@ -82,8 +82,8 @@ def test_budget_export_matches_the_lines(client, portfolio, fmt):
     else:
         sheet = load_workbook(io.BytesIO(response.data)).active
         values = [c.value for c in sheet[2]]
-        assert values[:6] == ["P29", "Räder für alle", "Mobilität", "Räder", 2027, "investiv"]
-        assert values[6:] == [1234.56, 65, 802.46, 432.1]
+        assert values[:9] == ["P29", "Räder für alle", "Mobilität", False, "Räder", 2027, "B", "geplant", "investiv"]
+        assert values[9:] == [1234.56, 65, 802.46, 0, 432.1]
 
 
 def test_staff_idea_export_has_counts_scores_and_marks_hidden(client, auth, portfolio):

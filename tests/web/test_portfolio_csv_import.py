@@ -124,7 +124,8 @@ def test_budget_round_trip_export_edit_import(client, staff):
     db.session.commit()
     exported = client.get("/portfolio/budget/export.csv").data.decode("utf-8-sig")
     assert "10000,00" in exported
-    edited = exported.replace("10000,00", "12.345,67") + "P7;;;Wartung;2028;konsumtiv;2000;50;;\r\n"
+    # Code;Projekt;Themenfeld;Im Förderantrag;Budgetposten;Jahr;Phase;Freigabestatus;Art;Betrag;Förderquote;Förderung;Drittmittel;Eigenanteil
+    edited = exported.replace("10000,00", "12.345,67") + "P7;;;;Wartung;2028;A;bewilligt;konsumtiv;2000;50;;300;\r\n"
     preview = upload_csv(client, edited.encode("utf-8-sig"), kind="budget")
     assert preview.status_code == 200, page_text(preview.text)
     text = page_text(preview.text)
@@ -132,6 +133,7 @@ def test_budget_round_trip_export_edit_import(client, staff):
     client.post("/portfolio/csv-import/bestaetigen", data={"token": _token(preview.text)})
     lines = db.session.scalars(select(BudgetLine).where(BudgetLine.project_id == project.id).order_by(BudgetLine.year)).all()
     assert [(b.label, b.amount, b.funding_rate) for b in lines] == [("Sensoren", Decimal("12345.67"), Decimal("65.00")), ("Wartung", Decimal("2000.00"), Decimal("50.00"))]
+    assert [(b.phase, b.release_status, b.third_party) for b in lines] == [("B", "geplant", Decimal("0.00")), ("A", "bewilligt", Decimal("300.00"))]
     assert "14.345,67 €" in page_text(client.get("/portfolio/P7").text)
 
 

@@ -278,7 +278,8 @@ def test_staff_edit_a_project_and_bad_input_comes_back(client, auth, people):
 
 def test_budget_line_form_keeps_bad_input_and_edits(client, auth, people):
     auth.login("sg@example.com")
-    data = {"label": "Lizenzen", "year": "2027", "kind": "konsumtiv", "amount": "12,345", "funding_rate": "65"}
+    data = {"label": "Lizenzen", "year": "2027", "kind": "konsumtiv", "amount": "12,345", "funding_rate": "65", "phase": "B",
+            "release_status": "geplant"}
     response = client.post("/portfolio/P1/budget/neu", data=data)
     assert response.status_code == 422
     assert "Bitte höchstens zwei Nachkommastellen (Cent), z. B. 12.500,00." in response.text and 'value="12,345"' in response.text
