@@ -4,17 +4,20 @@ municipalities and action fields for forms and filters. (app/seed/reference.py l
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import audit
 from app.cache import declare
 from app.extensions import db
-from app.models import ActionField, Municipality, Project, Raum
+from app.models import ActionField, Municipality, Project, Raum, SiteText
 
-# Towns and action fields name every idea and project: a change shows on every page.
-declare(public=(ActionField, Municipality, Raum))
+# Towns and action fields name every idea and project, site texts stand on the start page: a change
+# shows on every page.
+declare(public=(ActionField, Municipality, Raum, SiteText))
 
 
 def _name_of(model: type[ActionField] | type[Municipality] | type[Raum]):
@@ -107,3 +110,46 @@ def find_project(typed: str, choices: list[Project]) -> Project | None:
     wanted = text.casefold()
     titled = [p for p in choices if p.title.casefold() == wanted] or [p for p in choices if wanted in p.title.casefold()]
     return titled[0] if len(titled) == 1 else None
+
+
+# Site texts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteTextKind:
+    key: str
+    label: object  # lazy: the field's label on /verwaltung/texte
+    where: object  # lazy: where the text is shown
+    default: object = ""  # lazy, in the reader's language, until the administration writes its own
+
+
+SITE_TEXTS = (
+    SiteTextKind("start_intro", _l("Start page: introduction"), _l("Below the start page's heading."),
+                 _l("Here people and businesses from Kreis Coesfeld collect ideas for how digital services can make everyday life in "
+                    "the district easier. The district answers every idea publicly, and the best ones become projects of the digital "
+                    "strategy.")),
+    SiteTextKind("vision", _l("The strategy's vision"), _l("On the start page and the help page."),
+                 _l("Coesfeld 12.0 – Im Kreis gemeinsam digital: 1 district, 11 towns, 1 shared vision, 8 action fields, 28 projects. "
+                    "Shaping the digital future together.")),
+    SiteTextKind("next_steps", _l("What happens next?"), _l("On the start page and above the portfolio."),
+                 _l("After the Steuerungsgremium's decisions the projects are discussed in public (“Breite Information und Diskussion "
+                    "zu den Projektbausteinen”); their pages say what happens next with each.")),
+    *(SiteTextKind(f"priority_{group}", _l("Priority %(group)s: what it means", group=group), _l("Above the portfolio, as its legend."))
+      for group in ("I", "II", "III")),
+)
+SITE_TEXT_KEYS = tuple(kind.key for kind in SITE_TEXTS)
+
+
+def site_texts() -> dict[str, str]:
+    """Every site text by key (one query): the administration's, or the default where it wrote none."""
+    written = dict(db.session.execute(select(SiteText.key, SiteText.text)).tuples().all())
+    return {kind.key: written[kind.key] if kind.key in written else str(kind.default) for kind in SITE_TEXTS}
+
+
+def _name_site_text(text_id: int) -> audit.Target | None:
+    row = db.session.get(SiteText, text_id)
+    kind = next((k for k in SITE_TEXTS if row is not None and k.key == row.key), None)
+    return audit.Target(str(kind.label), url_for("admin.site_texts")) if kind else None
+
+
+audit.name_targets("site_text", _name_site_text)

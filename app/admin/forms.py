@@ -10,10 +10,12 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange, Optiona
 
 from app.forms import REASON_LENGTH, WholeNumberField, at_most, coerce_id, single_line, strip
 from app.ideas.forms import CheckboxListField
+from app.models.site import SITE_TEXT_MAX
 from app.models.user import STAFF_ROLES
 from app.portfolio.budgets import CallLimits
 from app.portfolio.forms import euros_validator as _euros
 from app.portfolio.forms import rate_validator as _rate
+from app.reference import SITE_TEXTS
 
 GRANT, REVOKE = "grant", "revoke"
 
@@ -92,3 +94,11 @@ class FundingCallForm(FlaskForm):
     def limits(self) -> CallLimits:
         return CallLimits(max_amount=self.max_amount.decimal, max_years=self.max_years.data or 0, funding_rate=self.funding_rate.decimal,
                           application_deadline=self.application_deadline.data, resolutions_deadline=self.resolutions_deadline.data)
+
+
+class SiteTextsForm(FlaskForm):
+    """The site's texts, one field each (SITE_TEXTS); Markdown, empty: not shown."""
+
+
+for _kind in SITE_TEXTS:
+    setattr(SiteTextsForm, _kind.key, TextAreaField(_kind.label, description=_kind.where, validators=[at_most(SITE_TEXT_MAX)], filters=[strip]))

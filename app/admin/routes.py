@@ -21,6 +21,7 @@ from app.admin.forms import (
     OfficerTownsForm,
     ReasonForm,
     RoleChangeForm,
+    SiteTextsForm,
 )
 from app.auth.decorators import role_required
 from app.extensions import db
@@ -208,6 +209,20 @@ def funding_call():
                                              errors_to=form):
         return redirect(url_for("portfolio.budget") + "#application", code=303)
     return render_template("admin/funding_call.html", form=form), form_status()
+
+
+@bp.route("/texte", methods=["GET", "POST"])
+@admin_required
+def site_texts():
+    form = SiteTextsForm()
+    if request.method == "GET":
+        for key, text in reference.site_texts().items():
+            form[key].data = text
+    if form.validate_on_submit() and attempt(services.edit_site_texts, current_user, {kind.key: form[kind.key].data or "" for kind in reference.SITE_TEXTS},
+                                             success=lambda changed: ngettext("%(num)d text is saved.", "%(num)d texts are saved.", changed)
+                                             if changed else _("Nothing changed."), errors_to=form):
+        return redirect(url_for("admin.site_texts"), code=303)
+    return render_template("admin/site_texts.html", form=form, kinds=reference.SITE_TEXTS), form_status()
 
 
 @bp.route("/konten/<int:user_id>/sperren", methods=["POST"])

@@ -1,5 +1,5 @@
 """Account administration (roles, blocking, resetting the second factor), the mail queue, and the
-district's own settings: the towns' names and office addresses, the action fields, the rubric's criteria, the funding call's limits.
+district's own settings: the towns' names and office addresses, the action fields, the rubric's criteria, the funding call's limits, the site's texts.
 
 Each function is used by the admin pages and the `flask users` commands,
 writes an audit entry, flushes and never commits. `actor` is None when the
@@ -14,19 +14,33 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
-from app import audit, mail
+from app import audit, mail, reference
 from app.auth import second_factor
 from app.auth import services as auth_services
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
-from app.models import ActionField, AuthSession, Comment, Criterion, FundingCall, Idea, Municipality, OfficerTown, User, utcnow
+from app.models import (
+    ActionField,
+    AuthSession,
+    Comment,
+    Criterion,
+    FundingCall,
+    Idea,
+    Municipality,
+    OfficerTown,
+    SiteText,
+    User,
+    utcnow,
+)
 from app.models.idea import HIDDEN_BY_BLOCK
 from app.models.moderation import AXES
 from app.models.portfolio import AMOUNT_MAX, FUNDING_CALL_ID
+from app.models.site import SITE_TEXT_MAX
 from app.models.user import ROLE_ADMIN, ROLE_OFFICER, STAFF_ROLES
 from app.participation import services as participation
 from app.portfolio.budgets import CallLimits
 from app.reasons import clean_reason
+from app.reference import SITE_TEXT_KEYS
 from app.security import one_line
 
 
@@ -359,3 +373,30 @@ def _call_snapshot(call: FundingCall) -> dict[str, str | int | None]:
     return {"name": call.name, "max_amount": str(call.max_amount), "max_years": call.max_years, "funding_rate": str(call.funding_rate),
             "application_deadline": call.application_deadline.isoformat() if call.application_deadline else None,
             "resolutions_deadline": call.resolutions_deadline.isoformat() if call.resolutions_deadline else None}
+
+
+def edit_site_texts(actor: User | None, texts: dict[str, str]) -> int:
+    """The site's texts as the administration writes them (Markdown; empty: not shown). Only keys
+    of SITE_TEXTS; each changed text gets a row (the first time) and an audit entry with before
+    and after. Returns how many changed."""
+    _require_admin(actor)
+    unknown = set(texts) - set(SITE_TEXT_KEYS)
+    if unknown:
+        raise InvalidInput(_l("Unknown text."))
+    cleaned = {key: (text or "").replace("\r\n", "\n").strip() for key, text in texts.items()}
+    if any(len(text) > SITE_TEXT_MAX for text in cleaned.values()):
+        raise InvalidInput(_l("At most %(max)d characters, please.", max=SITE_TEXT_MAX))
+    current = reference.site_texts()
+    rows = {row.key: row for row in db.session.scalars(select(SiteText).where(SiteText.key.in_(list(cleaned))))}
+    changed = 0
+    for key, text in cleaned.items():
+        if key in rows and rows[key].text == text or key not in rows and current[key] == text:
+            continue
+        row = rows.get(key) or SiteText(key=key)
+        before = current[key]
+        row.text, row.updated_at = text, utcnow()
+        db.session.add(row)
+        db.session.flush()
+        audit.record(actor, "site_text.edit", "site_text", row.id, before={"text": before}, after={"text": text})
+        changed += 1
+    return changed

@@ -34,6 +34,7 @@ def index():
         newest=newest,
         most_supported=most_supported,
         news=notification_services.latest_announcements(3),
+        texts=reference.site_texts(),
     )
 
 
@@ -51,7 +52,7 @@ def set_language():
 @bp.route("/hilfe")
 def help_page():
     """Questions people ask, and the strategy's words explained (German: the strategy's own words)."""
-    return layers.render_page("main/help.html", fields=reference.action_fields())
+    return layers.render_page("main/help.html", fields=reference.action_fields(), texts=reference.site_texts())
 
 
 @bp.route("/leichte-sprache")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger
+from datetime import datetime
+
+from sqlalchemy import BigInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.base import Base
+from app.models.base import Base, UTCDateTime, utcnow
 
 
 class ContentVersion(Base):
@@ -19,3 +21,19 @@ class ContentVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=1)
+
+
+SITE_TEXT_MAX = 3000
+
+
+class SiteText(Base):
+    """A text of the site the administration writes (app/reference.py SITE_TEXTS names the keys and
+    their defaults): the start page's introduction, the strategy's vision, "Wie geht es weiter?",
+    what each priority group means. Markdown, shown sanitised; an empty text is not shown."""
+
+    __tablename__ = "site_texts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -91,6 +91,7 @@ def index():
         statuses=[(s, labels.project_status_label(s)) for s in PROJECT_STATUSES],
         district_wide=queries.DISTRICT_WIDE,
         can_edit=_can_edit(),
+        texts=reference.site_texts(),
     )
 
 

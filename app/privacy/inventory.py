@@ -195,6 +195,7 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "project_partner_towns": "the towns taking part in the projects",
     "raeume": "reference data: the Smart-Cities call's seven Räume",
     "funding_call": "settings: the Smart-Cities call's limits (amounts, years, rate, deadlines)",
+    "site_texts": "settings: the site's texts as the administration writes them (start page, vision, priority groups)",
     "meetings": "public events: place, time, description and report as staff publish them (no account is named; who planned "
                 "one is in the audit log)",
     "meeting_action_fields": "the action fields of the events",

@@ -1,6 +1,6 @@
 """In Chromium: the administration's pages for the district's settings — an officer's towns on the
 account page, the list of towns and a town's name and office address, the action fields (with an
-error at 375 px), the funding call's limits — and an officer's contact form on their own account page. axe-core, the HTML
+error at 375 px), the funding call's limits, the site's texts — and an officer's contact form on their own account page. axe-core, the HTML
 checker and reflow on each."""
 
 from playwright.sync_api import expect
@@ -67,6 +67,19 @@ def test_the_administration_looks_after_the_towns_and_their_officers(axe_page, r
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die Grenzen des Aufrufs sind gespeichert.")).to_be_visible()
     expect(page.locator("#application")).to_be_visible()
+    # The site's texts: the vision as a list shows on the start page.
+    page.goto("/verwaltung/texte")
+    page.get_by_label("Die Vision der Strategie").fill("Gemeinsam digital:\n\n- 1 Kreis\n- 11 Städte und Gemeinden")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert_accessible(page, "admin-site-texts-375")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.get_by_role("button", name="Texte speichern").click()
+    expect(page.get_by_text("1 Text ist gespeichert.")).to_be_visible()
+    page.goto("/")
+    expect(page.locator("section[aria-labelledby=vision-heading] li")).to_have_count(2)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert_accessible(page, "start-page-texts-320")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Abmelden").click()
 
     log_in(page, "cdo@example.com", second_factor=True)

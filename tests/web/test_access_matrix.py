@@ -152,6 +152,7 @@ EXPECTED = {
     "admin.new_criterion": {ADMIN},
     "admin.criterion": {ADMIN},
     "admin.funding_call": {ADMIN},
+    "admin.site_texts": {ADMIN},
     "admin.new_action_field": {ADMIN},
     "admin.action_field": {ADMIN},
     "admin.municipality": {ADMIN},

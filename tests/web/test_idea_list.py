@@ -140,9 +140,10 @@ def test_a_list_page_costs_a_fixed_number_of_queries(app, client, reference, cou
         make_idea(others[n % 6], f"Viele {n}", fields=["bildung", "mobilitaet"])
     many = {url: _list_queries(client, count_queries, url) for url in few}
     assert many == few
-    # The performance targets: at most 6 a page; the start page 8, with the cache's version and the
-    # next events (app/meetings) beside the trials, the results, the ideas, the fields and the news.
-    assert many["/ideen"] <= 6 and many["/"] <= 8, many
+    # The performance targets: at most 6 a page; the start page 9, with the cache's version, the
+    # next events (app/meetings) and the site's texts beside the trials, the results, the ideas, the
+    # fields and the news (on a miss only: a hit reads the version alone).
+    assert many["/ideen"] <= 6 and many["/"] <= 9, many
 
 
 def test_searching_an_action_field_or_a_town_finds_the_ideas_tagged_with_it(client, ideas):
