@@ -12,7 +12,7 @@ from app.auth.decorators import role_required
 from app.errors import InvalidInput
 from app.models import utcnow
 from app.models.user import ROLE_ADMIN, ROLE_BOARD, ROLE_MODERATOR, ROLE_STEERING
-from app.reports import figures, pdf
+from app.reports import figures, pdf, standing
 from app.templating import local_today
 
 bp = Blueprint("reports", __name__, url_prefix="/berichte")
@@ -42,11 +42,19 @@ def _report():
     return form, figures.build(period, utcnow())
 
 
+def _context(built: figures.Report) -> dict:
+    """The period's figures with charts, and what stands today (candidates, budgets, the application)."""
+    return {"report": built, "now": standing.build(local_today()), "field_chart": standing.count_chart(built.by_field),
+            "town_chart": standing.count_chart(built.by_town)}
+
+
 @bp.route("")
 @reader_required
 def report():
     form, built = _report()
-    return render_template("reports/page.html", form=form, report=built), (200 if built else 422)
+    if built is None:
+        return render_template("reports/page.html", form=form, report=None), 422
+    return render_template("reports/page.html", form=form, **_context(built))
 
 
 @bp.route("/bericht.pdf")
@@ -55,6 +63,6 @@ def report_pdf():
     form, built = _report()
     if built is None:
         return render_template("reports/page.html", form=form, report=None), 422
-    body = pdf.render(render_template("reports/pdf.html", report=built, made=local_today()))
+    body = pdf.render(render_template("reports/pdf.html", made=local_today(), **_context(built)))
     name = f"bericht-{built.period.start:%Y-%m-%d}-{built.period.end:%Y-%m-%d}.pdf"
     return Response(body, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})

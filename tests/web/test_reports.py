@@ -4,13 +4,14 @@ the PDF is produced and holds the report's headings and the comparison table (re
 
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Idea, OfficialAnswer, utcnow
+from app.models import BudgetLine, Idea, OfficialAnswer, Project, utcnow
 from app.moderation import services as moderation
 from app.participation import services as participation
 from app.portfolio import services as portfolio
@@ -75,15 +76,37 @@ def test_a_period_ending_before_it_starts_is_refused(client, auth, data):
     assert "Von der Idee zum Projekt" in page and "Gewählte Idee" in page
 
 
+def _over_the_limit():
+    """P19 in the funding application with 16 Mio. €: one million over the call's limit."""
+    project = db.session.scalar(select(Project).where(Project.number == 19))
+    project.in_application = True
+    db.session.add(BudgetLine(project=project, label="Sharing", year=2027, kind="investiv", amount=Decimal("16000000.00")))
+    db.session.commit()
+
+
+def test_the_report_shows_the_candidates_and_the_budget_with_the_calls_limits(client, auth, data):
+    _over_the_limit()
+    auth.login("sg@example.com")
+    html = client.get("/berichte").text
+    text = page_text(html)
+    assert "Die Kandidaten heute" in text and 'aria-labelledby="report-quadrant-caption"' in html
+    assert "Ideen nach Themenfeld; die Tabelle nennt dieselben Zahlen." in text and html.count('class="chart-label"') > 12
+    assert "Das Budget des Portfolios heute" in text and "Budget je Raum in Euro" in text and "Budget je Themenfeld in Euro" in text
+    assert "Der Antrag umfasst 16.000.000,00 €, 1.000.000,00 € mehr als die Höchstgrenze des Aufrufs von 15.000.000,00 € je Antrag." in text
+
+
 def test_the_pdf_holds_the_headings_and_the_comparison(client, auth, data):
+    _over_the_limit()
     auth.login("mod@example.com")
     response = client.get("/berichte/bericht.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
     for heading in ("Bericht für die Gremien", "Von der Idee zum Projekt", "Woher die Ideen kommen", "Beteiligung je Woche",
-                    "Wie schnell der Kreis antwortet", "Unterstützende und Steuerungsgremium"):
+                    "Wie schnell der Kreis antwortet", "Unterstützende und Steuerungsgremium", "Die Kandidaten heute",
+                    "Das Budget des Portfolios heute", "Der Förderantrag: Modellprojekte Smart Cities"):
         assert heading in text, heading
     assert "Gewählte Idee" in text and "Passt." in text
+    assert "Der Antrag umfasst 16.000.000,00" in text, "the call's limits exceeded, in the PDF too"
     auth.logout()
     auth.login("buerger@example.com")
     assert client.get("/berichte").status_code == 403
