@@ -140,7 +140,9 @@ class Config:
     RETAIN_MAIL_DAYS = _int("RETAIN_MAIL_DAYS", 30)
     RETAIN_EVENTS_DAYS = _int("RETAIN_EVENTS_DAYS", 30)
     RETAIN_NOTIFICATIONS_DAYS = _int("RETAIN_NOTIFICATIONS_DAYS", 180)
-    RETAIN_EXPORT_DAYS = _int("RETAIN_EXPORT_DAYS", 7)  # a "Meine Daten" download, then its file goes
+    RETAIN_EXPORT_DAYS = _int("RETAIN_EXPORT_DAYS", 7)  # a "Meine Daten" download (and a report's PDF), then its file goes
+    # A report (/berichte) for a longer period is written by the worker and mailed as a link.
+    REPORT_DIRECT_DAYS = _int("REPORT_DIRECT_DAYS", 366)
 
     # The staff's daily summary counts ideas waiting longer than this for an official answer.
     NOTIFY_ANSWER_WAITING_DAYS = _int("NOTIFY_ANSWER_WAITING_DAYS", 14)

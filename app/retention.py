@@ -31,6 +31,7 @@ from app.extensions import db
 from app.ideas import images
 from app.models import AuthSession, Comment, Idea, Notification, NotificationEvent, OutgoingMail, PendingLogin, User, utcnow
 from app.privacy import services as privacy
+from app.reports import requests as report_requests
 
 
 @dataclass
@@ -69,6 +70,7 @@ def apply_retention(now=None) -> Removed:
     run("notifications", delete(Notification).where(Notification.read_at < now - days("RETAIN_NOTIFICATIONS_DAYS")))
     run("notification events", delete(NotificationEvent).where(NotificationEvent.processed_at < now - days("RETAIN_EVENTS_DAYS")))
     removed.counts["data exports"] = privacy.remove_expired(now)
+    removed.counts["reports"] = report_requests.remove_expired(now)
     removed.counts["picture files"] = images.remove_orphans()
     removed.counts["expired claim links"] = capture.expire_claims(now)
     db.session.commit()

@@ -2,7 +2,7 @@
 
 It runs each task of `tasks()` when it is due, in a loop, until SIGTERM or Ctrl-C: the
 fan-out of notification events, their mails and digests, the staff's daily summary
-(app/notifications/), the "Meine Daten" downloads (app/privacy/), mail delivery (app/mail.py) and retention (app/retention.py).
+(app/notifications/), the "Meine Daten" downloads (app/privacy/), the reports for long periods (app/reports/), mail delivery (app/mail.py) and retention (app/retention.py).
 Every task claims its rows in the database, so two workers (two
 machines, or `make run` next to a deployment's worker) can run at once without doing
 anything twice. A task that fails (database or mail server down) is logged and tried
@@ -39,6 +39,7 @@ def tasks() -> list[Task]:
     from app.meetings import services as meetings
     from app.notifications import fanout, mails, services
     from app.privacy import services as privacy
+    from app.reports import requests as reports
 
     return [
         Task("notifications", 2.0, fanout.fan_out_events),
@@ -47,6 +48,7 @@ def tasks() -> list[Task]:
         Task("staff-summary", 300.0, services.record_staff_summary),
         Task("event-reminders", 300.0, meetings.record_reminders),
         Task("data-exports", 5.0, privacy.build_due_exports),
+        Task("reports", 5.0, reports.build_due_reports),
         Task("mail", 2.0, mail.deliver_pending),
         Task("retention", 3600.0, retention.apply_retention),
     ]

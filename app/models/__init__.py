@@ -11,6 +11,7 @@ from app.models.participation import Comment, Follow, ProjectFollow, Report, Sup
 from app.models.portfolio import BudgetLine, Counter, FundingCall, Milestone, Project, ProjectStatusChange, Trial
 from app.models.privacy import DataExport
 from app.models.reference import ActionField, Municipality, Raum
+from app.models.report import ReportRequest
 from app.models.site import ContentVersion, SiteText
 from app.models.user import AuthSession, OfficerTown, PendingLogin, RecoveryCode, User, UserRole
 
@@ -52,6 +53,7 @@ __all__ = [
     "Raum",
     "RecoveryCode",
     "Report",
+    "ReportRequest",
     "Score",
     "SiteText",
     "Support",

@@ -164,6 +164,10 @@ HOLDINGS: tuple[Holding, ...] = (
             ("id", "requested_at", "ready_at", "expires_at", "downloaded_at", "failed_at"), DELETE,
             withheld={"file_name": INTERNAL, "size": INTERNAL, "claimed_by": INTERNAL, "claimed_until": INTERNAL,
                       "attempts": INTERNAL}),
+    Holding("report_requests", _l("Reports you asked for"), "report_requests", "user_id",
+            ("id", "starts_on", "ends_on", "requested_at", "ready_at", "expires_at", "failed_at"), DELETE,
+            withheld={"file_name": INTERNAL, "size": INTERNAL, "claimed_by": INTERNAL, "claimed_until": INTERNAL,
+                      "attempts": INTERNAL}),
     # Staff: what they did in the district's name.
     Holding("scores", _l("Scores you gave"), "scores", "user_id",
             ("id", "idea_id", "criterion_id", "value", "note", "updated_at"), KEEP),

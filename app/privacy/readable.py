@@ -110,6 +110,8 @@ LABELS = {
     "ready_at": _l("Ready"),
     "expires_at": _l("Expires"),
     "downloaded_at": _l("Downloaded"),
+    "starts_on": _l("From"),
+    "ends_on": _l("Until"),
     "criterion_id": _l("Criterion"),
     "value": _l("Value"),
     "action": _l("Action"),

@@ -4,6 +4,7 @@ HTML checker and reflow (its wide tables scroll in their own regions or wrap).""
 
 from playwright.sync_api import expect
 
+from app import worker
 from app.extensions import db
 from tests.e2e.browser import assert_accessible, log_in
 from tests.factories import create_user, make_idea
@@ -27,3 +28,13 @@ def test_the_report_for_the_decision_bodies(axe_page, reference):
     assert_accessible(page, "report-error-375")
     page.goto("/berichte")
     assert_accessible(page, "report-375")
+    # A long period: asked for by button, written by the worker, listed with its download link.
+    page.locator("#von").fill("2024-01-01")
+    page.locator("#bis").fill("2026-12-01")
+    page.get_by_role("button", name="Anzeigen").click()
+    page.get_by_role("button", name="Bericht erstellen und mir den Link schicken").click()
+    expect(page.get_by_text("Der Bericht wird erstellt.")).to_be_visible()
+    assert worker.run_once()["reports"] == 1
+    page.reload()
+    expect(page.get_by_role("link", name="PDF herunterladen")).to_be_visible()
+    assert_accessible(page, "report-prepared-375")

@@ -3,7 +3,7 @@ may carry a message of the catalogue in its English source words. Before: the pl
 of every notification was English (babel.cfg did not extract .txt templates)."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -14,11 +14,12 @@ from app.capture import emails as capture_mails
 from app.extensions import db
 from app.legal import emails as legal_mails
 from app.legal import services as legal
-from app.models import Comment, DataExport, Meeting, Municipality, Notification, OutgoingMail, Project, utcnow
+from app.models import Comment, DataExport, Meeting, Municipality, Notification, OutgoingMail, Project, ReportRequest, utcnow
 from app.moderation import services as moderation
 from app.notifications import kinds
 from app.notifications.mails import _queue
 from app.privacy import services as privacy
+from app.reports import requests as report_requests
 from app.urls import link_context
 from tests.factories import create_user, make_idea
 
@@ -61,6 +62,11 @@ def _every_mail(app) -> None:
     db.session.add(export)
     db.session.flush()
     privacy._queue_ready_mail(author, export)
+    report = ReportRequest(user_id=moderator.id, starts_on=date(2025, 1, 1), ends_on=date(2026, 12, 1), ready_at=utcnow(),
+                           expires_at=utcnow(), file_name="x.pdf")
+    db.session.add(report)
+    db.session.flush()
+    report_requests._queue_ready_mail(moderator, report)
     capture_mails.queue_claim_link("else@example.com", make_idea(author, "Fahrplan am Telefon"), "token")
 
     idea = make_idea(author, "Mitfahrbank")
@@ -108,7 +114,7 @@ def test_every_mail_is_german_in_every_part(app, reference):
         _every_mail(app)
     english = _english_fragments()
     mails = db.session.scalars(select(OutgoingMail)).all()
-    assert len(mails) >= 26  # 7 account mails, a barrier report, a download, a claim link, 12 notifications, a bundle, 2 digests
+    assert len(mails) >= 27  # 7 account mails, a barrier report, a download, a report, a claim link, 12 notifications, a bundle, 2 digests
     found = []
     for mail in mails:
         for part, text in (("subject", mail.subject), ("text", mail.body_text), ("html", mail.body_html or "")):

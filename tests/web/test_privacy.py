@@ -9,7 +9,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,7 @@ from app.models import (
     Project,
     ProjectFollow,
     ProjectStatusChange,
+    ReportRequest,
     Score,
     Support,
     User,
@@ -124,6 +125,7 @@ def everything(client, auth):
     db.session.add(ProjectFollow(user_id=mia.id, project_id=project.id))
     in_portfolio.status, in_portfolio.project_id = IN_PORTFOLIO, project.id
     queue_mail(MIA, "Hallo Mia", "Ein Text für Mia.")
+    db.session.add(ReportRequest(user_id=mia.id, starts_on=date(2025, 1, 1), ends_on=date(2026, 11, 30)))  # a report she asked for
     services.request_export(mia)
     db.session.commit()
     assert services.build_due_exports() == 1
