@@ -46,6 +46,7 @@ ACTIONS = {
     "municipality.edit": _l("Changed a town's name or office address"),
     "funding_call.edit": _l("Changed the funding call's limits"),
     "site_text.edit": _l("Changed a text of the site"),
+    "raum.edit": _l("Changed a Raum of the funding call"),
     "idea.taken_down": _l("Took down an idea for someone"),
     "idea.claimed": _l("Claimed an idea taken down for them"),
     "meeting.edit": _l("Changed an event"),
@@ -62,12 +63,13 @@ ACTIONS = {
 }
 
 TARGET_TYPES = ("idea", "comment", "user", "project", "announcement", "legal_text", "mail_queue", "meeting", "municipality", "action_field",
-                "criterion", "funding_call", "site_text")
+                "criterion", "funding_call", "site_text", "raum")
 TARGET_TYPE_LABELS = {
     "idea": _l("Idea"), "comment": _l("Comment"), "user": _l("Account"), "project": _l("Project"), "announcement": _l("News"),
     "legal_text": _l("Legal text"), "mail_queue": _l("Outgoing mail"), "meeting": _l("Event"), "municipality": _l("Municipality"), "action_field": _l("Action field"), "criterion": _l("Criterion"),
     "funding_call": _l("Funding call"),
     "site_text": _l("Site text"),
+    "raum": _l("Raum"),
 }
 
 

@@ -40,6 +40,14 @@ def _name_town(municipality_id: int) -> audit.Target | None:
 
 audit.name_targets("municipality", _name_town)
 
+
+def _name_raum(raum_id: int) -> audit.Target | None:
+    raum = db.session.get(Raum, raum_id)
+    return audit.Target(raum.name, url_for("admin.raum", raum_id=raum.id)) if raum else None
+
+
+audit.name_targets("raum", _name_raum)
+
 DISTRICT = ("kreis-coesfeld", "Kreis Coesfeld (kreisweit)")
 TOWNS = [
     ("ascheberg", "Ascheberg"),

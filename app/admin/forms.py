@@ -96,6 +96,14 @@ class FundingCallForm(FlaskForm):
                           application_deadline=self.application_deadline.data, resolutions_deadline=self.resolutions_deadline.data)
 
 
+class RaumForm(FlaskForm):
+    """A Raum of the Smart-Cities call: its name and place in the lists (its slug stays)."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Please give the Raum's name.")), at_most(120)], filters=[single_line])
+    position = WholeNumberField(_l("Order"), description=_l("Lower numbers come first."),
+                                validators=[InputRequired(_l("Please give a number.")), NumberRange(0, 1000, _l("A number from 0 to 1000, please."))])
+
+
 class SiteTextsForm(FlaskForm):
     """The site's texts, one field each (SITE_TEXTS); Markdown, empty: not shown."""
 

@@ -19,6 +19,7 @@ from app.admin.forms import (
     FundingCallForm,
     MunicipalityForm,
     OfficerTownsForm,
+    RaumForm,
     ReasonForm,
     RoleChangeForm,
     SiteTextsForm,
@@ -26,7 +27,7 @@ from app.admin.forms import (
 from app.auth.decorators import role_required
 from app.extensions import db
 from app.forms import ActionForm, form_status
-from app.models import ActionField, AuditEntry, Criterion, Municipality, User
+from app.models import ActionField, AuditEntry, Criterion, Municipality, Raum, User
 from app.models.user import ROLE_ADMIN, STAFF_ROLES
 from app.moderation import rubric
 from app.pagination import paginate, parse_page
@@ -209,6 +210,26 @@ def funding_call():
                                              errors_to=form):
         return redirect(url_for("portfolio.budget") + "#application", code=303)
     return render_template("admin/funding_call.html", form=form), form_status()
+
+
+@bp.route("/raeume")
+@admin_required
+def raeume():
+    return render_template("admin/raeume.html", raeume=reference.raeume())
+
+
+@bp.route("/raeume/<int:raum_id>", methods=["GET", "POST"])
+@admin_required
+def raum(raum_id: int):
+    found = db.session.get(Raum, raum_id)
+    if found is None:
+        abort(404)
+    form = RaumForm(obj=found) if request.method == "GET" else RaumForm()
+    if form.validate_on_submit() and attempt(services.edit_raum, found, current_user, name=form.name.data or "", position=form.position.data,
+                                             success=lambda changed: _("The Raum is saved.") if changed else _("Nothing changed."),
+                                             errors_to=form):
+        return redirect(url_for("admin.raeume"), code=303)
+    return render_template("admin/raum.html", form=form, raum=found), form_status()
 
 
 @bp.route("/texte", methods=["GET", "POST"])

@@ -1,5 +1,5 @@
 """Account administration (roles, blocking, resetting the second factor), the mail queue, and the
-district's own settings: the towns' names and office addresses, the action fields, the rubric's criteria, the funding call's limits, the site's texts.
+district's own settings: the towns' names and office addresses, the action fields, the rubric's criteria, the Räume and the funding call's limits, the site's texts.
 
 Each function is used by the admin pages and the `flask users` commands,
 writes an audit entry, flushes and never commits. `actor` is None when the
@@ -28,6 +28,7 @@ from app.models import (
     Idea,
     Municipality,
     OfficerTown,
+    Raum,
     SiteText,
     User,
     utcnow,
@@ -400,3 +401,25 @@ def edit_site_texts(actor: User | None, texts: dict[str, str]) -> int:
         audit.record(actor, "site_text.edit", "site_text", row.id, before={"text": before}, after={"text": text})
         changed += 1
     return changed
+
+
+RAUM_NAME_MAX = 120
+
+
+def edit_raum(raum: Raum, actor: User | None, *, name: str, position: int | None) -> bool:
+    """Rename or reorder a Raum of the Smart-Cities call (its slug, in the budget's addresses,
+    stays). The change is in the audit log. False if unchanged."""
+    _require_admin(actor)
+    name = one_line(name or "")
+    if not name or len(name) > RAUM_NAME_MAX:
+        raise InvalidInput(_l("Please give the Raum's name (at most %(max)d characters).", max=RAUM_NAME_MAX))
+    position = _order(position)
+    if db.session.scalar(select(Raum.id).where(Raum.name == name, Raum.id != raum.id)) is not None:
+        raise InvalidInput(_l("Another Raum has this name."))
+    before = {"name": raum.name, "position": raum.position}
+    if before == {"name": name, "position": position}:
+        return False
+    raum.name, raum.position = name, position
+    db.session.flush()
+    audit.record(actor, "raum.edit", "raum", raum.id, before=before, after={"name": name, "position": position})
+    return True

@@ -1,6 +1,6 @@
 """In Chromium: the administration's pages for the district's settings — an officer's towns on the
 account page, the list of towns and a town's name and office address, the action fields (with an
-error at 375 px), the funding call's limits, the site's texts — and an officer's contact form on their own account page. axe-core, the HTML
+error at 375 px), the Räume, the funding call's limits, the site's texts — and an officer's contact form on their own account page. axe-core, the HTML
 checker and reflow on each."""
 
 from playwright.sync_api import expect
@@ -67,6 +67,13 @@ def test_the_administration_looks_after_the_towns_and_their_officers(axe_page, r
     page.get_by_role("button", name="Speichern").click()
     expect(page.get_by_text("Die Grenzen des Aufrufs sind gespeichert.")).to_be_visible()
     expect(page.locator("#application")).to_be_visible()
+    page.goto("/verwaltung/raeume")
+    assert_accessible(page, "admin-raeume")
+    page.get_by_role("link", name="Raum für breite Teilhabe").click()
+    page.get_by_label("Reihenfolge").fill("")
+    page.get_by_role("button", name="Speichern").click()
+    expect(page.locator("#position-error")).to_be_visible()
+    assert_accessible(page, "admin-raum-error")
     # The site's texts: the vision as a list shows on the start page.
     page.goto("/verwaltung/texte")
     page.get_by_label("Die Vision der Strategie").fill("Gemeinsam digital:\n\n- 1 Kreis\n- 11 Städte und Gemeinden")

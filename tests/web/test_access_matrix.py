@@ -155,6 +155,8 @@ EXPECTED = {
     "admin.criterion": {ADMIN},
     "admin.funding_call": {ADMIN},
     "admin.site_texts": {ADMIN},
+    "admin.raeume": {ADMIN},
+    "admin.raum": {ADMIN},
     "admin.new_action_field": {ADMIN},
     "admin.action_field": {ADMIN},
     "admin.municipality": {ADMIN},
@@ -237,7 +239,7 @@ def test_role_route_matrix(app, client, auth, reference, persona):
     trial = Trial(project=project, what="Matrix", municipality_id=project.municipality_id or _district_id(), starts_on=date(2027, 3, 1))
     db.session.add_all([line, milestone, trial])
     db.session.commit()
-    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "trial_id": trial.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp", "slug": "duelmen", "meeting_id": 99999, "municipality_id": 1, "field_id": 1, "criterion_id": 1, "request_id": 99999}
+    ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": target_user.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "trial_id": trial.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp", "slug": "duelmen", "meeting_id": 99999, "municipality_id": 1, "field_id": 1, "criterion_id": 1, "request_id": 99999, "raum_id": 1}
     if PERSONAS[persona] is not None:
         assert auth.login(PERSONAS[persona][0]).status_code == 302
     user_roles = set(PERSONAS[persona][1].get("roles", ())) if PERSONAS[persona] else set()

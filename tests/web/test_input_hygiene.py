@@ -71,7 +71,7 @@ def test_no_route_answers_odd_numbers_with_a_500(app, client, staff):
     db.session.add_all([line, milestone, trial])
     db.session.commit()
     ids = {"idea_id": idea.id, "comment_id": comment.id, "user_id": author.id, "number": 1, "line_id": line.id, "milestone_id": milestone.id, "trial_id": trial.id, "notification_id": 1, "document": "impressum", "session_id": 99999, "export_id": 99999, "image_id": 99999, "name": "0" * 32 + "-480.webp", "slug": "duelmen", "meeting_id": 99999, "municipality_id": 1, "field_id": 1, "criterion_id": 1,
-           "filename": "css/site.css", "token": "kein-token", "fmt": "csv", "code": "P1", "request_id": 99999}
+           "filename": "css/site.css", "token": "kein-token", "fmt": "csv", "code": "P1", "request_id": 99999, "raum_id": 99999}
     calls = []
     with app.test_request_context():
         for rule in app.url_map.iter_rules():
