@@ -6,22 +6,30 @@
     python bench/run.py --db sqlite --ideas 1000 --supports 20000 --comments 5000 --seconds 2 --pairs 1   # quick
 
 For each database: migrate, generate data (bench/generate.py; skipped when the database holds it),
-serve wsgi:app with gunicorn (2 sync workers per instance; Redis for the page cache and the rate
-limits when it runs, as in production) and load it with wrk from this machine. The ceiling
+serve wsgi:app exactly as production does (issue #36): gunicorn with the command line of
+deploy/systemd/ideenplattform.service (two sync workers per core, max-requests), APP_ENV=production,
+the rate limits on and stored in Redis (raised so the load is not refused, through the same code
+path), the page cache in Redis; then load it with wrk from this machine. Redis is required. The ceiling
 (bench/ceiling.py, served the same way) is measured right before each page, `--pairs` times; a
 page's ratio is the median of its pairs, printed with their range, so a noisy machine shows as a
 wide range instead of a wrong number. The machine's load average is printed with every page.
 
 Pages are measured for anonymous readers (the page cache serves them) and for a signed-in
 reader (a real session cookie: rendered for that person every time), with the SQL queries and
-SQL time one request of each costs. Support POSTs come from 20 signed-in accounts. Everything
-is written as JSON to bench/results/<time>-<db>-<size>.json, to compare runs.
+SQL time one request of each costs. Support POSTs come from 20 signed-in accounts. The headline
+is the realistic mixed load (bench/realistic.lua): half the readers signed in, one read in five
+on a random idea of all, 4 % supports and 1 % comments from REALISTIC_ACCOUNTS accounts, with the
+page cache's hit rate and p50/p99. Beside each ratio: the CPU the server's processes spent per
+request (read from /proc: the workers' user and system time, and that of the workers gunicorn
+recycled), as a ratio to the ceiling's; it does not depend on what else runs on the machine.
+Everything is written as JSON to bench/results/<time>-<db>-<size>.json, to compare runs.
 Numbers, not pass/fail: docs/performance.md and bench/HISTORY.md record them.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -44,10 +52,12 @@ VENV_BIN = ROOT / ".venv" / "bin"
 RESULTS = ROOT / "bench" / "results"
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
+PAGE_CACHE_REDIS_URL = os.environ.get("BENCH_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/11")
 SECRET = "bench-secret-key-that-is-long-enough-0123456789"
 PASSWORD = "bench-passwort-2026"  # bench/generate.py
 SIZES = {"10k": (10_000, 200_000, 50_000), "100k": (100_000, 1_000_000, 500_000)}
 SUPPORT_ACCOUNTS = 20
+REALISTIC_ACCOUNTS = 100  # the realistic mix's readers and writers
 HOT_IDEAS = 10  # the mixed load's writes go to the newest ideas (on the start page and the first list page), and it reads their pages
 
 
@@ -85,21 +95,27 @@ def redis_available() -> bool:
     try:
         import redis
 
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).flushdb()
+        for url in (REDIS_URL, PAGE_CACHE_REDIS_URL):
+            redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
         return True
-    except Exception:  # noqa: BLE001 - then the page cache lives in each worker
+    except Exception:  # noqa: BLE001 - production needs it: the benchmark stops
         return False
 
 
-def env_for(url: str, *, redis: bool = False, cache: bool = True) -> dict[str, str]:
+# The rate limits stay on, as production requires; only their numbers are raised, so the load goes
+# through the same code (and the same Redis round trips) without being refused.
+RAISED_LIMITS = {name: "1000000 per minute" for name in (
+    "RATELIMIT_SUPPORT", "RATELIMIT_COMMENT", "RATELIMIT_API", "RATELIMIT_LOGIN", "RATELIMIT_LOGIN_ADDRESS")}
+
+
+def env_for(url: str, *, cache: bool = True) -> dict[str, str]:
+    """Production's configuration (deploy/env.example): APP_ENV=production, the rate limits on and
+    in Redis, the page cache in a Redis database of its own."""
     env = dict(os.environ)
-    env.update(DATABASE_URL=url, APP_ENV="production", SECRET_KEY=SECRET, SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="0",
+    env.update(DATABASE_URL=url, APP_ENV="production", SECRET_KEY=SECRET, SESSION_COOKIE_SECURE="0", RATELIMIT_ENABLED="1",
                FLASK_APP="wsgi.py", PYTHONPATH=str(ROOT), PAGE_CACHE_ENABLED="1" if cache else "0", HSTS_MAX_AGE="0",
-               SECURITY_CONTACT="mailto:sicherheit@bench.example", SECURITY_TXT_EXPIRES="2099-12-31")
-    if redis:
-        env["REDIS_URL"] = REDIS_URL
-    else:
-        env["RATELIMIT_STORAGE_URI"] = "memory://"
+               SECURITY_CONTACT="mailto:sicherheit@bench.example", SECURITY_TXT_EXPIRES="2099-12-31",
+               REDIS_URL=REDIS_URL, PAGE_CACHE_REDIS_URL=PAGE_CACHE_REDIS_URL, **RAISED_LIMITS)
     return env
 
 
@@ -127,17 +143,58 @@ def prepare(url: str, ideas: int, supports: int, comments: int) -> None:
     print(f"  generated in {time.time() - started:.0f} s")
 
 
+UNIT = ROOT / "deploy" / "systemd" / "ideenplattform.service"
+
+
+def gunicorn_options() -> list[str]:
+    """gunicorn's options as deploy/systemd/ideenplattform.service runs it, without the bind and the
+    app: the workers (two per core there, so two per core of this machine), max-requests, timeouts."""
+    text = UNIT.read_text().replace("\\\n", " ")
+    command = re.search(r"^ExecStart=\S+gunicorn (.*)$", text, re.M).group(1).split()
+    options, skip = [], False
+    for word in command:
+        if skip:
+            skip = False
+            continue
+        if word in ("--bind", "--forwarded-allow-ips"):
+            skip = True
+            continue
+        if word == "wsgi:app":
+            continue
+        options.append(word)
+    workers = options.index("--workers") + 1
+    options[workers] = str(2 * (os.cpu_count() or 1))
+    return options
+
+
+def _ticks(pid: int) -> tuple[int, int]:
+    """(own user+system ticks, waited-for children's ticks) of a process, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
+
+
 class Server:
-    """gunicorn with 2 sync workers on a free port (one "machine")."""
+    """gunicorn as production runs it, on a free port (one "machine")."""
 
     def __init__(self, target: str, env: dict[str, str], probe: str = "/"):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
-            env={**env, "PYTHONWARNINGS": "ignore"}, cwd=ROOT, stderr=subprocess.DEVNULL,
+            [str(VENV_BIN / "gunicorn"), *gunicorn_options(), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
+            env={**env, "PYTHONWARNINGS": "ignore"}, cwd=ROOT, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         )
         self.base = f"http://127.0.0.1:{self.port}"
         wait_for(self.base + probe, target)
+
+    def cpu_seconds(self) -> float:
+        """User and system CPU of gunicorn and all its workers so far, recycled ones included."""
+        own, waited = _ticks(self.process.pid)
+        total = own + waited
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        for child in children:
+            with contextlib.suppress(OSError, IndexError):
+                child_own, child_waited = _ticks(int(child))
+                total += child_own + child_waited
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -191,30 +248,52 @@ def wrk(url: str, seconds: int, connections: int, *, script: str | None = None, 
         command += ["-s", script]
     output = subprocess.run(command + [url], capture_output=True, text=True, env=env, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    total = int(re.search(r"(\d+) requests in", output).group(1))
     latencies = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.M))
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    result = {"rps": rps, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"), "errors": int(non2xx.group(1)) if non2xx else 0}
+    result = {"rps": rps, "requests": total, "p50": latencies.get("50", "?"), "p99": latencies.get("99", "?"),
+              "errors": int(non2xx.group(1)) if non2xx else 0}
+    failed = re.search(r"signed-in reads (\d+), failed (\d+)", output)  # bench/realistic.lua
+    if failed:
+        result.update(signed_in_reads=int(failed.group(1)), failed=int(failed.group(2)))
     cache = re.search(r"page cache: hits (\d+) misses (\d+) writes (\d+)", output)  # bench/mixed.lua
     if cache:
         result.update(hits=int(cache.group(1)), misses=int(cache.group(2)), writes=int(cache.group(3)))
     return result
 
 
-def in_pairs(ceiling: str, target: str, args, **options) -> dict:
-    """`args.pairs` times: the ceiling, then the page. The ratio of each pair; their median and range."""
+def _cpu(servers: list[Server]) -> float:
+    return sum(server.cpu_seconds() for server in servers)
+
+
+def _measured(servers: list[Server], url: str, args, **options) -> dict:
+    """One wrk run, with the CPU the servers' processes spent per request (ms)."""
+    before = _cpu(servers)
+    result = wrk(url, args.seconds, args.connections, **options)
+    result["cpu_ms"] = (_cpu(servers) - before) * 1000 / max(1, result["requests"])
+    return result
+
+
+def in_pairs(ceiling: Server, servers: list[Server], target: str, args, **options) -> dict:
+    """`args.pairs` times: the ceiling, then the page. The ratio of each pair (requests per second,
+    and CPU per request); their median and range."""
     wrk(target, 1, args.connections, **options)  # warm-up
     pairs = []
     for _ in range(args.pairs):
-        top = wrk(ceiling, args.seconds, args.connections)
-        page = wrk(target, args.seconds, args.connections, **options)
-        pairs.append({"ceiling": top["rps"], **page, "ratio": page["rps"] / top["rps"]})
+        top = _measured([ceiling], ceiling.base + "/", args)
+        page = _measured(servers, target, args, **options)
+        pairs.append({"ceiling": top["rps"], "ceiling_cpu_ms": top["cpu_ms"], **page, "ratio": page["rps"] / top["rps"],
+                      "cpu_ratio": top["cpu_ms"] / page["cpu_ms"] if page["cpu_ms"] else 0.0})
     ratios = sorted(p["ratio"] for p in pairs)
     middle = sorted(pairs, key=lambda p: p["ratio"])[len(pairs) // 2]
     result = {"ratio": statistics.median(ratios), "low": ratios[0], "high": ratios[-1], "rps": middle["rps"], "ceiling": middle["ceiling"],
+              "cpu_ratio": statistics.median(p["cpu_ratio"] for p in pairs), "cpu_ms": statistics.median(p["cpu_ms"] for p in pairs),
               "p50": middle["p50"], "p99": middle["p99"], "errors": sum(p["errors"] for p in pairs), "load": load(), "pairs": pairs}
     if all("hits" in p for p in pairs):
         hits, answered = sum(p["hits"] for p in pairs), sum(p["hits"] + p["misses"] for p in pairs)
         result.update(hit_rate=hits / answered if answered else 0.0, writes=sum(p["writes"] for p in pairs))
+    if all("failed" in p for p in pairs):
+        result.update(failed=sum(p["failed"] for p in pairs), signed_in_reads=sum(p["signed_in_reads"] for p in pairs))
     return result
 
 
@@ -335,10 +414,10 @@ def pages(known: dict) -> dict[str, str]:
     }
 
 
-def support_accounts(base: str, known: dict) -> tuple[str, str]:
-    """SUPPORT_ACCOUNTS signed-in accounts (cookie|token ...) for support.lua, each with a checked support."""
+def support_accounts(base: str, known: dict, count: int = SUPPORT_ACCOUNTS) -> tuple[str, str]:
+    """`count` signed-in accounts (cookie|token ...) for the wrk scripts, each with a checked session."""
     cookies, tokens = [], []
-    for n in range(1, SUPPORT_ACCOUNTS + 1):
+    for n in range(1, count + 1):
         client = Client(base)
         client.log_in(f"bench1-{n}@coesfeld.example")
         token = client.token(f"/ideen/{known['with100']}")
@@ -347,22 +426,52 @@ def support_accounts(base: str, known: dict) -> tuple[str, str]:
     return " ".join(cookies), " ".join(tokens)
 
 
-def mixed_load(ceiling: str, base: str, args, paths: dict[str, str], known: dict, cookies: str, tokens: str) -> dict:
-    """bench/mixed.lua: 95 % anonymous reads of every page and of the hot ideas' pages, 5 % supports
-    (or withdrawals) of the hot ideas; with the page cache's hit rate over the reads."""
+def own_ideas(url: str, count: int) -> list[int]:
+    """The ideas the first `count` bench accounts wrote (a support of one's own idea is refused)."""
+    code = APP + (
+        "from app.models import User\n"
+        "with app.app_context():\n"
+        "  own = db.session.scalars(select(Idea.id).join(User, User.id == Idea.author_id)"
+        f".where(User.email.in_([f'bench1-{{n}}@coesfeld.example' for n in range(1, {count} + 1)]))).all()\n"
+        "  print(','.join(map(str, own)) or '-')"
+    )
+    return [int(i) for i in _python(code, env_for(url)).splitlines()[-1].split(",") if i != "-"]
+
+
+def mixed_load(ceiling: Server, servers: list[Server], base: str, args, paths: dict[str, str], known: dict, cookies: str, tokens: str) -> dict:
+    """bench/mixed.lua, the hot set: 95 % anonymous reads of every page and of the hot ideas' pages,
+    5 % supports (or withdrawals) of the hot ideas; with the page cache's hit rate over the reads."""
     reads = [*paths.values(), *(f"/ideen/{idea}" for idea in known["hot"])]
     lua_env = dict(os.environ, BENCH_PATHS=" ".join(reads), BENCH_HOT_IDEAS=" ".join(map(str, known["hot"])),
                    BENCH_COOKIES=cookies, BENCH_TOKENS=tokens)
-    result = in_pairs(ceiling, base, args, script=str(ROOT / "bench" / "mixed.lua"), env=lua_env)
+    result = in_pairs(ceiling, servers, base, args, script=str(ROOT / "bench" / "mixed.lua"), env=lua_env)
     result.update(path="mixed", who="anonymous readers, signed-in supporters", reads=reads)
     return result
 
 
-def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
+def realistic_load(ceiling: Server, servers: list[Server], base: str, args, paths: dict[str, str], known: dict, url: str) -> dict:
+    """bench/realistic.lua, the headline: half the readers signed in (REALISTIC_ACCOUNTS accounts), one
+    read in five on a random idea of all, 4 % supports of random ideas and 1 % comments on hot ideas."""
+    cookies, tokens = support_accounts(base, known, REALISTIC_ACCOUNTS)
+    reads = [*paths.values(), *(f"/ideen/{idea}" for idea in known["hot"])]
+    lua_env = dict(os.environ, BENCH_PATHS=" ".join(reads), BENCH_HOT_IDEAS=" ".join(map(str, known["hot"])),
+                   BENCH_COOKIES=cookies, BENCH_TOKENS=tokens, BENCH_FIRST_IDEA=str(known["low"]),
+                   BENCH_IDEAS=str(known["high"] - known["low"] + 1), BENCH_OWN_IDEAS=" ".join(map(str, own_ideas(url, REALISTIC_ACCOUNTS))))
+    result = in_pairs(ceiling, servers, base, args, script=str(ROOT / "bench" / "realistic.lua"), env=lua_env)
+    result.update(path="realistic", who=f"half signed in, {REALISTIC_ACCOUNTS} accounts", reads=reads)
+    return result
+
+
+def _line(label: str, who: str, result: dict, tail: str = "") -> str:
+    return (f"  {label:<40} {who:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%} {result['low']:>6.1%}–{result['high']:<6.1%}"
+            f" {result['cpu_ratio']:>7.1%} {result['cpu_ms']:>6.2f} {result['p50']:>8} {result['p99']:>8}  {tail}{result['load']}")
+
+
+def measure(name: str, url: str, args, ceiling: Server) -> dict:
     known = facts(url)
     paths = pages(known)
     costs = {} if args.mixed_only else sql_costs(url, list(paths.values()), "bench1-1@coesfeld.example")
-    env = env_for(url, redis=redis)
+    env = env_for(url)
     servers = [Server("wsgi:app", env, probe="/health") for _ in range(args.instances)]
     proxy = Nginx([s.base for s in servers]) if args.instances > 1 else None
     base = proxy.base if proxy else servers[0].base
@@ -371,34 +480,34 @@ def measure(name: str, url: str, args, ceiling: str, redis: bool) -> dict:
         reader = Client(base)
         reader.log_in("bench1-2@coesfeld.example")
         assert "Kommentare (100)" in reader.open(paths["idea page with 100 comments"])
+        print(f"  {'page':<40} {'who':<10} {'req/s':>7} {'ratio':>7} {'range':>13} {'CPU':>7} {'ms CPU':>6} {'p50':>8} {'p99':>8}  load")
+        rows["realistic mixed load"] = result = realistic_load(ceiling, servers, base, args, paths, known, url)
+        print(_line("realistic mix (headline)", "both", result,
+                    f"cache hits: {result['hit_rate']:.1%}, {result['writes']} writes, {result['failed']} refused  "))
         if not args.mixed_only:
-            print(f"  {'page':<40} {'who':<10} {'req/s':>7} {'ratio':>7} {'range':>13} {'p50':>8} {'p99':>8} {'SQL':>4} {'SQL ms':>7}  load")
             for label, path in paths.items():
                 if args.page and not any(wanted in label for wanted in args.page):
                     continue
                 for who, cookie in (("anonymous", ""), ("signed in", reader.cookie)):
                     if who == "anonymous" and not args.anonymous:
                         continue
-                    result = in_pairs(ceiling, base + path, args, cookie=cookie)
+                    result = in_pairs(ceiling, servers, base + path, args, cookie=cookie)
                     assert result["errors"] == 0, (label, who, result)
                     result.update(path=path, who=who, **costs[path])
                     rows[f"{label} ({who})"] = result
-                    print(f"  {label:<40} {who:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%} {result['low']:>6.1%}–{result['high']:<6.1%}"
-                          f" {result['p50']:>8} {result['p99']:>8} {result['queries']:>4} {result['sql_ms']:>7.1f}  {result['load']}")
+                    print(_line(label, who, result, f"SQL {result['queries']} in {result['sql_ms']:.1f} ms  "))
         cookies, tokens = support_accounts(base, known)
         if not args.mixed_only:
             lua_env = dict(os.environ, BENCH_FIRST_IDEA=str(known["low"]), BENCH_IDEAS=str(known["high"] - known["low"] + 1),
                            BENCH_COOKIES=cookies, BENCH_TOKENS=tokens, BENCH_OWN_IDEAS=" ".join(map(str, known["own"])))
-            result = in_pairs(ceiling, base, args, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
+            result = in_pairs(ceiling, servers, base, args, script=str(ROOT / "bench" / "support.lua"), env=lua_env)
             assert result["errors"] == 0, ("support POST", result)
             result.update(path="POST /ideen/<id>/unterstuetzen", who=f"{SUPPORT_ACCOUNTS} accounts")
             rows["support POST"] = result
-            print(f"  {'support POST (random idea)':<40} {result['who']:<10} {result['rps']:>7.0f} {result['ratio']:>7.1%}"
-                  f" {result['low']:>6.1%}–{result['high']:<6.1%} {result['p50']:>8} {result['p99']:>8}  non-2xx: {result['errors']}  {result['load']}")
-        rows["mixed load"] = result = mixed_load(ceiling, base, args, paths, known, cookies, tokens)
-        print(f"  {'mixed: 95 % anonymous reads, 5 % supports':<40} {'both':<10} {result['rps']:>7.0f} {result['ratio']:>7.1%}"
-              f" {result['low']:>6.1%}–{result['high']:<6.1%} {result['p50']:>8} {result['p99']:>8}  cache hits: {result['hit_rate']:.1%}"
-              f" ({result['writes']} writes)  {result['load']}")
+            print(_line("support POST (random idea)", "20 acc.", result))
+        rows["mixed load"] = result = mixed_load(ceiling, servers, base, args, paths, known, cookies, tokens)
+        print(_line("hot set: 95 % anonymous, 5 % supports", "both", result,
+                    f"cache hits: {result['hit_rate']:.1%} ({result['writes']} writes)  "))
     finally:
         if proxy:
             proxy.stop()
@@ -421,28 +530,28 @@ def main() -> None:
     parser.add_argument("--instances", type=int, choices=[1, 2], default=1)
     parser.add_argument("--no-anonymous", dest="anonymous", action="store_false", help="only signed-in readers")
     parser.add_argument("--page", action="append", help="only the pages whose label contains this (repeatable)")
-    parser.add_argument("--mixed-only", action="store_true", help="only the mixed load (95 %% reads, 5 %% supports)")
+    parser.add_argument("--mixed-only", action="store_true", help="only the mixed loads (realistic and hot set)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: `make bench` installs Debian's wrk package")
     ideas, supports, comments = SIZES[args.size]
     ideas, supports, comments = args.ideas or ideas, args.supports or supports, args.comments or comments
     size = args.size if (ideas, supports, comments) == SIZES[args.size] else f"{ideas}"
-    redis = redis_available()
-    if args.instances > 1 and not redis:
-        sys.exit("two instances share the page cache and the rate limits through Redis: start Redis first")
-    print(f"machine: {os.cpu_count()} cores, load {load()}; {args.instances} instance(s) of gunicorn with 2 sync workers"
+    if not redis_available():
+        sys.exit("production keeps the rate limits and the page cache in Redis: start Redis first (see the machine's page)")
+    print(f"machine: {os.cpu_count()} cores, load {load()}; {args.instances} instance(s) of gunicorn {' '.join(gunicorn_options())}"
           f"{' behind nginx' if args.instances > 1 else ''}; wrk -t2 -c{args.connections} -d{args.seconds}s, {args.pairs} pairs;"
-          f" page cache in {'Redis' if redis else 'each worker'}")
+          " production configuration: rate limits on in Redis, page cache in Redis")
     ceiling_server = Server("bench.ceiling:app", env_for("sqlite://"))
     report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(), "size": size,
               "ideas": ideas, "supports": supports, "comments": comments, "instances": args.instances, "seconds": args.seconds,
-              "pairs": args.pairs, "connections": args.connections, "cores": os.cpu_count(), "results": []}
+              "pairs": args.pairs, "connections": args.connections, "cores": os.cpu_count(), "gunicorn": gunicorn_options(),
+              "configuration": "production: APP_ENV=production, rate limits on in Redis (raised), page cache in Redis", "results": []}
     try:
         for name, url in database_urls(args.db, size).items():
             print(f"== {name}, {ideas:,} ideas / {supports:,} supports / {comments:,} comments ==")
             prepare(url, ideas, supports, comments)
-            report["results"].append(measure(name, url, args, ceiling_server.base + "/", redis))
+            report["results"].append(measure(name, url, args, ceiling_server))
             print()
     finally:
         ceiling_server.stop()
