@@ -44,7 +44,12 @@ def _reader() -> User | None:
 
 
 def show(number: int) -> str:
-    return render(visible_project(number), reply_to_id=parse_int(request.args.get("antwort")))
+    """The page with everything it shows loaded up front (portfolio_queries.load_project): no lazy
+    load per history entry, trial or idea."""
+    project = portfolio_queries.load_project(number)
+    if project is None:
+        abort(404)
+    return render(project, reply_to_id=parse_int(request.args.get("antwort")))
 
 
 def render(project: Project, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None,

@@ -331,3 +331,36 @@ def test_the_seed_table_by_raum_comes_back_from_its_rows(client, auth, people):
     assert good.status_code == 302
     db.session.expire_all()
     assert p3.raum.name == "Raum für breite Teilhabe"
+
+
+def test_a_project_page_costs_a_fixed_number_of_queries(app, client, people, count_queries):
+    """Everything the page shows is loaded up front (portfolio_queries.load_project): more history
+    entries, trials in more towns, more ideas and budget lines cost no extra query (issue #36)."""
+    from datetime import date
+
+    from app.models import Milestone, Municipality, ProjectStatusChange, Trial
+
+    project = db.session.scalar(select(Project).where(Project.number == 1))
+    towns = db.session.scalars(select(Municipality).where(Municipality.is_district.is_(False)).order_by(Municipality.id)).all()
+
+    def add(n: int) -> None:
+        for i in range(n):
+            actor = create_user(f"staff{n}-{i}@example.com", roles=("steering",))
+            project.status_changes.append(ProjectStatusChange(from_status="planned", to_status="planned", actor=actor, reason=f"Grund {i}"))
+            project.milestones.append(Milestone(title=f"Schritt {n}-{i}", planned_on=date(2027, 1, 1 + i)))
+            project.trials.append(Trial(what=f"Test {n}-{i}", municipality_id=towns[i % len(towns)].id, starts_on=date(2027, 2, 1 + i)))
+            project.budget_lines.append(BudgetLine(label=f"Posten {n}-{i}", year=2027, kind="investiv", amount=Decimal("100.00")))
+            idea = make_idea(create_user(f"autor{n}-{i}@example.com"), f"Baustein {n}-{i}")
+            idea.project_id = project.id
+        db.session.commit()
+
+    def queries() -> int:
+        with count_queries() as counter:
+            assert client.get("/portfolio/P1").status_code == 200
+        return counter.count
+
+    add(1)
+    few = queries()
+    add(4)
+    assert queries() == few, "no query per history entry, trial, idea or budget line"
+    assert few <= 10, few
