@@ -102,7 +102,7 @@ SCHEMAS = {
         "ideas_exact": {"type": "boolean", "description": "false: mehr als ideas"},
     }),
     "Municipality": _object({"slug": _SLUG, "name": _TEXT, "district": {"type": "boolean"}}),
-    "Budget": _object({"investive": _MONEY, "consumptive": _MONEY, "total": _MONEY, "funding": _MONEY, "own_share": _MONEY}),
+    "Budget": _object({"investive": _MONEY, "consumptive": _MONEY, "total": _MONEY, "funding": _MONEY, "third_party": _MONEY, "own_share": _MONEY}),
     "BudgetLine": _object(
         {
             "label": _TEXT,
@@ -111,6 +111,7 @@ SCHEMAS = {
             "amount": _MONEY,
             "funding_rate": _MONEY,
             "funding": _MONEY,
+            "third_party": _MONEY,
             "own_share": _MONEY,
         }
     ),

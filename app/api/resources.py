@@ -75,6 +75,7 @@ def project(item: Project, *, detail: bool = False) -> dict:
             "consumptive": money(totals.consumptive),
             "total": money(totals.total),
             "funding": money(totals.funding),
+            "third_party": money(totals.third_party),
             "own_share": money(totals.own_share),
         },
         "url": absolute_url("portfolio.show", number=item.number),
@@ -90,8 +91,9 @@ def project(item: Project, *, detail: bool = False) -> dict:
                 "kind": line.kind,
                 "amount": money(line.amount),
                 "funding_rate": money(line.funding_rate),
-                "funding": money(budgets.funding(line.amount, line.funding_rate)),
-                "own_share": money(budgets.own_share(line.amount, line.funding_rate)),
+                "funding": money(budgets.line_funding(line)),
+                "third_party": money(line.third_party),
+                "own_share": money(budgets.line_own_share(line)),
             }
             for line in item.budget_lines
         ]

@@ -180,17 +180,21 @@ def test_projects_with_budget_origin_and_history(client, ideas):
             )
         ],
     )
-    project.budget_lines.append(BudgetLine(label="Betrieb", year=2028, kind="konsumtiv", amount=Decimal("999.99"), funding_rate=Decimal("50.00")))
+    project.budget_lines.append(BudgetLine(label="Betrieb", year=2028, kind="konsumtiv", amount=Decimal("999.99"), funding_rate=Decimal("50.00"),
+                                           third_party=Decimal("250.00")))
     db.session.commit()
     listed = client.get("/api/v1/projects?priority=II").json
     assert [p["code"] for p in listed["data"]] == ["P29"]
     p29 = listed["data"][0]
     assert p29["ideas"] == [ideas["bus"].id] and p29["municipality"] == "duelmen" and p29["district_wide"] is False
-    assert p29["budget"] == {"investive": "10000.01", "consumptive": "999.99", "total": "11000.00", "funding": "7000.01", "own_share": "3999.99"}
+    assert p29["budget"] == {"investive": "10000.01", "consumptive": "999.99", "total": "11000.00", "funding": "7000.01", "third_party": "250.00",
+                             "own_share": "3749.99"}
     assert len(client.get("/api/v1/projects").json["data"]) == 29
     assert [p["code"] for p in client.get("/api/v1/projects?municipality=kreisweit&priority=I").json["data"]] == ["P1", "P2", "P3", "P4"]
     detail = client.get("/api/v1/projects/P29").json
     assert [line["funding"] for line in detail["budget_lines"]] == ["6500.01", "500.00"]
+    # The page's arithmetic: third-party money comes off the own share, never off the funding.
+    assert [(line["third_party"], line["own_share"]) for line in detail["budget_lines"]] == [("0.00", "3500.00"), ("250.00", "249.99")]
     assert detail["history"][0]["to"] == "planned" and detail["history"][0]["from"] is None
     assert "sg@example.com" not in json.dumps(detail)
     assert client.get("/api/v1/ideas?municipality=duelmen").json["data"][0]["project"] == "P29"
