@@ -99,6 +99,14 @@ def claim_rows(model: Any, *, due: Iterable[ColumnElement[bool]], still_due: Col
     return list(db.session.scalars(select(model).where(model.claimed_by == claim).order_by(model.id)))
 
 
+def give_up_after(model: Any, row_id: int, attempts: int, now: datetime) -> None:
+    """After a failed turn on a row claimed by claim_rows: mark it failed (failed_at) once it has
+    been tried `attempts` times; before that it is tried again when its lease ends. Commits. The
+    data downloads and the reports give up this way."""
+    db.session.execute(update(model).where(model.id == row_id, model.attempts >= attempts).values(failed_at=now))
+    db.session.commit()
+
+
 def committed_in_get(change: Callable[[], Any]) -> bool:
     """A GET's own write (app/transactions.py: inside `writing()`): `change()`, then commit. False,
     rolled back, when the database is busy: beyond the busy timeout, or on SQLite at once when this

@@ -388,19 +388,15 @@ def edit_site_texts(actor: User | None, texts: dict[str, str]) -> int:
     if any(len(text) > SITE_TEXT_MAX for text in cleaned.values()):
         raise InvalidInput(_l("At most %(max)d characters, please.", max=SITE_TEXT_MAX))
     current = reference.site_texts()
-    rows = {row.key: row for row in db.session.scalars(select(SiteText).where(SiteText.key.in_(list(cleaned))))}
-    changed = 0
-    for key, text in cleaned.items():
-        if key in rows and rows[key].text == text or key not in rows and current[key] == text:
-            continue
+    changes = {key: text for key, text in cleaned.items() if current[key] != text}
+    rows = {row.key: row for row in db.session.scalars(select(SiteText).where(SiteText.key.in_(list(changes))))} if changes else {}
+    for key, text in changes.items():
         row = rows.get(key) or SiteText(key=key)
-        before = current[key]
         row.text, row.updated_at = text, utcnow()
         db.session.add(row)
         db.session.flush()
-        audit.record(actor, "site_text.edit", "site_text", row.id, before={"text": before}, after={"text": text})
-        changed += 1
-    return changed
+        audit.record(actor, "site_text.edit", "site_text", row.id, before={"text": current[key]}, after={"text": text})
+    return len(changes)
 
 
 RAUM_NAME_MAX = 120

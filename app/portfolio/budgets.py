@@ -47,6 +47,16 @@ def third_party_cap(amount: Decimal, rate: Decimal) -> Decimal:
     return (own_share(amount, rate) / 2).quantize(CENT, rounding=ROUND_DOWN)
 
 
+def third_party_problem(amount: Decimal, rate: Decimal, third_party: Decimal) -> str | None:
+    """Why a line's third-party money cannot be counted (above third_party_cap), or None: the one
+    wording of the rule for the form and the services (a CSV import)."""
+    cap = third_party_cap(amount, rate)
+    if third_party <= cap:
+        return None
+    return str(_l("Third-party money may reduce the own share by at most half: at most %(cap)s here (%(excess)s less).",
+                  cap=format_euros(cap), excess=format_euros(third_party - cap)))
+
+
 def percentages(values: list[Decimal], places: int = 1) -> list[Decimal]:
     """Each value's share of their sum in percent, rounded so the shares add up to exactly 100.
 

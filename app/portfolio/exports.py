@@ -44,7 +44,7 @@ def budget_table() -> Table:
             [
                 line.project.code, line.project.title, line.project.action_field.name, line.project.in_application, line.label, line.year,
                 line.phase, line.release_status, line.kind, line.amount, line.funding_rate,
-                budgets.funding(line.amount, line.funding_rate), line.third_party, budgets.line_own_share(line),
+                budgets.line_funding(line), line.third_party, budgets.line_own_share(line),
             ]
         )
     return table

@@ -40,7 +40,6 @@ from app.portfolio import budgets, imports, labels
 from app.portfolio.services import BudgetInput, MilestoneInput, ProjectData, TrialInput
 from app.reference import action_fields, municipalities, project_choice, projects, raeume
 from app.security import parse_int
-from app.templating import format_euros
 
 
 def _euros(form, field) -> None:
@@ -208,9 +207,8 @@ class BudgetLineForm(FlaskForm):
         amount, rate, given = (getattr(f, "decimal", None) for f in (self.amount, self.funding_rate, field))
         if amount is None or rate is None or given is None:
             return  # a wrong amount or rate has its own message
-        if given > (cap := budgets.third_party_cap(amount, rate)):
-            raise ValidationError(_l("Third-party money may reduce the own share by at most half: at most %(cap)s here (%(excess)s less).",
-                                     cap=format_euros(cap), excess=format_euros(given - cap)))
+        if too_much := budgets.third_party_problem(amount, rate, given):
+            raise ValidationError(too_much)
 
     def line(self) -> BudgetInput:
         return BudgetInput(

@@ -309,12 +309,18 @@ def _csv_preview(result: imports.Preview, text: str, filename: str, *, notice: s
 
 # Steering committee: shortlist and import ------------------------------------
 
-@bp.route("/shortlist/<int:idea_id>", methods=["GET", "POST"])
-@steering_required
-def shortlist(idea_id: int):
+def _committee_idea(idea_id: int) -> Idea:
+    """A candidate or a shortlisted idea (what the committee decides on); else 404."""
     idea = db.session.get(Idea, idea_id)
     if idea is None or idea.status not in (CANDIDATE, SHORTLISTED):
         abort(404)
+    return idea
+
+
+@bp.route("/shortlist/<int:idea_id>", methods=["GET", "POST"])
+@steering_required
+def shortlist(idea_id: int):
+    idea = _committee_idea(idea_id)
     form = ShortlistForm()
     change = services.shortlist_idea if idea.status == CANDIDATE else services.remove_from_shortlist
     if form.validate_on_submit() and attempt(change, idea, current_user, form.note.data or "", errors_to=form.note,
@@ -327,9 +333,7 @@ def shortlist(idea_id: int):
 @steering_required
 def decline(idea_id: int):
     """The committee declines a candidate or a shortlisted idea, with a public reason."""
-    idea = db.session.get(Idea, idea_id)
-    if idea is None or idea.status not in (CANDIDATE, SHORTLISTED):
-        abort(404)
+    idea = _committee_idea(idea_id)
     form = DeclineForm()
     if form.validate_on_submit() and attempt(services.decline_idea, idea, current_user, form.reason.data or "", errors_to=form.reason,
                                              success=lambda _none: states.changed_message(idea.status)):

@@ -65,7 +65,6 @@ from app.models.user import ROLE_ADMIN, ROLE_STEERING
 from app.portfolio import budgets
 from app.reasons import clean_reason
 from app.security import one_line
-from app.templating import format_euros
 
 PROJECT_NUMBER = "project_number"
 PROJECT_EDITOR_ROLES = (ROLE_STEERING, ROLE_ADMIN)  # who edits projects and budget lines
@@ -247,9 +246,8 @@ def budget_problems(line: BudgetInput) -> list[str]:
         found.append(_l("Please choose the release status."))
     if not isinstance(line.third_party, Decimal) or line.third_party < 0 or line.third_party != line.third_party.quantize(Decimal("0.01")):
         found.append(_l("Please enter the third-party money in euros with at most two decimal places."))
-    elif not found and line.third_party > (cap := budgets.third_party_cap(line.amount, line.funding_rate)):
-        found.append(_l("Third-party money may reduce the own share by at most half: at most %(cap)s here (%(excess)s less).",
-                        cap=format_euros(cap), excess=format_euros(line.third_party - cap)))
+    elif not found and (too_much := budgets.third_party_problem(line.amount, line.funding_rate, line.third_party)):
+        found.append(too_much)
     return [str(message) for message in found]
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 
-from app.database import claim_rows, rows_changed
+from app.database import claim_rows, give_up_after, rows_changed
 from app.errors import InvalidInput
 from app.extensions import db
 from app.files import remove_unnamed
@@ -136,17 +136,10 @@ def build_due_exports(now: datetime | None = None) -> int:
             db.session.rollback()
             with suppress(OSError):
                 (export_dir() / name).unlink(missing_ok=True)
-            _give_up_after_attempts(row.id)
+            give_up_after(DataExport, row.id, MAX_ATTEMPTS, utcnow())
             continue
         built += 1
     return built
-
-
-def _give_up_after_attempts(export_id: int) -> None:
-    db.session.execute(
-        update(DataExport).where(DataExport.id == export_id, DataExport.attempts >= MAX_ATTEMPTS).values(failed_at=utcnow())
-    )
-    db.session.commit()
 
 
 def _queue_ready_mail(user: User, row: DataExport) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select
 
-from app.database import claim_rows, rows_changed
+from app.database import claim_rows, give_up_after, rows_changed
 from app.errors import InvalidInput
 from app.extensions import db
 from app.files import remove_unnamed
@@ -114,9 +114,7 @@ def build_due_reports(now: datetime | None = None) -> int:
             db.session.rollback()
             with suppress(OSError):
                 (report_dir() / name).unlink(missing_ok=True)
-            db.session.execute(update(ReportRequest).where(ReportRequest.id == row.id, ReportRequest.attempts >= MAX_ATTEMPTS)
-                               .values(failed_at=utcnow()))
-            db.session.commit()
+            give_up_after(ReportRequest, row.id, MAX_ATTEMPTS, utcnow())
             continue
         built += 1
     return built

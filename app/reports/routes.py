@@ -52,13 +52,13 @@ def _period(form: FlaskForm) -> figures.Period | None:
 
 
 def _page(form: PeriodForm, period: figures.Period | None, status: int = 200):
+    """The page: the form's error, the offer to prepare a long period, or the report itself."""
+    shown = {"form": form, "period": period, "prepared": requests.requests_of(current_user)}
     if period is None:
-        return render_template("reports/page.html", form=form, report=None, period=None, prepared=requests.requests_of(current_user)), 422
+        return render_template("reports/page.html", report=None, **shown), 422
     if requests.is_long(period):
-        return render_template("reports/page.html", form=form, report=None, period=period, long=True, request_form=RequestForm(formdata=None),
-                               prepared=requests.requests_of(current_user)), status
-    return render_template("reports/page.html", form=form, period=period, request_form=RequestForm(formdata=None),
-                           prepared=requests.requests_of(current_user), **document.context(document.build(period))), status
+        return render_template("reports/page.html", report=None, long=True, **shown), status
+    return render_template("reports/page.html", **shown, **document.context(document.build(period))), status
 
 
 @bp.route("")
