@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -52,6 +53,8 @@ HIDDEN_BY_MODERATION = "moderation"
 HIDDEN_BY_BLOCK = "block"
 STATUSES = (DRAFT, PUBLISHED, IN_REVIEW, CANDIDATE, SHORTLISTED, IN_PORTFOLIO, DECLINED, MERGED, WITHDRAWN)
 PUBLIC_STATUSES = tuple(s for s in STATUSES if s != DRAFT)
+# An idea the lists and counts show by default (ideas/queries.py: is_listed), as SQL for ix_ideas_listed.
+LISTED = f"status != '{DRAFT}' AND is_hidden IS false AND status NOT IN ('{MERGED}', '{WITHDRAWN}')"
 
 idea_action_fields = Table(
     "idea_action_fields",
@@ -72,6 +75,10 @@ class Idea(Base):
         Index("ix_ideas_newest", "published_at", "id"),
         Index("ix_ideas_most_supported", "support_count", "published_at", "id"),
         Index("ix_ideas_most_discussed", "comment_count", "published_at", "id"),
+        # The listed ideas (ideas/queries.py: is_listed, the same words, or the planner passes it by),
+        # read index-only where a count stops early: the action fields' counts (migration 0038).
+        # PostgreSQL's only: SQLite looks each idea up by its rowid, as cheap as reading this.
+        Index("ix_ideas_listed", "id", postgresql_where=text(LISTED)).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,6 +14,8 @@ def test_models_and_migrations_agree(app):
             connection, opts={"compare_type": True, "include_object": _include}
         )
         diff = compare_metadata(context, Base.metadata)
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's only (models/idea.py)
+        diff = [change for change in diff if not (change[0] == "add_index" and change[1].name == "ix_ideas_listed")]
     assert diff == []
 
 
