@@ -76,6 +76,14 @@ def too_often() -> str:
     return str(_("You have tried this too often in a short time. Please try again in a minute."))
 
 
+def retry_after() -> dict[str, str]:
+    """Retry-After for a 429: the seconds until the limit that was hit lets the next one through."""
+    current = limiter.current_limit
+    if current is None:
+        return {}
+    return {"Retry-After": str(max(1, int(current.reset_at - time.time())))}
+
+
 def json_error(code: int, message: object, parameter: str | None = None, headers: dict[str, str] | None = None) -> ErrorAnswer:
     """An error of the JSON API, in the shape its OpenAPI document calls Error."""
     return jsonify({"error": {"status": code, "message": str(message), "parameter": parameter}}), code, headers or {}
@@ -103,6 +111,7 @@ def register(app: Flask) -> None:
         # keep what the client needs to go on: Allow (405), Retry-After (429)
         kept = {k: v for k, v in error.get_headers() if k in ("Allow", "Retry-After")}
         if error.code == 429:
+            kept = {**retry_after(), **kept}
             message = too_often()
             page = resubmit_page(429, message)
             if page is not None:

@@ -120,6 +120,14 @@ def test_the_api_is_rate_limited_per_address_with_a_json_answer(client, referenc
     assert limited.headers["Cache-Control"] == "no-store", "a refusal is kept by nobody"
 
 
+def test_an_answer_within_the_limit_reads_no_window_for_headers(client, reference):
+    """X-RateLimit-* headers cost two Redis round trips per answer (the window's count and expiry)
+    besides the hit itself: only a refusal says when to try again (Retry-After, above)."""
+    answer = client.get("/api/v1/municipalities")
+    assert answer.status_code == 200
+    assert not [name for name in answer.headers.keys() if name.lower().startswith(("x-ratelimit", "retry-after"))]
+
+
 def test_every_limit_outside_the_api_is_on_posts():
     """GETs outside the API skip Flask-Limiter (security._read_without_limits). That loses no limit
     only while every other one is declared through limit_per_address or limit_per_account, on POSTs."""
