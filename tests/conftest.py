@@ -97,16 +97,23 @@ def migrated(database_url, outbox_root) -> str:
 KEEP_TABLES = {"content_versions"}  # one row made by the migration; its number only grows
 
 
+_EMPTY_ALL: list[str] = []  # PostgreSQL: the statements of empty_all_tables, as one string (built once)
+
+
 def empty_all_tables() -> None:
-    """DELETE in dependency order and restart the ids (on PostgreSQL a quarter of TRUNCATE's time)."""
+    """DELETE in dependency order and restart the ids (on PostgreSQL a quarter of TRUNCATE's time,
+    and all of it in one round trip: a hundred statements one by one cost 30 ms a test)."""
     tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
-    for name in tables:
-        db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (names from our own metadata)
     if db.engine.dialect.name == "postgresql":
-        for sequence in db.session.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")):
-            db.session.execute(text(f"ALTER SEQUENCE {sequence} RESTART"))
-    elif _has_sqlite_sequence():
-        db.session.execute(text("DELETE FROM sqlite_sequence"))
+        if not _EMPTY_ALL:
+            sequences = db.session.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")).all()
+            _EMPTY_ALL.append("".join(f"DELETE FROM {name};" for name in tables) + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in sequences))
+        db.session.connection().exec_driver_sql(_EMPTY_ALL[0])
+    else:
+        for name in tables:
+            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (names from our own metadata)
+        if _has_sqlite_sequence():
+            db.session.execute(text("DELETE FROM sqlite_sequence"))
     db.session.commit()
 
 
