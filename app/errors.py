@@ -65,12 +65,18 @@ TOO_OFTEN = _l("You have sent this too often in a short time. Please wait a few 
 API_PREFIX = "/api/"
 
 
+def _seconds_to_wait() -> float | None:
+    """How long until the limit this request hit lets the next one through; None if none was hit."""
+    current = limiter.current_limit
+    return None if current is None else current.reset_at - time.time()
+
+
 def too_often() -> str:
     """The 429 message, with when to try again (from the limit that was hit)."""
-    current = limiter.current_limit
-    if current is None:
+    seconds = _seconds_to_wait()
+    if seconds is None:
         return str(TOO_OFTEN)
-    minutes = max(1, round((current.reset_at - time.time()) / 60))
+    minutes = max(1, round(seconds / 60))
     if minutes > 1:
         return str(_("You have tried this too often in a short time. Please try again in %(minutes)d minutes.", minutes=minutes))
     return str(_("You have tried this too often in a short time. Please try again in a minute."))
@@ -78,10 +84,8 @@ def too_often() -> str:
 
 def retry_after() -> dict[str, str]:
     """Retry-After for a 429: the seconds until the limit that was hit lets the next one through."""
-    current = limiter.current_limit
-    if current is None:
-        return {}
-    return {"Retry-After": str(max(1, int(current.reset_at - time.time())))}
+    seconds = _seconds_to_wait()
+    return {} if seconds is None else {"Retry-After": str(max(1, int(seconds)))}
 
 
 def json_error(code: int, message: object, parameter: str | None = None, headers: dict[str, str] | None = None) -> ErrorAnswer:
