@@ -13,11 +13,13 @@ test_gw1, created when missing) and its own Redis databases (redis_url()).
 from __future__ import annotations
 
 import contextvars
+import functools
 import os
 import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -25,13 +27,13 @@ from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import Table, create_engine, event, insert, select, text
 from sqlalchemy.engine import make_url
 
 from app import cache, create_app
 from app.config import TestConfig, normalise_database_url
 from app.extensions import db, limiter
-from app.models import ActionField, Base, Criterion, Municipality, Project, Raum, User
+from app.models import Base, User
 from app.seed.reference import load_reference_data
 from tests.factories import create_user
 from tests.helpers import Auth
@@ -97,24 +99,29 @@ def migrated(database_url, outbox_root) -> str:
 KEEP_TABLES = {"content_versions"}  # one row made by the migration; its number only grows
 
 
-_EMPTY_ALL: list[str] = []  # PostgreSQL: the statements of empty_all_tables, as one string (built once)
-
-
 def empty_all_tables() -> None:
     """DELETE in dependency order and restart the ids (on PostgreSQL a quarter of TRUNCATE's time,
     and all of it in one round trip: a hundred statements one by one cost 30 ms a test)."""
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     if db.engine.dialect.name == "postgresql":
-        if not _EMPTY_ALL:
-            sequences = db.session.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")).all()
-            _EMPTY_ALL.append("".join(f"DELETE FROM {name};" for name in tables) + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in sequences))
-        db.session.connection().exec_driver_sql(_EMPTY_ALL[0])
+        db.session.connection().exec_driver_sql(_emptying_postgresql())
     else:
-        for name in tables:
-            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608 (names from our own metadata)
+        for table in _emptied_tables():
+            db.session.execute(table.delete())
         if _has_sqlite_sequence():
             db.session.execute(text("DELETE FROM sqlite_sequence"))
     db.session.commit()
+
+
+def _emptied_tables() -> list[Table]:
+    """Every table but KEEP_TABLES, children before their parents."""
+    return [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+
+
+@functools.cache
+def _emptying_postgresql() -> str:
+    """empty_all_tables' statements on PostgreSQL as one string (psycopg sends it as one query)."""
+    sequences = db.session.scalars(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")).all()
+    return "".join(f"DELETE FROM {t.name};" for t in _emptied_tables()) + "".join(f"ALTER SEQUENCE {s} RESTART;" for s in sequences)
 
 
 def _has_sqlite_sequence() -> bool:
@@ -233,26 +240,28 @@ def reference(app):
 class ReferenceRows:
     """load_reference_data's rows, written by the function itself in a process's first test and
     copied back in one INSERT per table afterwards (the function's many small queries cost 22 ms a
-    test on PostgreSQL; the copy a few). The ids stay the same, so each id sequence is set past them."""
-
-    MODELS = (Municipality, ActionField, Raum, Project, Criterion)  # what it writes, in dependency order
+    test on PostgreSQL; the copy a few). Whatever tables it filled are copied, with their ids, so
+    each id sequence is set past them."""
 
     def __init__(self):
-        self._rows: dict[str, list[dict]] | None = None
+        self._rows: list[tuple[Table, list[dict]]] | None = None
 
     def load(self) -> None:
         if self._rows is None:
+            parents_first = list(reversed(_emptied_tables()))
+            # Only rows the function wrote are kept: not those of a fixture that ran before it, nor
+            # the rows a migration wrote, which the first test of a process still finds.
+            empty = not any(db.session.execute(select(t).limit(1)).first() for t in parents_first)
             load_reference_data()
             db.session.flush()
-            self._rows = {m.__tablename__: [dict(r._mapping) for r in db.session.execute(select(m.__table__))] for m in self.MODELS}
+            if empty:
+                self._rows = [(t, rows) for t in parents_first if (rows := [dict(r._mapping) for r in db.session.execute(select(t))])]
             return
-        for model in self.MODELS:
-            rows = self._rows[model.__tablename__]
-            if rows:
-                db.session.execute(insert(model.__table__), rows)
+        for table, rows in self._rows:
+            db.session.execute(insert(table), rows)
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("SELECT " + ", ".join(  # noqa: S608 (names from our own models)
-                f"setval(pg_get_serial_sequence('{m.__tablename__}', 'id'), (SELECT max(id) FROM {m.__tablename__}))" for m in self.MODELS)))
+            db.session.execute(text("SELECT " + ", ".join(  # noqa: S608 (names from our own metadata)
+                f"setval(pg_get_serial_sequence('{t.name}', 'id'), (SELECT max(id) FROM {t.name}))" for t, _ in self._rows if "id" in t.c)))
         cache.public_content_changed()  # as the function's own inserts would
 
 
@@ -347,15 +356,19 @@ class QueryCounter:
     CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
     def __init__(self):
-        self.statements: list[str] = []
+        self.sent: list[tuple[str, Any]] = []  # each statement with its parameters
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany):
         if not statement.lstrip().upper().startswith(self.CONTROL):
-            self.statements.append(statement)
+            self.sent.append((statement, parameters))
+
+    @property
+    def statements(self) -> list[str]:
+        return [statement for statement, _ in self.sent]
 
     @property
     def count(self) -> int:
-        return len(self.statements)
+        return len(self.sent)
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@ reading every idea. Asked of the planner itself (EXPLAIN), with sequential scans
 allows and, on PostgreSQL, 3,000 ideas more, so that reading them all is not the cheapest way (on a
 few rows it is); at 100,000 ideas the difference is 99 ms against 0.6 ms (docs/performance.md)."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from app.extensions import db
 from app.ideas import queries
@@ -33,22 +31,6 @@ def ideas(app, reference):
     return made
 
 
-@contextmanager
-def statements():
-    """The SELECTs sent while inside, with their parameters."""
-    sent: list[tuple[str, object]] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
-
-
 def plan(statement: str, parameters) -> dict | str:
     """PostgreSQL's plan as its JSON tree, SQLite's as the lines of EXPLAIN QUERY PLAN."""
     connection = db.session.connection()
@@ -72,19 +54,19 @@ def reads_every_idea(found: dict | str, limited: bool = False) -> bool:
     return any(reads_every_idea(child, limited) for child in found.get("Plans", ()))
 
 
-def test_the_start_pages_ideas_are_found_through_indexes(ideas):
-    with statements() as sent:
+def test_the_start_pages_ideas_are_found_through_indexes(ideas, count_queries):
+    with count_queries() as counter:
         newest, supported = queries.start_page_ideas(5)
     assert {idea.id for idea in ideas} <= {idea.id for idea in newest} & {idea.id for idea in supported}
-    plans = [plan(*one) for one in sent]
+    plans = [plan(*one) for one in counter.sent]
     assert plans and not any(reads_every_idea(p) for p in plans), plans
 
 
-def test_the_action_fields_are_counted_without_reading_every_idea(ideas):
-    with statements() as sent:
+def test_the_action_fields_are_counted_without_reading_every_idea(ideas, count_queries):
+    with count_queries() as counter:
         counts = dict((field.slug, count.number) for field, count in queries.action_fields_with_counts())
     assert counts["mobilitaet"] >= 3
-    (counted,) = [plan(*one) for one in sent]
+    (counted,) = [plan(*one) for one in counter.sent]
     assert not reads_every_idea(counted), counted
     # Whether PostgreSQL reads ix_ideas_listed for it depends on the table's size and state (index-only
     # once VACUUM has marked the pages): measured at 100,000 ideas (docs/performance.md), not asserted here.
