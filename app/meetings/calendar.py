@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from icalendar import Calendar, Event
 
-from app.meetings.labels import kind_label
+from app.meetings.labels import kind_and_title, kind_label
 from app.models import Meeting, utcnow
 from app.templating import local_zone
 from app.urls import public_url
@@ -26,7 +26,7 @@ def _event(meeting: Meeting, url: str) -> Event:
     event.add("dtstamp", meeting.updated_at or utcnow())
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("summary", f"{kind_label(meeting.kind)}: {meeting.title}")
+    event.add("summary", kind_and_title(meeting.kind, meeting.title))
     place = ", ".join(part for part in (meeting.address, meeting.municipality.name if meeting.municipality else "") if part)
     if place or meeting.online_url:
         event.add("location", place or meeting.online_url)

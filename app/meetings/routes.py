@@ -16,13 +16,14 @@ from app.extensions import db
 from app.forms import form_status
 from app.meetings import calendar, queries, services
 from app.meetings.forms import MeetingForm, local_value
-from app.meetings.labels import KIND_LABELS, kind_label
+from app.meetings.labels import KIND_LABELS, kind_and_title, kind_label
 from app.models import Meeting
 from app.models.user import ROLE_HELPER
 from app.views import attempt
 
 bp = Blueprint("meetings", __name__, url_prefix="/veranstaltungen")
 bp.add_app_template_global(kind_label, "meeting_kind")
+bp.add_app_template_global(kind_and_title, "meeting_kind_and_title")
 organiser_required = role_required(*services.ORGANISER_ROLES)
 ICS = "text/calendar; charset=utf-8"
 

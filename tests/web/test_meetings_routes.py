@@ -81,6 +81,20 @@ def test_an_officer_is_refused_another_town_s_event(client, auth, staff):
     assert client.post("/veranstaltungen/neu", data=_form()).status_code == 303
 
 
+def test_an_event_titled_with_its_kind_names_the_kind_once(client, staff):
+    now = datetime.now(timezone.utc)
+    for title in ("Themenworkshop Mobilität", "Bildung"):
+        services.create_meeting(staff["moderator"], MeetingInput(
+            kind="workshop", title=title, starts_at=now + timedelta(days=2), ends_at=now + timedelta(days=2, hours=2),
+            municipality_id=town_id("duelmen")))
+    db.session.commit()
+    start = page_text(client.get("/").text)
+    assert "Themenworkshop Mobilität" in start and "Themenworkshop: Themenworkshop" not in start
+    assert "Themenworkshop: Bildung" in start, "a title that does not name the kind gets it in front"
+    feed = Calendar.from_ical(client.get("/veranstaltungen/kalender.ics").data)
+    assert sorted(str(e["SUMMARY"]) for e in feed.walk("VEVENT")) == ["Themenworkshop Mobilität", "Themenworkshop: Bildung"]
+
+
 def test_everyone_finds_events_and_takes_them_into_a_calendar(client, staff):
     now = datetime.now(timezone.utc)
     soon = services.create_meeting(staff["moderator"], MeetingInput(
