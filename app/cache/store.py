@@ -123,6 +123,20 @@ if (not held) or tonumber(held) < tonumber(ARGV[1]) then redis.call('SET', KEYS[
 """
 
 
+# Stores an entry, notes it in the index (by time) and evicts the oldest beyond the bound, in one
+# round trip (three when done from here: the set, then popping the oldest, then deleting them).
+# The evicted pages' keys are built in the script from the prefix: fine on one Redis server, which
+# is what the platform uses (not a Redis Cluster, where a script may touch only the keys it is given).
+_STORE_BOUNDED = """
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+local over = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+if over > 0 then
+  local oldest = redis.call('ZPOPMIN', KEYS[2], over)
+  for i = 1, #oldest, 2 do redis.call('DEL', ARGV[6] .. oldest[i]) end
+end
+"""
+
 class BoundedRedisCache:
     """Pages in Redis under their own prefix, at most `items` of them (the oldest are evicted first),
     next to a copy of the versions they are checked against: a hit is one round trip to Redis (MGET
@@ -148,6 +162,7 @@ class BoundedRedisCache:
         self.copies = copies
         self.recent = recent
         self.set_if_greater = client.register_script(_SET_IF_GREATER)
+        self.store_bounded = client.register_script(_STORE_BOUNDED)
         self.paused_until = 0.0  # monotonic time until which Redis is left alone after a failure
 
     def _redis_answers(self) -> bool:
@@ -206,15 +221,7 @@ class BoundedRedisCache:
         if not self._redis_answers():
             return
         try:
-            pipe = self.client.pipeline()
-            pipe.set(self.PREFIX + key, entry.encode(), ex=self.timeout)
-            pipe.zadd(self.INDEX, {key: time()})
-            pipe.zcard(self.INDEX)
-            size = pipe.execute()[-1]
-            if size > self.items:
-                oldest = [k.decode("utf-8") for k, _score in self.client.zpopmin(self.INDEX, size - self.items)]
-                if oldest:
-                    self.client.delete(*[self.PREFIX + k for k in oldest])
+            self.store_bounded(keys=[self.PREFIX + key, self.INDEX], args=[entry.encode(), self.timeout, time(), key, self.items, self.PREFIX])
         except RedisError as error:
             self._failed("storing a page", error)
 

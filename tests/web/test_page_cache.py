@@ -256,6 +256,24 @@ class TestWithRedis:
         assert store.zcard("ideen:page-index") == 5 and len(store.keys("ideen:page:*")) == 5
 
 
+    def test_storing_a_page_past_the_bound_is_one_round_trip(self, app, client, idea, monkeypatch):
+        """A full cache (the usual state) evicts its oldest page as part of storing the new one, in
+        one round trip to Redis, not three (the set, popping the oldest, deleting them)."""
+        cache = app.extensions["page_cache"]
+        for number in range(1, 6):
+            client.get(f"/ideen?page={number}")
+        sent = []
+        for name in ("execute_command", "pipeline"):
+            original = getattr(cache.client, name)
+            monkeypatch.setattr(cache.client, name, lambda *args, _original=original, _name=name, **kwargs: (
+                sent.append(_name), _original(*args, **kwargs))[1])
+        entry = store.Entry("1", "text/html", b"<p>eine Seite</p>", time.time())
+        cache.store("neu", entry)
+        assert sent == ["execute_command"], sent
+        redis_store = redis.Redis.from_url(redis_url(14))
+        assert redis_store.zcard("ideen:page-index") == 5 and len(redis_store.keys("ideen:page:*")) == 5
+        assert redis_store.get("ideen:page:neu") == entry.encode(), "the new page is kept, the oldest went"
+
     def test_a_worker_serves_its_own_copy_while_the_version_is_current(self, app, make_app, client, idea):
         """A hit on this worker's copy reads only the versions from Redis: gone from Redis, the page
         is still served here, not by another worker (another app: its own copies); a change shows at once."""
