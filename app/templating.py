@@ -7,13 +7,13 @@ This module depends on no area: each area registers its own labels on its bluepr
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_decimal, get_locale, to_user_timezone
+from flask_babel import format_decimal, get_locale
 from markupsafe import Markup, escape
 
 from app.audit import changes as audit_changes
@@ -46,15 +46,22 @@ def lead_in(label: object) -> str:
     return text if text[-1:] in ".?!:" else f"{text}:"
 
 
+def local_time(dt: datetime) -> datetime:
+    """A stored time (UTC; naive means UTC) in the reader's time zone, Europe/Berlin: what
+    Flask-Babel's to_user_timezone gives, at a fifth of its cost (it asks the request for its time
+    zone and normalises with pytz each time; a page with 100 comments shows 100 times)."""
+    return (dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)).astimezone(local_zone())
+
+
 def format_datetime_short(dt: datetime | None) -> str:
     """"01.12.2026, 22:15" in the reader's time zone (Europe/Berlin). The same as Babel's
     format_datetime(dt, "dd.MM.yyyy, HH:mm"), which costs ten times as much (pages list 100 dates)."""
-    return to_user_timezone(dt).strftime("%d.%m.%Y, %H:%M") if dt else ""
+    return local_time(dt).strftime("%d.%m.%Y, %H:%M") if dt else ""
 
 
 def format_time_span(start: datetime, end: datetime) -> str:
     """"12.01.2027, 18:00–20:00", or "12.01.2027, 18:00 – 13.01.2027, 12:00" across days (local time)."""
-    start, end = to_user_timezone(start), to_user_timezone(end)
+    start, end = local_time(start), local_time(end)
     if start.date() == end.date():
         return f"{start:%d.%m.%Y, %H:%M}–{end:%H:%M}"
     return f"{start:%d.%m.%Y, %H:%M} – {end:%d.%m.%Y, %H:%M}"
@@ -66,7 +73,7 @@ def format_date_short(dt: datetime | date | None) -> str:
         return ""
     if not isinstance(dt, datetime):
         return dt.strftime("%d.%m.%Y")
-    return to_user_timezone(dt).strftime("%d.%m.%Y")
+    return local_time(dt).strftime("%d.%m.%Y")
 
 
 def local_zone() -> ZoneInfo:
@@ -78,7 +85,7 @@ def local_zone() -> ZoneInfo:
 
 def local_today() -> date:
     """Today's date in the reader's time zone (Europe/Berlin)."""
-    return to_user_timezone(utcnow()).date()
+    return local_time(utcnow()).date()
 
 
 def format_score(value) -> str:

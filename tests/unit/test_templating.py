@@ -3,9 +3,9 @@
 from datetime import datetime, timezone
 
 import pytest
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, to_user_timezone
 
-from app.templating import format_date_short, format_datetime_short
+from app.templating import format_date_short, format_datetime_short, local_time
 
 MOMENTS = [
     datetime(2026, 3, 29, 0, 59, tzinfo=timezone.utc),  # a minute before summer time
@@ -21,6 +21,11 @@ def test_dates_are_what_babel_writes_in_berlin_time(app, moment):
     with app.test_request_context():
         assert format_datetime_short(moment) == format_datetime(moment, "dd.MM.yyyy, HH:mm")
         assert format_date_short(moment) == format_date(moment, "dd.MM.yyyy")
+        naive = moment.replace(tzinfo=None)  # as SQLite gives a stored time back: UTC
+        assert format_datetime_short(naive) == format_datetime(moment, "dd.MM.yyyy, HH:mm")
+        ours, babels = local_time(naive), to_user_timezone(moment)  # the same wall time and offset (the hour that comes twice too)
+        assert (ours.replace(tzinfo=None), ours.utcoffset()) == (babels.replace(tzinfo=None), babels.utcoffset())
+        assert local_time(moment).utcoffset() == ours.utcoffset()
     assert format_datetime_short(None) == "" and format_date_short(None) == ""
 
 
