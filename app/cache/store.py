@@ -144,9 +144,10 @@ class BoundedRedisCache:
 
     The database's versions are the truth. The transaction that bumps them publishes the new numbers
     after its commit (`publish`), before its answer leaves, so the writer's next page is fresh. A copy
-    lives VERSION_SECONDS only; a lookup that finds none reads the database and sets it. So a change
-    committed by a process that could not publish (Redis briefly unreachable, another configuration)
-    shows after at most that long. If Redis does not answer, pages are rendered as if uncached.
+    lives VERSION_SECONDS only; a lookup that finds none reads the database (and sets it, when there
+    is an entry to check against it: `_version`). So a change committed by a process that could not
+    publish (Redis briefly unreachable, another configuration) shows after at most that long. If
+    Redis does not answer, pages are rendered as if uncached.
     """
 
     PREFIX = "ideen:page:"
@@ -186,7 +187,8 @@ class BoundedRedisCache:
         try:
             values = self.client.mget(version_keys if copy else [*version_keys, self.PREFIX + key])
             versions = values[:len(version_keys)]
-            version = self._version(versions, version_keys, idea_id, in_session=in_session)
+            version = self._version(versions, version_keys, idea_id, in_session=in_session,
+                                    share=copy is not None or values[-1] is not None)
             if copy is not None:
                 if copy.version == version:
                     return version, copy
@@ -203,7 +205,11 @@ class BoundedRedisCache:
             self.copies.put(key, entry)
         return version, entry
 
-    def _version(self, versions: list, version_keys: list[str], idea_id: int | None, *, in_session: bool) -> str | None:
+    def _version(self, versions: list, version_keys: list[str], idea_id: int | None, *, in_session: bool, share: bool) -> str | None:
+        """The versions from Redis, or else from the database; those are `share`d in Redis (for the
+        other workers' lookups) only if there is an entry to check against them: a page no one has
+        stored (an idea of the long tail, read once) costs no round trip for it. Its next reader,
+        finding the entry, shares them."""
         version: str | None
         if all(value is not None for value in versions):
             version = ".".join(value.decode() for value in versions)
@@ -212,7 +218,8 @@ class BoundedRedisCache:
             version = current_version(in_session=in_session, idea_id=idea_id)
             if version is not None:  # (an idea that does not exist has no page version: "12.None")
                 known = [(k, v) for k, v in zip(version_keys, version.split("."), strict=True) if v.isdigit()]
-                self._set_versions(known)
+                if share:
+                    self._set_versions(known)
                 self.recent.note(known)
         return version
 

@@ -211,6 +211,19 @@ class TestWithRedis:
         assert "Bürgerbus live" in other_worker.get("/ideen").text
         assert "Bürgerbus live" in other_worker.get(f"/ideen/{idea.id}").text
 
+    def test_a_page_nobody_stored_shares_no_versions_its_next_reader_does(self, app, client, idea):
+        """An idea of the long tail is read once: the versions its miss read from the database are
+        not written to Redis (a round trip for no one); the next reader, who finds the page, shares them."""
+        cache = app.extensions["page_cache"]
+        cache.clear()  # pages and versions, also those the fixtures' commits published
+        cache.recent.seconds = 0  # every lookup asks Redis, as another worker's would
+        version_key = f"ideen:version:idea:{idea.id}"
+        redis_store = redis.Redis.from_url(redis_url(14))
+        assert client.get(f"/ideen/{idea.id}").headers["X-Page-Cache"] == "miss"
+        assert redis_store.get(version_key) is None and redis_store.zcard("ideen:page-index") == 1
+        assert client.get(f"/ideen/{idea.id}").headers["X-Page-Cache"] == "hit"
+        assert redis_store.get(version_key) is not None
+
     def test_a_version_nobody_published_shows_within_its_seconds(self, app, client, idea, count_queries):
         """A process that could not reach Redis commits a change: Redis's copy of the version
         lives PAGE_CACHE_VERSION_SECONDS (1 here), then a lookup reads the database."""
