@@ -15,7 +15,6 @@ Mondays, each with what arrived before that moment and was not mailed yet.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
@@ -30,10 +29,10 @@ from app.models import Idea, Notification, NotificationSetting, User, utcnow
 from app.models.notification import CHANNEL_DAILY, CHANNEL_IMMEDIATE, CHANNEL_OFF, CHANNEL_WEEKLY
 from app.notifications import kinds
 from app.notifications.messages import describe_for_mail
+from app.templating import local_time
 from app.urls import absolute_url, link_context
 
 DIGEST_HOUR = 7
-BERLIN = ZoneInfo("Europe/Berlin")
 BATCH = 100
 UNSUBSCRIBE_SALT = "notification-unsubscribe"
 
@@ -86,8 +85,9 @@ def mail_immediate(limit: int = BATCH, now: datetime | None = None) -> int:
 
 
 def digest_cutoff(channel: str, now: datetime) -> datetime:
-    """The latest digest moment at or before `now` (07:00 Berlin; Mondays for the weekly one)."""
-    local = now.astimezone(BERLIN)
+    """The latest digest moment at or before `now` (07:00 in the platform's time zone, Europe/Berlin;
+    Mondays for the weekly one)."""
+    local = local_time(now)
     moment = local.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
     if moment > local:
         moment -= timedelta(days=1)

@@ -163,7 +163,7 @@ def test_daily_and_weekly_digests_collect_what_came_before_the_digest_hour(peopl
     assert "beantwortet" in weekly.body_text
 
 
-def test_digest_moments_are_seven_in_berlin_and_mondays_for_the_week():
+def test_digest_moments_are_seven_in_berlin_and_mondays_for_the_week(app):
     wednesday_noon = datetime(2026, 12, 2, 11, 0, tzinfo=timezone.utc)  # 12:00 in Berlin
     assert mails.digest_cutoff("daily", wednesday_noon) == datetime(2026, 12, 2, 6, 0, tzinfo=timezone.utc)
     assert mails.digest_cutoff("daily", datetime(2026, 12, 2, 5, 0, tzinfo=timezone.utc)) == datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
