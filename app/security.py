@@ -3,6 +3,7 @@ cleans what comes in (no NUL characters in text, ids within the database's integ
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
@@ -250,6 +251,11 @@ class CleanRequest(Request):
 DATABASE_INT_MAX = 2**31 - 1  # ids and numbers are 32-bit integers in the database
 _ASCII_DIGITS = re.compile(r"[0-9]{1,10}")
 
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a secret token (a session's, a claim link's): its SHA-256 in hex.
+    A token is long and random, so no salt or slow hash is needed; a stolen table opens nothing."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 def parse_int(text, *, minimum: int = 0, maximum: int = DATABASE_INT_MAX) -> int | None:
     """The one reader of whole numbers from forms and query strings: ASCII digits only

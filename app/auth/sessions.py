@@ -21,7 +21,6 @@ outside any view; a failed view must not take a successful login with it.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -37,7 +36,7 @@ from app.database import committed_in_get, rows_changed
 from app.extensions import db
 from app.legal import services as legal
 from app.models import AuthSession, PendingLogin, User, UserRole, utcnow
-from app.security import parse_int
+from app.security import parse_int, token_hash
 
 SESSION_ENDED_WITH_TEXT = _l(
     "You are no longer logged in (a staff session ends after 30 idle minutes), so your text was not saved. "
@@ -50,10 +49,6 @@ STAFF_TOUCH_EVERY = timedelta(minutes=1)
 STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
 PENDING_MAX_AGE = timedelta(minutes=10)  # between password and second factor
 PENDING_MAX_ATTEMPTS = 5
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def init_login_manager(manager: LoginManager) -> None:
@@ -100,7 +95,7 @@ def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token or parse_int(user_id) is None:
         return None
-    row = db.session.execute(_ACCOUNT_OF_SESSION, {"token_hash": _hash(token), "user_id": int(user_id)}).first()
+    row = db.session.execute(_ACCOUNT_OF_SESSION, {"token_hash": token_hash(token), "user_id": int(user_id)}).first()
     if row is None:
         return None
     user, session_id, last_seen_at, second_factor_at, has_roles, required_terms = row
@@ -137,7 +132,7 @@ def start_session(user: User, *, second_factor: bool = False) -> None:
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.add(
-        AuthSession(user_id=user.id, token_hash=_hash(token), second_factor_at=utcnow() if second_factor else None,
+        AuthSession(user_id=user.id, token_hash=token_hash(token), second_factor_at=utcnow() if second_factor else None,
                     browser=browsers.describe(request.headers.get("User-Agent", "")))
     )
     user.last_login_at = utcnow()
@@ -151,7 +146,7 @@ def end_session() -> None:
     """Log out: delete the server-side session. Commits."""
     token = session.get(SESSION_KEY)
     if token:
-        db.session.execute(delete(AuthSession).where(AuthSession.token_hash == _hash(token)))
+        db.session.execute(delete(AuthSession).where(AuthSession.token_hash == token_hash(token)))
         db.session.commit()
     logout_user()
     session.clear()
@@ -167,7 +162,7 @@ def current_session_id() -> int | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
-    return db.session.scalar(select(AuthSession.id).where(AuthSession.token_hash == _hash(token)))
+    return db.session.scalar(select(AuthSession.id).where(AuthSession.token_hash == token_hash(token)))
 
 
 def sessions_of(user: User) -> list[AuthSession]:
@@ -190,7 +185,7 @@ def begin_pending_login(user: User, next_url: str) -> None:
     session.clear()
     token = secrets.token_urlsafe(32)
     db.session.execute(delete(PendingLogin).where(PendingLogin.created_at < utcnow() - PENDING_MAX_AGE))
-    db.session.add(PendingLogin(token_hash=_hash(token), user_id=user.id, next_url=next_url[:500]))
+    db.session.add(PendingLogin(token_hash=token_hash(token), user_id=user.id, next_url=next_url[:500]))
     db.session.commit()
     session[PENDING_KEY] = token
 
@@ -210,7 +205,7 @@ def _pending_row() -> PendingLogin | None:
     token = session.get(PENDING_KEY)
     if not isinstance(token, str):
         return None
-    return db.session.scalar(select(PendingLogin).where(PendingLogin.token_hash == _hash(token)))
+    return db.session.scalar(select(PendingLogin).where(PendingLogin.token_hash == token_hash(token)))
 
 
 def failed_second_factor(user: User) -> bool:
@@ -221,7 +216,7 @@ def failed_second_factor(user: User) -> bool:
     token = session.get(PENDING_KEY)
     attempts = db.session.scalar(
         update(PendingLogin)
-        .where(PendingLogin.token_hash == _hash(token or ""))
+        .where(PendingLogin.token_hash == token_hash(token or ""))
         .values(attempts=PendingLogin.attempts + 1)
         .returning(PendingLogin.attempts)
     )
@@ -237,4 +232,4 @@ def failed_second_factor(user: User) -> bool:
 def _end_pending() -> None:
     token = session.pop(PENDING_KEY, None)
     if isinstance(token, str):
-        db.session.execute(delete(PendingLogin).where(PendingLogin.token_hash == _hash(token)))
+        db.session.execute(delete(PendingLogin).where(PendingLogin.token_hash == token_hash(token)))

@@ -6,7 +6,6 @@ waits in the moderation's queue like any other; nothing is published without it.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,7 +25,7 @@ from app.ideas import services as idea_services
 from app.models import Follow, Idea, IdeaClaim, Meeting, User, utcnow
 from app.models.idea import AUTHOR_LABEL_MAX
 from app.models.user import ROLE_ADMIN, ROLE_HELPER, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
-from app.security import one_line
+from app.security import one_line, token_hash
 
 # Who takes down ideas for others, in the order their role is named on the idea.
 CAPTURE_ROLES = (ROLE_HELPER, ROLE_OFFICER, ROLE_MODERATOR, ROLE_STEERING, ROLE_ADMIN)
@@ -47,10 +46,6 @@ class OnBehalf:
 def capture_role(user: User) -> str:
     """The role the idea names ("erfasst von Digitallotse …"): the first of CAPTURE_ROLES the account holds."""
     return next((role for role in CAPTURE_ROLES if user.has_role(role)), "")
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def take_down(actor: User, card: idea_services.IdeaCard, who: OnBehalf) -> tuple[Idea, str | None]:
@@ -80,7 +75,7 @@ def take_down(actor: User, card: idea_services.IdeaCard, who: OnBehalf) -> tuple
     if email:
         token = secrets.token_urlsafe(32)
         now = utcnow()
-        db.session.add(IdeaClaim(idea_id=idea.id, email=email, consent_at=now, token_hash=_token_hash(token), created_at=now,
+        db.session.add(IdeaClaim(idea_id=idea.id, email=email, consent_at=now, token_hash=token_hash(token), created_at=now,
                                  expires_at=now + timedelta(days=current_app.config["IDEA_CLAIM_DAYS"])))
         emails.queue_claim_link(email, idea, token)
     db.session.flush()
@@ -92,7 +87,7 @@ def take_down(actor: User, card: idea_services.IdeaCard, who: OnBehalf) -> tuple
 def claim_of(token: str) -> IdeaClaim | None:
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(IdeaClaim).where(IdeaClaim.token_hash == _token_hash(token)))
+    return db.session.scalar(select(IdeaClaim).where(IdeaClaim.token_hash == token_hash(token)))
 
 
 class ClaimUsed(InvalidInput):
