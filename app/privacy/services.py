@@ -18,12 +18,12 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select
+from sqlalchemy import select
 
-from app.database import claim_rows, give_up_after, rows_changed
+from app.database import claim_rows, give_up_after
 from app.errors import InvalidInput
 from app.extensions import db
-from app.files import remove_unnamed
+from app.files import remove_expired_downloads
 from app.mail import queue_mail
 from app.models import DataExport, User, utcnow
 from app.privacy import export
@@ -155,18 +155,6 @@ def _queue_ready_mail(user: User, row: DataExport) -> None:
 
 def remove_expired(now: datetime) -> int:
     """Retention: expired downloads and given-up requests go, files first; so does a file no row
-    names (a worker that stopped between writing and committing). Returns how many rows."""
-    expired = list(db.session.scalars(select(DataExport).where(
-        or_(DataExport.expires_at < now, DataExport.failed_at < now - timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"]))
-    )))
-    for row in expired:
-        remove_file(row)
-    _remove_orphans(now)
-    if not expired:
-        return 0
-    return rows_changed(delete(DataExport).where(DataExport.id.in_([row.id for row in expired])))
-
-
-def _remove_orphans(now: datetime) -> None:
-    named = set(db.session.scalars(select(DataExport.file_name).where(DataExport.file_name.is_not(None))))
-    remove_unnamed(export_dir(), named.__contains__, (now - LEASE).timestamp())
+    names (app/files.py). Returns how many rows."""
+    return remove_expired_downloads(DataExport, export_dir(), now, keep_failed=timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"]),
+                                    lease=LEASE)

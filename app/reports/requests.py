@@ -15,12 +15,12 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select
+from sqlalchemy import or_, select
 
-from app.database import claim_rows, give_up_after, rows_changed
+from app.database import claim_rows, give_up_after
 from app.errors import InvalidInput
 from app.extensions import db
-from app.files import remove_unnamed
+from app.files import remove_expired_downloads
 from app.mail import queue_mail
 from app.models import ReportRequest, User, utcnow
 from app.reports import document, figures
@@ -133,15 +133,6 @@ def _queue_ready_mail(user: User, row: ReportRequest) -> None:
 
 def remove_expired(now: datetime) -> int:
     """Retention: expired reports and given-up requests go, files first; so does a file no row
-    names. Returns how many rows."""
-    keep_failed = timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"])
-    expired = list(db.session.scalars(select(ReportRequest).where(
-        or_(ReportRequest.expires_at < now, ReportRequest.failed_at < now - keep_failed))))
-    for row in expired:
-        if row.file_name:
-            (report_dir() / row.file_name).unlink(missing_ok=True)
-    named = set(db.session.scalars(select(ReportRequest.file_name).where(ReportRequest.file_name.is_not(None))))
-    remove_unnamed(report_dir(), named.__contains__, (now - LEASE).timestamp())
-    if not expired:
-        return 0
-    return rows_changed(delete(ReportRequest).where(ReportRequest.id.in_([row.id for row in expired])))
+    names (app/files.py). Returns how many rows."""
+    return remove_expired_downloads(ReportRequest, report_dir(), now, keep_failed=timedelta(days=current_app.config["RETAIN_EXPORT_DAYS"]),
+                                    lease=LEASE)

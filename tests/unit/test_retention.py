@@ -1,12 +1,14 @@
 """Retention: what is past its period goes, nothing else does."""
 
+import os
 from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
 from app import mail, retention
 from app.extensions import db
-from app.models import AuthSession, Notification, NotificationEvent, OutgoingMail, User, utcnow
+from app.files import remove_expired_downloads
+from app.models import AuthSession, DataExport, Notification, NotificationEvent, OutgoingMail, User, utcnow
 from app.moderation import services as moderation
 from app.notifications import fanout, services
 from tests.factories import create_user, make_idea
@@ -71,3 +73,29 @@ def test_unread_notifications_and_waiting_mail_stay(app, reference):
     db.session.commit()
     retention.apply_retention(now=utcnow() + timedelta(days=400))
     assert _count(Notification) == 1 and _count(OutgoingMail) == 1
+
+
+def test_downloads_kept_as_files_go_when_expired_or_failed_long_ago_and_stray_files_with_them(app, reference, tmp_path):
+    """app/files.remove_expired_downloads, which the "Meine Daten" downloads and the reports share."""
+    now = utcnow()
+    owner = create_user()
+    rows = {
+        "expired": DataExport(user_id=owner.id, file_name="abgelaufen.zip", ready_at=now, expires_at=now - timedelta(minutes=1)),
+        "current": DataExport(user_id=owner.id, file_name="aktuell.zip", ready_at=now, expires_at=now + timedelta(days=1)),
+        "failed long ago": DataExport(user_id=owner.id, failed_at=now - timedelta(days=8)),
+        "failed lately": DataExport(user_id=owner.id, failed_at=now - timedelta(days=1)),
+    }
+    db.session.add_all(rows.values())
+    db.session.commit()
+    for name in ("abgelaufen.zip", "aktuell.zip", "liegen-geblieben.zip", "frisch-geschrieben.zip"):
+        (tmp_path / name).write_bytes(b"PK")
+    an_hour_ago = (now - timedelta(hours=1)).timestamp()
+    os.utime(tmp_path / "liegen-geblieben.zip", (an_hour_ago, an_hour_ago))  # no row names it, older than the lease
+
+    removed = remove_expired_downloads(DataExport, tmp_path, now, keep_failed=timedelta(days=7), lease=timedelta(minutes=10))
+    db.session.commit()
+
+    assert removed == 2
+    left = {row.id for row in db.session.scalars(select(DataExport))}
+    assert left == {rows["current"].id, rows["failed lately"].id}
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["aktuell.zip", "frisch-geschrieben.zip"], "a fresh file may still be committed"
