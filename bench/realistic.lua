@@ -7,7 +7,8 @@
 -- Counts the page cache's answers (X-Page-Cache), the writes and every answer that is not 2xx/3xx.
 -- BENCH_COOKIES / BENCH_TOKENS: the accounts' session cookies and CSRF tokens, in the same order.
 -- BENCH_FIRST_IDEA, BENCH_IDEAS: the range of published idea ids; BENCH_OWN_IDEAS: the accounts'
--- own ideas (never supported: that is refused); BENCH_HOT_IDEAS: the newest ideas.
+-- own ideas (never supported: that is refused); BENCH_HOT_IDEAS: the newest ideas; BENCH_COMMENT: the
+-- comments' text (a number follows it; bench/run.py removes them before the next run).
 local threads = {}
 local counter = 0
 
@@ -30,6 +31,7 @@ function init(args)
   first, count = tonumber(os.getenv("BENCH_FIRST_IDEA")), tonumber(os.getenv("BENCH_IDEAS"))
   own = {}
   for _, id in ipairs(words("BENCH_OWN_IDEAS")) do own[tonumber(id)] = true end
+  comment = string.gsub(os.getenv("BENCH_COMMENT"), " ", "+")
   hits, misses, writes, signed, failed = 0, 0, 0, 0, 0
   math.randomseed(os.time() * 7 + number)
 end
@@ -50,7 +52,7 @@ function request()
       path, body = "/ideen/" .. random_idea() .. "/unterstuetzen", "csrf_token=" .. tokens[who]
     else
       path = "/ideen/" .. hot[math.random(1, #hot)] .. "/kommentare"
-      body = "csrf_token=" .. tokens[who] .. "&body=Ein+Kommentar+aus+dem+Lasttest+" .. math.random(1, 1000000)
+      body = "csrf_token=" .. tokens[who] .. "&body=" .. comment .. "+" .. math.random(1, 1000000)
     end
     return wrk.format("POST", path, {
       ["Content-Type"] = "application/x-www-form-urlencoded",

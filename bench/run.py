@@ -143,8 +143,7 @@ def prepare(url: str, ideas: int, supports: int, comments: int) -> None:
     print(f"  generated in {time.time() - started:.0f} s")
 
 
-
-LOAD_TEST_COMMENT = "Ein Kommentar aus dem Lasttest %"  # bench/realistic.lua writes these
+LOAD_TEST_COMMENT = "Ein Kommentar aus dem Lasttest"  # bench/realistic.lua writes it, a number after it (BENCH_COMMENT)
 
 
 def remove_load_test_comments(url: str) -> None:
@@ -153,17 +152,18 @@ def remove_load_test_comments(url: str) -> None:
     drift from run to run with no change of the code. (Their notifications go with them.)"""
     code = APP + (
         "from sqlalchemy import text\n"
+        f"mark = {{'mark': {LOAD_TEST_COMMENT + ' %'!r}}}\n"
         "with app.app_context():\n"
         "  db.session.execute(text('UPDATE ideas SET comment_count = comment_count - (SELECT count(*) FROM comments "
-        "WHERE comments.idea_id = ideas.id AND comments.body LIKE :mark) WHERE id IN (SELECT idea_id FROM comments WHERE body LIKE :mark)'), "
-        f"{{'mark': {LOAD_TEST_COMMENT!r}}})\n"
-        f"  gone = db.session.execute(text('DELETE FROM comments WHERE body LIKE :mark'), {{'mark': {LOAD_TEST_COMMENT!r}}}).rowcount\n"
+        "WHERE comments.idea_id = ideas.id AND comments.body LIKE :mark) WHERE id IN (SELECT idea_id FROM comments WHERE body LIKE :mark)'), mark)\n"
+        "  gone = db.session.execute(text('DELETE FROM comments WHERE body LIKE :mark'), mark).rowcount\n"
         "  db.session.commit()\n"
         "  print(gone)"
     )
     gone = int(_python(code, env_for(url)).splitlines()[-1])
     if gone:
         print(f"  removed {gone} comments of earlier load tests")
+
 
 UNIT = ROOT / "deploy" / "systemd" / "ideenplattform.service"
 
@@ -478,7 +478,8 @@ def realistic_load(ceiling: Server, servers: list[Server], base: str, args, path
     reads = [*paths.values(), *(f"/ideen/{idea}" for idea in known["hot"])]
     lua_env = dict(os.environ, BENCH_PATHS=" ".join(reads), BENCH_HOT_IDEAS=" ".join(map(str, known["hot"])),
                    BENCH_COOKIES=cookies, BENCH_TOKENS=tokens, BENCH_FIRST_IDEA=str(known["low"]),
-                   BENCH_IDEAS=str(known["high"] - known["low"] + 1), BENCH_OWN_IDEAS=" ".join(map(str, own_ideas(url, REALISTIC_ACCOUNTS))))
+                   BENCH_IDEAS=str(known["high"] - known["low"] + 1), BENCH_OWN_IDEAS=" ".join(map(str, own_ideas(url, REALISTIC_ACCOUNTS))),
+                   BENCH_COMMENT=LOAD_TEST_COMMENT)
     result = in_pairs(ceiling, servers, base, args, script=str(ROOT / "bench" / "realistic.lua"), env=lua_env)
     result.update(path="realistic", who=f"half signed in, {REALISTIC_ACCOUNTS} accounts", reads=reads)
     return result
