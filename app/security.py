@@ -257,6 +257,7 @@ def token_hash(token: str) -> str:
     A token is long and random, so no salt or slow hash is needed; a stolen table opens nothing."""
     return hashlib.sha256(token.encode()).hexdigest()
 
+
 def parse_int(text, *, minimum: int = 0, maximum: int = DATABASE_INT_MAX) -> int | None:
     """The one reader of whole numbers from forms and query strings: ASCII digits only
     (not "²" or Arabic-Indic digits, which str.isdigit and int accept), within the

@@ -137,6 +137,7 @@ if over > 0 then
 end
 """
 
+
 class BoundedRedisCache:
     """Pages in Redis under their own prefix, at most `items` of them (the oldest are evicted first),
     next to a copy of the versions they are checked against: a hit is one round trip to Redis (MGET

@@ -268,7 +268,6 @@ class TestWithRedis:
             client.get(f"/ideen?page={number}")
         assert store.zcard("ideen:page-index") == 5 and len(store.keys("ideen:page:*")) == 5
 
-
     def test_storing_a_page_past_the_bound_is_one_round_trip(self, app, client, idea, monkeypatch):
         """A full cache (the usual state) evicts its oldest page as part of storing the new one, in
         one round trip to Redis, not three (the set, popping the oldest, deleting them)."""
@@ -276,10 +275,17 @@ class TestWithRedis:
         for number in range(1, 6):
             client.get(f"/ideen?page={number}")
         sent = []
-        for name in ("execute_command", "pipeline"):
+
+        def counted(name):
             original = getattr(cache.client, name)
-            monkeypatch.setattr(cache.client, name, lambda *args, _original=original, _name=name, **kwargs: (
-                sent.append(_name), _original(*args, **kwargs))[1])
+
+            def call(*args, **kwargs):
+                sent.append(name)
+                return original(*args, **kwargs)
+            return call
+
+        for name in ("execute_command", "pipeline"):  # a command, or a pipeline of them: a round trip each
+            monkeypatch.setattr(cache.client, name, counted(name))
         entry = store.Entry("1", "text/html", b"<p>eine Seite</p>", time.time())
         cache.store("neu", entry)
         assert sent == ["execute_command"], sent
