@@ -4,7 +4,8 @@ and how the pool sees that a PostgreSQL connection died.
 On PostgreSQL, a connection the pool hands out is checked without a round trip (`_alive_on_checkout`):
 pool_pre_ping would send `SELECT 1` before every request's first statement. An idle connection has
 nothing to read; if its socket is readable, the server closed it (a restart, pg_terminate_backend)
-and the pool opens a new one instead (SQLAlchemy's documented "pessimistic" custom check).
+and the pool opens a new one instead (SQLAlchemy's documented "pessimistic" custom check). Its
+cursors build their `description` only when read (app/pg_cursor.py).
 
 On SQLite (the embedded default):
 - foreign keys on, WAL, a 15 s busy timeout so concurrent writers wait instead of failing;
@@ -176,6 +177,13 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if transactions.writes() else "BEGIN")
 
 
+def _lazy_descriptions(dbapi_connection: Any, connection_record: Any) -> None:
+    """A new PostgreSQL connection's cursors build `description` only when it is read (app/pg_cursor.py)."""
+    from app.pg_cursor import Cursor
+
+    dbapi_connection.cursor_factory = Cursor
+
+
 def _alive_on_checkout(dbapi_connection: Any, connection_record: Any, connection_proxy: Any) -> None:
     """A pooled PostgreSQL connection, checked before use: closed, broken or with something to read
     while idle (the server's goodbye) means dead; DisconnectionError makes the pool replace it."""
@@ -235,6 +243,7 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _lazy_descriptions)
         event.listen(engine, "checkout", _alive_on_checkout)
     if engine.dialect.name != "sqlite":
         return
