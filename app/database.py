@@ -23,7 +23,8 @@ statement on a ROLLBACK, so with a rollback at the end of each request PostgreSQ
 statement again in every request (half of a signed-in idea page's SQL time in a profile: 2.2 ms,
 now 1.1). A transaction that wrote anything (a flush, an UPDATE/INSERT/DELETE or any statement
 that is not a SELECT) or holds unflushed changes is rolled back as before: what a view did not
-commit is never committed for it.
+commit is never committed for it. (A GET on PostgreSQL reads in autocommit mode and has no
+transaction to end: no COMMIT at all, app/transactions.py.)
 A migration that changes a table while the app runs can fail a prepared statement once ("cached
 plan must not change result type"): stop the app for `flask db upgrade` (docs/deployment.md, "Updating").
 
@@ -197,6 +198,7 @@ def _alive_on_checkout(dbapi_connection: Any, connection_record: Any, connection
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
+        session.info.pop(transactions.READ_IN_AUTOCOMMIT, None)
 
 
 def _flushed(session: Session, flush_context: Any) -> None:
@@ -228,6 +230,8 @@ def _end_read_only_transaction(error: BaseException | None) -> None:
         return  # the request never used a session (a page from the cache, a static file)
     session = db.session()
     if error is None and only_read(session):
+        if session.info.get(transactions.READ_IN_AUTOCOMMIT):
+            return  # no transaction to end (app/transactions.py): Flask-SQLAlchemy's teardown hands the connection back
         try:
             session.commit()
         except SQLAlchemyError:

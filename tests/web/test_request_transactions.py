@@ -31,12 +31,36 @@ def transaction_ends(app):
 
 
 def test_a_request_that_only_read_ends_with_commit(app, client, transaction_ends):
+    if db.engine.dialect.name == "postgresql":
+        pytest.skip("a GET on PostgreSQL has no transaction to end (the next test)")
     create_user("leserin@example.com")
     db.session.commit()
     transaction_ends.clear()
     client.get("/ideen")  # IsolatedClient: the request in its own context, then the test's session commits
     assert transaction_ends[0] == "commit"
     assert "rollback" not in transaction_ends
+
+
+def test_a_get_on_postgresql_ends_without_the_session_s_commit(app, make_app):
+    """Reading in autocommit mode, the request has nothing to commit: the session's COMMIT (which
+    expires every object the page loaded) is left out; what the session ends with then sends
+    nothing to the server, so the prepared statements stay (test_prepared_statements_outlive_the_request)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("on SQLite a GET reads in a transaction, ended with COMMIT (the test before)")
+    other = make_app(PAGE_CACHE_ENABLED=False)
+
+    def page_after_reading():
+        db.session.scalar(select(User.id))
+        db.session.scalar(select(Municipality.id))
+        return "gelesen"
+
+    other.get("/test-read")(page_after_reading)
+    commits: list[str] = []
+    with other.app_context():
+        engine = db.engine  # the other app's
+    event.listen(engine, "commit", lambda conn: commits.append("commit"))
+    assert other.test_client().get("/test-read").get_data(as_text=True) == "gelesen"
+    assert not commits
 
 
 def _writes_without_commit(how: str) -> None:
