@@ -48,21 +48,22 @@ def show(idea_id: int) -> str:
     loaded = participation_queries.load_idea(idea_id, user)
     if loaded is None:
         abort(404)
-    idea, marks = loaded
+    idea, marks, answered = loaded
     if idea.is_draft and not services.can_view(idea, user):
         abort(404)
     if not services.can_view(idea, user):
         # Hidden: the page says why in public words (after reports, or just not available) and shows nothing of it.
         return render_template("ideas/hidden.html", idea=idea)
-    return render(idea, reply_to_id=parse_int(request.args.get("antwort")), marks=marks)
+    return render(idea, reply_to_id=parse_int(request.args.get("antwort")), marks=marks, answered=answered)
 
 
 def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: CommentForm | None = None,
            reply_to: Comment | None = None, reply_to_id: int | None = None,
-           marks: participation_queries.ViewerState | None = None) -> str:
+           marks: participation_queries.ViewerState | None = None, answered: bool | None = None) -> str:
     """The page; the comment views call it again to show a form with its error. The one reply form
     sits under the comment `reply_to` (with its errors) or `reply_to_id` (?antwort=<id>). With the
-    reader's `marks` (from load_idea), their parts need no query of their own."""
+    reader's `marks` (from load_idea), their parts need no query of their own; `answered` False
+    (from load_idea: no official answer) saves the query of the answers."""
     user = _reader()
     threads = participation_queries.comment_threads(idea)
     reader = participation_queries.Reader(idea, marks, _own_comments(threads, user)) if marks is not None else None
@@ -80,7 +81,7 @@ def render(idea: Idea, comment_form: CommentForm | None = None, reply_form: Comm
         comment_form=CommentForm(formdata=None, meta={"csrf": False}),  # empty: the same for everyone who may comment
         threads=threads,
         discussion=Discussion(idea, threads),
-        answers=moderation_services.answer_history(idea),
+        answers=moderation_services.answer_history(idea) if answered is not False else [],
     )
 
 

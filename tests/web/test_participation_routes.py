@@ -247,7 +247,30 @@ def test_idea_page_with_100_comments_costs_a_fixed_number_of_queries(app, client
     assert idea.comment_count == 101
     many, html = queries()
     assert many == few
-    # the performance targets: the account (signed in), the idea with its fields, history, pictures and the reader's marks, comments, answers
-    assert many <= (4 if signed_in else 3), many
+    # the performance targets: the account (signed in), the idea with its fields, history, pictures, the reader's
+    # marks and whether it has an official answer, the comments (the answers only if there are any: the next test)
+    assert many <= (3 if signed_in else 2), many
     if signed_in:  # the reader's own comments (found among the comments already read) have their edit links
         assert f"/kommentare/{own_reply.id}/bearbeiten" in html
+
+
+def test_the_official_answer_is_read_only_for_an_idea_that_has_one(app, client, auth, idea, count_queries):
+    auth.logout()
+    url = f"/ideen/{idea.id}"
+
+    def page() -> tuple[list[str], str]:
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200
+        return [s for s in counter.statements if "official_answers" in s], response.get_data(as_text=True)
+
+    statements, html = page()
+    assert len(statements) == 1 and "Offizielle Antwort" not in html  # only the idea's own query asks (EXISTS)
+    moderator = create_user("mod-antwort@example.com", roles=("moderator",))
+    moderation.publish_answer(idea, moderator, "Danke, wir prüfen das.", "Ihre Moderation")
+    moderation.publish_answer(idea, moderator, "Wir haben es geprüft.", "Ihre Moderation")
+    db.session.commit()
+    statements, html = page()
+    assert len(statements) == 2  # and then the answers
+    assert "Offizielle Antwort" in html and "Wir haben es geprüft." in html and "Danke, wir prüfen das." in html
+    assert html.index("Wir haben es geprüft.") < html.index("Danke, wir prüfen das.")  # the newest first, the earlier in the history
