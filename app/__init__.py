@@ -72,7 +72,7 @@ def warn_of_unfinished_legal_texts(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import cache, database, i18n, operations
     from app.auth import sessions
-    from app.security import set_security_headers
+    from app.security import check_limits_only_where_they_can_apply, set_security_headers
 
     db.init_app(app)
     database.init_app(app)  # first: its before_request says whether the request only reads (app/transactions.py)
@@ -81,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.install_template_gettext(app)
     limiter.init_app(app)
+    check_limits_only_where_they_can_apply(app)
     login_manager.init_app(app)
     sessions.init_login_manager(login_manager)
     app.after_request(set_security_headers)

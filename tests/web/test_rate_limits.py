@@ -146,3 +146,24 @@ def test_every_limit_outside_the_api_is_on_posts():
                 declared.append((path.relative_to(root).as_posix(), node.func.attr, methods))
     assert declared == [("app/api/routes.py", "shared_limit", None)] + [("app/security.py", "limit", ["POST"])] * 4
     assert security.LIMITED_READS == ("api",)
+
+
+def test_a_read_outside_the_api_does_not_reach_flask_limiter(app, client, reference):
+    """Its before_request check costs 70 µs even to find a request exempt: it runs for the API and
+    for every POST, never for a GET of a page (security.check_limits_only_where_they_can_apply)."""
+    from app.extensions import limiter
+
+    asked: list[str] = []
+    identify = limiter.identify_request
+    limiter.identify_request = lambda: asked.append("asked") or identify()  # the check's first step
+    try:
+        assert client.get("/ideen").status_code == 200
+        assert client.get("/portfolio").status_code == 200
+        assert not asked  # (a limited view's own decorator still asks on its GET, and finds it exempt: the filter)
+        assert client.get("/api/v1/municipalities").status_code == 200
+        assert asked
+        asked.clear()
+        client.post("/anmelden", data={"email": "erika@example.com", "password": "falsch-falsch-falsch"})
+        assert asked
+    finally:
+        del limiter.identify_request
