@@ -4,9 +4,10 @@ SQLAlchemy asks the cursor for `description` after every SELECT, but reads the c
 the first time a compiled statement runs: then it keeps what it learnt with the statement and
 afterwards only checks that there is a description at all. psycopg builds the whole list on
 every ask, one `Column` object per column, in Python: for an idea page's statements (36 columns
-on average) about a twentieth of the request's time (bench/HISTORY.md, 2026-12-06). This cursor
-answers with a `Description` instead: the same sequence of `psycopg.Column`, built when an item
-is first read, from the result it was asked for (not from whatever the cursor runs next).
+on average) about a twentieth of a miss's time in a profile at 100,000 ideas (docs/performance.md
+has the A/B). This cursor answers with a `Description` instead: the same sequence of
+`psycopg.Column`, built when an item is first read, from the result it was asked for (not from
+whatever the cursor runs next).
 
 app/database.py makes it every PostgreSQL connection's `cursor_factory`.
 """
