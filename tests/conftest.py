@@ -398,7 +398,8 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, served, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     served.config["PUBLIC_BASE_URL"] = base
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the loop's next poll: socketserver's 0.5 s default cost every browser test half a second.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     yield base
     server.shutdown()
