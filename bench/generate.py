@@ -1,4 +1,5 @@
-"""Benchmark data: N ideas, M supports, K comments of realistic German text, reproducible by seed.
+"""Benchmark data: N ideas, M supports, K comments of realistic German text and the moderation's
+answers on older ideas, reproducible by seed.
 
     python bench/generate.py --ideas 10000 --supports 200000 --comments 50000 --seed 1
 
@@ -32,6 +33,7 @@ from app.models import (  # noqa: E402
     Idea,
     IdeaStateChange,
     Municipality,
+    OfficialAnswer,
     Project,
     Support,
     User,
@@ -39,7 +41,7 @@ from app.models import (  # noqa: E402
     utcnow,
 )
 from app.search import build_document  # noqa: E402
-from app.seed.demo import COMMENTS  # noqa: E402
+from app.seed.demo import COMMENTS, DEMO_ANSWERS  # noqa: E402
 from app.seed.demo_ideas import IDEAS  # noqa: E402
 from app.seed.reference import load_reference_data  # noqa: E402
 
@@ -55,6 +57,14 @@ EXTRA_SENTENCES = [
     "Datenschutz und IT-Sicherheit müssen von Anfang an mitgedacht werden.",
 ]
 CHUNK = 5000
+# The moderation's public answers: on ideas older than the review period it promises, this share has
+# one (an idea's page then reads them: one statement more), and one answer in ANSWER_UPDATED was
+# published again in a new version (the page shows the older ones under "Earlier versions").
+ANSWER_WAITING_DAYS = 14  # NOTIFY_ANSWER_WAITING_DAYS' default
+ANSWERED_SHARE = 0.6
+ANSWER_UPDATED = 5
+ANSWER_SIGNATURE = "Moderation, Kreis Coesfeld"
+ANSWER_TEXTS = list(DEMO_ANSWERS.values())
 
 
 def _chunks(rows: list[dict]):
@@ -116,7 +126,7 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
 
     projects = list(db.session.scalars(select(Project).order_by(Project.number)))
     first_idea = (db.session.scalar(select(func.max(Idea.id))) or 0) + 1
-    idea_rows, field_rows, change_rows, follow_rows = [], [], [], []
+    idea_rows, field_rows, change_rows, follow_rows, answer_rows = [], [], [], [], []
     support_target = _long_tail(rng, supports, ideas, cap=users - 1)
     for n in range(ideas):
         base = IDEAS[n % len(IDEAS)]
@@ -159,6 +169,13 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
             field_rows.append({"idea_id": idea_id, "action_field_id": fields_by_slug[slug].id})
         change_rows.append({"idea_id": idea_id, "from_status": "draft", "to_status": "published", "actor_id": author, "reason": "", "created_at": published})
         follow_rows.append({"user_id": author, "idea_id": idea_id, "created_at": published})
+        if now - published > timedelta(days=ANSWER_WAITING_DAYS) and rng.random() < ANSWERED_SHARE:
+            answered = published + timedelta(days=rng.randint(1, ANSWER_WAITING_DAYS))
+            versions = 2 if rng.randrange(ANSWER_UPDATED) == 0 else 1
+            for version in range(1, versions + 1):
+                answer_rows.append({"idea_id": idea_id, "version": version, "body": rng.choice(ANSWER_TEXTS) + " " + rng.choice(EXTRA_SENTENCES),
+                                    "signature": ANSWER_SIGNATURE, "author_id": None,
+                                    "created_at": answered + timedelta(days=version - 1)})
 
     support_rows = []
     for n, wanted in enumerate(support_target):
@@ -194,6 +211,7 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
     _bulk(Follow.__table__, follow_rows)
     _bulk(Support.__table__, support_rows)
     _bulk(Comment.__table__, comment_rows)
+    _bulk(OfficialAnswer.__table__, answer_rows)
     # Three to six budget lines per project, for the portfolio, project and budget pages.
     budget_rows = [
         {
@@ -211,13 +229,13 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
     db.session.add_all(BudgetLine(**row) for row in budget_rows)  # the ORM converts euros to stored hundredths
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
-        for table in ("users", "ideas", "comments", "supports", "idea_state_changes"):
+        for table in ("users", "ideas", "comments", "supports", "idea_state_changes", "official_answers"):
             db.session.execute(db.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
         db.session.commit()
         # What autovacuum does a minute after a bulk load: statistics, the visibility map, and the
         # search index's pending list merged (a search would otherwise read all of it).
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            for table in ("ideas", "supports", "comments", "idea_action_fields", "users"):
+            for table in ("ideas", "supports", "comments", "idea_action_fields", "users", "official_answers"):
                 connection.execute(db.text(f"VACUUM ANALYZE {table}"))
     else:
         db.session.execute(db.text("ANALYZE"))
@@ -227,6 +245,7 @@ def generate(ideas: int, supports: int, comments: int, seed: int, users: int | N
         "ideas": ideas,
         "supports": len(support_rows),
         "comments": len(comment_rows),
+        "official_answers": len(answer_rows),
         "budget_lines": len(budget_rows),
         "first_user": first_user,
     }

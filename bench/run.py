@@ -129,12 +129,14 @@ APP = "from app import create_app; from app.extensions import db; from app.model
 def prepare(url: str, ideas: int, supports: int, comments: int) -> None:
     env = env_for(url)
     subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    have = int(_python(APP + "with app.app_context(): print(db.session.scalar(select(func.count(Idea.id))))", env).splitlines()[-1])
-    if have == ideas:
-        print(f"  data present ({have} ideas)")
+    # (Data from before bench/generate.py wrote official answers has none: generated again.)
+    have, answers = map(int, _python(APP + "from app.models import OfficialAnswer\nwith app.app_context(): print(db.session.scalar(select(func.count(Idea.id))), "
+                                     "db.session.scalar(select(func.count(OfficialAnswer.id))))", env).splitlines()[-1].split())
+    if have == ideas and answers:
+        print(f"  data present ({have} ideas, {answers} official answers)")
         return
     if have:
-        print(f"  {have} ideas present, {ideas} wanted: starting from an empty schema")
+        print(f"  {have} ideas and {answers} official answers present, {ideas} ideas with answers wanted: starting from an empty schema")
         subprocess.run([str(VENV_BIN / "flask"), "db", "downgrade", "base"], env=env, cwd=ROOT, check=True, capture_output=True)
         subprocess.run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
     started = time.time()

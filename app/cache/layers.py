@@ -45,6 +45,8 @@ CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*?value="(?!' + re.escape(CSRF_SL
 BASE_PARTS = "parts/base.html"
 NAVIGATION = "parts/nav.html"
 NAVIGATIONS_KEPT = 4096  # rendered navigations a worker keeps (navigation())
+LANGUAGE_FORM = "parts/language.html"
+LANGUAGE_FORMS_KEPT = 4096  # rendered language forms a worker keeps (language_form())
 
 Parts = dict[str, str]
 # The reader's parts of a page served from the cache (endpoint → function of the URL's view
@@ -64,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(end_region, "end_region")
     app.add_template_global(part, "part")
     app.add_template_global(navigation, "navigation")
+    app.add_template_global(language_form, "language_form")
     # Replaces Flask-WTF's csrf_token (a global and a context processor; ours run after its).
     app.add_template_global(csrf_token, "csrf_token")
     app.context_processor(lambda: {"csrf_token": csrf_token})
@@ -213,6 +216,23 @@ def navigation() -> Markup:
     if CSRF_SLOT in html:  # (only a signed-in reader's has a form: an anonymous reader gets no token, no session)
         html = html.replace(CSRF_SLOT, generate_csrf())
     return Markup(html)  # noqa: S704  # nosec B704 - rendered by our template; a token is URL-safe
+
+
+def language_form() -> Markup:
+    """The language form (templates/parts/language.html), as parts/base.html puts it in a page.
+
+    It holds no token and nothing of the reader: only the language and the URL to come back to. So
+    each worker renders it once per language and URL and keeps it, like the navigation (rendering
+    it was about a twentieth of a signed-in reader's cached page)."""
+    key = (str(get_locale()), request.script_root, request.full_path if request.query_string else request.path)
+    rendered: dict[tuple, str] = current_app.extensions.setdefault("language_forms", {})
+    html = rendered.get(key)
+    if html is None:
+        html = render_template(LANGUAGE_FORM)
+        if len(rendered) >= LANGUAGE_FORMS_KEPT:
+            rendered.clear()  # starts over (a crawler's many URLs): cheaper than tracking which one was used last
+        rendered[key] = html
+    return Markup(html)  # noqa: S704  # nosec B704 - rendered by our template
 
 
 MARKER = re.compile(rb"<!--(slot|region|/region):([a-z0-9-]+)-->")  # in a page's bytes (SharedPage)

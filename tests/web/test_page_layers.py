@@ -87,6 +87,25 @@ def test_a_reader_s_navigation_is_reused_only_while_what_it_shows_is_the_same(ap
     assert tokens and layers.CSRF_SLOT not in tokens and len(set(tokens)) == 1
 
 
+def test_the_language_form_is_reused_per_language_and_url(app, client, auth, idea):
+    """layers.language_form renders it once per worker, language and URL: it returns to the page it
+    is on (with its query), in the reader's language, for readers signed in or not."""
+    def form(path: str) -> str:
+        return re.search(r'<form method="post" action="/sprache".*?</form>', client.get(path).text, re.S).group(0)
+
+    for _ in range(2):
+        assert 'name="next" value="/ideen?sort=supported"' in form("/ideen?sort=supported")
+        assert 'name="next" value="/ideen"' in form("/ideen")
+    create_user()
+    auth.login()
+    assert 'name="next" value="/ideen?sort=newest"' in form("/ideen?sort=newest")
+    assert '<option value="de" selected lang="de">' in form(f"/ideen/{idea.id}")
+    client.post("/sprache", data={"lang": "en", "next": "/ideen"}, headers={"Origin": "http://localhost"})
+    english = form(f"/ideen/{idea.id}")
+    assert '<option value="en" selected lang="en">' in english and ">Language<" in english
+    assert f'name="next" value="/ideen/{idea.id}"' in english
+
+
 def test_own_comments_get_edit_and_delete_links_others_a_report_link(app, client, auth, idea):
     erika, olaf = create_user(), create_user("olaf@example.com", display_name="Olaf K.")
     mine = services.add_comment(erika, idea, "Gute Idee, ich fahre täglich.")
