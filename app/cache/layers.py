@@ -44,9 +44,8 @@ CSRF_SLOT = SLOT.format("csrf")
 CSRF_TOKEN = re.compile(r'name="csrf_token"[^>]*?value="(?!' + re.escape(CSRF_SLOT) + '")')
 BASE_PARTS = "parts/base.html"
 NAVIGATION = "parts/nav.html"
-NAVIGATIONS_KEPT = 4096  # rendered navigations a worker keeps (navigation())
 LANGUAGE_FORM = "parts/language.html"
-LANGUAGE_FORMS_KEPT = 4096  # rendered language forms a worker keeps (language_form())
+RENDERED_KEPT = 4096  # navigations, and language forms, a worker keeps (_rendered_once)
 
 Parts = dict[str, str]
 # The reader's parts of a page served from the cache (endpoint → function of the URL's view
@@ -205,14 +204,7 @@ def navigation() -> Markup:
     reader = None if not user.is_authenticated else (
         user.id, user.public_name, user.unread_notifications, tuple(sorted(r.role for r in user.roles)))
     key = (str(get_locale()), request.script_root, request.endpoint, request.blueprint, reader)
-    rendered: dict[tuple, str] = current_app.extensions.setdefault("navigations", {})
-    html = rendered.get(key)
-    if html is None:
-        with shared():
-            html = render_template(NAVIGATION)
-        if len(rendered) >= NAVIGATIONS_KEPT:
-            rendered.clear()  # starts over: cheaper than tracking which one was used last
-        rendered[key] = html
+    html = _rendered_once("navigations", key, _shared_navigation)
     if CSRF_SLOT in html:  # (only a signed-in reader's has a form: an anonymous reader gets no token, no session)
         html = html.replace(CSRF_SLOT, generate_csrf())
     return Markup(html)  # noqa: S704  # nosec B704 - rendered by our template; a token is URL-safe
@@ -225,14 +217,26 @@ def language_form() -> Markup:
     each worker renders it once per language and URL and keeps it, like the navigation (rendering
     it was about a twentieth of a signed-in reader's cached page)."""
     key = (str(get_locale()), request.script_root, request.full_path if request.query_string else request.path)
-    rendered: dict[tuple, str] = current_app.extensions.setdefault("language_forms", {})
+    return Markup(_rendered_once("language_forms", key, lambda: render_template(LANGUAGE_FORM)))  # noqa: S704  # nosec B704 - rendered by our template
+
+
+def _shared_navigation() -> str:
+    with shared():
+        return render_template(NAVIGATION)
+
+
+def _rendered_once(kept_in: str, key: tuple, render: Callable[[], str]) -> str:
+    """`render()`'s HTML for `key`, rendered once per worker and kept in app.extensions[kept_in]
+    (at most RENDERED_KEPT; then it starts over: cheaper than tracking which one was used last, and
+    a crawler's many URLs cannot grow it)."""
+    rendered: dict[tuple, str] = current_app.extensions.setdefault(kept_in, {})
     html = rendered.get(key)
     if html is None:
-        html = render_template(LANGUAGE_FORM)
-        if len(rendered) >= LANGUAGE_FORMS_KEPT:
-            rendered.clear()  # starts over (a crawler's many URLs): cheaper than tracking which one was used last
+        html = render()
+        if len(rendered) >= RENDERED_KEPT:
+            rendered.clear()
         rendered[key] = html
-    return Markup(html)  # noqa: S704  # nosec B704 - rendered by our template
+    return html
 
 
 MARKER = re.compile(rb"<!--(slot|region|/region):([a-z0-9-]+)-->")  # in a page's bytes (SharedPage)
