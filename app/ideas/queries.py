@@ -162,7 +162,7 @@ def _apply_filters(stmt: Select, filters: IdeaFilters, named: _Named) -> Select:
     if filters.submitter:
         stmt = stmt.where(User.account_type == filters.submitter)
     if filters.answered:
-        stmt = stmt.where(_has_answer())
+        stmt = stmt.where(has_answer())
     if filters.q:
         condition = search.search_filter(filters.q, db.engine.dialect.name)
         if condition is not None:
@@ -170,7 +170,8 @@ def _apply_filters(stmt: Select, filters: IdeaFilters, named: _Named) -> Select:
     return stmt
 
 
-def _has_answer() -> ColumnElement[bool]:
+def has_answer() -> ColumnElement[bool]:
+    """Whether the moderation answered the idea (an official answer exists): a filter, or a column."""
     return select(OfficialAnswer.id).where(OfficialAnswer.idea_id == Idea.id).exists()
 
 
@@ -276,7 +277,7 @@ def start_page_results() -> Results:
         rows = select(Idea.id).where(*is_listed(), *conditions).limit(COUNT_EXACT_MAX + 1)
         return select(func.count()).select_from(rows.subquery()).scalar_subquery()
 
-    row = db.session.execute(select(counted(), counted(_has_answer()),
+    row = db.session.execute(select(counted(), counted(has_answer()),
                                     counted(Idea.status == IN_PORTFOLIO))).one()
     return Results(*(capped(number, COUNT_EXACT_MAX) for number in row))
 

@@ -8,8 +8,8 @@ from sqlalchemy import BindParameter, and_, bindparam, exists, select
 from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from app.extensions import db
-from app.ideas.queries import visible_ideas
-from app.models import Comment, Follow, Idea, OfficialAnswer, Project, ProjectFollow, Report, Support, User
+from app.ideas.queries import has_answer, visible_ideas
+from app.models import Comment, Follow, Idea, Project, ProjectFollow, Report, Support, User
 
 
 @dataclass
@@ -37,7 +37,7 @@ NO_READER = 0  # no account has this id: an anonymous reader's marks are all fal
 # Whether the moderation answered comes along as a column: most ideas have no answer, and for
 # them the page then needs no query of the answers (a statement costs about half a millisecond).
 _IDEA_OF_PAGE = (
-    select(Idea, *_marks_of(_READER), exists().where(OfficialAnswer.idea_id == Idea.id))
+    select(Idea, *_marks_of(_READER), has_answer())
     .where(Idea.id == bindparam("idea_id"))
     .options(
         joinedload(Idea.author),
