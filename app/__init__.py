@@ -72,7 +72,8 @@ def warn_of_unfinished_legal_texts(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import cache, database, i18n, operations
     from app.auth import sessions
-    from app.security import check_limits_only_where_they_can_apply, set_security_headers
+    from app.rate_limits import check_limits_only_where_they_can_apply
+    from app.security import set_security_headers
 
     db.init_app(app)
     database.init_app(app)  # first: its before_request says whether the request only reads (app/transactions.py)

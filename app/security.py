@@ -9,15 +9,13 @@ from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 import nh3
-from flask import Flask, Request, current_app, request, session
+from flask import Request, current_app, request, session
 from flask_babel import get_locale
-from flask_login import current_user
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from app.extensions import limiter
 from app.i18n import wtforms_translations
 
 # A small Markdown subset: paragraphs, line breaks, emphasis, lists, links.
@@ -136,78 +134,6 @@ def set_security_headers(response):
         # A signed-in page may show what only this person may see: no browser or proxy keeps it.
         headers["Cache-Control"] = "no-store"
     return response
-
-
-def went_through(response) -> bool:
-    """For `counts=`: the form was accepted (it answers with a redirect). Refused forms, which come
-    back with their errors, do not count towards the limit."""
-    return response.status_code == 302
-
-
-def sent_a_file(response) -> bool:
-    """For `counts=`: the request carried a file (a picture in the idea form), whatever came of it:
-    each file is decoded and re-encoded at once, which is the cost the upload limit bounds."""
-    return any(upload.filename for upload in request.files.values())
-
-
-# Every limit outside the API is on POSTs (limit_per_address, limit_per_account); the API has one
-# budget for every method (app/api/routes.py). So a GET or HEAD elsewhere meets no limit, and
-# Flask-Limiter need not look for one: that look was a fifth of an anonymous cached page's time.
-# The request filter tells it so where it asks (a limited view's decorator, on its GET); its own
-# before_request hook, which asks on every request, is not run for such a read at all
-# (check_limits_only_where_they_can_apply): even to find the request exempt it took 70 µs.
-LIMITED_READS = ("api",)  # the blueprints whose GETs are limited
-
-
-@limiter.request_filter
-def _read_without_limits() -> bool:
-    return request.method in ("GET", "HEAD") and request.blueprint not in LIMITED_READS
-
-
-def check_limits_only_where_they_can_apply(app: Flask) -> None:
-    """Put a hook in place of Flask-Limiter's before_request check (after limiter.init_app) that
-    skips it for a read without limits (_read_without_limits) and runs it for every other request."""
-    hooks = app.before_request_funcs.get(None, [])
-    check = limiter._check_request_limit
-    if check not in hooks:
-        return  # limits off (RATELIMIT_ENABLED): Flask-Limiter added no hook
-
-    def check_rate_limits() -> None:
-        if not _read_without_limits():
-            check()
-
-    hooks[hooks.index(check)] = check_rate_limits
-
-
-def limit_per_address(setting: str, *, counts=None):
-    """Rate-limit POSTs by client address; the limit string is the config value `setting`. With
-    `counts` (a function of the response), only the requests it approves count towards the limit."""
-    return limiter.limit(lambda: current_app.config[setting], methods=["POST"], deduct_when=counts)
-
-
-def _address_and_email_key() -> str:
-    """The client's address and the e-mail address the form names (log-in, sign-up, reset)."""
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return f"{request.remote_addr or '?'}|{email}"
-
-
-def limit_per_address_and_email(setting: str, address_setting: str, *, counts=None):
-    """Rate-limit POSTs by client address and the e-mail address in the form (`setting`), and by
-    address alone with the larger `address_setting`: twenty people on one Wi-Fi each have their
-    own budget, while one address still cannot try many accounts without end."""
-    by_address = limiter.limit(lambda: current_app.config[address_setting], methods=["POST"], deduct_when=counts)
-    by_both = limiter.limit(lambda: current_app.config[setting], key_func=_address_and_email_key, methods=["POST"], deduct_when=counts)
-    return lambda view: by_both(by_address(view))
-
-
-def _account_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else request.remote_addr or "?"
-
-
-def limit_per_account(setting: str, *, counts=None):
-    """Rate-limit POSTs per signed-in account (by address before log-in). With `counts` (a function
-    of the response), only the requests it approves count towards the limit."""
-    return limiter.limit(lambda: current_app.config[setting], key_func=_account_key, methods=["POST"], deduct_when=counts)
 
 
 # Input hygiene ------------------------------------------------------------------

@@ -11,18 +11,19 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from app import reference
 from app.api import openapi, params, resources
 from app.errors import json_error
-from app.extensions import db, limiter
+from app.extensions import db
 from app.ideas import queries as idea_queries
 from app.models import Idea
 from app.models.idea import PUBLIC_STATUSES
 from app.models.portfolio import PRIORITY_GROUPS, PROJECT_STATUSES
 from app.models.user import ACCOUNT_TYPES
 from app.portfolio import queries as portfolio_queries
+from app.rate_limits import limit_api_reads
 from app.security import parse_int
 from app.urls import absolute_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api")(bp)  # one budget for the whole API
+limit_api_reads(bp)  # one budget for the whole API, per address
 
 @bp.after_request
 def _open_to_every_site(response):

@@ -26,7 +26,8 @@ from app.extensions import db
 from app.forms import ActionForm, form_status
 from app.models import User
 from app.models.user import ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
-from app.security import limit_per_address, limit_per_address_and_email, safe_next, safe_redirect_target, went_through
+from app.rate_limits import limit_per_address, limit_per_address_and_email, went_through
+from app.security import safe_next, safe_redirect_target
 from app.transactions import writing
 from app.views import attempt
 

@@ -19,8 +19,8 @@ from app.models import Idea, IdeaImage
 from app.models.idea import TITLE_MAX
 from app.models.user import ACCOUNT_CITIZEN, ACCOUNT_ORGANISATION
 from app.pages import idea as idea_page
+from app.rate_limits import limit_per_account, sent_a_file, went_through
 from app.reference import find_project, project_choice
-from app.security import limit_per_account, sent_a_file, went_through
 from app.views import attempt
 
 bp = Blueprint("ideas", __name__, url_prefix="/ideen")

@@ -11,7 +11,8 @@ from app.legal import services
 from app.legal.forms import AcceptTermsForm, BarrierForm, LegalTextForm
 from app.models.legal import DOCUMENTS
 from app.models.user import ROLE_ADMIN
-from app.security import limit_per_address, safe_redirect_target
+from app.rate_limits import limit_per_address
+from app.security import safe_redirect_target
 from app.views import attempt
 
 bp = Blueprint("legal", __name__)

@@ -17,7 +17,8 @@ from app.pages import idea as idea_page
 from app.pages import project as project_page
 from app.participation import queries, services
 from app.participation.forms import CommentForm, ReportForm
-from app.security import limit_per_account, parse_int, safe_redirect_target
+from app.rate_limits import limit_per_account
+from app.security import parse_int, safe_redirect_target
 from app.views import attempt
 
 bp = Blueprint("participation", __name__)

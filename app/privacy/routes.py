@@ -14,7 +14,7 @@ from app.forms import ActionForm, form_status
 from app.models import utcnow
 from app.privacy import deletion, services
 from app.privacy.forms import REMOVE_CONTRIBUTIONS, DeleteAccountForm
-from app.security import limit_per_account
+from app.rate_limits import limit_per_account
 from app.views import attempt
 
 bp = Blueprint("privacy", __name__)

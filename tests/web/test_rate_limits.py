@@ -129,12 +129,12 @@ def test_an_answer_within_the_limit_reads_no_window_for_headers(client, referenc
 
 
 def test_every_limit_outside_the_api_is_on_posts():
-    """GETs outside the API skip Flask-Limiter (security._read_without_limits). That loses no limit
+    """GETs outside the API skip Flask-Limiter (rate_limits._read_without_limits). That loses no limit
     only while every other one is declared through limit_per_address or limit_per_account, on POSTs."""
     import ast
     from pathlib import Path
 
-    from app import security
+    from app import rate_limits
 
     root = Path(__file__).resolve().parents[2]
     declared = []
@@ -144,13 +144,13 @@ def test_every_limit_outside_the_api_is_on_posts():
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "limiter"):
                 methods = next((ast.literal_eval(kw.value) for kw in node.keywords if kw.arg == "methods"), None)
                 declared.append((path.relative_to(root).as_posix(), node.func.attr, methods))
-    assert declared == [("app/api/routes.py", "shared_limit", None)] + [("app/security.py", "limit", ["POST"])] * 4
-    assert security.LIMITED_READS == ("api",)
+    assert sorted(declared) == [("app/rate_limits.py", "limit", ["POST"])] * 4 + [("app/rate_limits.py", "shared_limit", None)]
+    assert list(rate_limits.LIMITED_READS) == ["api"]
 
 
 def test_a_read_outside_the_api_does_not_reach_flask_limiter(app, client, reference):
     """Its before_request check costs 70 µs even to find a request exempt: it runs for the API and
-    for every POST, never for a GET of a page (security.check_limits_only_where_they_can_apply)."""
+    for every POST, never for a GET of a page (rate_limits.check_limits_only_where_they_can_apply)."""
     from app.extensions import limiter
 
     asked: list[str] = []
