@@ -4,6 +4,7 @@ the Nu HTML Checker). The fixtures (browser, page, axe_page, live_server) are in
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -102,11 +103,19 @@ def layout_problems(page) -> tuple[list[str], list[str]]:
     return sideways, small
 
 
+# A full-page screenshot of every checked page cost a tenth of the browser tests' time (0.4 s a
+# page): the checks take them only when asked (`SCREENSHOTS=all make test`); the main pages'
+# screenshots, which the tests take by name, are always written.
+EVERY_CHECK_SCREENSHOTS = os.environ.get("SCREENSHOTS") == "all"
+
+
 def assert_accessible(page, name: str) -> None:
     """axe-core finds no serious or critical violation, the Nu HTML Checker no error, the page
     does not scroll sideways at 320 or 375 px (WCAG 1.4.10, which axe does not test) and no chart
-    label is drawn under 12 px there or at the page's width."""
-    screenshot(page, name)
+    label is drawn under 12 px there or at the page's width. The page is checked once loaded."""
+    page.wait_for_load_state()
+    if EVERY_CHECK_SCREENSHOTS:
+        screenshot(page, name)
     reflow, small = layout_problems(page)
     assert reflow == [], f"{name} scrolls sideways: {reflow}"
     assert small == [], f"{name}: chart labels under 12 px: {small}"
