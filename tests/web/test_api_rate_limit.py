@@ -64,3 +64,12 @@ def test_a_read_counted_in_the_worker_reaches_the_storage_within_the_batch_time(
     time.sleep(0.1)
     assert read(client) == 200
     assert counted() == 3, "the batch was older than BATCH_SECONDS: this read asked, carrying the one before"
+
+
+def test_past_the_kept_addresses_a_worker_starts_its_batches_over(client, reference, monkeypatch):
+    monkeypatch.setattr(rate_limits, "BATCHES_KEPT", 2)
+    assert [read(client, address) for address in ("10.0.0.1", "10.0.0.2")] == [200, 200]
+    assert read(client, "10.0.0.3") == 200, "a third address: the batches start over"
+    assert read(client, "10.0.0.1") == 200
+    assert counted("10.0.0.1") == 2, "its batch was forgotten: the read asked instead of being counted in the worker"
+    assert read(client, "10.0.0.3") == 200 and counted("10.0.0.3") == 1, "the newest batch was kept"
