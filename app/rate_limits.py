@@ -104,32 +104,25 @@ class ReadsInBatches:
 
     def __init__(self, setting: str) -> None:
         self.setting = setting
+        self._kept_in = f"reads_in_batches:{setting}"
         self._lock = threading.Lock()
 
-    def _batches(self) -> dict[str, _Batch]:
-        return current_app.extensions[f"reads_in_batches:{self.setting}"]
-
     def start(self, app: Flask) -> None:
-        app.extensions[f"reads_in_batches:{self.setting}"] = {}
+        app.extensions[self._kept_in] = {}
 
-    def counted_here(self) -> bool:
-        """Count this read in the worker if its address's batch has room (Redis is then not asked)."""
+    def count(self, check_with_flask_limiter) -> None:
+        """Count this read in the worker if its address's batch has room (Redis is then not asked);
+        else ask Redis (through Flask-Limiter) for it and the batch counted before it, which raises
+        RateLimitExceeded when refused (and the address's next read asks again)."""
         size = batch_size(current_app.config[self.setting])
         key = get_remote_address()
+        batches: dict[str, _Batch] = current_app.extensions[self._kept_in]
         with self._lock:
-            batch = self._batches().get(key)
-            if batch is None or batch.counted + 1 >= size or monotonic() - batch.since >= BATCH_SECONDS:
-                return False
-            batch.counted += 1
-            return True
-
-    def check(self, check_with_flask_limiter) -> None:
-        """Ask Redis (through Flask-Limiter) for this read and the batch counted before it; raises
-        RateLimitExceeded when refused, and the address's next read asks again."""
-        key = get_remote_address()
-        batches = self._batches()
-        with self._lock:
-            batch = batches.pop(key, None)
+            batch = batches.get(key)
+            if batch is not None and batch.counted + 1 < size and monotonic() - batch.since < BATCH_SECONDS:
+                batch.counted += 1
+                return
+            batches.pop(key, None)  # carried now (a concurrent read of this address asks for its own)
         g.reads_carried = 1 + (batch.counted if batch else 0)
         check_with_flask_limiter()
         with self._lock:
@@ -156,7 +149,7 @@ LIMITED_READS = {"api": API_READS}  # the blueprints whose GETs are limited, and
 
 def limit_api_reads(blueprint):
     """The API's one budget per address (RATELIMIT_API), for every route of the blueprint."""
-    return limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api", cost=API_READS.hits)(blueprint)
+    return limiter.shared_limit(lambda: current_app.config[API_READS.setting], scope="api", cost=API_READS.hits)(blueprint)
 
 
 @limiter.request_filter
@@ -181,7 +174,7 @@ def check_limits_only_where_they_can_apply(app: Flask) -> None:
         reads = LIMITED_READS.get(request.blueprint or "")
         if reads is None:
             check()
-        elif not reads.counted_here():
-            reads.check(check)
+        else:
+            reads.count(check)
 
     hooks[hooks.index(check)] = check_rate_limits
