@@ -170,9 +170,11 @@ def remove_load_test_comments(url: str) -> None:
 UNIT = ROOT / "deploy" / "systemd" / "ideenplattform.service"
 
 
-def gunicorn_options() -> list[str]:
+def gunicorn_options(*, app_hooks: bool = True) -> list[str]:
     """gunicorn's options as deploy/systemd/ideenplattform.service runs it, without the bind and the
-    app: the workers (two per core there, so two per core of this machine), max-requests, timeouts."""
+    app: the workers (two per core there, so two per core of this machine), --preload, max-requests,
+    timeouts; without `app_hooks` also without its --config (deploy/gunicorn.conf.py prepares the
+    platform's app for its workers, which the ceiling's trivial app does not need)."""
     text = UNIT.read_text().replace("\\\n", " ")
     command = re.search(r"^ExecStart=\S+gunicorn (.*)$", text, re.M).group(1).split()
     options, skip = [], False
@@ -180,7 +182,7 @@ def gunicorn_options() -> list[str]:
         if skip:
             skip = False
             continue
-        if word in ("--bind", "--forwarded-allow-ips"):
+        if word in ("--bind", "--forwarded-allow-ips") or (word == "--config" and not app_hooks):
             skip = True
             continue
         if word == "wsgi:app":
@@ -200,10 +202,10 @@ def _ticks(pid: int) -> tuple[int, int]:
 class Server:
     """gunicorn as production runs it, on a free port (one "machine")."""
 
-    def __init__(self, target: str, env: dict[str, str], probe: str = "/"):
+    def __init__(self, target: str, env: dict[str, str], probe: str = "/", *, app_hooks: bool = True):
         self.port = free_port()
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), *gunicorn_options(), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
+            [str(VENV_BIN / "gunicorn"), *gunicorn_options(app_hooks=app_hooks), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
             env={**env, "PYTHONWARNINGS": "ignore"}, cwd=ROOT, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
         )
         self.base = f"http://127.0.0.1:{self.port}"
@@ -568,7 +570,7 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load {load()}; {args.instances} instance(s) of gunicorn {' '.join(gunicorn_options())}"
           f"{' behind nginx' if args.instances > 1 else ''}; wrk -t2 -c{args.connections} -d{args.seconds}s, {args.pairs} pairs;"
           " production configuration: rate limits on in Redis, page cache in Redis")
-    ceiling_server = Server("bench.ceiling:app", env_for("sqlite://"))
+    ceiling_server = Server("bench.ceiling:app", env_for("sqlite://"), app_hooks=False)
     report = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "commit": _commit(), "size": size,
               "ideas": ideas, "supports": supports, "comments": comments, "instances": args.instances, "seconds": args.seconds,
               "pairs": args.pairs, "connections": args.connections, "cores": os.cpu_count(), "gunicorn": gunicorn_options(),
