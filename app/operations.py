@@ -80,6 +80,13 @@ def prepare_for_workers(app: Flask) -> None:
         for language in app.config["LANGUAGES"]:
             with force_locale(language):
                 get_translations()
+    drop_connections(app)
+
+
+def drop_connections(app: Flask) -> None:
+    """Close the connections the database's pools hold (the page cache's version reader closes
+    its own with them); the next request, if any, opens new ones."""
+    with app.app_context():
         for engine in db.engines.values():
             engine.dispose()
 
