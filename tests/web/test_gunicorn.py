@@ -65,7 +65,7 @@ def _get(url: str) -> tuple[int, str]:
 
 def test_the_unit_s_gunicorn_preloads_the_app_and_serves_from_replaced_workers(app, reference, tmp_path):
     options = unit_options(workers="2", max_requests="10", max_requests_jitter="0")
-    assert "--preload" in options and "deploy/gunicorn.conf.py" in options
+    assert "--preload" in options and "deploy/gunicorn.conf.py" in options and "--no-control-socket" in options
     idea = make_idea(create_user(), title="Offenes WLAN in der Stadtbücherei")
     db.session.commit()
     # Production's settings (its start reads the database: the legal texts' check), without Redis.
@@ -103,5 +103,6 @@ def test_the_unit_s_gunicorn_preloads_the_app_and_serves_from_replaced_workers(a
         process.terminate()
         errors = process.communicate(timeout=20)[1]
     assert "Traceback" not in errors and "Exception during worker exit" not in errors, errors
+    assert "Control socket listening" not in errors, "no control socket: systemctl manages the service"
     # Each replaced worker left with code 0 through the worker_exit hook (gunicorn logs any other code).
     assert errors.count("Worker exiting") >= 4 and "exited with code" not in errors, errors
