@@ -1,4 +1,5 @@
-"""What running the platform needs from the app: a health check for the proxy, one log line per request.
+"""What running the platform needs from the app: a health check for the proxy, one log line per request,
+and the app made ready for gunicorn's forked workers (prepare_for_workers, drop_connections: deploy/gunicorn.conf.py).
 
 `GET /health` answers 200 "ok" when the database and every configured Redis answer; 200
 "degraded" when only Redis is away (the rate limits count per worker, pages are rendered
