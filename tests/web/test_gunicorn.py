@@ -4,7 +4,6 @@ wsgi:app once (--preload) and forks its workers from it, also those that replace
 (deploy/gunicorn.conf.py, app.operations; decision 0031)."""
 
 import os
-import re
 import subprocess
 import sys
 import time
@@ -16,27 +15,20 @@ from pathlib import Path
 import pytest
 
 from app.extensions import db
+from bench.run import gunicorn_options
 from tests.factories import create_user, make_idea
 from tests.smtp_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-UNIT = ROOT / "deploy" / "systemd" / "ideenplattform.service"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 def unit_options(**changed: str) -> list[str]:
-    """The unit's gunicorn options without the address and the app, with `changed` ones (--max-requests=…)."""
-    command = re.search(r"^ExecStart=\S+gunicorn (.*)$", UNIT.read_text().replace("\\\n", " "), re.M).group(1).split()
-    options: list[str] = []
-    words = iter(command)
-    for word in words:
-        if word in ("--bind", "--forwarded-allow-ips"):
-            next(words)
-        elif word != "wsgi:app":
-            options.append(word)
+    """The unit's gunicorn options as the benchmark reads them (bench/run.py: without the address and
+    the app), with `changed` ones (max_requests="10" for --max-requests)."""
+    options = gunicorn_options()
     for name, value in changed.items():
-        option = "--" + name.replace("_", "-")
-        options[options.index(option) + 1] = value
+        options[options.index("--" + name.replace("_", "-")) + 1] = value
     return options
 
 
