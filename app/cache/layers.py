@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, get_flashed_messages, render_template, request
 from flask_babel import get_locale
@@ -46,9 +46,10 @@ NAVIGATION = "parts/nav.html"
 NOTICE = "parts/notice.html"
 FLASHES = "parts/flashes.html"
 LANGUAGE_FORM = "parts/language.html"
-RENDERED_KEPT = 4096  # navigations, and language forms, a worker keeps (_rendered_once)
+RENDERED_KEPT = 4096  # navigations, language forms and readers' parts a worker keeps, each (_rendered_once)
 
 Parts = dict[str, str]
+Kept = TypeVar("Kept", str, Parts)
 # The reader's parts of a page served from the cache (endpoint → function of the URL's view
 # arguments); None means "render this page in full" (e.g. the idea is no longer public).
 PARTS_OF_ENDPOINT: dict[str, Callable[[Mapping[str, Any]], Parts | None]] = {}
@@ -237,11 +238,26 @@ def _shared_navigation() -> str:
         return render_template(NAVIGATION)
 
 
-def _rendered_once(kept_in: str, key: tuple, render: Callable[[], str]) -> str:
+def parts_rendered_once(template: str, key: tuple, **context) -> Parts:
+    """`template`'s parts (without base_parts), rendered once per worker for everything `key` names,
+    like the navigation: the caller's key must name everything the template reads of the reader and
+    the content (the language and the script root are added here). Forms get the request's CSRF token."""
+    full_key = (template, str(get_locale()), request.script_root, *key)
+    kept = _rendered_once("reader_parts", full_key, lambda: _shared_parts(template, context))
+    token = generate_csrf() if any(CSRF_SLOT in html for html in kept.values()) else ""
+    return {name: html.replace(CSRF_SLOT, token) if token else html for name, html in kept.items()}
+
+
+def _shared_parts(template: str, context: Mapping[str, Any]) -> Parts:
+    with shared():
+        return split_parts(render_template(template, **context))
+
+
+def _rendered_once(kept_in: str, key: tuple, render: Callable[[], Kept]) -> Kept:
     """`render()`'s HTML for `key`, rendered once per worker and kept in app.extensions[kept_in]
     (at most RENDERED_KEPT; then it starts over: cheaper than tracking which one was used last, and
     a crawler's many URLs cannot grow it)."""
-    rendered: dict[tuple, str] = current_app.extensions.setdefault(kept_in, {})
+    rendered: dict[tuple, Kept] = current_app.extensions.setdefault(kept_in, {})
     html = rendered.get(key)
     if html is None:
         html = render()

@@ -92,23 +92,33 @@ def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm |
     reader = reader or participation_queries.reader_of_idea(user, idea.id)
     can_comment = participation.can_comment(user, idea)
     reply_thread = reply_to if reply_to is not None else participation.thread_to_answer(idea, reply_to_id) if can_comment else None
-    return layers.render_parts(
-        PARTS,
+    viewer = reader.state if reader else participation_queries.ViewerState()
+    is_author = user is not None and user.id == idea.author_id
+    own_comments = reader.own_comments if reader else []
+    context = dict(
         idea=idea,
-        viewer=reader.state if reader else participation_queries.ViewerState(),
-        is_author=user is not None and user.id == idea.author_id,
+        viewer=viewer,
+        is_author=is_author,
         can_edit=services.can_edit(idea, user),
         can_support=participation.can_support(user, idea),
         can_comment=can_comment,
         is_open=idea.status in states.OPEN_STATES,
         is_discussed=idea.status in states.DISCUSSION_STATES,
-        own_comments=reader.own_comments if reader else [],
+        own_comments=own_comments,
         can_edit_comment=lambda c: participation.can_edit_comment(user, c),
         comment_form=comment_form,  # with its error (the shared page has the empty one)
         reply_thread=reply_thread,
         reply_form=reply_form,
         discussion=Discussion(idea),
     )
+    if (user is not None and not is_author and not own_comments and comment_form is None and reply_thread is None
+            and idea.merged_into_id is None):
+        # Most signed-in readers of an idea: only the support box, the same for everyone with the same
+        # marks and rights at the same count (what it reads, all in the key), rendered once per worker.
+        key = (idea.id, idea.status, idea.support_count, viewer.supported, viewer.following, viewer.reported,
+               context["can_edit"], context["can_support"], can_comment, user.is_confirmed)
+        return {**layers.base_parts(), **layers.parts_rendered_once(PARTS, key, **context)}
+    return layers.render_parts(PARTS, **context)
 
 
 def _own_comments(threads: list[participation_queries.Thread], user: User | None) -> list[Comment]:

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import Comment
 from app.participation import services
 from tests.factories import create_user, make_idea
+from tests.helpers import Auth
 
 
 @pytest.fixture
@@ -85,6 +86,35 @@ def test_a_reader_s_navigation_is_reused_only_while_what_it_shows_is_the_same(ap
     assert '<span class="badge">3<' in page and "Erika Mustermann" in page
     tokens = re.findall(r'name="csrf_token" value="([^"]+)"', page)
     assert tokens and layers.CSRF_SLOT not in tokens and len(set(tokens)) == 1
+
+
+def test_a_reader_s_support_box_is_reused_only_while_what_it_shows_is_the_same(app, client, auth, idea):
+    """pages/idea.py keeps a signed-in reader's parts of an idea's page per worker (layers.parts_rendered_once)
+    while their marks, their rights and the count are the same: each reader's form still carries their
+    own token, and a support, a follow or a report shows on the next page."""
+    erika, olaf = create_user(), create_user("olaf@example.com", display_name="Olaf K.")
+    url = f"/ideen/{idea.id}"
+    auth.login()
+    client.get("/offene-daten")  # shows the log-in's flash message
+    first, second = client.get(url).text, client.get(url).text
+    assert app.extensions["reader_parts"], "the parts were kept"
+    assert _without_tokens(first) == _without_tokens(second) and "0 Unterstützungen" in second
+    erika_tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', second))
+    other = app.test_client()
+    Auth(other).login("olaf@example.com")
+    olaf_page = other.get(url).text
+    olaf_tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', olaf_page))
+    assert len(erika_tokens) == len(olaf_tokens) == 1 and erika_tokens != olaf_tokens and layers.CSRF_SLOT not in olaf_page
+    services.support_idea(olaf, idea)
+    db.session.commit()
+    assert "1 Unterstützung<" in client.get(url).text
+    assert f'action="/ideen/{idea.id}/unterstuetzung-zurueckziehen"' in other.get(url).text
+    services.follow_idea(erika, idea)
+    db.session.commit()
+    assert "Nicht mehr folgen" in client.get(url).text and "Nicht mehr folgen" not in client.get("/").text
+    services.report(erika, idea, reason="spam")
+    db.session.commit()
+    assert "Von Ihnen gemeldet" in client.get(url).text and "Von Ihnen gemeldet" not in other.get(url).text
 
 
 def test_the_language_form_is_reused_per_language_and_url(app, client, auth, idea):
