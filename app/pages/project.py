@@ -79,8 +79,7 @@ def personal_parts(project: Project, user: User | None, *, comment_form: Comment
     can_comment = participation.can_comment(user, project)
     reader = reader or participation_queries.reader_of_project(user, project.number) or participation_queries.ProjectReader(project)
     reply_thread = reply_to if reply_to is not None else participation.thread_to_answer(project, reply_to_id) if can_comment else None
-    return layers.render_parts(
-        PARTS,
+    context = dict(
         project=project,
         number=project.number,
         following=reader.following,
@@ -93,6 +92,11 @@ def personal_parts(project: Project, user: User | None, *, comment_form: Comment
         reply_form=reply_form,
         discussion=Discussion(project),
     )
+    if user is not None and not reader.own_comments and comment_form is None and reply_thread is None:
+        # Most signed-in readers: only the follow form, the same for everyone who follows (or not), kept per worker.
+        key = (project.number, reader.following, can_comment, user.is_confirmed)
+        return {**layers.base_parts(), **layers.parts_rendered_once(PARTS, key, **context)}
+    return layers.render_parts(PARTS, **context)
 
 
 def cached_page_parts(view_args: Mapping[str, Any]) -> layers.Parts | None:

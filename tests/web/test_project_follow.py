@@ -52,6 +52,9 @@ def test_follow_and_unfollow_a_project_from_its_page(client, auth, people):
     assert client.post("/portfolio/P999/folgen").status_code == 404
     client.post("/portfolio/P20/nicht-mehr-folgen")
     assert db.session.scalar(select(db.func.count()).select_from(ProjectFollow)) == 0
+    page = client.get("/portfolio/P20").text  # the follow form, kept per worker (pages/project.py), with this session's token
+    assert "Diesem Projekt folgen" in page and "Sie folgen diesem Projekt." not in page and "<!--slot:csrf-->" not in page
+    assert any(key[0] == "portfolio/_personal.html" for key in client.application.extensions["reader_parts"])
     auth.logout()
     assert "Melden Sie sich an, um diesem Projekt zu folgen." in client.get("/portfolio/P20").text, "the cached page has no one's state"
 
