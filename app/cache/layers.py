@@ -239,13 +239,14 @@ def _shared_navigation() -> str:
 
 
 def parts_rendered_once(template: str, key: tuple, **context) -> Parts:
-    """`template`'s parts (without base_parts), rendered once per worker for everything `key` names,
-    like the navigation: the caller's key must name everything the template reads of the reader and
-    the content (the language and the script root are added here). Forms get the request's CSRF token."""
+    """Like render_parts, but `template`'s parts are rendered once per worker for everything `key`
+    names, like the navigation: the caller's key must name everything the template reads of the
+    reader and the content (the language and the script root are added here). Forms get the
+    request's CSRF token; the base parts are the request's own."""
     full_key = (template, str(get_locale()), request.script_root, *key)
     kept = _rendered_once("reader_parts", full_key, lambda: _shared_parts(template, context))
     token = generate_csrf() if any(CSRF_SLOT in html for html in kept.values()) else ""
-    return {name: html.replace(CSRF_SLOT, token) if token else html for name, html in kept.items()}
+    return {**base_parts(), **{name: html.replace(CSRF_SLOT, token) if token else html for name, html in kept.items()}}
 
 
 def _shared_parts(template: str, context: Mapping[str, Any]) -> Parts:

@@ -117,7 +117,7 @@ def personal_parts(idea: Idea, user: User | None, *, comment_form: CommentForm |
         # marks and rights at the same count (what it reads, all in the key), rendered once per worker.
         key = (idea.id, idea.status, idea.support_count, viewer.supported, viewer.following, viewer.reported,
                context["can_edit"], context["can_support"], can_comment, user.is_confirmed)
-        return {**layers.base_parts(), **layers.parts_rendered_once(PARTS, key, **context)}
+        return layers.parts_rendered_once(PARTS, key, **context)
     return layers.render_parts(PARTS, **context)
 
 

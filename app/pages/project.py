@@ -95,7 +95,7 @@ def personal_parts(project: Project, user: User | None, *, comment_form: Comment
     if user is not None and not reader.own_comments and comment_form is None and reply_thread is None:
         # Most signed-in readers: only the follow form, the same for everyone who follows (or not), kept per worker.
         key = (project.number, reader.following, can_comment, user.is_confirmed)
-        return {**layers.base_parts(), **layers.parts_rendered_once(PARTS, key, **context)}
+        return layers.parts_rendered_once(PARTS, key, **context)
     return layers.render_parts(PARTS, **context)
 
 
