@@ -46,7 +46,7 @@ NAVIGATION = "parts/nav.html"
 NOTICE = "parts/notice.html"
 FLASHES = "parts/flashes.html"
 LANGUAGE_FORM = "parts/language.html"
-RENDERED_KEPT = 4096  # navigations, language forms and readers' parts a worker keeps, each (_rendered_once)
+RENDERED_KEPT = 4096  # navigations, language forms and readers' parts a worker keeps, each (rendered_once)
 
 Parts = dict[str, str]
 Kept = TypeVar("Kept", str, Parts)
@@ -217,7 +217,7 @@ def navigation() -> Markup:
     reader = None if not user.is_authenticated else (
         user.id, user.public_name, user.unread_notifications, tuple(sorted(r.role for r in user.roles)))
     key = (str(get_locale()), request.script_root, request.endpoint, request.blueprint, reader)
-    html = _rendered_once("navigations", key, _shared_navigation)
+    html = rendered_once("navigations", key, _shared_navigation)
     if CSRF_SLOT in html:  # (only a signed-in reader's has a form: an anonymous reader gets no token, no session)
         html = html.replace(CSRF_SLOT, generate_csrf())
     return Markup(html)  # noqa: S704  # nosec B704 - rendered by our template; a token is URL-safe
@@ -230,7 +230,7 @@ def language_form() -> Markup:
     each worker renders it once per language and URL and keeps it, like the navigation (rendering
     it was about a twentieth of a signed-in reader's cached page)."""
     key = (str(get_locale()), request.script_root, request.full_path if request.query_string else request.path)
-    return Markup(_rendered_once("language_forms", key, lambda: render_template(LANGUAGE_FORM)))  # noqa: S704  # nosec B704 - rendered by our template
+    return Markup(rendered_once("language_forms", key, lambda: render_template(LANGUAGE_FORM)))  # noqa: S704  # nosec B704 - rendered by our template
 
 
 def _shared_navigation() -> str:
@@ -244,7 +244,7 @@ def parts_rendered_once(template: str, key: tuple, **context) -> Parts:
     reader and the content (the language and the script root are added here). Forms get the
     request's CSRF token; the base parts are the request's own."""
     full_key = (template, str(get_locale()), request.script_root, *key)
-    kept = _rendered_once("reader_parts", full_key, lambda: _shared_parts(template, context))
+    kept = rendered_once("reader_parts", full_key, lambda: _shared_parts(template, context))
     token = generate_csrf() if any(CSRF_SLOT in html for html in kept.values()) else ""
     return {**base_parts(), **{name: html.replace(CSRF_SLOT, token) if token else html for name, html in kept.items()}}
 
@@ -254,15 +254,15 @@ def _shared_parts(template: str, context: Mapping[str, Any]) -> Parts:
         return split_parts(render_template(template, **context))
 
 
-def _rendered_once(kept_in: str, key: tuple, render: Callable[[], Kept]) -> Kept:
+def rendered_once(kept_in: str, key: tuple, render: Callable[[], Kept], *, limit: int = RENDERED_KEPT) -> Kept:
     """`render()`'s HTML for `key`, rendered once per worker and kept in app.extensions[kept_in]
-    (at most RENDERED_KEPT; then it starts over: cheaper than tracking which one was used last, and
+    (at most `limit`; then it starts over: cheaper than tracking which one was used last, and
     a crawler's many URLs cannot grow it)."""
     rendered: dict[tuple, Kept] = current_app.extensions.setdefault(kept_in, {})
     html = rendered.get(key)
     if html is None:
         html = render()
-        if len(rendered) >= RENDERED_KEPT:
+        if len(rendered) >= limit:
             rendered.clear()
         rendered[key] = html
     return html

@@ -117,6 +117,46 @@ def test_a_reader_s_support_box_is_reused_only_while_what_it_shows_is_the_same(a
     assert "Von Ihnen gemeldet" in client.get(url).text and "Von Ihnen gemeldet" not in other.get(url).text
 
 
+def test_a_comment_is_rendered_once_per_worker_while_all_it_shows_is_the_same(app, client, auth, idea):
+    """participation/discussion.py keeps each comment's HTML per worker: every reader of the audience
+    gets the same, and a new name, an edit, hiding and deleting show at once (the page's entry goes
+    with the version; the comment is rendered anew for what changed)."""
+    from app.auth.services import change_profile
+    from app.models.idea import HIDDEN_BY_MODERATION, HIDDEN_BY_REPORTS
+
+    app.extensions.pop("comments", None)  # (kept by the app, which earlier tests used too)
+    comment = _olafs_comment(idea, "Der Bus hält bei uns nur stündlich.")
+    olaf = comment.author
+    url, report = f"/ideen/{idea.id}", f'href="/kommentare/{comment.id}/melden"'
+    anonymous = app.test_client()
+    assert report not in anonymous.get(url).text
+    auth.login()
+    assert report in client.get(url).text  # the audience is part of what a comment is kept for
+    assert report not in anonymous.get(url).text
+    assert len(app.extensions["comments"]) == 2
+    change_profile(olaf, display_name="Olaf Kranz", organisation_name=None, municipality_id=olaf.municipality_id)
+    db.session.commit()
+    assert "Olaf Kranz" in anonymous.get(url).text and "Olaf Kranz" in client.get(url).text
+    services.edit_comment(olaf, comment, "Der Bus hält bei uns nur zweimal am Tag.")
+    db.session.commit()
+    page = client.get(url).text
+    assert "nur zweimal am Tag" in page and "(bearbeitet)" in page
+    services.edit_comment(olaf, comment, "Der Bus hält bei uns nur zweimal am Tag, sonntags nie.")
+    db.session.commit()
+    assert "sonntags nie" in client.get(url).text  # a second edit: the text, not only the mark "edited"
+    for cause, text in ((HIDDEN_BY_REPORTS, "Kommentar bis zur Prüfung ausgeblendet"), (HIDDEN_BY_MODERATION, "Kommentar nicht verfügbar")):
+        services.hide(comment, cause)
+        db.session.commit()
+        page = anonymous.get(url).text
+        assert text in page and "nur zweimal am Tag" not in page
+        services.restore(comment)
+        db.session.commit()
+        assert "sonntags nie" in anonymous.get(url).text
+    services.delete_comment(olaf, comment)
+    db.session.commit()
+    assert "Kommentar gelöscht" in client.get(url).text and "nur zweimal am Tag" not in client.get(url).text
+
+
 def test_the_language_form_is_reused_per_language_and_url(app, client, auth, idea):
     """layers.language_form renders it once per worker, language and URL: it returns to the page it
     is on (with its query), in the reader's language, for readers signed in or not."""
