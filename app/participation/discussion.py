@@ -42,12 +42,12 @@ class Discussion:
 
     @pass_context
     def comment_html(self, context: Context, texts: Mapping[str, str]) -> Callable[[Comment], Markup]:
-        """What shows one comment as the page shows it to everyone in the audience
+        """A function giving one comment's HTML as the page shows it to everyone in the audience
         (templates/participation/_comment.html, with `texts` and the rest of the calling template's
-        context, as {% include %} would): rendered once per worker for all it shows. A page renders
+        context, as {% include %} would), rendered once per worker for all it shows. A page renders
         again after each new comment, any change of public content and when its entry times out;
-        then only its new or changed comments cost a rendering (a page with 100 comments: about a
-        quarter of its time before)."""
+        then only its new or changed comments cost a rendering (a miss of a page with 100 comments:
+        11 instead of 17 ms of CPU signed in)."""
         signed_in = bool(current_user.is_authenticated)  # (the audience, in a shared layer)
         page = (str(get_locale()), request.script_root, signed_in, signed_in and bool(current_user.is_confirmed), tuple(texts.values()))
         template = context.environment.get_template(COMMENT)
@@ -57,6 +57,7 @@ class Discussion:
             author = c.author
             key = (*page, c.id, c.parent_id, c.deleted_at is None, c.is_hidden, c.hidden_cause, c.created_at, c.edited_at is None,
                    c.body, author.public_name, author.is_organisation)
+            # (Rendered as Jinja's {% include %} does: Template.render would copy the page's variables for each comment.)
             html = layers.rendered_once(
                 "comments", key, lambda: "".join(template.root_render_func(template.new_context(variables, True, {"c": c, "texts": texts}))),
                 limit=COMMENTS_KEPT)
