@@ -217,9 +217,8 @@ def navigation() -> Markup:
     reader = None if not user.is_authenticated else (
         user.id, user.public_name, user.unread_notifications, tuple(sorted(r.role for r in user.roles)))
     key = (str(get_locale()), request.script_root, request.endpoint, request.blueprint, reader)
-    html = rendered_once("navigations", key, _shared_navigation)
-    if CSRF_SLOT in html:  # (only a signed-in reader's has a form: an anonymous reader gets no token, no session)
-        html = html.replace(CSRF_SLOT, generate_csrf())
+    # (Only a signed-in reader's has a form: an anonymous reader gets no token, no session.)
+    html = _with_token(rendered_once("navigations", key, lambda: _in_shared_mode(NAVIGATION)))
     return Markup(html)  # noqa: S704  # nosec B704 - rendered by our template; a token is URL-safe
 
 
@@ -233,9 +232,15 @@ def language_form() -> Markup:
     return Markup(rendered_once("language_forms", key, lambda: render_template(LANGUAGE_FORM)))  # noqa: S704  # nosec B704 - rendered by our template
 
 
-def _shared_navigation() -> str:
+def _in_shared_mode(template: str, **context) -> str:
+    """`template` rendered with the slot in place of every CSRF token (_with_token fills it in)."""
     with shared():
-        return render_template(NAVIGATION)
+        return render_template(template, **context)
+
+
+def _with_token(html: str) -> str:
+    """HTML kept with the CSRF slot (_in_shared_mode), with this request's token in it."""
+    return html.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in html else html
 
 
 def parts_rendered_once(template: str, key: tuple, **context) -> Parts:
@@ -244,14 +249,8 @@ def parts_rendered_once(template: str, key: tuple, **context) -> Parts:
     reader and the content (the language and the script root are added here). Forms get the
     request's CSRF token; the base parts are the request's own."""
     full_key = (template, str(get_locale()), request.script_root, *key)
-    kept = rendered_once("reader_parts", full_key, lambda: _shared_parts(template, context))
-    token = generate_csrf() if any(CSRF_SLOT in html for html in kept.values()) else ""
-    return {**base_parts(), **{name: html.replace(CSRF_SLOT, token) if token else html for name, html in kept.items()}}
-
-
-def _shared_parts(template: str, context: Mapping[str, Any]) -> Parts:
-    with shared():
-        return split_parts(render_template(template, **context))
+    kept = rendered_once("reader_parts", full_key, lambda: split_parts(_in_shared_mode(template, **context)))
+    return {**base_parts(), **{name: _with_token(html) for name, html in kept.items()}}
 
 
 def rendered_once(kept_in: str, key: tuple, render: Callable[[], Kept], *, limit: int = RENDERED_KEPT) -> Kept:
