@@ -22,13 +22,15 @@ outside any view; a failed view must not take a successful login with it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
-from flask import flash, request, session
+from flask import flash, g, request, session
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, login_user, logout_user
-from sqlalchemy import bindparam, delete, exists, select, update
+from sqlalchemy import Row, Select, bindparam, delete, exists, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth import browsers
@@ -78,12 +80,23 @@ def unauthorized():
 
 
 # Built once: the statement is the same in every request (building it cost about as much as running it).
-_ACCOUNT_OF_SESSION = (
+ACCOUNT_OF_SESSION = (
     select(User, AuthSession.id, AuthSession.last_seen_at, AuthSession.second_factor_at,
            exists().where(UserRole.user_id == User.id), legal.required_terms_query())
     .join(AuthSession, AuthSession.user_id == User.id)
     .where(AuthSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"))
 )
+ACCOUNT_COLUMNS = 6  # the columns of ACCOUNT_OF_SESSION; a statement of read_with_account has its own after them
+
+
+def read_with_account(statement: Select, params: Mapping[str, Any], keep: Callable[[Sequence[Row]], None]) -> None:
+    """Let the query that loads this request's account (load_user) read more in the same statement:
+    `statement` is ACCOUNT_OF_SESSION with columns (and outer joins, which may use User.id) added
+    after the account's, built once; `keep` gets its rows once the account is loaded and its
+    session valid. A page served from the cache asks before it asks for the account, so a signed-in
+    reader's parts cost one query, not two (docs/performance.md). Nothing happens if the request
+    has no account to load or has loaded it already."""
+    g._read_with_account = (statement, params, keep)
 
 
 def load_user(user_id: str) -> User | None:
@@ -91,14 +104,19 @@ def load_user(user_id: str) -> User | None:
     session says (as columns, no second object to build) and whether it has staff roles: most
     readers have none, so their empty role list is set without the join that loading roles costs
     (about 1 ms a request); a staff account loads its roles when asked (is_staff). The same query
-    reads the terms version contributors must have accepted (app/legal/services.py)."""
+    reads the terms version contributors must have accepted (app/legal/services.py), and what a
+    page asked for with read_with_account."""
+    companion = g.pop("_read_with_account", None)
     token = session.get(SESSION_KEY)
     if not token or parse_int(user_id) is None:
         return None
-    row = db.session.execute(_ACCOUNT_OF_SESSION, {"token_hash": token_hash(token), "user_id": int(user_id)}).first()
-    if row is None:
+    statement, params = ACCOUNT_OF_SESSION, {"token_hash": token_hash(token), "user_id": int(user_id)}
+    if companion is not None:
+        statement, params = companion[0], {**companion[1], **params}
+    rows = db.session.execute(statement, params).all()
+    if not rows:
         return None
-    user, session_id, last_seen_at, second_factor_at, has_roles, required_terms = row
+    user, session_id, last_seen_at, second_factor_at, has_roles, required_terms = rows[0][:ACCOUNT_COLUMNS]
     if not has_roles:
         set_committed_value(user, "roles", [])  # what loading them would give
     legal.remember_required_terms_version(required_terms)
@@ -114,6 +132,8 @@ def load_user(user_id: str) -> User | None:
         session.modified = True  # the cookie's 14 days start again (SESSION_REFRESH_EACH_REQUEST is off)
         # Only bookkeeping: a busy database must not fail the request (committed_in_get).
         committed_in_get(lambda: db.session.execute(update(AuthSession).where(AuthSession.id == session_id).values(last_seen_at=now)))
+    if companion is not None:
+        companion[2](rows)
     return user
 
 

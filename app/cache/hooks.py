@@ -25,10 +25,13 @@ def serve_from_cache():
         return None
     if endpoint.startswith(contract.SAME_FOR_EVERYONE):
         kind, audience = PAGE, "everyone"  # no account is even loaded
-    elif (signed_out() or not current_user.is_authenticated) and not session.get("_flashes"):
-        kind, audience = PAGE, "anonymous"
     else:
-        kind, audience = LAYER, layers.audience(current_user)
+        if not signed_out() and endpoint in layers.READ_WITH_ACCOUNT:
+            layers.READ_WITH_ACCOUNT[endpoint](request.view_args or {})  # before current_user loads the account
+        if (signed_out() or not current_user.is_authenticated) and not session.get("_flashes"):
+            kind, audience = PAGE, "anonymous"
+        else:
+            kind, audience = LAYER, layers.audience(current_user)
     key = cache_key(kind, audience)
     if key is None:
         return None

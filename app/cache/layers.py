@@ -53,6 +53,9 @@ Kept = TypeVar("Kept", str, Parts)
 # The reader's parts of a page served from the cache (endpoint → function of the URL's view
 # arguments); None means "render this page in full" (e.g. the idea is no longer public).
 PARTS_OF_ENDPOINT: dict[str, Callable[[Mapping[str, Any]], Parts | None]] = {}
+# What those parts read, asked for before the account is loaded, so that the query that loads it
+# reads that too (endpoint → function of the URL's view arguments; app/auth/sessions.py read_with_account).
+READ_WITH_ACCOUNT: dict[str, Callable[[Mapping[str, Any]], None]] = {}
 
 
 class SharedPageError(RuntimeError):

@@ -139,3 +139,4 @@ def cached_page_parts(view_args: Mapping[str, Any]) -> layers.Parts | None:
 
 
 layers.PARTS_OF_ENDPOINT["ideas.show"] = cached_page_parts
+layers.READ_WITH_ACCOUNT["ideas.show"] = lambda view_args: participation_queries.read_reader_of_idea_with_account(view_args["idea_id"])

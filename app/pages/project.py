@@ -109,3 +109,4 @@ def cached_page_parts(view_args: Mapping[str, Any]) -> layers.Parts | None:
 
 
 layers.PARTS_OF_ENDPOINT["portfolio.show"] = cached_page_parts
+layers.READ_WITH_ACCOUNT["portfolio.show"] = lambda view_args: participation_queries.read_reader_of_project_with_account(view_args["number"])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, and_, bindparam, exists, select
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from flask import g
+from sqlalchemy import BindParameter, ColumnElement, Row, and_, bindparam, exists, select
+from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, load_only
 
+from app.auth import sessions
 from app.extensions import db
 from app.ideas.queries import has_answer, visible_ideas
 from app.models import Comment, Follow, Idea, Project, ProjectFollow, Report, Support, User
@@ -18,8 +22,9 @@ class Thread:
     replies: list[Comment] = field(default_factory=list)
 
 
-# The reader's marks on an idea (supported, following, reported), as columns of a query of ideas.
-def _marks_of(reader: BindParameter[int]) -> tuple:
+# The reader's marks on an idea (supported, following, reported), as columns of a query of ideas;
+# the reader is a bound id or, read with the account, the account's column.
+def _marks_of(reader: BindParameter[int] | InstrumentedAttribute[int]) -> tuple:
     return (
         exists().where(Support.idea_id == Idea.id, Support.user_id == reader),
         exists().where(Follow.idea_id == Idea.id, Follow.user_id == reader),
@@ -136,27 +141,47 @@ class Reader:
 READER_COLUMNS = (Idea.status, Idea.author_id, Idea.support_count, Idea.merged_into_id, Idea.is_hidden)
 
 
+def _own_comments_on(subject: ColumnElement[bool], reader: BindParameter[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """The join condition of the reader's own comments on a subject that still show."""
+    return and_(subject, Comment.author_id == reader, Comment.deleted_at.is_(None), Comment.is_hidden.is_(False))
+
+
 # Built once (the statement is the same for every reader; building it cost more than running it).
 _READER_OF_IDEA = (
     select(Idea, *_marks_of(_READER), Comment)
-    .outerjoin(Comment, and_(Comment.idea_id == Idea.id, Comment.author_id == _READER, Comment.deleted_at.is_(None),
-                             Comment.is_hidden.is_(False)))
+    .outerjoin(Comment, _own_comments_on(Comment.idea_id == Idea.id, _READER))
     .where(Idea.id == bindparam("idea_id"))
+    .options(load_only(*READER_COLUMNS))
+    .order_by(Comment.id)
+)
+# The same, read by the query that loads the reader's account (read_with_account below).
+_ACCOUNT_AND_READER_OF_IDEA = (
+    sessions.ACCOUNT_OF_SESSION.add_columns(Idea, *_marks_of(User.id), Comment)
+    .outerjoin(Idea, Idea.id == bindparam("idea_id"))
+    .outerjoin(Comment, _own_comments_on(Comment.idea_id == Idea.id, User.id))
     .options(load_only(*READER_COLUMNS))
     .order_by(Comment.id)
 )
 
 
-def reader_of_idea(user: User | None, idea_id: int) -> Reader | None:
-    """The idea (READER_COLUMNS), what the reader has done with it and their own comments that still show, in one query."""
-    if user is None or not user.is_confirmed:
-        idea = db.session.get(Idea, idea_id)
-        return Reader(idea, viewer_state(user, idea), []) if idea else None
-    rows = db.session.execute(_READER_OF_IDEA, {"reader_id": user.id, "idea_id": idea_id}).all()
-    if not rows:
+def _reader_of_idea_from(rows: Sequence[Sequence[Any]]) -> Reader | None:
+    """A Reader from rows of (idea, supported, following, reported, own comment or None)."""
+    if not rows or rows[0][0] is None:
         return None
     idea, supported, following, reported, _comment = rows[0]
     return Reader(idea, ViewerState(bool(supported), bool(following), bool(reported)), [row[4] for row in rows if row[4] is not None])
+
+
+def reader_of_idea(user: User | None, idea_id: int) -> Reader | None:
+    """The idea (READER_COLUMNS), what the reader has done with it and their own comments that still
+    show, in one query (or none: read_with_account had the account's query read them)."""
+    if user is None or not user.is_confirmed:
+        idea = db.session.get(Idea, idea_id)
+        return Reader(idea, viewer_state(user, idea), []) if idea else None
+    kept = _read_with_account(("idea", idea_id), user)
+    if kept is not _NOT_READ:
+        return kept
+    return _reader_of_idea_from(db.session.execute(_READER_OF_IDEA, {"reader_id": user.id, "idea_id": idea_id}).all())
 
 
 @dataclass
@@ -170,18 +195,67 @@ class ProjectReader:
 
 _READER_OF_PROJECT = (
     select(Project, exists().where(ProjectFollow.project_id == Project.id, ProjectFollow.user_id == _READER), Comment)
-    .outerjoin(Comment, and_(Comment.project_id == Project.id, Comment.author_id == _READER, Comment.deleted_at.is_(None),
-                             Comment.is_hidden.is_(False)))
+    .outerjoin(Comment, _own_comments_on(Comment.project_id == Project.id, _READER))
     .where(Project.number == bindparam("number"))
+    .order_by(Comment.id)
+)
+# The same, read by the query that loads the reader's account (read_with_account below).
+_ACCOUNT_AND_READER_OF_PROJECT = (
+    sessions.ACCOUNT_OF_SESSION.add_columns(
+        Project, exists().where(ProjectFollow.project_id == Project.id, ProjectFollow.user_id == User.id), Comment)
+    .outerjoin(Project, Project.number == bindparam("number"))
+    .outerjoin(Comment, _own_comments_on(Comment.project_id == Project.id, User.id))
     .order_by(Comment.id)
 )
 
 
-def reader_of_project(user: User | None, number: int) -> ProjectReader | None:
-    """The project P<number>, whether the reader follows it and their own comments on it that still
-    show (only a confirmed account's), in one query; None if there is no such project."""
-    rows = db.session.execute(_READER_OF_PROJECT, {"reader_id": user.id if user is not None else NO_READER, "number": number}).all()
-    if not rows:
+def _reader_of_project_from(rows: Sequence[Sequence[Any]], user: User | None) -> ProjectReader | None:
+    """A ProjectReader from rows of (project, following, own comment or None)."""
+    if not rows or rows[0][0] is None:
         return None
     own = [row[2] for row in rows if row[2] is not None] if user is not None and user.is_confirmed else []
     return ProjectReader(rows[0][0], bool(rows[0][1]), own)
+
+
+def reader_of_project(user: User | None, number: int) -> ProjectReader | None:
+    """The project P<number>, whether the reader follows it and their own comments on it that still
+    show (only a confirmed account's), in one query (or none: read_with_account had the account's
+    query read them); None if there is no such project."""
+    kept = _read_with_account(("project", number), user)
+    if kept is not _NOT_READ:
+        return kept
+    rows = db.session.execute(_READER_OF_PROJECT, {"reader_id": user.id if user is not None else NO_READER, "number": number}).all()
+    return _reader_of_project_from(rows, user)
+
+
+# A signed-in reader's parts of a cached page, read with their account ----------------------
+
+_NOT_READ: Any = object()
+Kept = TypeVar("Kept")
+
+
+def read_reader_of_idea_with_account(idea_id: int) -> None:
+    """Before a page the cache may answer asks for the account (app/cache/hooks.py): the query that
+    loads it also reads what reader_of_idea(…, idea_id) will ask for (app/auth/sessions.py
+    read_with_account), so a signed-in reader's cached idea page costs one query, not two."""
+    sessions.read_with_account(_ACCOUNT_AND_READER_OF_IDEA, {"idea_id": idea_id},
+                               lambda rows: _keep(("idea", idea_id), rows, _reader_of_idea_from))
+
+
+def read_reader_of_project_with_account(number: int) -> None:
+    """The same for reader_of_project(…, number) and a project's page."""
+    sessions.read_with_account(_ACCOUNT_AND_READER_OF_PROJECT, {"number": number},
+                               lambda rows: _keep(("project", number), rows, lambda part: _reader_of_project_from(part, rows[0][0])))
+
+
+def _keep(what: tuple[str, int], rows: Sequence[Row], parse: Callable[[list[Any]], Kept]) -> None:
+    """The reader's columns of the account query's rows, for this request only (g), with whose they are."""
+    g.read_with_account = (what, rows[0][0].id, parse([row[sessions.ACCOUNT_COLUMNS:] for row in rows]))
+
+
+def _read_with_account(what: tuple[str, int], user: User | None) -> Any:
+    """What _keep kept for `what` and this reader, taken (it serves one reading), or _NOT_READ."""
+    kept = g.pop("read_with_account", None)
+    if kept is None or user is None or kept[0] != what or kept[1] != user.id:
+        return _NOT_READ
+    return kept[2]

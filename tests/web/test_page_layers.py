@@ -1,12 +1,14 @@
 """Signed-in readers get the shared layer of a page from the cache and only their own parts rendered (app/cache/layers.py)."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select, update
 
 from app.cache import layers
 from app.extensions import db
-from app.models import Comment
+from app.models import AuthSession, Comment, utcnow
 from app.participation import services
 from tests.factories import create_user, make_idea
 from tests.helpers import Auth
@@ -37,7 +39,7 @@ def _get(client, count_queries, url):
     return counter.count, response.text
 
 
-@pytest.mark.parametrize("url", ["/", "/ideen", "/ideen?sort=supported", "/portfolio", "/neuigkeiten", "IDEA"])
+@pytest.mark.parametrize("url", ["/", "/ideen", "/ideen?sort=supported", "/portfolio", "/portfolio/P1", "/neuigkeiten", "IDEA"])
 def test_a_signed_in_reader_gets_the_shared_layer_from_the_cache(app, client, auth, idea, count_queries, url):
     url = f"/ideen/{idea.id}" if url == "IDEA" else url
     create_user()
@@ -45,8 +47,9 @@ def test_a_signed_in_reader_gets_the_shared_layer_from_the_cache(app, client, au
     client.get("/offene-daten")  # shows the log-in's flash message
     first, html = _get(client, count_queries, url)
     second, cached = _get(client, count_queries, url)
-    # The account, the content version; on an idea's page also the idea with the reader's marks and own comments (one query).
-    assert second <= (3 if url.startswith("/ideen/") else 2) < first
+    # The account and the content version. On an idea's or a project's page the query of the account
+    # also reads the reader's marks and own comments there (app/auth/sessions.py read_with_account).
+    assert second <= 2 < first
     assert _without_tokens(cached) == _without_tokens(html)  # a CSRF token carries the second it was signed
     assert "Erika M." in cached and 'name="csrf_token"' in cached  # their name, their log-out form
 
@@ -67,6 +70,29 @@ def test_each_reader_gets_their_own_parts_on_the_same_shared_page(app, client, a
     withdraw = f'action="/ideen/{idea.id}/unterstuetzung-zurueckziehen"'
     assert withdraw in erika and withdraw not in olaf
     assert other.id and "Kommentar veröffentlichen" in olaf
+
+
+def test_the_marks_read_with_the_account_are_that_reader_s_on_that_idea(app, client, auth, idea):
+    """A cached idea page's reader parts come from the account's query (read_with_account): the
+    reader's own marks on that idea, also when that query's request wrote the session's last visit
+    (a commit, which expires what it loaded) before the parts were read."""
+    erika = create_user()
+    other = make_idea(create_user("olaf@example.com", display_name="Olaf K."), "Zweite Idee")
+    services.support_idea(erika, idea)
+    db.session.commit()
+    auth.login()
+    withdraw, support = 'action="/ideen/{}/unterstuetzung-zurueckziehen"', 'action="/ideen/{}/unterstuetzen"'
+    for _ in range(2):  # rendered, then from the cache
+        supported, not_supported = client.get(f"/ideen/{idea.id}"), client.get(f"/ideen/{other.id}")
+    assert supported.headers["X-Page-Cache"] == not_supported.headers["X-Page-Cache"] == "hit"
+    assert withdraw.format(idea.id) in supported.text and support.format(other.id) in not_supported.text
+    assert withdraw.format(other.id) not in not_supported.text
+    db.session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(hours=1)))
+    db.session.commit()
+    page = client.get(f"/ideen/{idea.id}")
+    assert page.headers["X-Page-Cache"] == "hit"
+    assert withdraw.format(idea.id) in page.text and "Erika M." in page.text
+    assert db.session.scalar(select(AuthSession.last_seen_at)) > utcnow() - timedelta(minutes=1)
 
 
 def test_a_reader_s_navigation_is_reused_only_while_what_it_shows_is_the_same(app, client, auth, idea):
