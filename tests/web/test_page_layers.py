@@ -95,6 +95,20 @@ def test_the_marks_read_with_the_account_are_that_reader_s_on_that_idea(app, cli
     assert db.session.scalar(select(AuthSession.last_seen_at)) > utcnow() - timedelta(minutes=1)
 
 
+def test_staff_own_comments_come_with_the_account_on_a_cached_page(app, client, auth, idea):
+    """Read with the account (several rows: one per own comment), for staff too: each of their
+    comments on a cached idea page has its edit link, no one else's has."""
+    moderator = create_user("mod@example.com", roles=("moderator",), display_name="Mona Moderatorin")
+    own = [services.add_comment(moderator, idea, f"Eigener Kommentar {n}") for n in (1, 2)]
+    other = _olafs_comment(idea, "Olafs Kommentar")
+    auth.login("mod@example.com")
+    for _ in range(2):
+        page = client.get(f"/ideen/{idea.id}")
+    assert page.headers["X-Page-Cache"] == "hit"
+    assert all(f"/kommentare/{c.id}/bearbeiten" in page.text for c in own)
+    assert f"/kommentare/{other.id}/bearbeiten" not in page.text
+
+
 def test_a_reader_s_navigation_is_reused_only_while_what_it_shows_is_the_same(app, client, auth, idea):
     """layers.navigation renders it once per worker and key: the section's link is marked, and a new
     unread notification or name shows on the next page; its log-out form has the request's token.
