@@ -23,15 +23,15 @@ def serve_from_cache():
     endpoint = request.endpoint or ""
     if request.method != "GET" or endpoint not in contract.CACHED_ENDPOINTS:
         return None
+    read_with_account = layers.READ_WITH_ACCOUNT.get(endpoint)
+    if read_with_account is not None and not signed_out():
+        read_with_account(request.view_args or {})  # before current_user below loads the account
     if endpoint.startswith(contract.SAME_FOR_EVERYONE):
         kind, audience = PAGE, "everyone"  # no account is even loaded
+    elif (signed_out() or not current_user.is_authenticated) and not session.get("_flashes"):
+        kind, audience = PAGE, "anonymous"
     else:
-        if not signed_out() and endpoint in layers.READ_WITH_ACCOUNT:
-            layers.READ_WITH_ACCOUNT[endpoint](request.view_args or {})  # before current_user loads the account
-        if (signed_out() or not current_user.is_authenticated) and not session.get("_flashes"):
-            kind, audience = PAGE, "anonymous"
-        else:
-            kind, audience = LAYER, layers.audience(current_user)
+        kind, audience = LAYER, layers.audience(current_user)
     key = cache_key(kind, audience)
     if key is None:
         return None

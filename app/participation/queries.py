@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import g
 from sqlalchemy import BindParameter, ColumnElement, Row, and_, bindparam, exists, select
@@ -193,16 +193,20 @@ class ProjectReader:
     own_comments: list[Comment] = field(default_factory=list)
 
 
+def _follows_project(reader: BindParameter[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """Whether the reader follows the project, as a column of a query of projects."""
+    return exists().where(ProjectFollow.project_id == Project.id, ProjectFollow.user_id == reader)
+
+
 _READER_OF_PROJECT = (
-    select(Project, exists().where(ProjectFollow.project_id == Project.id, ProjectFollow.user_id == _READER), Comment)
+    select(Project, _follows_project(_READER), Comment)
     .outerjoin(Comment, _own_comments_on(Comment.project_id == Project.id, _READER))
     .where(Project.number == bindparam("number"))
     .order_by(Comment.id)
 )
 # The same, read by the query that loads the reader's account (read_with_account below).
 _ACCOUNT_AND_READER_OF_PROJECT = (
-    sessions.ACCOUNT_OF_SESSION.add_columns(
-        Project, exists().where(ProjectFollow.project_id == Project.id, ProjectFollow.user_id == User.id), Comment)
+    sessions.ACCOUNT_OF_SESSION.add_columns(Project, _follows_project(User.id), Comment)
     .outerjoin(Project, Project.number == bindparam("number"))
     .outerjoin(Comment, _own_comments_on(Comment.project_id == Project.id, User.id))
     .order_by(Comment.id)
@@ -231,7 +235,6 @@ def reader_of_project(user: User | None, number: int) -> ProjectReader | None:
 # A signed-in reader's parts of a cached page, read with their account ----------------------
 
 _NOT_READ: Any = object()
-Kept = TypeVar("Kept")
 
 
 def read_reader_of_idea_with_account(idea_id: int) -> None:
@@ -248,7 +251,7 @@ def read_reader_of_project_with_account(number: int) -> None:
                                lambda rows: _keep(("project", number), rows, lambda part: _reader_of_project_from(part, rows[0][0])))
 
 
-def _keep(what: tuple[str, int], rows: Sequence[Row], parse: Callable[[list[Any]], Kept]) -> None:
+def _keep(what: tuple[str, int], rows: Sequence[Row], parse: Callable[[list[Any]], Any]) -> None:
     """The reader's columns of the account query's rows, for this request only (g), with whose they are."""
     g.read_with_account = (what, rows[0][0].id, parse([row[sessions.ACCOUNT_COLUMNS:] for row in rows]))
 
