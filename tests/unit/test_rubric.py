@@ -63,7 +63,7 @@ def test_scoring_every_criterion_and_changing_it(scored):
     rubric.score_idea(idea, second, _all(4))  # a scorer changes their mind: still one set per scorer
     db.session.commit()
     assert rubric.scores_for_ideas([idea.id])[idea.id]["relevance"].mean == Decimal("4.00")
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "idea.score")).all()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "idea.score").order_by(AuditEntry.id)).all()
     assert len(entries) == 3 and entries[-1].before["Imagefaktor"] == 1 and entries[-1].after["Imagefaktor"] == 4
 
 

@@ -40,7 +40,7 @@ def test_an_action_field_is_added_described_and_retired(client, auth, administra
     db.session.expire_all()
     assert not field.is_active
     assert "Gesundheit & Pflege" not in page_text(client.get("/hilfe").text)
-    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "action_field"))]
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "action_field").order_by(AuditEntry.id))]
     assert actions == ["action_field.create", "action_field.edit"]
     assert "Fügte ein Themenfeld hinzu" in page_text(client.get("/verwaltung/protokoll").text)
 

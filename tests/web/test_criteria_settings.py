@@ -42,7 +42,7 @@ def test_a_criterion_is_added_and_retired_its_scores_stay(client, auth, administ
     db.session.expire_all()
     assert climate not in rubric.active_criteria(), "not asked for any more"
     assert db.session.scalar(select(func.count()).select_from(Score).where(Score.criterion_id == climate.id)) == 1, "its score stays"
-    assert [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "criterion"))] == ["criterion.create", "criterion.edit"]
+    assert [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.target_type == "criterion").order_by(AuditEntry.id))] == ["criterion.create", "criterion.edit"]
 
 
 def test_each_axis_keeps_an_active_criterion(client, auth, administration):
