@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
 from app.ideas.services import change_state
-from app.models import Comment, Follow, Idea, Report, Support
+from app.models import Comment, Follow, Idea, Report, Support, utcnow
 from app.participation import services
 from tests.factories import create_user, make_idea
 
@@ -55,17 +55,18 @@ def test_the_database_refuses_a_second_support(idea, citizen):
     db.session.rollback()
 
 
-def test_a_support_s_inserts_are_compiled_once_and_then_taken_from_the_cache(idea, citizen):
-    """INSERT ... ON CONFLICT DO NOTHING (support and follow) is in SQLAlchemy's statement cache:
-    the dialects' own on_conflict_do_nothing() never is (app/database.insert_unless_exists)."""
+def test_a_support_s_statements_are_compiled_once_and_then_taken_from_the_cache(idea, citizen):
+    """The support, its count and the follow are in SQLAlchemy's statement cache (the dialects' own
+    on_conflict_do_nothing() never is: app/database.insert_unless_exists): on PostgreSQL one
+    statement, on SQLite three."""
     from sqlalchemy import event
     from sqlalchemy.engine.interfaces import CacheStats
 
-    inserts = []
+    statements = []
 
     def seen(conn, cursor, statement, parameters, context, executemany):
-        if statement.startswith("INSERT INTO supports") or statement.startswith("INSERT INTO follows"):
-            inserts.append((statement.split(" (")[0], context.cache_hit))
+        if statement.startswith(("INSERT", "UPDATE", "WITH")):  # the writes (not the reloads of expired rows)
+            statements.append((statement.split(" (")[0].split(" AS")[0].split("=")[0], context.cache_hit))
 
     second = make_idea(idea.author, title="Zweite Idee zum Unterstützen")
     event.listen(db.engine, "after_cursor_execute", seen)
@@ -74,11 +75,33 @@ def test_a_support_s_inserts_are_compiled_once_and_then_taken_from_the_cache(ide
         assert services.support_idea(citizen, second) is True
     finally:
         event.remove(db.engine, "after_cursor_execute", seen)
+    one_support = ["WITH new_support"] if db.engine.dialect.name == "postgresql" else [
+        "INSERT INTO supports", "UPDATE ideas SET support_count", "INSERT INTO follows"]
+    assert [statement for statement, _ in statements] == one_support * 2
+    assert all(hit != CacheStats.NO_CACHE_KEY for _, hit in statements)
+    assert [hit for _, hit in statements[len(one_support):]] == [CacheStats.CACHE_HIT] * len(one_support)
     db.session.commit()
-    assert [statement for statement, _ in inserts] == ["INSERT INTO supports", "INSERT INTO follows"] * 2
-    assert all(hit != CacheStats.NO_CACHE_KEY for _, hit in inserts)
-    assert [hit for _, hit in inserts[2:]] == [CacheStats.CACHE_HIT, CacheStats.CACHE_HIT]
     assert _supports(idea) == 1 == _supports(second)
+    assert idea.support_count == 1 == second.support_count
+    assert db.session.get(Follow, (citizen.id, second.id)) is not None
+
+
+def test_a_support_of_an_idea_already_followed_keeps_the_follow_and_counts_once(idea, citizen):
+    assert services.follow_idea(citizen, idea) is True
+    db.session.commit()
+    followed_since = db.session.get(Follow, (citizen.id, idea.id)).created_at
+    assert services.support_idea(citizen, idea) is True
+    db.session.commit()
+    db.session.expire_all()
+    support = db.session.scalars(select(Support).where(Support.idea_id == idea.id)).one()
+    assert support.user_id == citizen.id and support.suspended_at is None
+    assert abs(support.created_at - utcnow()) < timedelta(minutes=1)
+    assert db.session.get(Follow, (citizen.id, idea.id)).created_at == followed_since
+    assert db.session.get(Idea, idea.id).support_count == 1
+    assert services.support_idea(citizen, idea) is False  # and a second time nothing changes
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Idea, idea.id).support_count == 1 == _supports(idea)
 
 
 def test_no_support_for_own_idea_unconfirmed_accounts_or_closed_ideas(idea, citizen):
