@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
 from app.cache import layers
 from app.extensions import db
@@ -30,9 +31,13 @@ from app.security import parse_int
 PARTS = "ideas/_personal.html"
 
 
+# Built once: Session.get builds its statement and its cache key anew for every call.
+_IDEA_BY_ID = select(Idea).where(Idea.id == bindparam("idea_id"))
+
+
 def visible_idea(idea_id: int) -> Idea:
     """The idea, if the current person may see it; else 404. (Every route on an idea starts here.)"""
-    idea = db.session.get(Idea, idea_id)
+    idea = db.session.execute(_IDEA_BY_ID, {"idea_id": idea_id}).scalar()
     if idea is None or not services.can_view(idea, _reader()):
         abort(404)
     return idea

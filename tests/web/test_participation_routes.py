@@ -45,6 +45,31 @@ def test_support_with_javascript_answers_json(client, idea, citizen):
     assert again.json["count"] == 1 and again.json["message"] == "Sie unterstützen diese Idee bereits."
 
 
+def test_a_support_asks_the_database_three_times_on_postgresql_each_statement_compiled_once(client, idea, citizen):
+    """The account, the idea and (PostgreSQL) the support with its count and follow in one
+    statement; SQLite writes them in three. The second support compiles nothing."""
+    from sqlalchemy import event
+    from sqlalchemy.engine.interfaces import CacheStats
+
+    second = make_idea(idea.author, "Zweite Idee zum Unterstützen")
+    ids = [idea.id, second.id]
+    sent = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if not statement.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "SELECT content_versions")):
+            sent.append((statement.split(" ")[0], context.cache_hit))
+
+    event.listen(db.engine, "after_cursor_execute", seen)
+    try:
+        for idea_id in ids:
+            assert client.post(f"/ideen/{idea_id}/unterstuetzen", headers={"Accept": "application/json"}).json["count"] == 1
+    finally:
+        event.remove(db.engine, "after_cursor_execute", seen)
+    writes = ["WITH"] if db.engine.dialect.name == "postgresql" else ["INSERT", "UPDATE", "INSERT"]
+    assert [statement for statement, _ in sent] == (["SELECT", "SELECT", *writes]) * 2
+    assert [hit for _, hit in sent[len(sent) // 2:]] == [CacheStats.CACHE_HIT] * (len(sent) // 2)
+
+
 def test_own_idea_cannot_be_supported_and_says_so(app, idea):
     author = app.test_client()
     author.post("/anmelden", data={"email": "autorin@example.com", "password": PASSWORD})
