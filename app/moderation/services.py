@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import literal, select, update
+from sqlalchemy import bindparam, literal, select, update
 
 from app import audit, search
 from app import events as notification_events
@@ -284,12 +284,12 @@ def current_answer(idea: Idea) -> OfficialAnswer | None:
     )
 
 
+_ANSWERS_OF_IDEA = select(OfficialAnswer).where(OfficialAnswer.idea_id == bindparam("idea_id")).order_by(OfficialAnswer.version.desc())
+
+
 def answer_history(idea: Idea) -> list[OfficialAnswer]:
-    return list(
-        db.session.scalars(
-            select(OfficialAnswer).where(OfficialAnswer.idea_id == idea.id).order_by(OfficialAnswer.version.desc())
-        )
-    )
+    """The idea's official answers, newest first (a statement built once: the idea's page reads it)."""
+    return list(db.session.scalars(_ANSWERS_OF_IDEA, {"idea_id": idea.id}))
 
 
 def default_signature(actor: User) -> str:
