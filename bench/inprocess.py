@@ -1,18 +1,17 @@
-"""One kind of request in-process: its CPU (and, with --instructions, its instruction count).
+"""One kind of request in-process: the CPU it costs.
 
     .venv/bin/python bench/inprocess.py support                       # a support of a random idea
     .venv/bin/python bench/inprocess.py idea-miss --signed-in          # a random idea's page, not cached
     .venv/bin/python bench/inprocess.py idea-hit --signed-in           # the idea page with 100 comments, cached
-    .venv/bin/python bench/inprocess.py support --instructions         # under valgrind: instructions a request
 
 The app as bench/run.py serves it (production configuration: rate limits on in Redis, the page
 cache in Redis), on the database bench/run.py prepared (`--db`, `--size`; run it once first), but
 called through Flask's test client in this process: no HTTP, no gunicorn, no other process to
 share the machine with. Each batch's CPU time (`time.process_time`) per request is printed, with
 the median and the minimum of the batches; the machine's speed drifts within the hour, so compare
-two commits in alternating runs. `--instructions` runs this script twice under valgrind's
-callgrind (two request counts) and prints the difference per request: startup cancels out, and the
-count does not depend on what else the machine does (each run takes a minute or two).
+two commits in alternating runs. (Instructions, which do not drift, can be counted by running it
+under valgrind's callgrind for two request counts and subtracting; for `support` that count also
+holds the supports taken back at the end, one statement each: use a read.)
 
 Kinds: `idea-miss` reads random ideas of all (the long tail; the page cache is emptied first, so
 each is a first read), `idea-hit` the idea with 100 comments from the cache, `support` supports
@@ -28,7 +27,6 @@ import os
 import random
 import re
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -54,27 +52,11 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--signed-in", action="store_true", help="as a signed-in reader (a support always is)")
     parser.add_argument("--requests", type=int, default=300, help="per batch")
     parser.add_argument("--batches", type=int, default=5)
-    parser.add_argument("--instructions", action="store_true", help="count instructions under valgrind (callgrind)")
     return parser.parse_args()
-
-
-def instructions(args: argparse.Namespace) -> None:
-    counts = []
-    for requests in (20, 60):
-        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__, args.kind,
-                   "--db", args.db, "--size", args.size, "--requests", str(requests), "--batches", "1"]
-        if args.signed_in:
-            command.append("--signed-in")
-        output = subprocess.run(command, capture_output=True, text=True, check=True).stderr
-        counts.append(int(re.search(r"Collected : (\d+)", output).group(1)))
-    print(f"{args.kind}{' signed in' if args.signed_in else ''}: {(counts[1] - counts[0]) / 40 / 1e6:.2f} million instructions a request")
 
 
 def main() -> None:
     args = parse()
-    if args.instructions:
-        instructions(args)
-        return
     url = run.database_urls(args.db, args.size)[{"postgresql": "PostgreSQL", "sqlite": "SQLite"}[args.db]]
     os.environ.update(run.env_for(url))
     from redis import Redis
