@@ -46,10 +46,15 @@ def _require_open(idea: Idea, message: str | LazyString, open_states: frozenset[
         raise NotAllowed(message)
 
 
-def _insert_once(statement: InsertUnlessExists) -> bool:
+def _row_if_new(statement: InsertUnlessExists) -> ReturningInsert[tuple[int]]:
+    """The INSERT with a row back only for what it inserted (for `_insert_once`; built once where it can be)."""
+    return statement.returning(literal_column("1"))
+
+
+def _insert_once(statement: ReturningInsert[tuple[int]], parameters: dict[str, int] | None = None) -> bool:
     """INSERT a row guarded by a unique constraint, or nothing if it exists (no savepoint to set
-    and release). True if the row is new."""
-    return db.session.execute(statement.returning(literal_column("1"))).first() is not None  # a row back only if inserted
+    and release); `statement` from `_row_if_new`. True if the row is new."""
+    return db.session.execute(statement, parameters).first() is not None
 
 
 def _bump(model: type[Idea] | type[Comment], ident: int, column: str, delta: int) -> int | None:
@@ -77,8 +82,8 @@ _NOW = bindparam("now", type_=UTCDateTime)
 _CHANGE_SUPPORT_COUNT = cache.idea_scoped(
     update(Idea).where(Idea.id == _IDEA_ID).values(support_count=Idea.support_count + _DELTA).returning(Idea.support_count)
 ).execution_options(synchronize_session=False)
-_SUPPORT_ONCE: ReturningInsert[tuple[int]] = cache.idea_scoped(insert_unless_exists(Support).values(idea_id=_IDEA_ID, user_id=_USER_ID).returning(literal_column("1")))
-_FOLLOW_ONCE: ReturningInsert[tuple[int]] = insert_unless_exists(Follow).values(idea_id=_IDEA_ID, user_id=_USER_ID).returning(literal_column("1"))
+_SUPPORT_ONCE = cache.idea_scoped(_row_if_new(insert_unless_exists(Support).values(idea_id=_IDEA_ID, user_id=_USER_ID)))
+_FOLLOW_ONCE = _row_if_new(insert_unless_exists(Follow).values(idea_id=_IDEA_ID, user_id=_USER_ID))
 
 
 def _support_count_and_follow() -> Select[tuple[int]]:
@@ -117,7 +122,7 @@ def follow_idea(user: User, idea: Idea) -> bool:
     """Follow an idea; True if this is new."""
     if idea.status == "draft" and idea.author_id != user.id:
         raise NotAllowed()
-    return db.session.execute(_FOLLOW_ONCE, {"idea_id": idea.id, "user_id": user.id}).first() is not None
+    return _insert_once(_FOLLOW_ONCE, {"idea_id": idea.id, "user_id": user.id})
 
 
 def unfollow_idea(user: User, idea: Idea) -> bool:
@@ -127,7 +132,7 @@ def unfollow_idea(user: User, idea: Idea) -> bool:
 def follow_project(user: User, project: Project) -> bool:
     """Follow a portfolio project (a confirmed account); True if this is new."""
     _require_confirmed(user)
-    return _insert_once(insert_unless_exists(ProjectFollow).values(user_id=user.id, project_id=project.id))
+    return _insert_once(_row_if_new(insert_unless_exists(ProjectFollow).values(user_id=user.id, project_id=project.id)))
 
 
 def unfollow_project(user: User, project: Project) -> bool:
@@ -161,7 +166,7 @@ def support_idea(user: User, idea: Idea) -> bool:
         if added:
             set_committed_value(idea, "support_count", count)
     else:
-        added = db.session.execute(_SUPPORT_ONCE, ids).first() is not None
+        added = _insert_once(_SUPPORT_ONCE, ids)
         if added:
             _change_support_count(idea, +1)
             follow_idea(user, idea)
@@ -376,7 +381,7 @@ def report(user: User, target: Idea | Comment, *, reason: str, note: str = "") -
     if target.author_id == user.id:
         raise NotAllowed(_l("You cannot report your own contribution."))
     idea_id, comment_id = (target.id, None) if isinstance(target, Idea) else (None, target.id)
-    added = _insert_once(insert_unless_exists(Report).values(user_id=user.id, idea_id=idea_id, comment_id=comment_id, reason=reason, note=note))
+    added = _insert_once(_row_if_new(insert_unless_exists(Report).values(user_id=user.id, idea_id=idea_id, comment_id=comment_id, reason=reason, note=note)))
     if added:
         _hide_if_reported_enough(target)
     return added
