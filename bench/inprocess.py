@@ -10,8 +10,7 @@ called through Flask's test client in this process: no HTTP, no gunicorn, no oth
 share the machine with. Each batch's CPU time (`time.process_time`) per request is printed, with
 the median and the minimum of the batches; the machine's speed drifts within the hour, so compare
 two commits in alternating runs. (Instructions, which do not drift, can be counted by running it
-under valgrind's callgrind for two request counts and subtracting; for `support` that count also
-holds the supports taken back at the end, one statement each: use a read.)
+under valgrind's callgrind for two request counts and subtracting.)
 
 Kinds: `idea-miss` reads random ideas of all (the long tail; the page cache is emptied first, so
 each is a first read), `idea-hit` the idea with 100 comments from the cache, `support` supports
@@ -60,7 +59,7 @@ def main() -> None:
     url = run.database_urls(args.db, args.size)[{"postgresql": "PostgreSQL", "sqlite": "SQLite"}[args.db]]
     os.environ.update(run.env_for(url))
     from redis import Redis
-    from sqlalchemy import func, select
+    from sqlalchemy import func, select, update
 
     from app import create_app
     from app.extensions import db
@@ -74,7 +73,8 @@ def main() -> None:
     client = app.test_client()
     email = "bench1-1@coesfeld.example"
     token = ""
-    if args.signed_in or args.kind == "support":
+    signed_in = args.signed_in or args.kind == "support"
+    if signed_in:
         app.config["WTF_CSRF_ENABLED"] = False
         client.post("/anmelden", data={"email": email, "password": run.PASSWORD}, base_url=BASE, headers=HEADERS)
         app.config["WTF_CSRF_ENABLED"] = True
@@ -113,14 +113,14 @@ def main() -> None:
             per_request.append((time.process_time() - begun) / args.requests * 1000)
     finally:
         if args.kind == "support":  # take this run's supports back, with their counts and follows
-            with app.app_context():
-                ideas = db.session.scalars(select(Support.idea_id).where(Support.user_id == account, Support.created_at >= started)).all()
-                for idea in ideas:
-                    db.session.execute(Idea.__table__.update().where(Idea.id == idea).values(support_count=Idea.support_count - 1))
+            with app.app_context():  # (one support per account and idea: each idea's count drops by one)
+                new = select(Support.idea_id).where(Support.user_id == account, Support.created_at >= started)
+                db.session.execute(update(Idea).where(Idea.id.in_(new)).values(support_count=Idea.support_count - 1)
+                                   .execution_options(synchronize_session=False))
                 db.session.execute(Support.__table__.delete().where(Support.user_id == account, Support.created_at >= started))
                 db.session.execute(Follow.__table__.delete().where(Follow.user_id == account, Follow.created_at >= started))
                 db.session.commit()
-    who = " signed in" if args.signed_in or args.kind == "support" else ""
+    who = " signed in" if signed_in else ""
     print(f"{args.kind}{who}: ms CPU a request by batch {' '.join(f'{ms:.2f}' for ms in per_request)}; "
           f"median {statistics.median(per_request):.2f}, min {min(per_request):.2f}")
 
