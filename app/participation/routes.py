@@ -54,9 +54,12 @@ def _back(idea: Idea, anchor: str = ""):
     return redirect(safe_redirect_target(request.form.get("next"), fallback))
 
 
-def _support_answer(idea: Idea, message: str, ok: bool = True, *, supported: bool | None = None, count: int | None = None):
+def _support_answer(idea: Idea, message: str, ok: bool = True, *, supported: bool | None = None, count: int | None = None,
+                    following: bool | None = None):
     """The answer to a support or its withdrawal: JSON for the page's script, else a flash and the way back.
-    `supported` and `count`, when the view knows them from before its commit, save reading them again."""
+    `supported` and `count`, when the view knows them from before its commit, save reading them again;
+    `following` True says the support made the person follow the idea (the script shows "Unfollow"),
+    None that it did not change."""
     if _wants_json():
         supported = queries.viewer_state(current_user, idea).supported if supported is None else supported
         count = idea.support_count if count is None else count
@@ -65,6 +68,7 @@ def _support_answer(idea: Idea, message: str, ok: bool = True, *, supported: boo
             supported=supported,
             count=count,
             count_text=ngettext("%(num)s support", "%(num)s supports", count),
+            following=following,
             message=message,
         ), (200 if ok else 409)
     flash(message, "success" if ok else "error")
@@ -89,7 +93,8 @@ def support(idea_id: int):
         return _support_answer(idea, done.error, ok=False)
     added, count = done.value
     message = _("Thank you for your support!") if added else _("You already support this idea.")
-    return _support_answer(idea, message, supported=True, count=count)
+    # A new support follows the idea too (services.support_idea); an old one leaves following as it was.
+    return _support_answer(idea, message, supported=True, count=count, following=True if added else None)
 
 
 @bp.route("/ideen/<int:idea_id>/unterstuetzung-zurueckziehen", methods=["POST"])

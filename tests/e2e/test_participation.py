@@ -26,6 +26,11 @@ def test_two_accounts_support_discuss_and_report(browser, live_server, reference
     expect(anna.locator("[data-support-count]")).to_have_text("1 Unterstützung")
     expect(anna.locator("[data-support-status]")).to_have_text("Danke für Ihre Unterstützung! 1 Unterstützung")
     expect(anna.get_by_role("button", name="Unterstützung zurückziehen")).to_be_focused()
+    # The support made her follow the idea: the link beside it says so at once, and does what it says.
+    expect(anna.get_by_role("button", name="Folgen", exact=True)).to_have_count(0)
+    anna.get_by_role("button", name="Nicht mehr folgen").click()
+    expect(anna.get_by_role("button", name="Folgen", exact=True)).to_be_visible()
+    anna.goto(f"/ideen/{idea.id}")
 
     anna.get_by_label("Ihr Kommentar").fill("Gute Idee für die Ortsteile!")
     anna.get_by_role("button", name="Kommentar veröffentlichen").click()

@@ -151,7 +151,7 @@ def test_a_reader_s_support_box_is_reused_only_while_what_it_shows_is_the_same(a
     assert f'action="/ideen/{idea.id}/unterstuetzung-zurueckziehen"' in other.get(url).text
     services.follow_idea(erika, idea)
     db.session.commit()
-    assert "Nicht mehr folgen" in client.get(url).text and "Nicht mehr folgen" not in client.get("/").text
+    assert ">Nicht mehr folgen</button>" in client.get(url).text and "Nicht mehr folgen" not in client.get("/").text
     services.report(erika, idea, reason="spam")
     db.session.commit()
     assert "Von Ihnen gemeldet" in client.get(url).text and "Von Ihnen gemeldet" not in other.get(url).text

@@ -38,11 +38,19 @@ def test_support_returns_to_a_safe_next_address(client, idea, citizen):
 
 
 def test_support_with_javascript_answers_json(client, idea, citizen):
+    """A new support says it made the person follow (the script then offers "Nicht mehr folgen");
+    a repeated one says nothing about following, which the person may have ended meanwhile."""
     response = client.post(f"/ideen/{idea.id}/unterstuetzen", headers={"Accept": "application/json"})
     assert response.status_code == 200
-    assert response.json == {"ok": True, "supported": True, "count": 1, "count_text": "1 Unterstützung", "message": "Danke für Ihre Unterstützung!"}
+    assert response.json == {"ok": True, "supported": True, "count": 1, "count_text": "1 Unterstützung", "following": True,
+                             "message": "Danke für Ihre Unterstützung!"}
+    client.post(f"/ideen/{idea.id}/nicht-mehr-folgen")
     again = client.post(f"/ideen/{idea.id}/unterstuetzen", headers={"Accept": "application/json"})
     assert again.json["count"] == 1 and again.json["message"] == "Sie unterstützen diese Idee bereits."
+    assert again.json["following"] is None
+    assert ">Nicht mehr folgen</button>" not in client.get(f"/ideen/{idea.id}").text
+    withdrawn = client.post(f"/ideen/{idea.id}/unterstuetzung-zurueckziehen", headers={"Accept": "application/json"})
+    assert withdrawn.json["supported"] is False and withdrawn.json["following"] is None
 
 
 def test_a_support_asks_the_database_three_times_on_postgresql_each_statement_compiled_once(client, idea, citizen):

@@ -34,5 +34,12 @@ document.addEventListener("submit", async (event) => {
   button.textContent = data.supported ? form.dataset.labelWithdraw : form.dataset.labelSupport;
   button.classList.toggle("button-secondary", data.supported);
   status.textContent = data.message + " " + data.count_text;
+  const follow = box.querySelector("form[data-follow-form]");
+  if (data.following && follow) {
+    // A new support follows the idea too: the link beside it now offers to stop.
+    follow.action = follow.dataset.unfollowUrl;
+    follow.querySelector("button[type=submit]").textContent = follow.dataset.labelUnfollow;
+    delete follow.dataset.followForm;
+  }
   button.focus();
 });
