@@ -3,6 +3,7 @@
     .venv/bin/python bench/inprocess.py support                       # a support of a random idea
     .venv/bin/python bench/inprocess.py idea-miss --signed-in          # a random idea's page, not cached
     .venv/bin/python bench/inprocess.py idea-hit --signed-in           # the idea page with 100 comments, cached
+    .venv/bin/python bench/inprocess.py mix --requests 3000 --batches 1  # the realistic mix: where its CPU goes
 
 The app as bench/run.py serves it (production configuration: rate limits on in Redis, the page
 cache in Redis), on the database bench/run.py prepared (`--db`, `--size`; run it once first), but
@@ -15,12 +16,19 @@ under valgrind's callgrind for two request counts and subtracting.)
 Kinds: `idea-miss` reads random ideas of all (the long tail; the page cache is emptied first, so
 each is a first read), `idea-hit` the idea with 100 comments from the cache, `support` supports
 random ideas as one bench account and takes its supports back afterwards (counts and follows
-included), so that every run supports anew. Numbers, not pass/fail: docs/performance.md.
+included), so that every run supports anew. `mix` sends what bench/realistic.lua sends (of every
+100 requests 95 reads, half of them signed in with one of MIX_ACCOUNTS accounts, one in five on a
+random idea of all; 4 supports of random ideas, 1 comment on a hot idea) and prints, besides the
+CPU, where it goes: by page and reader, hits and misses apart, and the writes; then what the mix
+would cost if the long tail's pages (the random ideas) were answered like the hot ideas' cached
+pages. Its supports and comments are taken back afterwards. Numbers, not pass/fail:
+docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import logging
 import os
 import random
@@ -37,7 +45,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import run  # noqa: E402 (bench/run.py: the databases, the production environment)
 
-KINDS = ("idea-miss", "idea-hit", "support")
+KINDS = ("idea-miss", "idea-hit", "support", "mix")
+MIX_ACCOUNTS = 4  # the mix's signed-in readers and writers (bench1-1 …)
 WARM_UP = 30
 HEADERS = {"Referer": "https://localhost/"}
 BASE = "https://localhost"
@@ -58,32 +67,22 @@ def main() -> None:
     args = parse()
     url = run.database_urls(args.db, args.size)[{"postgresql": "PostgreSQL", "sqlite": "SQLite"}[args.db]]
     os.environ.update(run.env_for(url))
+    if args.kind == "mix":
+        mix(args, url)
+        return
     from redis import Redis
-    from sqlalchemy import func, select, update
+    from sqlalchemy import func, select
 
-    from app import create_app
     from app.extensions import db
-    from app.models import Follow, Idea, Support, User
+    from app.models import Idea
 
     app = create_app()
-    logging.getLogger("app.requests").setLevel(logging.WARNING)  # as gunicorn's --log-level warning
     with app.app_context():
         low, high = db.session.execute(select(func.min(Idea.id), func.max(Idea.id))).one()
         with100 = db.session.scalar(select(Idea.id).where(Idea.comment_count >= 100).order_by(Idea.id))
-    client = app.test_client()
-    email = "bench1-1@coesfeld.example"
-    token = ""
     signed_in = args.signed_in or args.kind == "support"
-    if signed_in:
-        app.config["WTF_CSRF_ENABLED"] = False
-        client.post("/anmelden", data={"email": email, "password": run.PASSWORD}, base_url=BASE, headers=HEADERS)
-        app.config["WTF_CSRF_ENABLED"] = True
-        page = client.get(f"/ideen/{with100}", base_url=BASE, headers=HEADERS).get_data(as_text=True)
-        assert "Abmelden" in page, "the bench account did not sign in"
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    with app.app_context():
-        account = db.session.scalar(select(User.id).where(User.email == email))
-        own = set(db.session.scalars(select(Idea.id).where(Idea.author_id == account)))
+    client, token = sign_in(app, 1, with100) if signed_in else (app.test_client(), "")
+    account, own = account_and_own_ideas(app, 1)
     started = datetime.now(timezone.utc)
     rng = random.Random(1)
 
@@ -112,17 +111,135 @@ def main() -> None:
                 one()
             per_request.append((time.process_time() - begun) / args.requests * 1000)
     finally:
-        if args.kind == "support":  # take this run's supports back, with their counts and follows
-            with app.app_context():  # (one support per account and idea: each idea's count drops by one)
-                new = select(Support.idea_id).where(Support.user_id == account, Support.created_at >= started)
-                db.session.execute(update(Idea).where(Idea.id.in_(new)).values(support_count=Idea.support_count - 1)
-                                   .execution_options(synchronize_session=False))
-                db.session.execute(Support.__table__.delete().where(Support.user_id == account, Support.created_at >= started))
-                db.session.execute(Follow.__table__.delete().where(Follow.user_id == account, Follow.created_at >= started))
-                db.session.commit()
+        if args.kind == "support":
+            take_back_supports(app, [account], started)
     who = " signed in" if signed_in else ""
     print(f"{args.kind}{who}: ms CPU a request by batch {' '.join(f'{ms:.2f}' for ms in per_request)}; "
           f"median {statistics.median(per_request):.2f}, min {min(per_request):.2f}")
+
+
+def create_app():
+    from app import create_app as create
+
+    app = create()
+    logging.getLogger("app.requests").setLevel(logging.WARNING)  # as gunicorn's --log-level warning
+    return app
+
+
+def sign_in(app, number: int, idea_id: int):
+    """A test client signed in as bench account `number`, and its CSRF token (from idea `idea_id`'s page)."""
+    client = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False
+    client.post("/anmelden", data={"email": f"bench1-{number}@coesfeld.example", "password": run.PASSWORD}, base_url=BASE,
+                headers=HEADERS)
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/ideen/{idea_id}", base_url=BASE, headers=HEADERS).get_data(as_text=True)
+    assert "Abmelden" in page, "the bench account did not sign in"
+    return client, re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def account_and_own_ideas(app, number: int) -> tuple[int, set[int]]:
+    """Bench account `number`'s id and the ideas it wrote (its support of them would be refused)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Idea, User
+
+    with app.app_context():
+        account = db.session.scalar(select(User.id).where(User.email == f"bench1-{number}@coesfeld.example"))
+        return account, set(db.session.scalars(select(Idea.id).where(Idea.author_id == account)))
+
+
+def take_back_supports(app, accounts: list[int], started: datetime) -> None:
+    """The supports these accounts gave since `started`, gone, with their counts and follows (one
+    support per account and idea: each idea's count drops by the number of its new supports)."""
+    from sqlalchemy import func, select, update
+
+    from app.extensions import db
+    from app.models import Follow, Idea, Support
+
+    with app.app_context():
+        new = (select(Support.idea_id, func.count().label("n")).where(Support.user_id.in_(accounts), Support.created_at >= started)
+               .group_by(Support.idea_id).subquery())
+        db.session.execute(update(Idea).where(Idea.id == new.c.idea_id).values(support_count=Idea.support_count - new.c.n)
+                           .execution_options(synchronize_session=False))
+        db.session.execute(Support.__table__.delete().where(Support.user_id.in_(accounts), Support.created_at >= started))
+        db.session.execute(Follow.__table__.delete().where(Follow.user_id.in_(accounts), Follow.created_at >= started))
+        db.session.commit()
+
+
+def mix(args: argparse.Namespace, url: str) -> None:
+    """bench/realistic.lua's requests in-process; where their CPU goes (see the module's docstring)."""
+    run.remove_load_test_comments(url)
+    known = run.facts(url)
+    app = create_app()
+    readers = [sign_in(app, n, known["with100"]) for n in range(1, MIX_ACCOUNTS + 1)]
+    accounts = [account_and_own_ideas(app, n) for n in range(1, MIX_ACCOUNTS + 1)]
+    own = set().union(*(ideas for _, ideas in accounts))
+    anonymous = app.test_client()
+    label = {path: name for name, path in run.pages(known).items()} | {f"/ideen/{idea}": "hot idea" for idea in known["hot"]}
+    reads = list(label)
+    rng = random.Random(1)
+    cpu: collections.Counter[tuple[str, str, str]] = collections.Counter()  # (what, who, hit/miss/write) → seconds
+    count: collections.Counter[tuple[str, str, str]] = collections.Counter()
+
+    def random_idea() -> int:
+        idea = rng.randint(known["low"], known["high"])
+        return idea if idea not in own else random_idea()
+
+    def one() -> tuple[str, str, str]:
+        r = rng.random()
+        client, token = rng.choice(readers)
+        if r < 0.05:
+            if r < 0.04:
+                what, path, data = "support", f"/ideen/{random_idea()}/unterstuetzen", {"csrf_token": token}
+            else:
+                what, path = "comment", f"/ideen/{rng.choice(known['hot'])}/kommentare"
+                data = {"csrf_token": token, "body": f"{run.LOAD_TEST_COMMENT} {rng.randint(1, 1_000_000)}"}
+            response = client.post(path, data=data, base_url=BASE, headers={**HEADERS, "Accept": "application/json"})
+            assert response.status_code < 400, (path, response.status_code)
+            return what, "signed in", "write"
+        if rng.random() < 0.2:
+            what, path = "random idea (the long tail)", f"/ideen/{random_idea()}"
+        else:
+            path = rng.choice(reads)
+            what = label[path]
+        who = "signed in" if rng.random() < 0.5 else "anonymous"
+        response = (client if who == "signed in" else anonymous).get(path, base_url=BASE, headers=HEADERS)
+        assert response.status_code in (200, 404), (path, response.status_code)  # 404: a draft of someone else
+        return what, who, "hit" if response.headers.get("X-Page-Cache") == "hit" else "miss"
+
+    started = datetime.now(timezone.utc)
+    try:
+        for _ in range(WARM_UP):
+            one()
+        for _ in range(args.requests * args.batches):
+            begun = time.process_time()
+            kind = one()
+            cpu[kind] += time.process_time() - begun
+            count[kind] += 1
+    finally:
+        take_back_supports(app, [account for account, _ in accounts], started)
+        run.remove_load_test_comments(url)
+    _print_mix(cpu, count)
+
+
+def _print_mix(cpu: collections.Counter, count: collections.Counter) -> None:
+    total, requests = sum(cpu.values()), sum(count.values())
+    reads = sum(n for kind, n in count.items() if kind[2] != "write")
+    hits = sum(n for kind, n in count.items() if kind[2] == "hit")
+    print(f"mix: {requests} requests, {total / requests * 1000:.2f} ms CPU a request, cache hits {hits / reads:.1%} of the reads")
+    print(f"  {'what':<40} {'who':<10} {'answer':<6} {'requests':>8} {'ms each':>8} {'share of the CPU':>17}")
+    for kind, seconds in sorted(cpu.items(), key=lambda item: -item[1]):
+        print(f"  {kind[0]:<40} {kind[1]:<10} {kind[2]:<6} {count[kind]:>8} {seconds / count[kind] * 1000:>8.2f} {seconds / total:>17.1%}")
+    tail = "random idea (the long tail)"
+    as_hits = 0.0
+    for who in ("anonymous", "signed in"):
+        hot = ("hot idea", who, "hit")
+        as_hits += sum(count[kind] for kind in count if kind[0] == tail and kind[1] == who) * cpu[hot] / max(count[hot], 1)
+    tail_cpu = sum(seconds for kind, seconds in cpu.items() if kind[0] == tail)
+    print(f"if the long tail's pages were answered like the hot ideas' cached pages: {(total - tail_cpu + as_hits) / requests * 1000:.2f} ms "
+          f"a request, {total / (total - tail_cpu + as_hits):.2f} times as many requests for the same CPU")
 
 
 if __name__ == "__main__":
