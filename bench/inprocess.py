@@ -86,16 +86,12 @@ def main() -> None:
     started = datetime.now(timezone.utc)
     rng = random.Random(1)
 
-    def random_idea() -> int:
-        idea = rng.randint(low, high)
-        return idea if idea not in own else random_idea()
-
     def one() -> None:
         if args.kind == "support":
-            response = client.post(f"/ideen/{random_idea()}/unterstuetzen", data={"csrf_token": token}, base_url=BASE,
+            response = client.post(f"/ideen/{random_idea(rng, low, high, own)}/unterstuetzen", data={"csrf_token": token}, base_url=BASE,
                                    headers={**HEADERS, "Accept": "application/json"})
         else:
-            path = f"/ideen/{random_idea()}" if args.kind == "idea-miss" else f"/ideen/{with100}"
+            path = f"/ideen/{random_idea(rng, low, high, own)}" if args.kind == "idea-miss" else f"/ideen/{with100}"
             response = client.get(path, base_url=BASE, headers=HEADERS)
         assert response.status_code in (200, 404), response.status_code  # 404: a draft of someone else
 
@@ -116,6 +112,12 @@ def main() -> None:
     who = " signed in" if signed_in else ""
     print(f"{args.kind}{who}: ms CPU a request by batch {' '.join(f'{ms:.2f}' for ms in per_request)}; "
           f"median {statistics.median(per_request):.2f}, min {min(per_request):.2f}")
+
+
+def random_idea(rng: random.Random, low: int, high: int, own: set[int]) -> int:
+    """A random idea id from low to high that the bench account(s) did not write."""
+    idea = rng.randint(low, high)
+    return idea if idea not in own else random_idea(rng, low, high, own)
 
 
 def create_app():
@@ -183,16 +185,12 @@ def mix(args: argparse.Namespace, url: str) -> None:
     cpu: collections.Counter[tuple[str, str, str]] = collections.Counter()  # (what, who, hit/miss/write) → seconds
     count: collections.Counter[tuple[str, str, str]] = collections.Counter()
 
-    def random_idea() -> int:
-        idea = rng.randint(known["low"], known["high"])
-        return idea if idea not in own else random_idea()
-
     def one() -> tuple[str, str, str]:
         r = rng.random()
         client, token = rng.choice(readers)
         if r < 0.05:
             if r < 0.04:
-                what, path, data = "support", f"/ideen/{random_idea()}/unterstuetzen", {"csrf_token": token}
+                what, path, data = "support", f"/ideen/{random_idea(rng, known['low'], known['high'], own)}/unterstuetzen", {"csrf_token": token}
             else:
                 what, path = "comment", f"/ideen/{rng.choice(known['hot'])}/kommentare"
                 data = {"csrf_token": token, "body": f"{run.LOAD_TEST_COMMENT} {rng.randint(1, 1_000_000)}"}
@@ -200,7 +198,7 @@ def mix(args: argparse.Namespace, url: str) -> None:
             assert response.status_code < 400, (path, response.status_code)
             return what, "signed in", "write"
         if rng.random() < 0.2:
-            what, path = "random idea (the long tail)", f"/ideen/{random_idea()}"
+            what, path = "random idea (the long tail)", f"/ideen/{random_idea(rng, known['low'], known['high'], own)}"
         else:
             path = rng.choice(reads)
             what = label[path]
