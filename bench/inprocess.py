@@ -36,7 +36,6 @@ import re
 import statistics
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,8 +81,7 @@ def main() -> None:
         with100 = db.session.scalar(select(Idea.id).where(Idea.comment_count >= 100).order_by(Idea.id))
     signed_in = args.signed_in or args.kind == "support"
     client, token = sign_in(app, 1, with100) if signed_in else (app.test_client(), "")
-    account, own = account_and_own_ideas(app, 1)
-    started = datetime.now(timezone.utc)
+    own = set(run.own_ideas(url, 1))
     rng = random.Random(1)
 
     def one() -> None:
@@ -108,7 +106,7 @@ def main() -> None:
             per_request.append((time.process_time() - begun) / args.requests * 1000)
     finally:
         if args.kind == "support":
-            take_back_supports(app, [account], started)
+            run.remove_load_test_supports(url)
     who = " signed in" if signed_in else ""
     print(f"{args.kind}{who}: ms CPU a request by batch {' '.join(f'{ms:.2f}' for ms in per_request)}; "
           f"median {statistics.median(per_request):.2f}, min {min(per_request):.2f}")
@@ -140,44 +138,13 @@ def sign_in(app, number: int, idea_id: int):
     return client, re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
 
-def account_and_own_ideas(app, number: int) -> tuple[int, set[int]]:
-    """Bench account `number`'s id and the ideas it wrote (its support of them would be refused)."""
-    from sqlalchemy import select
-
-    from app.extensions import db
-    from app.models import Idea, User
-
-    with app.app_context():
-        account = db.session.scalar(select(User.id).where(User.email == f"bench1-{number}@coesfeld.example"))
-        return account, set(db.session.scalars(select(Idea.id).where(Idea.author_id == account)))
-
-
-def take_back_supports(app, accounts: list[int], started: datetime) -> None:
-    """The supports these accounts gave since `started`, gone, with their counts and follows (one
-    support per account and idea: each idea's count drops by the number of its new supports)."""
-    from sqlalchemy import func, select, update
-
-    from app.extensions import db
-    from app.models import Follow, Idea, Support
-
-    with app.app_context():
-        new = (select(Support.idea_id, func.count().label("n")).where(Support.user_id.in_(accounts), Support.created_at >= started)
-               .group_by(Support.idea_id).subquery())
-        db.session.execute(update(Idea).where(Idea.id == new.c.idea_id).values(support_count=Idea.support_count - new.c.n)
-                           .execution_options(synchronize_session=False))
-        db.session.execute(Support.__table__.delete().where(Support.user_id.in_(accounts), Support.created_at >= started))
-        db.session.execute(Follow.__table__.delete().where(Follow.user_id.in_(accounts), Follow.created_at >= started))
-        db.session.commit()
-
-
 def mix(args: argparse.Namespace, url: str) -> None:
     """bench/realistic.lua's requests in-process; where their CPU goes (see the module's docstring)."""
     run.remove_load_test_comments(url)
     known = run.facts(url)
     app = create_app()
     readers = [sign_in(app, n, known["with100"]) for n in range(1, MIX_ACCOUNTS + 1)]
-    accounts = [account_and_own_ideas(app, n) for n in range(1, MIX_ACCOUNTS + 1)]
-    own = set().union(*(ideas for _, ideas in accounts))
+    own = set(known["own"])  # the ideas the first run.SUPPORT_ACCOUNTS bench accounts wrote, the mix's among them
     anonymous = app.test_client()
     label = {path: name for name, path in run.pages(known).items()} | {f"/ideen/{idea}": "hot idea" for idea in known["hot"]}
     reads = list(label)
@@ -207,7 +174,6 @@ def mix(args: argparse.Namespace, url: str) -> None:
         assert response.status_code in (200, 404), (path, response.status_code)  # 404: a draft of someone else
         return what, who, "hit" if response.headers.get("X-Page-Cache") == "hit" else "miss"
 
-    started = datetime.now(timezone.utc)
     try:
         for _ in range(WARM_UP):
             one()
@@ -217,7 +183,7 @@ def mix(args: argparse.Namespace, url: str) -> None:
             cpu[kind] += time.process_time() - begun
             count[kind] += 1
     finally:
-        take_back_supports(app, [account for account, _ in accounts], started)
+        run.remove_load_test_supports(url)
         run.remove_load_test_comments(url)
     _print_mix(cpu, count)
 

@@ -162,9 +162,35 @@ def remove_load_test_comments(url: str) -> None:
         "  db.session.commit()\n"
         "  print(gone)"
     )
+    _remove_load_test_rows(url, code, "comments")
+
+
+def remove_load_test_supports(url: str) -> None:
+    """The supports the bench accounts gave in earlier runs (after bench/generate.py made them, whose
+    supports all predate the accounts), gone with their counts and the follows they started: the
+    support and realistic loads give about 250 a run, and a support of an idea the account supports
+    already costs less than a new one, so the figures would drift from run to run."""
+    code = APP + (
+        "from sqlalchemy import text\n"
+        "new = ('FROM supports s JOIN users u ON u.id = s.user_id '\n"
+        "       \"WHERE u.email LIKE 'bench%@coesfeld.example' AND s.created_at > u.created_at\")\n"
+        "with app.app_context():\n"
+        "  db.session.execute(text('UPDATE ideas SET support_count = support_count - (SELECT count(*) ' + new + "
+        "' AND s.idea_id = ideas.id) WHERE id IN (SELECT s.idea_id ' + new + ')'))\n"
+        "  gone = db.session.execute(text('DELETE FROM supports WHERE id IN (SELECT s.id ' + new + ')')).rowcount\n"
+        "  db.session.execute(text('DELETE FROM follows WHERE created_at > (SELECT u.created_at FROM users u '\n"
+        "                          \"WHERE u.id = follows.user_id AND u.email LIKE 'bench%@coesfeld.example')\"))\n"
+        "  db.session.commit()\n"
+        "  print(gone)"
+    )
+    _remove_load_test_rows(url, code, "supports")
+
+
+def _remove_load_test_rows(url: str, code: str, what: str) -> None:
+    """Run `code` (it prints how many rows it removed) against the database at `url` and say so."""
     gone = int(_python(code, env_for(url)).splitlines()[-1])
     if gone:
-        print(f"  removed {gone} comments of earlier load tests")
+        print(f"  removed {gone} {what} of earlier load tests")
 
 
 UNIT = ROOT / "deploy" / "systemd" / "ideenplattform.service"
@@ -496,6 +522,7 @@ def _line(label: str, who: str, result: dict, tail: str = "") -> str:
 
 def measure(name: str, url: str, args, ceiling: Server) -> dict:
     remove_load_test_comments(url)
+    remove_load_test_supports(url)
     known = facts(url)
     paths = pages(known)
     costs = {} if args.mixed_only else sql_costs(url, list(paths.values()), "bench1-1@coesfeld.example")
