@@ -70,18 +70,12 @@ def main() -> None:
         mix(args, url)
         return
     from redis import Redis
-    from sqlalchemy import func, select
 
-    from app.extensions import db
-    from app.models import Idea
-
+    known = run.facts(url)  # the published ideas' ids run from low to high (ideas in the portfolio, not supportable, after them)
+    low, high, with100, own = known["low"], known["high"], known["with100"], set(known["own"])
     app = create_app()
-    with app.app_context():
-        low, high = db.session.execute(select(func.min(Idea.id), func.max(Idea.id))).one()
-        with100 = db.session.scalar(select(Idea.id).where(Idea.comment_count >= 100).order_by(Idea.id))
     signed_in = args.signed_in or args.kind == "support"
     client, token = sign_in(app, 1, with100) if signed_in else (app.test_client(), "")
-    own = set(run.own_ideas(url, 1))
     rng = random.Random(1)
 
     def one() -> None:
