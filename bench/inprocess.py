@@ -21,7 +21,9 @@ included), so that every run supports anew. `mix` sends what bench/realistic.lua
 random idea of all; 4 supports of random ideas, 1 comment on a hot idea) and prints, besides the
 CPU, where it goes: by page and reader, hits and misses apart, and the writes; then what the mix
 would cost if the long tail's pages (the random ideas) were answered like the hot ideas' cached
-pages. Its supports and comments are taken back afterwards. Numbers, not pass/fail:
+pages. It starts with the page cache emptied (a run within a minute of the last would otherwise
+find the same random ideas cached: the draws are seeded), and with `--tail zipf` draws the random
+ideas Zipf-like instead of uniformly. Its supports and comments are taken back afterwards. Numbers, not pass/fail:
 docs/performance.md.
 """
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import logging
 import os
 import random
@@ -36,6 +39,7 @@ import re
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +63,8 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--signed-in", action="store_true", help="as a signed-in reader (a support always is)")
     parser.add_argument("--requests", type=int, default=300, help="per batch")
     parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--tail", choices=["uniform", "zipf"], default="uniform",
+                        help="mix: the random ideas drawn uniformly (bench/realistic.lua) or Zipf-like, P(rank r) ∝ 1/r")
     return parser.parse_args()
 
 
@@ -134,6 +140,8 @@ def sign_in(app, number: int, idea_id: int):
 
 def mix(args: argparse.Namespace, url: str) -> None:
     """bench/realistic.lua's requests in-process; where their CPU goes (see the module's docstring)."""
+    from redis import Redis
+
     run.remove_load_test_comments(url)
     known = run.facts(url)
     app = create_app()
@@ -143,6 +151,7 @@ def mix(args: argparse.Namespace, url: str) -> None:
     label = {path: name for name, path in run.pages(known).items()} | {f"/ideen/{idea}": "hot idea" for idea in known["hot"]}
     reads = list(label)
     rng = random.Random(1)
+    tail_idea = _tail(args.tail, known, own)
     cpu: collections.Counter[tuple[str, str, str]] = collections.Counter()  # (what, who, hit/miss/write) → seconds
     count: collections.Counter[tuple[str, str, str]] = collections.Counter()
 
@@ -159,7 +168,7 @@ def mix(args: argparse.Namespace, url: str) -> None:
             assert response.status_code < 400, (path, response.status_code)
             return what, "signed in", "write"
         if rng.random() < 0.2:
-            what, path = "random idea (the long tail)", f"/ideen/{random_idea(rng, known['low'], known['high'], own)}"
+            what, path = "random idea (the long tail)", f"/ideen/{tail_idea(rng)}"
         else:
             path = rng.choice(reads)
             what = label[path]
@@ -168,6 +177,7 @@ def mix(args: argparse.Namespace, url: str) -> None:
         assert response.status_code in (200, 404), (path, response.status_code)  # 404: a draft of someone else
         return what, who, "hit" if response.headers.get("X-Page-Cache") == "hit" else "miss"
 
+    Redis.from_url(run.PAGE_CACHE_REDIS_URL).flushdb()  # no entry of an earlier run (its random ideas were these)
     try:
         for _ in range(WARM_UP):
             one()
@@ -180,6 +190,18 @@ def mix(args: argparse.Namespace, url: str) -> None:
         run.remove_load_test_supports(url)
         run.remove_load_test_comments(url)
     _print_mix(cpu, count)
+
+
+def _tail(kind: str, known: dict, own: set[int]) -> Callable[[random.Random], int]:
+    """How the mix draws its random idea of all: uniformly, as bench/realistic.lua does, or Zipf-like
+    (the idea of rank r with probability ∝ 1/r; the ranks a fixed shuffle of the ideas, so that
+    the popular ones are spread over all ages): what a real district's traffic looks more like."""
+    if kind == "uniform":
+        return lambda rng: random_idea(rng, known["low"], known["high"], own)
+    ideas = [idea for idea in range(known["low"], known["high"] + 1) if idea not in own]
+    random.Random(7).shuffle(ideas)
+    weights = list(itertools.accumulate(1 / rank for rank in range(1, len(ideas) + 1)))
+    return lambda rng: rng.choices(ideas, cum_weights=weights)[0]
 
 
 def _print_mix(cpu: collections.Counter, count: collections.Counter) -> None:
