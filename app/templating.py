@@ -93,6 +93,11 @@ def format_score(value) -> str:
     return "" if value is None else format_decimal(value, format="0.00")
 
 
+def format_days(value) -> str:
+    """A number of days with at most one place: 34.4 -> "34,4", 33.0 -> "33" (a median of days)."""
+    return "" if value is None else format_decimal(value, format="#,##0.#")
+
+
 def format_euros(value) -> str:
     """Exact euros: 4150000 -> "4.150.000,00 €"."""
     return "" if value is None else f"{format_decimal(value, format='#,##0.00')}\u00a0€"
@@ -163,6 +168,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(lambda dt: dt.isoformat(timespec="seconds") if dt else "", "iso")
     app.add_template_filter(lambda n: format_decimal(n), "number")
     app.add_template_filter(format_score, "decimal")
+    app.add_template_filter(format_days, "days")
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(format_euros, "euros")
     app.add_template_filter(format_millions, "millions")

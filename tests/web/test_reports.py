@@ -3,6 +3,7 @@ and responsiveness on known data; a period ending before it starts is refused wi
 the PDF is produced and holds the report's headings and the comparison table (read back with pypdf)."""
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from app.moderation import services as moderation
 from app.participation import services as participation
 from app.portfolio import services as portfolio
 from app.reports import figures
-from app.templating import local_today
+from app.templating import format_days, local_today
 from tests.factories import advance_idea, create_user, make_idea
 from tests.helpers import page_text
 
@@ -74,6 +75,18 @@ def test_a_period_ending_before_it_starts_is_refused(client, auth, data):
     assert client.get("/berichte/bericht.pdf?von=2026-12-01&bis=2026-11-01").status_code == 422
     page = page_text(client.get("/berichte").text)
     assert "Von der Idee zum Projekt" in page and "Gewählte Idee" in page
+
+
+def test_median_days_show_with_at_most_one_place(app, client, auth, data):
+    """Days, not scores: "40" and "2", not "40,00" and "2,00" (the scores' two places)."""
+    auth.login("sg@example.com")
+    html = client.get("/berichte").text
+    candidate = re.search(r'<th scope="row">Kandidat</th><td class="num">1</td><td class="num">([^<]*)</td>', html)
+    duelmen = re.search(r'<th scope="row">Dülmen</th>(?:<td class="num">[^<]*</td>){3}<td class="num">([^<]*)</td>', html)
+    assert candidate and candidate.group(1) == "40", candidate
+    assert duelmen and duelmen.group(1) == "2", duelmen
+    with app.test_request_context():  # German, the default language
+        assert (format_days(34.44), format_days(33.0), format_days(1234.5), format_days(None)) == ("34,4", "33", "1.234,5", "")
 
 
 def _over_the_limit():
