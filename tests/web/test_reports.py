@@ -125,6 +125,22 @@ def test_the_pdf_holds_the_headings_and_the_comparison(client, auth, data):
     assert client.get("/berichte").status_code == 403
 
 
+def test_a_table_near_the_foot_of_a_page_moves_whole_with_its_heading(app):
+    """The print stylesheet keeps a heading, a table's caption, its head and at least three rows on
+    one page: with 235 mm of the page's 259 taken, they all start on page 2 (the heading and the
+    caption were left alone at the foot of page 1)."""
+    from app.reports import pdf
+
+    rows = "".join(f"<tr><th scope='row'>Zeile {n}</th><td>{n}</td></tr>" for n in range(1, 6))
+    html = (f"<!doctype html><html lang='de'><body><div style='height: 235mm'>Oben</div><h2>Die Überschrift</h2>"
+            f"<table><caption>Die Legende</caption><thead><tr><th>Was</th><th>Zahl</th></tr></thead><tbody>{rows}</tbody></table>"
+            "</body></html>")
+    with app.app_context():
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf.render(html))).pages]
+    assert "Oben" in pages[0] and "Die Überschrift" not in pages[0] and "Die Legende" not in pages[0]
+    assert all(text in pages[1] for text in ("Die Überschrift", "Die Legende", "Zeile 1", "Zeile 3")), pages
+
+
 def test_a_member_of_the_decision_bodies_reads_and_changes_nothing(client, auth, data):
     create_user("gremium@example.com", roles=("board",))
     db.session.commit()
