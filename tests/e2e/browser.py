@@ -82,25 +82,37 @@ _SMALL_CHART_TEXT = """() => [...document.querySelectorAll('svg text')].filter(t
 }).filter(([text, px]) => px < 12).map(([text, px]) => text + ' ' + px.toFixed(1) + ' px')"""
 
 
-def layout_problems(page) -> tuple[list[str], list[str]]:
+# A table's caption squeezed into a narrow column (a table shown as cards on a phone once left its
+# caption a hundred pixels wide, a word a line): shown, not visually hidden, under 60 % of its table.
+_SQUEEZED_CAPTIONS = """() => [...document.querySelectorAll('caption')]
+    .filter(c => c.getClientRects().length && getComputedStyle(c).position !== 'absolute')
+    .map(c => [c, c.getBoundingClientRect().width, c.closest('table').getBoundingClientRect().width])
+    .filter(([c, width, table]) => table > 200 && width < 0.6 * table)
+    .map(([c, width, table]) => c.textContent.trim().slice(0, 40) + ': ' + Math.round(width) + ' of ' + Math.round(table) + ' px')"""
+
+
+def layout_problems(page) -> tuple[list[str], list[str], list[str]]:
     """At each of REFLOW_WIDTHS: whether the page scrolls sideways, and what sticks out (the widest
-    elements beyond the viewport's right edge); there and at the page's own width: the text of every
-    shown chart (SVG) drawn smaller than 12 px (a chart scales down with its box, so its labels
-    shrink on a phone). Both checks at each width, so the page is laid out once per width; the
-    viewport is put back afterwards."""
+    elements beyond the viewport's right edge), and every table caption squeezed narrower than its
+    table; there and at the page's own width: the text of every shown chart (SVG) drawn smaller
+    than 12 px (a chart scales down with its box, so its labels shrink on a phone). All checks at
+    each width, so the page is laid out once per width; the viewport is put back afterwards."""
     size = page.viewport_size
     sideways: list[str] = []
     small: list[str] = []
+    squeezed: list[str] = []
     try:
         for width in (*REFLOW_WIDTHS, size["width"] if size else 1280):
             page.set_viewport_size({"width": width, "height": size["height"] if size else 800})
             if width in REFLOW_WIDTHS and (report := page.evaluate(_SIDEWAYS)):
                 sideways.append(f"{width} px: {report}")
+            if width in REFLOW_WIDTHS:
+                squeezed += [f"{width} px: {caption}" for caption in page.evaluate(_SQUEEZED_CAPTIONS)]
             small += [f"{width} px: {text}" for text in page.evaluate(_SMALL_CHART_TEXT)]
     finally:
         if size:
             page.set_viewport_size(size)
-    return sideways, small
+    return sideways, small, squeezed
 
 
 # A full-page screenshot of every checked page cost a tenth of the browser tests' time (0.4 s a
@@ -116,8 +128,9 @@ def assert_accessible(page, name: str) -> None:
     page.wait_for_load_state()
     if EVERY_CHECK_SCREENSHOTS:
         screenshot(page, name)
-    reflow, small = layout_problems(page)
+    reflow, small, squeezed = layout_problems(page)
     assert reflow == [], f"{name} scrolls sideways: {reflow}"
+    assert squeezed == [], f"{name}: table captions squeezed on a phone: {squeezed}"
     assert small == [], f"{name}: chart labels under 12 px: {small}"
     # axe-core from an earlier check is an inline script the test put there; the app has none (CSP).
     page.evaluate("document.querySelectorAll('script:not([src])').forEach(s => s.remove())")

@@ -98,17 +98,22 @@ def test_the_checker_itself_finds_a_known_violation(axe_page, live_server):
 
 
 def test_the_layout_check_finds_a_page_too_wide_and_a_chart_label_too_small(axe_page, live_server):
-    """Guards the reflow and chart checks of assert_accessible: found at the narrow widths, the
-    viewport given back afterwards."""
+    """Guards the reflow, caption and chart checks of assert_accessible: found at the narrow widths,
+    the viewport given back afterwards."""
     from tests.e2e.browser import layout_problems
 
     axe_page.goto("/static/css/site.css")
     axe_page.set_content('<html lang="de"><body><div id="wide" style="width:400px">breit</div>'
-                         '<svg viewBox="0 0 1000 100" style="width:100%"><text x="0" y="50" font-size="20">klein</text></svg></body></html>')
+                         '<svg viewBox="0 0 1000 100" style="width:100%"><text x="0" y="50" font-size="20">klein</text></svg>'
+                         '<table style="display:block;width:100%"><caption>Eine Tabelle als Karten auf dem Telefon</caption>'
+                         '<tbody style="display:block"><tr style="display:block"><td style="display:block">Wert</td></tr></tbody></table>'
+                         '<table style="width:100%"><caption>Eine gewöhnliche Tabelle</caption><tr><td>Wert</td></tr></table></body></html>')
     before = axe_page.viewport_size
-    sideways, small = layout_problems(axe_page)
+    sideways, small, squeezed = layout_problems(axe_page)
     assert [line.split(":")[0] for line in sideways] == ["320 px", "375 px"] and "div#wide" in sideways[0]
     assert any(line.startswith("320 px: klein") for line in small)  # 20 px in 1000 drawn at 320 px: 6.4 px
+    assert [line.split(":")[:2] for line in squeezed] == [["320 px", " Eine Tabelle als Karten auf dem Telefon"],
+                                                         ["375 px", " Eine Tabelle als Karten auf dem Telefon"]]
     assert axe_page.viewport_size == before
 
 
