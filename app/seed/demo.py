@@ -19,7 +19,19 @@ from app.auth import second_factor
 from app.auth import services as auth_services
 from app.extensions import db
 from app.legal import services as legal
-from app.models import ActionField, Comment, Idea, IdeaStateChange, Meeting, Municipality, OfficerTown, Support, User, utcnow
+from app.models import (
+    ActionField,
+    Comment,
+    Follow,
+    Idea,
+    IdeaStateChange,
+    Meeting,
+    Municipality,
+    OfficerTown,
+    Support,
+    User,
+    utcnow,
+)
 from app.models.idea import PUBLISHED
 from app.models.user import ACCOUNT_ORGANISATION, ROLE_ADMIN, ROLE_HELPER, ROLE_MODERATOR, ROLE_OFFICER, ROLE_STEERING
 from app.seed.demo_ideas import IDEAS
@@ -112,6 +124,7 @@ def load_demo_data() -> DemoResult:
     existing_titles = set(db.session.scalars(select(Idea.title)))
     participants = [u for k, u in users.items() if not ACCOUNTS[k][3]]
     now = utcnow()
+    followers: list[tuple[Idea, dict[User, datetime]]] = []
 
     for index, (title, summary, benefit, challenges, field_slugs, town, author_key) in enumerate(IDEAS):
         if title in existing_titles:
@@ -138,18 +151,28 @@ def load_demo_data() -> DemoResult:
         db.session.add(IdeaStateChange(idea=idea, from_status=None, to_status="draft", actor=idea.author, created_at=published))
         db.session.add(IdeaStateChange(idea=idea, from_status="draft", to_status=PUBLISHED, actor=idea.author, created_at=published))
 
+        # Who wrote, supported or commented follows the idea from then on, as the services do it
+        # (app/participation/services.py): so the demo's authors hear of comments on their ideas.
+        following: dict[User, datetime] = {idea.author: published}
         supporters = rng.sample([u for u in participants if u is not idea.author], rng.randint(0, 9))
         for supporter in supporters:
-            when = published + timedelta(hours=rng.randint(1, 24 * (len(IDEAS) - index)))
-            db.session.add(Support(idea=idea, user=supporter, created_at=min(when, now)))
+            when = min(published + timedelta(hours=rng.randint(1, 24 * (len(IDEAS) - index))), now)
+            db.session.add(Support(idea=idea, user=supporter, created_at=when))
+            following.setdefault(supporter, when)
         idea.support_count = len(supporters)
 
         comments = rng.randint(0, 4)
         for number in range(comments):
             when = min(published + timedelta(hours=3 + 7 * number), now)
-            db.session.add(Comment(idea=idea, author=rng.choice(participants), body=rng.choice(COMMENTS), created_at=when))
+            commenter = rng.choice(participants)
+            db.session.add(Comment(idea=idea, author=commenter, body=rng.choice(COMMENTS), created_at=when))
+            following[commenter] = min(following.get(commenter, when), when)
         idea.comment_count = comments
+        followers.append((idea, following))
         result.ideas_created += 1
+    db.session.flush()
+    db.session.add_all(Follow(idea_id=idea.id, user_id=user.id, created_at=since) for idea, following in followers
+                       for user, since in following.items())
     db.session.flush()
     _demo_events(municipalities, now)
     return result

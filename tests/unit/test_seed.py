@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import ActionField, Comment, Idea, Municipality, Project, Support, User
+from app.models import ActionField, Comment, Follow, Idea, Municipality, Project, Support, User
 from app.seed.demo import load_demo_data
 from app.seed.reference import load_reference_data
 
@@ -48,6 +48,18 @@ def test_demo_counters_equal_rows(app):
         comments = db.session.scalar(select(func.count()).select_from(Comment).where(Comment.idea_id == idea.id))
         assert (idea.support_count, idea.comment_count) == (supports, comments)
         assert idea.author_id not in set(db.session.scalars(select(Support.user_id).where(Support.idea_id == idea.id)))
+
+
+def test_demo_authors_supporters_and_commenters_follow_their_ideas(app):
+    """As the services make them (a comment on a demo idea reaches its author, "Meine Ideen" lists them)."""
+    load_reference_data()
+    load_demo_data()
+    db.session.commit()
+    follows = set(db.session.execute(select(Follow.user_id, Follow.idea_id)).tuples())
+    wanted = set(db.session.execute(select(Idea.author_id, Idea.id)).tuples())
+    wanted |= set(db.session.execute(select(Support.user_id, Support.idea_id)).tuples())
+    wanted |= set(db.session.execute(select(Comment.author_id, Comment.idea_id).where(Comment.idea_id.is_not(None))).tuples())
+    assert follows == wanted and len(follows) > 40
 
 
 def test_demo_covers_every_action_field_and_town(app):
