@@ -132,13 +132,13 @@ def _queue(user: User, notifications: list[Notification], setting: str | None, c
         title = idea.title if idea else ""
         subject = (_("News about your idea “%(title)s”", title=title) if unsubscribe_setting.startswith("own.")
                    else _("News about the idea “%(title)s”", title=title))
-        subject = subject if len(subject) <= 120 else subject[:117] + "…"
     elif channel == CHANNEL_IMMEDIATE:
-        subject = messages[0].text if len(messages[0].text) <= 120 else messages[0].text[:117] + "…"
+        subject = messages[0].text.removesuffix(".")  # a sentence as a subject, without its full stop
     elif channel == CHANNEL_DAILY:
         subject = _("Your daily summary from the Coesfeld 12.0 idea platform")
     else:
         subject = _("Your weekly summary from the Coesfeld 12.0 idea platform")
+    subject = subject if len(subject) <= 120 else subject[:117] + "…"
     context = {"messages": messages, "channel": channel, "unsubscribe": unsubscribe, "settings": settings,
                "unsubscribe_links": unsubscribe_links}
     queue_mail(

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Notification, User, utcnow
 from app.moderation import services as moderation
 from app.notifications import fanout, mails
+from app.participation import services as participation
 from tests.factories import create_user, make_idea
 
 
@@ -79,3 +80,15 @@ def test_a_single_answer_mail_carries_the_answer_and_its_signature(app, referenc
     assert "Eine gute Idee.\n\nWir prüfen Standorte.\n– Moderation Kreis Coesfeld" in text, "each version as it was"
     assert "Zweite Fassung.\n– Moderation Kreis Coesfeld" in text
     assert "Hello" not in text + html and "No more" not in text + html
+
+
+def test_a_mail_about_one_comment_has_its_sentence_as_subject_without_the_full_stop(app, reference, outbox):
+    author = create_user("autorin@example.com")
+    idea = make_idea(author, "Mitfahrbank")
+    participation.add_comment(create_user("fan@example.com"), idea, "Gute Idee")
+    db.session.commit()
+    fanout.fan_out_events()
+    mails.mail_immediate()
+    [mail] = outbox.messages()
+    assert mail["Subject"] == "Ein neuer Kommentar zu Ihrer Idee „Mitfahrbank“"
+    assert "Ein neuer Kommentar zu Ihrer Idee „Mitfahrbank“." in _parts(mail)[0], "the sentence in the text keeps it"
