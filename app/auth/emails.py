@@ -41,7 +41,7 @@ def queue_already_registered(user: User, next_path: str = "") -> None:
 def queue_password_reset(user: User) -> None:
     link = absolute_url("auth.reset_password", token=tokens.make_reset_token(user))
     body = _(
-        "Hello,\n\nyou can choose a new password with this link:\n\n%(link)s\n\n"
+        "Hello,\n\nyou can choose a new password for your account on the Coesfeld 12.0 idea platform with this link:\n\n%(link)s\n\n"
         "The link is valid for one hour and can be used once.\n"
         "If you did not ask for this, you can ignore this mail; your password stays as it is.\n",
         link=link,

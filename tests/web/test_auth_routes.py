@@ -226,6 +226,8 @@ def test_password_reset(app, client, reference, outbox):
     response = client.post("/passwort-vergessen", data={"email": "erika@example.com"}, follow_redirects=True)
     assert "Wenn es zu dieser Adresse ein Konto gibt" in response.text
     link = outbox.last_link("/passwort-neu/")
+    [mail] = outbox.messages()
+    assert "ein neues Passwort für Ihr Konto auf der Ideenplattform Coesfeld 12.0 wählen" in mail.get_body(("plain",)).get_content()
 
     bad = client.post(link, data={"password": "kurz", "password_confirm": "kurz"})
     assert bad.status_code == 422 and "zwischen 12 und 128" in bad.text
