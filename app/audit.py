@@ -197,33 +197,39 @@ FIELD_LABELS = {
 }
 TEXT_SHOWN = 120  # longer texts (an answer's body) are cut in the log view
 
-# How the value of a key is named on the log page ("published" -> "Veröffentlicht"). The areas that
-# own the values register them (`name_values`), so this module, below the areas, imports none.
-VALUE_NAMES: dict[str, Callable[[Any], object]] = {}
+# How the value of a key is named on the log page ("published" -> "Veröffentlicht"), for the entries
+# of one type of object or of every type (None): a project's "status" is not an idea's. The areas
+# that own the values register them (`name_values`), so this module, below the areas, imports none.
+VALUE_NAMES: dict[tuple[str | None, str], Callable[[Any], object]] = {}
 
 
-def name_values(key: str, name: Callable[[Any], object]) -> None:
-    """Register how the values of `key` in `before`/`after` are named on the log page."""
-    VALUE_NAMES[key] = name
+def name_values(key: str, name: Callable[[Any], object], *, target_type: str | None = None) -> None:
+    """Register how the values of `key` in `before`/`after` are named on the log page: in the
+    entries about objects of `target_type`, or in every entry that has no name of its own for it."""
+    VALUE_NAMES[(target_type, key)] = name
 
 
-def _value(key: str, value: Any) -> str:
+def _value(key: str, value: Any, target_type: str | None) -> str:
     if value is None or value == "" or value == []:
         return "–"
     if isinstance(value, bool):
         return str(_l("yes") if value else _l("no"))
-    if key in VALUE_NAMES and not isinstance(value, list | dict):
-        return str(VALUE_NAMES[key](value))
+    name = VALUE_NAMES.get((target_type, key)) or VALUE_NAMES.get((None, key))
+    if name is not None and not isinstance(value, list | dict):
+        return str(name(value))
     if isinstance(value, list):
-        return ", ".join(_value(key, item) for item in value) if all(not isinstance(i, dict) for i in value) else str(len(value))
+        if all(not isinstance(i, dict) for i in value):
+            return ", ".join(_value(key, item, target_type) for item in value)
+        return str(len(value))
     if isinstance(value, dict):
-        return "; ".join(f"{FIELD_LABELS.get(k, k)} {_value(k, v)}" for k, v in value.items())
+        return "; ".join(f"{FIELD_LABELS.get(k, k)} {_value(k, v, target_type)}" for k, v in value.items())
     text = str(value)
     return text if len(text) <= TEXT_SHOWN else text[:TEXT_SHOWN] + " …"
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
-    """An entry's change in words, one line per field: "Status: Veröffentlicht → In Prüfung"."""
+def changes(before: dict[str, Any] | None, after: dict[str, Any] | None, target_type: str | None = None) -> list[str]:
+    """An entry's change in words, one line per field: "Status: Veröffentlicht → In Prüfung" (the
+    values named as the entry's type of object names them)."""
     before, after = before or {}, after or {}
     lines = []
     for key in [*before, *(k for k in after if k not in before)]:
@@ -232,9 +238,9 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
         if key in before and key in after:
             if old == new:
                 continue
-            lines.append(f"{label}: {_value(key, old)} → {_value(key, new)}")
+            lines.append(f"{label}: {_value(key, old, target_type)} → {_value(key, new, target_type)}")
         elif key in after:
-            lines.append(f"{label}: {_value(key, new)}")
+            lines.append(f"{label}: {_value(key, new, target_type)}")
         else:
-            lines.append(f"{label}: {_value(key, old)} → –")
+            lines.append(f"{label}: {_value(key, old, target_type)} → –")
     return lines

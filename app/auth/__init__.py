@@ -8,6 +8,7 @@ from app.audit import Target
 from app.cache import declare
 from app.extensions import db
 from app.models import AuthSession, OfficerTown, PendingLogin, RecoveryCode, User, UserRole
+from app.models.user import ROLE_LABELS
 
 _FORM = "a form with the reader's CSRF token"
 # An account is private: a change of what pages show of a person (the public name) calls
@@ -30,3 +31,4 @@ def _name_account(user_id: int) -> Target | None:
 
 
 audit.name_targets("user", _name_account)
+audit.name_values("roles", lambda role: ROLE_LABELS.get(role, role))

@@ -26,4 +26,5 @@ def _name_project(project_id: int) -> Target | None:
 
 audit.name_targets("project", _name_project)
 audit.name_values("phase", labels.phase_label)
+audit.name_values("status", labels.project_status_label, target_type="project")
 audit.name_values("release_status", labels.release_label)

@@ -14,13 +14,22 @@ def test_a_state_change_reads_in_words(app):
 
 def test_roles_blocks_budgets_and_long_texts(app):
     with app.test_request_context():
-        assert changes({"roles": []}, {"roles": ["moderator"]}) == ["Rollen: – → moderator"]
+        assert changes({"roles": []}, {"roles": ["moderator", "steering"]}) == ["Rollen: – → Moderation, Steuerungsgremium"]
         assert changes({"is_blocked": False}, {"is_blocked": True, "items_hidden": 3}) == ["Gesperrt: nein → ja", "Ausgeblendete Beiträge: 3"]
         assert changes(None, {"budget": {"year": 2027, "amount": "1000.00"}}) == ["Budgetposten: Jahr 2027; Betrag 1000.00"]
         assert changes({"lines": [{"year": 1}, {"year": 2}]}, None) == ["Budgetposten: 2 → –"]
         long = changes(None, {"body": "x" * 500})[0]
         assert long.startswith("Text: xxx") and long.endswith(" …") and len(long) < 140
         assert changes({"status": "published"}, {"status": "published"}) == [], "unchanged fields say nothing"
+
+
+def test_a_project_s_status_and_a_criterion_s_axis_read_in_german(app):
+    """A project's "status" is named as a project's, not as an idea's (it read "planned")."""
+    with app.test_request_context():
+        assert changes({"status": "planned"}, {"status": "in_progress"}, "project") == ["Status: geplant → in Umsetzung"]
+        assert changes(None, {"status": "planned", "priority_group": "II"}, "project") == ["Status: geplant", "Priorität: II"]
+        assert changes({"status": "published"}, {"status": "in_review"}, "idea") == ["Status: Veröffentlicht → In Prüfung"]
+        assert changes(None, {"axis": "relevance", "name": "Arbeitsplätze"}, "criterion") == ["Achse: Relevanz", "Bezeichnung: Arbeitsplätze"]
 
 
 def test_the_log_page_shows_changes_in_words_not_dicts(app, client, auth, reference):
