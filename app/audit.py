@@ -7,6 +7,7 @@ transaction as the change, so there is no change without its entry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -88,6 +89,8 @@ def record(
         raise ValueError(f"unknown audit action {action!r}")
     if target_type not in TARGET_TYPES:
         raise ValueError(f"unknown audit target type {target_type!r}")
+    if unnamed := sorted(_unnamed_fields(before) | _unnamed_fields(after)):
+        raise ValueError(f"audit fields without a label in FIELD_LABELS: {unnamed}")
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,
@@ -100,6 +103,20 @@ def record(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+_FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a field's name; a criterion's name ("Arbeitsplätze", a score's key) is data
+
+
+def _unnamed_fields(values: dict[str, Any] | None) -> set[str]:
+    """The field names (also in dict values) the log page would show as they are, in English."""
+    unnamed = set()
+    for key, value in (values or {}).items():
+        if _FIELD_NAME.fullmatch(key) and key not in FIELD_LABELS:
+            unnamed.add(key)
+        if isinstance(value, dict):
+            unnamed |= _unnamed_fields(value)
+    return unnamed
 
 
 def entries_for(target_type: str, target_id: int) -> list[AuditEntry]:
@@ -194,6 +211,33 @@ FIELD_LABELS = {
     "max_years": _l("Longest funding period in years"),
     "application_deadline": _l("Application deadline"),
     "resolutions_deadline": _l("Deadline for the resolutions"),
+    "items_restored": _l("Items shown again"),
+    "supports_resumed": _l("Supports counted again"),
+    "towns": _l("Municipalities"),
+    "mails": _l("Mails"),
+    "fields": _l("Action fields"),
+    "town": _l("Municipality"),
+    "text": _l("Text"),
+    "next_steps": _l("Next steps"),
+    "planned_on": _l("Planned for"),
+    "done_on": _l("Done on"),
+    "what": _l("What is tried out"),
+    "place": _l("Place"),
+    "starts_on": _l("Starts"),
+    "ends_on": _l("Ends"),
+    "starts_at": _l("Starts"),
+    "ends_at": _l("Ends"),
+    "partners": _l("Partners"),
+    "result": _l("Result"),
+    "figures": _l("Figures"),
+    "address": _l("Address"),
+    "online_url": _l("Online address"),
+    "capacity": _l("Places"),
+    "report": _l("Report afterwards"),
+    "role": _l("Role"),
+    "event": _l("Event"),
+    "claim_link": _l("Link to take it over sent"),
+    "author": _l("Author"),
 }
 TEXT_SHOWN = 120  # longer texts (an answer's body) are cut in the log view
 
@@ -216,7 +260,10 @@ def _value(key: str, value: Any, target_type: str | None) -> str:
         return str(_l("yes") if value else _l("no"))
     name = VALUE_NAMES.get((target_type, key)) or VALUE_NAMES.get((None, key))
     if name is not None and not isinstance(value, list | dict):
-        return str(name(value))
+        try:
+            return str(name(value))
+        except (ValueError, TypeError, ArithmeticError):  # an entry older than its value's format: as it was stored
+            return str(value)
     if isinstance(value, list):
         if all(not isinstance(i, dict) for i in value):
             return ", ".join(_value(key, item, target_type) for item in value)

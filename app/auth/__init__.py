@@ -31,4 +31,6 @@ def _name_account(user_id: int) -> Target | None:
 
 
 audit.name_targets("user", _name_account)
-audit.name_values("roles", lambda role: ROLE_LABELS.get(role, role))
+audit.name_values("author", lambda user_id: (_name_account(user_id) or Target(str(user_id))).label)
+for _key in ("roles", "role"):
+    audit.name_values(_key, lambda role: ROLE_LABELS.get(role, role))

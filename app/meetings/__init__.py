@@ -2,6 +2,8 @@
 /veranstaltungen, on the start page and on their towns' pages, and adds them to a calendar
 (an .ics file per event and a feed, app/meetings/calendar.py)."""
 
+from datetime import datetime
+
 from flask import url_for
 from flask_babel import gettext as _
 
@@ -9,7 +11,9 @@ from app import audit
 from app.audit import Target
 from app.cache import CachedPage, declare
 from app.extensions import db
+from app.meetings.labels import kind_label
 from app.models import Meeting, MeetingSignup
+from app.templating import format_datetime_short
 
 MEETING_PARAMETERS = ("kommune", "themenfeld", "art")
 
@@ -30,3 +34,6 @@ def _name_meeting(meeting_id: int) -> Target | None:
 
 
 audit.name_targets("meeting", _name_meeting)
+audit.name_values("kind", kind_label, target_type="meeting")
+for _key in ("starts_at", "ends_at"):
+    audit.name_values(_key, lambda value: format_datetime_short(datetime.fromisoformat(value)))

@@ -16,7 +16,7 @@ def test_roles_blocks_budgets_and_long_texts(app):
     with app.test_request_context():
         assert changes({"roles": []}, {"roles": ["moderator", "steering"]}) == ["Rollen: – → Moderation, Steuerungsgremium"]
         assert changes({"is_blocked": False}, {"is_blocked": True, "items_hidden": 3}) == ["Gesperrt: nein → ja", "Ausgeblendete Beiträge: 3"]
-        assert changes(None, {"budget": {"year": 2027, "amount": "1000.00"}}) == ["Budgetposten: Jahr 2027; Betrag 1000.00"]
+        assert changes(None, {"budget": {"year": 2027, "amount": "1000.00"}}) == ["Budgetposten: Jahr 2027; Betrag 1.000,00\u00a0€"]
         assert changes({"lines": [{"year": 1}, {"year": 2}]}, None) == ["Budgetposten: 2 → –"]
         long = changes(None, {"body": "x" * 500})[0]
         assert long.startswith("Text: xxx") and long.endswith(" …") and len(long) < 140
@@ -30,6 +30,30 @@ def test_a_project_s_status_and_a_criterion_s_axis_read_in_german(app):
         assert changes(None, {"status": "planned", "priority_group": "II"}, "project") == ["Status: geplant", "Priorität: II"]
         assert changes({"status": "published"}, {"status": "in_review"}, "idea") == ["Status: Veröffentlicht → In Prüfung"]
         assert changes(None, {"axis": "relevance", "name": "Arbeitsplätze"}, "criterion") == ["Achse: Relevanz", "Bezeichnung: Arbeitsplätze"]
+
+
+def test_dates_money_and_kinds_read_as_the_pages_show_them(app):
+    with app.test_request_context():
+        assert changes(None, {"planned_on": "2027-03-01", "done_on": None}, "project") == ["Geplant für: 01.03.2027", "Erledigt am: –"]
+        assert changes(None, {"kind": "workshop", "starts_at": "2026-12-16T17:00:00+00:00"}, "meeting") == [
+            "Art: Themenworkshop", "Beginn: 16.12.2026, 18:00"]
+        assert changes({"funding_rate": "65.00"}, {"funding_rate": "80.00"}) == ["Förderquote: 65,0\u00a0% → 80,0\u00a0%"]
+        assert changes(None, {"amount": "kein Betrag"}) == ["Betrag: kein Betrag"], "a value the namer cannot read stays as stored"
+
+
+def test_a_field_without_a_german_label_is_refused_when_recorded(app):
+    """Every field the log shows has a label: an area that records a new one without it fails in
+    its own tests. A criterion's name as a score's key is data, not a field."""
+    import pytest
+
+    from app import audit
+
+    with app.app_context():
+        with pytest.raises(ValueError, match="without a label"):
+            audit.record(None, "idea.status", "idea", 1, after={"status": "published", "new_thing": 1})
+        with pytest.raises(ValueError, match="without a label"):
+            audit.record(None, "idea.status", "idea", 1, after={"budget": {"year": 2027, "new_thing": 1}})
+        audit.record(None, "idea.score", "idea", 1, after={"Arbeitsplätze": 3, "Öffentlicher Diskurs": 4})
 
 
 def test_the_log_page_shows_changes_in_words_not_dicts(app, client, auth, reference):
