@@ -7,17 +7,21 @@ transaction as the change, so there is no change without its entry.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import AuditEntry, User
+
+log = logging.getLogger(__name__)
 
 # action -> German description for the admin's log view
 ACTIONS = {
@@ -90,7 +94,10 @@ def record(
     if target_type not in TARGET_TYPES:
         raise ValueError(f"unknown audit target type {target_type!r}")
     if unnamed := sorted(_unnamed_fields(before) | _unnamed_fields(after)):
-        raise ValueError(f"audit fields without a label in FIELD_LABELS: {unnamed}")
+        # The suite finds a new field without a label; in production the entry is kept all the same.
+        if current_app.testing or current_app.debug:
+            raise ValueError(f"audit fields without a label in FIELD_LABELS: {unnamed}")
+        log.warning("audit fields without a label in FIELD_LABELS (shown as they are): %s", unnamed)
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         action=action,
