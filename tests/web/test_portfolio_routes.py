@@ -97,6 +97,8 @@ def test_project_page_shows_origin_ideas_budget_and_history(client, people):
     assert "P29 Bürgerbus digital" in text and "Priorität: II" in text and "geplant" in text
     assert f'href="/ideen/{idea.id}"' in page.text and "Autorin A." in text
     assert "80.000,00 €" in text and "52.000,00 €" in text and "28.000,00 €" in text  # amount, funding 65 %, own share
+    # The sum before the table: on a phone the table's amounts are off to the right.
+    assert "Budget Gesamt: 80.000,00 €, davon Förderung 52.000,00 € und Eigenanteil 28.000,00 €. Budgetposten von P29" in text
     assert "Ins Portfolio aufgenommen als „geplant“" in text
     assert "Bearbeiten" not in text  # the public sees no staff links
     assert client.get("/portfolio/P999").status_code == 404
