@@ -33,3 +33,4 @@ def _idea_title(idea_id: object) -> str:
 # The audit log names ideas by their title, with a link (app/audit.py).
 audit.name_targets("idea", _name_idea)
 audit.name_values("merged_into_id", _idea_title)
+audit.name_values("ideas", _idea_title)  # a project's ideas, by title

@@ -41,6 +41,14 @@ def test_dates_money_and_kinds_read_as_the_pages_show_them(app):
         assert changes(None, {"amount": "kein Betrag"}) == ["Betrag: kein Betrag"], "a value the namer cannot read stays as stored"
 
 
+def test_a_project_s_ideas_are_named_by_their_titles(app, reference):
+    from tests.factories import create_user, make_idea
+
+    idea = make_idea(create_user("autorin@example.com"), "Mitfahrbank")
+    with app.test_request_context():
+        assert changes(None, {"ideas": [idea.id, 999999]}, "project") == [f"Ideen: Mitfahrbank ({idea.id}), 999999"]
+
+
 def test_a_field_without_a_german_label_is_refused_when_recorded(app, caplog):
     """Every field the log shows has a label: an area that records a new one without it fails in
     its own tests (in production the entry is kept, with a warning: never a 500 for it). A
