@@ -8,7 +8,7 @@ from app.audit import Target
 from app.cache import declare
 from app.extensions import db
 from app.models import AuthSession, OfficerTown, PendingLogin, RecoveryCode, User, UserRole
-from app.models.user import ROLE_LABELS
+from app.templating import role_label
 
 _FORM = "a form with the reader's CSRF token"
 # An account is private: a change of what pages show of a person (the public name) calls
@@ -33,4 +33,4 @@ def _name_account(user_id: int) -> Target | None:
 audit.name_targets("user", _name_account)
 audit.name_values("author", lambda user_id: (_name_account(user_id) or Target(str(user_id))).label)
 for _key in ("roles", "role"):
-    audit.name_values(_key, lambda role: ROLE_LABELS.get(role, role))
+    audit.name_values(_key, role_label)
